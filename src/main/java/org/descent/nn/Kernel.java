@@ -1,0 +1,21 @@
+package org.descent.nn;
+
+/**
+ * The compute of one layer bound to an input shape and a {@link LayerSlot}. A kernel owns its
+ * workspaces (grown only when a larger batch arrives, so steady-state steps allocate nothing) and
+ * is used by one thread at a time.
+ *
+ * <p>Arrays are row-major with the batch first: {@code x} is {@code n × inSize}, {@code y} is
+ * {@code n × outSize}, both starting at index 0.
+ */
+public interface Kernel {
+    /** Computes {@code y} from {@code x}; in {@link Mode#TRAIN} it also caches what backward needs. */
+    void forward(StepContext ctx, int n, float[] x, float[] y);
+
+    /**
+     * Given {@code dy = ∂L/∂y}, adds {@code ∂L/∂θ} into {@code ctx.grads} at this layer's
+     * parameter offset and writes {@code dx = ∂L/∂x} (skipped when {@code dx} is null). {@code x}
+     * and {@code y} are the arrays of the last forward call; {@code dy} may be overwritten.
+     */
+    void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx);
+}

@@ -1,0 +1,167 @@
+package org.descent.nn;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.descent.tensor.Rng;
+import org.descent.tensor.Shape;
+
+/**
+ * A feed-forward stack of layers over one flat parameter vector. The model is configuration only
+ * (serializable, shipped to executors); {@link #newNetwork()} creates the per-thread compute.
+ *
+ * <p>Three flat arrays belong to a model: parameters ({@link #layout()}), non-trained buffers
+ * ({@link #bufferSize()}: batch-norm running statistics) and per-step batch statistics
+ * ({@link #statsSize()}: (count, mean, M2) triples).
+ */
+public final class Sequential implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Shape input;
+    private final List<Layer> layers;
+    private final Shape[] shapes;
+    private final LayerSlot[] slots;
+    private final ParamLayout layout;
+    private final int bufferSize;
+    private final int statsSize;
+
+    /**
+     * @throws IllegalArgumentException naming the layer (index and type) whose input shape does not fit
+     */
+    public Sequential(Shape input, List<Layer> layers) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a model needs at least one layer");
+        }
+        this.input = input;
+        this.layers = List.copyOf(layers);
+        this.shapes = new Shape[layers.size() + 1];
+        this.slots = new LayerSlot[layers.size()];
+        shapes[0] = input;
+        ParamLayout.Builder lb = ParamLayout.builder();
+        int p = 0;
+        int b = 0;
+        int s = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            Shape in = shapes[i];
+            try {
+                shapes[i + 1] = layer.outputShape(in);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + i + " (" + layer.type() + ") with input shape " + in + ": " + e.getMessage(), e);
+            }
+            slots[i] = new LayerSlot(i, p, b, s);
+            for (ParamSpec spec : layer.params(in)) {
+                lb.add(i, i + "." + layer.type() + "." + spec.name(), spec);
+                p = Math.addExact(p, spec.length());
+            }
+            b += layer.bufferSize(in);
+            int st = layer.statsSize(in);
+            if (st % 3 != 0) {
+                throw new IllegalStateException("layer " + i + " (" + layer.type() + ") declares statistics that are not (count, mean, M2) triples");
+            }
+            s += st;
+        }
+        this.layout = lb.build();
+        this.bufferSize = b;
+        this.statsSize = s;
+    }
+
+    public Shape inputShape() {
+        return input;
+    }
+
+    public Shape outputShape() {
+        return shapes[shapes.length - 1];
+    }
+
+    /** The input shape of layer {@code i}; {@code i = size()} gives the model's output shape. */
+    public Shape shapeBefore(int i) {
+        return shapes[i];
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public LayerSlot slot(int i) {
+        return slots[i];
+    }
+
+    public ParamLayout layout() {
+        return layout;
+    }
+
+    public int paramCount() {
+        return layout.size();
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    public int statsSize() {
+        return statsSize;
+    }
+
+    /**
+     * Initial parameters: each tensor filled by its initializer from a stream derived from
+     * (seed, layer index, tensor index), so adding a layer does not change the others' values.
+     */
+    public float[] initParams(long seed) {
+        float[] params = new float[layout.size()];
+        int t = 0;
+        int lastLayer = -1;
+        for (ParamLayout.Segment seg : layout.segments()) {
+            t = seg.layer() == lastLayer ? t + 1 : 0;
+            lastLayer = seg.layer();
+            Rng rng = new Rng(Rng.derive(seed, seg.layer(), t));
+            seg.spec().init().fill(params, seg.offset(), seg.spec(), rng);
+        }
+        return params;
+    }
+
+    public float[] initBuffers() {
+        float[] buffers = new float[bufferSize];
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).initBuffers(shapes[i], buffers, slots[i].bufferOffset());
+        }
+        return buffers;
+    }
+
+    /** Folds merged per-step statistics into the running buffers of every layer that has them. */
+    public void updateBuffers(float[] buffers, double[] mergedStats) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).statsSize(shapes[i]) > 0) {
+                layers.get(i).updateBuffers(shapes[i], buffers, slots[i].bufferOffset(), mergedStats, slots[i].statsOffset());
+            }
+        }
+    }
+
+    /** A new executor for this model (one per thread). */
+    public Network newNetwork() {
+        return new Network(this);
+    }
+
+    /** A multi-line table: index, type, output shape, parameter count. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-4s %-14s %-18s %s%n", "#", "layer", "output", "params"));
+        sb.append(String.format("%-4s %-14s %-18s %s%n", "", "input", input, ""));
+        for (int i = 0; i < layers.size(); i++) {
+            int count = 0;
+            for (ParamSpec ps : layers.get(i).params(shapes[i])) {
+                count += ps.length();
+            }
+            sb.append(String.format("%-4d %-14s %-18s %d%n", i, layers.get(i).type(), shapes[i + 1], count));
+        }
+        sb.append("total parameters: ").append(layout.size());
+        return sb.toString();
+    }
+
+    List<Kernel> newKernels() {
+        List<Kernel> ks = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            ks.add(layers.get(i).kernel(shapes[i], slots[i]));
+        }
+        return ks;
+    }
+}

@@ -1,0 +1,40 @@
+package org.descent.nn;
+
+/**
+ * What one forward/backward pass works on, owned by the caller and reused across steps.
+ *
+ * <ul>
+ *   <li>{@code params}: the flat parameter vector (read only inside layers);</li>
+ *   <li>{@code grads}: same layout; backward <em>adds</em> the gradient of the <em>summed</em> loss
+ *       (the caller zeroes it and divides by the global example count once);</li>
+ *   <li>{@code buffers}: non-trained state such as batch-norm running mean and variance (read in
+ *       {@link Mode#EVAL});</li>
+ *   <li>{@code stats}: per-step batch statistics written in {@link Mode#TRAIN}, as
+ *       {@code (count, mean, M2)} triples per normalized channel, for the driver to merge across
+ *       partitions and fold into the running buffers;</li>
+ *   <li>{@code seed}: the random seed of this step on this worker, derived from (seed, epoch, step,
+ *       partition); layers derive their own stream from it and their index;</li>
+ *   <li>{@code collective}: sums across workers for synchronized batch norm.</li>
+ * </ul>
+ */
+public final class StepContext {
+    public float[] params;
+    public float[] grads;
+    public float[] buffers;
+    public double[] stats;
+    public Mode mode = Mode.TRAIN;
+    public long seed;
+    public Collective collective = Collective.LOCAL;
+    /** Batch-norm statistics: {@code true} synchronizes them through {@link #collective}. */
+    public boolean syncBatchNorm;
+
+    public StepContext() {
+    }
+
+    public StepContext(float[] params, float[] grads, float[] buffers, double[] stats) {
+        this.params = params;
+        this.grads = grads;
+        this.buffers = buffers;
+        this.stats = stats;
+    }
+}

@@ -1,0 +1,154 @@
+package org.descent.tensor;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Row-major single-precision matrix products on {@code float[]} through dev.ludovic.netlib.
+ *
+ * <p>Choice of implementation (property {@code descent.blas} or environment {@code DESCENT_BLAS}:
+ * {@code auto} (default), {@code native}, {@code java}):
+ * <ul>
+ *   <li>{@code auto}: the native library behind {@code libblas.so.3} when it is an optimized one
+ *       (OpenBLAS, BLIS, MKL, ATLAS); when it is the netlib reference BLAS (Debian's
+ *       {@code libblas3}, pulled in by python3-torch) or unknown, both are timed on a 192×192 sgemm
+ *       and the faster is kept; otherwise the pure-Java one (VectorBLAS with
+ *       {@code --add-modules jdk.incubator.vector}, Java11BLAS without).</li>
+ * </ul>
+ * {@link #description()} is the one-line report of what runs.
+ */
+public final class Blas {
+    private static final Blas INSTANCE = select();
+
+    private final BLAS blas;
+    private final String description;
+
+    private Blas(BLAS blas, String description) {
+        this.blas = blas;
+        this.description = description;
+    }
+
+    /** The process-wide choice. */
+    public static Blas get() {
+        return INSTANCE;
+    }
+
+    public static BLAS raw() {
+        return INSTANCE.blas;
+    }
+
+    /** One line: implementation class and, for a native one, the library file that was loaded. */
+    public String description() {
+        return description;
+    }
+
+    /** True when the products run in a native library. */
+    public boolean isNative() {
+        return blas instanceof NativeBLAS;
+    }
+
+    /**
+     * {@code C = alpha · op(A) · op(B) + beta · C}, all row-major: op(A) is m×k, op(B) is k×n, C is
+     * m×n. A is stored m×k (k×m when {@code transA}), B is stored k×n (n×k when {@code transB}).
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T.
+        INSTANCE.blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
+                b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, n));
+    }
+
+    private static Blas select() {
+        String pref = Optional.ofNullable(System.getProperty("descent.blas"))
+                .orElse(Optional.ofNullable(System.getenv("DESCENT_BLAS")).orElse("auto"))
+                .toLowerCase(Locale.ROOT);
+        JavaBLAS java = JavaBLAS.getInstance();
+        String javaDesc = java.getClass().getSimpleName() + " (pure Java"
+                + (java.getClass().getSimpleName().equals("VectorBLAS") ? ", Vector API)" : "; add --add-modules jdk.incubator.vector for VectorBLAS)");
+        if (pref.equals("java")) {
+            return new Blas(java, javaDesc + ", chosen by descent.blas=java");
+        }
+        NativeBLAS nat;
+        try {
+            nat = NativeBLAS.getInstance();
+        } catch (Throwable t) {
+            if (pref.equals("native")) {
+                throw new IllegalStateException("descent.blas=native but no native BLAS could be loaded: " + t.getMessage(), t);
+            }
+            return new Blas(java, javaDesc + ", no native BLAS found");
+        }
+        String lib = loadedBlasLibrary().orElse("unknown library");
+        String natDesc = nat.getClass().getSimpleName() + " (native " + lib + ")";
+        if (pref.equals("native")) {
+            return new Blas(nat, natDesc + ", chosen by descent.blas=native");
+        }
+        String lower = lib.toLowerCase(Locale.ROOT);
+        if (lower.contains("openblas") || lower.contains("blis") || lower.contains("mkl") || lower.contains("atlas")) {
+            return new Blas(nat, natDesc);
+        }
+        double tNative = timeSgemm(nat);
+        double tJava = timeSgemm(java);
+        if (tNative <= tJava) {
+            return new Blas(nat, natDesc + String.format(Locale.ROOT, ", faster than %s in a start-up check (%.1f vs %.1f GFLOP/s)",
+                    java.getClass().getSimpleName(), gflops(tNative), gflops(tJava)));
+        }
+        return new Blas(java, javaDesc + String.format(Locale.ROOT,
+                ", chosen over the slower native %s (%.1f vs %.1f GFLOP/s in a start-up check)", lib, gflops(tJava), gflops(tNative)));
+    }
+
+    private static final int PROBE = 192;
+
+    private static double gflops(double seconds) {
+        return 2.0 * PROBE * PROBE * PROBE / seconds / 1e9;
+    }
+
+    /** Best of several runs of a PROBE³ sgemm, in seconds. */
+    private static double timeSgemm(BLAS b) {
+        float[] x = new float[PROBE * PROBE];
+        float[] y = new float[PROBE * PROBE];
+        float[] z = new float[PROBE * PROBE];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 7) * 0.1f;
+            y[i] = (i % 5) * 0.1f;
+        }
+        double best = Double.MAX_VALUE;
+        for (int r = 0; r < 8; r++) {
+            long t0 = System.nanoTime();
+            b.sgemm("N", "N", PROBE, PROBE, PROBE, 1f, x, 0, PROBE, y, 0, PROBE, 0f, z, 0, PROBE);
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return best;
+    }
+
+    /** The BLAS shared object mapped into this process, resolved through its symlinks. */
+    private static Optional<String> loadedBlasLibrary() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                int slash = line.indexOf('/');
+                if (slash < 0) {
+                    continue;
+                }
+                String path = line.substring(slash).trim();
+                String name = Path.of(path).getFileName().toString();
+                if (name.startsWith("libblas") || name.startsWith("libopenblas") || name.startsWith("libblis")
+                        || name.startsWith("libmkl")) {
+                    return Optional.of(Path.of(path).toRealPath().toString());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+}
