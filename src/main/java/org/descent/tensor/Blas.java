@@ -24,7 +24,7 @@ import java.util.Optional;
  * {@link #description()} is the one-line report of what runs.
  */
 public final class Blas {
-    private static final Blas INSTANCE = select();
+    private static volatile Blas instance = select(defaultPreference());
 
     private final BLAS blas;
     private final String description;
@@ -36,11 +36,20 @@ public final class Blas {
 
     /** The process-wide choice. */
     public static Blas get() {
-        return INSTANCE;
+        return instance;
     }
 
     public static BLAS raw() {
-        return INSTANCE.blas;
+        return instance.blas;
+    }
+
+    /**
+     * Switches the process-wide implementation ({@code auto}, {@code native} or {@code java}); for
+     * benchmarks that compare implementations in one run. Returns the new choice.
+     */
+    public static synchronized Blas use(String preference) {
+        instance = select(preference.toLowerCase(Locale.ROOT));
+        return instance;
     }
 
     /** One line: implementation class and, for a native one, the library file that was loaded. */
@@ -65,14 +74,20 @@ public final class Blas {
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
         // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T.
-        INSTANCE.blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
+        instance.blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
                 b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, n));
     }
 
-    private static Blas select() {
-        String pref = Optional.ofNullable(System.getProperty("descent.blas"))
+    private static String defaultPreference() {
+        return Optional.ofNullable(System.getProperty("descent.blas"))
                 .orElse(Optional.ofNullable(System.getenv("DESCENT_BLAS")).orElse("auto"))
                 .toLowerCase(Locale.ROOT);
+    }
+
+    private static Blas select(String pref) {
+        if (!pref.equals("auto") && !pref.equals("native") && !pref.equals("java")) {
+            throw new IllegalArgumentException("descent.blas must be auto, native or java, got '" + pref + "'");
+        }
         JavaBLAS java = JavaBLAS.getInstance();
         String javaDesc = java.getClass().getSimpleName() + " (pure Java"
                 + (java.getClass().getSimpleName().equals("VectorBLAS") ? ", Vector API)" : "; add --add-modules jdk.incubator.vector for VectorBLAS)");
@@ -93,25 +108,37 @@ public final class Blas {
         if (pref.equals("native")) {
             return new Blas(nat, natDesc + ", chosen by descent.blas=native");
         }
-        String lower = lib.toLowerCase(Locale.ROOT);
+        switch (decide(lib, () -> timeSgemm(nat), () -> timeSgemm(java))) {
+            case NATIVE_OPTIMIZED:
+                return new Blas(nat, natDesc);
+            case NATIVE_FASTER:
+                return new Blas(nat, natDesc + ", faster than " + java.getClass().getSimpleName() + " in a start-up check");
+            default:
+                return new Blas(java, javaDesc + ", chosen over the slower native " + lib + " (reference BLAS?) in a start-up check");
+        }
+    }
+
+    /** What {@code auto} chooses. */
+    enum Choice {
+        NATIVE_OPTIMIZED,
+        NATIVE_FASTER,
+        JAVA_FASTER
+    }
+
+    /**
+     * The {@code auto} rule: a known optimized native library is used without timing; any other
+     * (the netlib reference implementation, or an unknown one) only when it beats the pure-Java
+     * implementation on the same sgemm.
+     */
+    static Choice decide(String nativeLibrary, java.util.function.DoubleSupplier nativeSeconds, java.util.function.DoubleSupplier javaSeconds) {
+        String lower = nativeLibrary.toLowerCase(Locale.ROOT);
         if (lower.contains("openblas") || lower.contains("blis") || lower.contains("mkl") || lower.contains("atlas")) {
-            return new Blas(nat, natDesc);
+            return Choice.NATIVE_OPTIMIZED;
         }
-        double tNative = timeSgemm(nat);
-        double tJava = timeSgemm(java);
-        if (tNative <= tJava) {
-            return new Blas(nat, natDesc + String.format(Locale.ROOT, ", faster than %s in a start-up check (%.1f vs %.1f GFLOP/s)",
-                    java.getClass().getSimpleName(), gflops(tNative), gflops(tJava)));
-        }
-        return new Blas(java, javaDesc + String.format(Locale.ROOT,
-                ", chosen over the slower native %s (%.1f vs %.1f GFLOP/s in a start-up check)", lib, gflops(tJava), gflops(tNative)));
+        return nativeSeconds.getAsDouble() <= javaSeconds.getAsDouble() ? Choice.NATIVE_FASTER : Choice.JAVA_FASTER;
     }
 
     private static final int PROBE = 192;
-
-    private static double gflops(double seconds) {
-        return 2.0 * PROBE * PROBE * PROBE / seconds / 1e9;
-    }
 
     /** Best of several runs of a PROBE³ sgemm, in seconds. */
     private static double timeSgemm(BLAS b) {

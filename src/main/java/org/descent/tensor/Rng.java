@@ -16,6 +16,13 @@ public final class Rng {
         this.state = seed;
     }
 
+    /** Restarts this generator at {@code seed}, as if newly constructed (no allocation). */
+    public Rng reset(long seed) {
+        this.state = seed;
+        this.hasSpare = false;
+        return this;
+    }
+
     /** A seed that depends on every component in order; different tuples give unrelated streams. */
     public static long derive(long seed, long... components) {
         long h = mix(seed ^ 0x5DEECE66DL);

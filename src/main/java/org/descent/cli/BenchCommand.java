@@ -1,0 +1,99 @@
+package org.descent.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.descent.bench.ThroughputBenchmark;
+import org.descent.bench.TorchBaseline;
+import org.descent.nn.Models;
+import org.descent.nn.Sequential;
+import org.descent.tensor.Blas;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code descent bench ...}: benchmark commands that print their figures. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
+        subcommands = {BenchCommand.Throughput.class})
+final class BenchCommand {
+
+    /** Single-thread training throughput of the MLP and the CNN, beside PyTorch on CPU. */
+    @Command(name = "throughput", mixinStandardHelpOptions = true,
+            description = "Single-thread training examples/s of the MLP 784-256-256-10 and the BN CNN at a fixed batch, "
+                    + "on the active BLAS and on pure-Java BLAS, beside PyTorch on CPU (one thread) when python3-torch is installed.")
+    static final class Throughput implements Callable<Integer> {
+        @Option(names = "--batch", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--steps", defaultValue = "40", description = "Timed steps per trial (default ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--warmup", defaultValue = "15", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--trials", defaultValue = "3", description = "Timed trials; the median is reported (default ${DEFAULT-VALUE}).")
+        int trials;
+        @Option(names = "--models", defaultValue = "mlp,cnn", split = ",", description = "Models among mlp, cnn (default ${DEFAULT-VALUE}).")
+        List<String> models;
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the baseline (default ${DEFAULT-VALUE}).")
+        String python;
+        @Option(names = "--no-torch", description = "Skip the PyTorch baseline.")
+        boolean noTorch;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            if (batch <= 0 || steps <= 0 || trials <= 0 || warmup < 0) {
+                throw new UsageException("--batch, --steps and --trials must be positive and --warmup ≥ 0");
+            }
+            for (String m : models) {
+                if (!m.equals("mlp") && !m.equals("cnn")) {
+                    throw new UsageException("--models: unknown model '" + m + "' (known: mlp, cnn)");
+                }
+            }
+            String nativeDesc = Blas.get().description();
+            boolean nativeActive = Blas.get().isNative();
+            TorchBaseline torch = new TorchBaseline(python);
+            Optional<String> torchMissing = noTorch ? Optional.of("--no-torch") : torch.unavailableReason();
+            System.out.printf(Locale.ROOT, "Single-thread training throughput, batch %d: forward + backward + Adam step (examples/s, median of %d × %d steps)%n",
+                    batch, trials, steps);
+            System.out.println("Descent BLAS (active): " + nativeDesc);
+            List<String[]> rows = new ArrayList<>();
+            String torchInfo = null;
+            for (String m : models) {
+                Sequential model = m.equals("mlp") ? Models.mlp(784, 256, 256, 10) : Models.fashionCnn(true);
+                Blas.use("auto");
+                ThroughputBenchmark.Throughput active = ThroughputBenchmark.measure(model, batch, steps, warmup, trials);
+                ThroughputBenchmark.Throughput javaBlas = null;
+                if (nativeActive) {
+                    Blas.use("java");
+                    javaBlas = ThroughputBenchmark.measure(model, batch, steps, warmup, trials);
+                    Blas.use("auto");
+                }
+                String torchCell = "skipped";
+                String ratio = "-";
+                if (torchMissing.isEmpty()) {
+                    TorchBaseline.Measurement t = torch.measure(m, batch, steps * trials, warmup);
+                    torchCell = fmt(t.examplesPerSecond());
+                    ratio = String.format(Locale.ROOT, "%.2f×", active.median() / t.examplesPerSecond());
+                    torchInfo = "PyTorch " + t.torchVersion() + " (1 thread): libblas.so.3 → " + t.blas() + (t.mkldnn() ? "; convolutions through oneDNN" : "");
+                }
+                rows.add(new String[] {m, fmt(active.median()) + " (" + fmt(active.min()) + "–" + fmt(active.max()) + ")",
+                        javaBlas == null ? "(active)" : fmt(javaBlas.median()), torchCell, ratio});
+            }
+            if (nativeActive) {
+                Blas.use("java");
+                System.out.println("Descent BLAS (pure Java column): " + Blas.get().description());
+                Blas.use("auto");
+            }
+            System.out.println(torchInfo != null ? torchInfo : "PyTorch: skipped (" + torchMissing.orElse("") + ")");
+            System.out.printf(Locale.ROOT, "%-6s %-28s %-18s %-12s %s%n", "model", "descent (active BLAS)", "descent (Java BLAS)", "pytorch", "descent/pytorch");
+            for (String[] r : rows) {
+                System.out.printf(Locale.ROOT, "%-6s %-28s %-18s %-12s %s%n", (Object[]) r);
+            }
+            return 0;
+        }
+
+        private static String fmt(double v) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+    }
+}

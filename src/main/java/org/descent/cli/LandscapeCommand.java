@@ -1,0 +1,161 @@
+package org.descent.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.descent.io.AtomicFiles;
+import org.descent.landscape.TestFunction;
+import org.descent.landscape.TestFunctions;
+import org.descent.landscape.Trajectory;
+import org.descent.optim.Optimizers;
+import org.descent.report.ContourPlot;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code descent landscape}: runs optimizers on a two-dimensional test function and writes their
+ * trajectories as CSV and, on request, as a contour plot (the seed's Beale and saddle figures).
+ */
+@Command(name = "landscape", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run optimizers on a 2-D test function; write the trajectories as CSV and optionally a contour plot.",
+            "CSV columns: step,x,y,f (step 0 is the start point, then one row per update); with several optimizers "
+                    + "a leading 'optimizer' column is added."})
+final class LandscapeCommand implements Callable<Integer> {
+    @Option(names = "--function", required = true, description = "Test function: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = FunctionNames.class)
+    String function;
+
+    @Option(names = "--optimizer", required = true, split = ",",
+            description = "One or more optimizers, comma-separated: ${COMPLETION-CANDIDATES}.", completionCandidates = OptimizerNames.class)
+    List<String> optimizers;
+
+    @Option(names = "--lr", description = "Learning rate (key learningRate); default: each optimizer's own default.")
+    Double learningRate;
+
+    @Option(names = "--steps", defaultValue = "300", description = "Number of updates (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--start", split = ",", description = "Start point x,y (default: the function's usual start).")
+    List<Double> start;
+
+    @Option(names = "--set", description = "Hyperparameter key=value, repeatable (e.g. --set beta1=0.8 --set eps=1e-6); "
+            + "applied to every listed optimizer that accepts the key.")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--out", description = "CSV file to write (default: standard output).")
+    Path out;
+
+    @Option(names = "--plot", description = "PNG file: contours of the function with every trajectory.")
+    Path plot;
+
+    @Override
+    public Integer call() throws IOException {
+        TestFunction f = TestFunctions.byName(function);
+        if (steps < 0) {
+            throw new UsageException("--steps must be ≥ 0, got " + steps);
+        }
+        double[] from = f.defaultStart();
+        if (start != null) {
+            if (start.size() != 2) {
+                throw new UsageException("--start takes two numbers x,y, got " + start.size());
+            }
+            from = new double[] {start.get(0), start.get(1)};
+        }
+        Map<String, Double> common = parseSettings();
+        for (String key : common.keySet()) {
+            boolean anyAccepts = optimizers.stream().anyMatch(o -> Optimizers.keys(o).containsKey(key));
+            if (!anyAccepts) {
+                // Let the first optimizer produce the standard message (nearest key, accepted list).
+                Optimizers.create(optimizers.get(0), Map.of(key, common.get(key)));
+            }
+        }
+        Map<String, List<double[]>> runs = new LinkedHashMap<>();
+        for (String name : optimizers) {
+            Map<String, Double> hyper = new LinkedHashMap<>();
+            Map<String, Double> accepted = Optimizers.keys(name);
+            common.forEach((k, v) -> {
+                if (accepted.containsKey(k)) {
+                    hyper.put(k, v);
+                }
+            });
+            runs.put(name, Trajectory.run(f, Optimizers.create(name, hyper), from, steps));
+        }
+        writeCsv(runs);
+        if (plot != null) {
+            List<ContourPlot.Series> series = new ArrayList<>();
+            runs.forEach((name, rows) -> {
+                double[] xs = new double[rows.size()];
+                double[] ys = new double[rows.size()];
+                for (int i = 0; i < rows.size(); i++) {
+                    xs[i] = rows.get(i)[1];
+                    ys[i] = rows.get(i)[2];
+                }
+                series.add(new ContourPlot.Series(name, xs, ys));
+            });
+            double[] b = f.bounds();
+            String title = String.format(Locale.ROOT, "%s, %d steps%s", f.name(), steps, learningRate == null ? "" : ", learning rate " + learningRate);
+            new ContourPlot(900, 650).render(f::value, b[0], b[1], b[2], b[3], series, title, plot);
+        }
+        return 0;
+    }
+
+    private Map<String, Double> parseSettings() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (learningRate != null) {
+            m.put("learningRate", learningRate);
+        }
+        for (String s : settings) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--set expects key=value, got '" + s + "'");
+            }
+            String key = s.substring(0, eq).trim();
+            String value = s.substring(eq + 1).trim();
+            try {
+                m.put(key, Double.parseDouble(value));
+            } catch (NumberFormatException e) {
+                throw new UsageException("--set " + key + ": '" + value + "' is not a number");
+            }
+        }
+        return m;
+    }
+
+    private void writeCsv(Map<String, List<double[]>> runs) throws IOException {
+        boolean several = runs.size() > 1;
+        StringBuilder sb = new StringBuilder(several ? "optimizer,step,x,y,f\n" : "step,x,y,f\n");
+        runs.forEach((name, rows) -> {
+            for (double[] r : rows) {
+                if (several) {
+                    sb.append(name).append(',');
+                }
+                sb.append((long) r[0]).append(',').append(r[1]).append(',').append(r[2]).append(',').append(r[3]).append('\n');
+            }
+        });
+        if (out == null) {
+            System.out.print(sb);
+            return;
+        }
+        AtomicFiles.writeString(out, sb.toString());
+    }
+
+    /** Completion candidates and help text: the test functions. */
+    static final class FunctionNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return TestFunctions.names().iterator();
+        }
+    }
+
+    /** Completion candidates and help text: the optimizers. */
+    static final class OptimizerNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Optimizers.names().iterator();
+        }
+    }
+}

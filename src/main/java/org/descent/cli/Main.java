@@ -1,0 +1,49 @@
+package org.descent.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The entry point of {@code submit/descent} (and of spark-submit's {@code --class}). Exit codes: 0
+ * success; 2 a usage or configuration error (one line on stderr naming what is wrong); 1 a runtime
+ * failure.
+ */
+@Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Distributed mini-batch training of neural networks on Apache Spark.",
+        subcommands = {LandscapeCommand.class, BenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int USAGE_ERROR = 2;
+    public static final int RUNTIME_ERROR = 1;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns the exit code (for tests). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("descent: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return USAGE_ERROR;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
+                err.println("descent: " + ex.getMessage());
+                return USAGE_ERROR;
+            }
+            err.println("descent: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (System.getenv("DESCENT_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            return RUNTIME_ERROR;
+        });
+        return cl;
+    }
+}

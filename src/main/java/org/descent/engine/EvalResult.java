@@ -1,0 +1,5 @@
+package org.descent.engine;
+
+/** Mean loss and accuracy (fraction of correct predictions) over {@code count} examples. */
+public record EvalResult(double loss, double accuracy, long count) {
+}

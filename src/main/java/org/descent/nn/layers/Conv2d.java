@@ -1,0 +1,135 @@
+package org.descent.nn.layers;
+
+import java.util.Arrays;
+import java.util.List;
+import org.descent.init.Initializer;
+import org.descent.nn.Kernel;
+import org.descent.nn.Layer;
+import org.descent.nn.LayerSlot;
+import org.descent.nn.ParamSpec;
+import org.descent.nn.StepContext;
+import org.descent.tensor.Blas;
+import org.descent.tensor.Shape;
+
+/**
+ * 2-D convolution (cross-correlation, as every deep-learning library) on NCHW data:
+ * {@code y[o][h][w] = b[o] + Σ_{c,i,j} W[o][c][i][j] · x[c][h·s − p + i][w·s − p + j]}.
+ * Weights are {@code [outC, inC·kh·kw]} (PyTorch's layout flattened), biases {@code [outC]}.
+ *
+ * <p>Computed per example as one sgemm on the im2col matrix X̃ ({@code inC·kh·kw × OH·OW}):
+ * {@code Y = W X̃}, whose row-major result is already the NCHW output. Backward:
+ * {@code ∂L/∂W += G X̃ᵀ}, {@code ∂L/∂b += Σ_{h,w} G}, {@code ∂L/∂x = col2im(Wᵀ G)}.
+ */
+public final class Conv2d implements Layer {
+    private static final long serialVersionUID = 1L;
+    private final int outChannels;
+    private final int kernelH;
+    private final int kernelW;
+    private final int stride;
+    private final int padding;
+    private final Initializer weightInit;
+    private final Initializer biasInit;
+
+    public Conv2d(int outChannels, int kernelH, int kernelW, int stride, int padding) {
+        this(outChannels, kernelH, kernelW, stride, padding, FanInUniform.INSTANCE, FanInUniform.INSTANCE);
+    }
+
+    public Conv2d(int outChannels, int kernelH, int kernelW, int stride, int padding, Initializer weightInit, Initializer biasInit) {
+        if (outChannels <= 0 || kernelH <= 0 || kernelW <= 0 || stride <= 0 || padding < 0) {
+            throw new IllegalArgumentException("conv2d needs positive channels, kernel and stride and padding ≥ 0, got channels "
+                    + outChannels + ", kernel " + kernelH + "×" + kernelW + ", stride " + stride + ", padding " + padding);
+        }
+        this.outChannels = outChannels;
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+        this.stride = stride;
+        this.padding = padding;
+        this.weightInit = weightInit;
+        this.biasInit = biasInit;
+    }
+
+    public Conv2d withInit(Initializer weights, Initializer bias) {
+        return new Conv2d(outChannels, kernelH, kernelW, stride, padding, weights, bias);
+    }
+
+    @Override
+    public String type() {
+        return "conv2d";
+    }
+
+    private Geometry geometry(Shape in) {
+        return Geometry.of(type(), in, kernelH, kernelW, stride, padding);
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        Geometry g = geometry(in);
+        return Shape.of(outChannels, g.outH(), g.outW());
+    }
+
+    @Override
+    public List<ParamSpec> params(Shape in) {
+        Geometry g = geometry(in);
+        int fanIn = g.patch();
+        int fanOut = outChannels * kernelH * kernelW;
+        return List.of(new ParamSpec("weight", outChannels * fanIn, fanIn, fanOut, weightInit, true),
+                new ParamSpec("bias", outChannels, fanIn, fanOut, biasInit, false));
+    }
+
+    @Override
+    public Kernel kernel(Shape in, LayerSlot slot) {
+        Geometry g = geometry(in);
+        int k = g.patch();
+        int plane = g.outPlane();
+        int inSize = g.inSize();
+        int outSize = outChannels * plane;
+        int w = slot.paramOffset();
+        int b = w + outChannels * k;
+        return new Kernel() {
+            private final float[] cols = new float[k * plane];
+            private final float[] dcols = new float[k * plane];
+
+            @Override
+            public void forward(StepContext ctx, int n, float[] x, float[] y) {
+                float[] p = ctx.params;
+                for (int e = 0; e < n; e++) {
+                    g.im2col(x, e * inSize, cols);
+                    int yOff = e * outSize;
+                    for (int o = 0; o < outChannels; o++) {
+                        Arrays.fill(y, yOff + o * plane, yOff + (o + 1) * plane, p[b + o]);
+                    }
+                    Blas.gemm(false, false, outChannels, plane, k, 1f, p, w, cols, 0, 1f, y, yOff);
+                }
+            }
+
+            @Override
+            public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
+                float[] p = ctx.params;
+                float[] grads = ctx.grads;
+                for (int e = 0; e < n; e++) {
+                    int yOff = e * outSize;
+                    g.im2col(x, e * inSize, cols);
+                    Blas.gemm(false, true, outChannels, k, plane, 1f, dy, yOff, cols, 0, 1f, grads, w);
+                    for (int o = 0; o < outChannels; o++) {
+                        float s = 0f;
+                        int off = yOff + o * plane;
+                        for (int q = 0; q < plane; q++) {
+                            s += dy[off + q];
+                        }
+                        grads[b + o] += s;
+                    }
+                    if (dx != null) {
+                        Blas.gemm(true, false, k, plane, outChannels, 1f, p, w, dy, yOff, 0f, dcols, 0);
+                        Arrays.fill(dx, e * inSize, (e + 1) * inSize, 0f);
+                        g.col2imAdd(dcols, dx, e * inSize);
+                    }
+                }
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "conv2d(" + outChannels + ", " + kernelH + "×" + kernelW + ", stride " + stride + ", padding " + padding + ")";
+    }
+}

@@ -1,0 +1,104 @@
+package org.descent.nn.layers;
+
+import java.util.List;
+import org.descent.init.Initializer;
+import org.descent.nn.Kernel;
+import org.descent.nn.Layer;
+import org.descent.nn.LayerSlot;
+import org.descent.nn.ParamSpec;
+import org.descent.nn.StepContext;
+import org.descent.tensor.Blas;
+import org.descent.tensor.Shape;
+
+/**
+ * Affine layer {@code y = x Wᵀ + b} with {@code W ∈ ℝ^{out×in}} (PyTorch's layout) and
+ * {@code b ∈ ℝ^{out}}; any input shape is treated as its flattened vector.
+ *
+ * <p>Backward, for a batch X (n×in) and upstream G = ∂L/∂Y (n×out):
+ * {@code ∂L/∂W = Gᵀ X}, {@code ∂L/∂b = Σ_rows G}, {@code ∂L/∂X = G W}; all three products are sgemm.
+ */
+public final class Dense implements Layer {
+    private static final long serialVersionUID = 1L;
+    private final int units;
+    private final Initializer weightInit;
+    private final Initializer biasInit;
+
+    public Dense(int units) {
+        this(units, FanInUniform.INSTANCE, FanInUniform.INSTANCE);
+    }
+
+    public Dense(int units, Initializer weightInit, Initializer biasInit) {
+        if (units <= 0) {
+            throw new IllegalArgumentException("dense needs a positive number of units, got " + units);
+        }
+        this.units = units;
+        this.weightInit = weightInit;
+        this.biasInit = biasInit;
+    }
+
+    /** A copy with other initializers. */
+    public Dense withInit(Initializer weights, Initializer bias) {
+        return new Dense(units, weights, bias);
+    }
+
+    public int units() {
+        return units;
+    }
+
+    @Override
+    public String type() {
+        return "dense";
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        return Shape.of(units);
+    }
+
+    @Override
+    public List<ParamSpec> params(Shape in) {
+        int fanIn = in.size();
+        return List.of(new ParamSpec("weight", units * fanIn, fanIn, units, weightInit, true),
+                new ParamSpec("bias", units, fanIn, units, biasInit, false));
+    }
+
+    @Override
+    public Kernel kernel(Shape in, LayerSlot slot) {
+        int fanIn = in.size();
+        int w = slot.paramOffset();
+        int b = w + units * fanIn;
+        return new Kernel() {
+            @Override
+            public void forward(StepContext ctx, int n, float[] x, float[] y) {
+                Blas.gemm(false, true, n, units, fanIn, 1f, x, 0, ctx.params, w, 0f, y, 0);
+                float[] p = ctx.params;
+                for (int i = 0; i < n; i++) {
+                    int row = i * units;
+                    for (int j = 0; j < units; j++) {
+                        y[row + j] += p[b + j];
+                    }
+                }
+            }
+
+            @Override
+            public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
+                float[] g = ctx.grads;
+                Blas.gemm(true, false, units, fanIn, n, 1f, dy, 0, x, 0, 1f, g, w);
+                for (int i = 0; i < n; i++) {
+                    int row = i * units;
+                    for (int j = 0; j < units; j++) {
+                        g[b + j] += dy[row + j];
+                    }
+                }
+                if (dx != null) {
+                    Blas.gemm(false, false, n, fanIn, units, 1f, dy, 0, ctx.params, w, 0f, dx, 0);
+                }
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "dense(" + units + ")";
+    }
+}

@@ -1,0 +1,72 @@
+package org.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.descent.optim.Optimizers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LandscapeCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesOneRowPerUpdateAfterTheStartPoint() throws IOException {
+        Path csv = dir.resolve("adam.csv");
+        CliTestSupport.Run r = CliTestSupport.run("landscape", "--function", "beale", "--optimizer", "adam", "--lr", "0.01",
+                "--steps", "300", "--start", "1,1.5", "--set", "beta1=0.8", "--set", "eps=1e-6", "--out", csv.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("step,x,y,f", lines.get(0));
+        assertEquals(302, lines.size());
+        assertTrue(lines.get(1).startsWith("0,1.0,1.5,"), lines.get(1));
+        double f0 = Double.parseDouble(lines.get(1).split(",")[3]);
+        double fEnd = Double.parseDouble(lines.get(301).split(",")[3]);
+        assertTrue(fEnd < f0, "Adam should descend on Beale: " + f0 + " → " + fEnd);
+        assertTrue(lines.get(301).startsWith("300,"));
+    }
+
+    @Test
+    void everyOptimizerIsReachableAndSeveralArePlottedTogether() throws IOException {
+        Path csv = dir.resolve("all.csv");
+        Path png = dir.resolve("plots/saddle.png");
+        String all = String.join(",", Optimizers.names());
+        CliTestSupport.Run r = CliTestSupport.run("landscape", "--function", "saddle", "--optimizer", all, "--steps", "50",
+                "--out", csv.toString(), "--plot", png.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("optimizer,step,x,y,f", lines.get(0));
+        assertEquals(1 + Optimizers.names().size() * 51, lines.size());
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(900, img.getWidth());
+        try (var files = Files.list(png.getParent())) {
+            assertEquals(1, files.count(), "no temporary file may be left beside the plot");
+        }
+    }
+
+    @Test
+    void badNamesGiveOneLineAndExitCodeTwo() {
+        for (String[] args : new String[][] {
+            {"landscape", "--function", "beal", "--optimizer", "adam"},
+            {"landscape", "--function", "beale", "--optimizer", "adamm"},
+            {"landscape", "--function", "beale", "--optimizer", "adam", "--set", "betaOne=0.8"},
+            {"landscape", "--function", "beale", "--optimizer", "adam", "--set", "beta1=high"},
+            {"landscape", "--function", "beale", "--optimizer", "adam", "--start", "1"},
+        }) {
+            CliTestSupport.Run r = CliTestSupport.run(args);
+            assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+        assertTrue(CliTestSupport.run("landscape", "--function", "beal", "--optimizer", "adam").err().contains("beale"));
+        assertTrue(CliTestSupport.run("landscape", "--function", "beale", "--optimizer", "adam", "--set", "betaOne=0.8").err().contains("beta1"));
+    }
+}

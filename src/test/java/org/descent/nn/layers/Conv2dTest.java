@@ -1,0 +1,99 @@
+package org.descent.nn.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.descent.nn.GradientCheck;
+import org.descent.nn.Kernel;
+import org.descent.nn.Mode;
+import org.descent.nn.Sequential;
+import org.descent.nn.StepContext;
+import org.descent.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+class Conv2dTest {
+    @Test
+    void oneChannelThreeByThreeAgainstAHandResult() {
+        // x = 1..9 in a 3×3 image, 2×2 kernel [[1,0],[0,-1]], bias 0.5, stride 1, no padding:
+        // y[h][w] = x[h][w] − x[h+1][w+1] + 0.5 = −4 + 0.5 everywhere.
+        Sequential m = new Sequential(Shape.of(1, 3, 3), List.of(new Conv2d(1, 2, 2, 1, 0)));
+        assertEquals(Shape.of(1, 2, 2), m.outputShape());
+        float[] p = {1, 0, 0, -1, 0.5f};
+        float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+        float[] y = m.newNetwork().forward(new StepContext(p, new float[5], new float[0], new double[0]), x, 1);
+        assertArrayEquals(new float[] {-3.5f, -3.5f, -3.5f, -3.5f}, java.util.Arrays.copyOf(y, 4));
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        for (Mode mode : Mode.values()) {
+            GradientCheck.of(new Conv2d(3, 3, 3, 1, 1), Shape.of(2, 5, 5), 2).run(mode);
+            GradientCheck.of(new Conv2d(2, 3, 2, 2, 1), Shape.of(3, 6, 5), 2).run(mode);
+            GradientCheck.of(new Conv2d(4, 1, 1, 1, 0), Shape.of(2, 3, 3), 3).run(mode);
+        }
+    }
+
+    @Test
+    void shapeErrorsNameTheProblem() {
+        Conv2d c = new Conv2d(2, 5, 5, 1, 0);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.outputShape(Shape.of(784))).getMessage().contains("[C, H, W]"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.outputShape(Shape.of(1, 3, 3))).getMessage().contains("larger"));
+        assertThrows(IllegalArgumentException.class, () -> new Conv2d(0, 3, 3, 1, 0));
+    }
+
+    /** Forward and all three gradients against PyTorch 1.13 (scripts/reference/conv.py). */
+    @Test
+    void agreesWithPyTorch() throws IOException {
+        JsonNode root;
+        try (InputStream in = getClass().getResourceAsStream("/reference/conv2d.json")) {
+            root = new ObjectMapper().readTree(in);
+        }
+        assertTrue(root.size() >= 3);
+        for (JsonNode c : root) {
+            int n = c.get("n").asInt();
+            int[] shape = {c.get("c").asInt(), c.get("h").asInt(), c.get("w").asInt()};
+            Conv2d conv = new Conv2d(c.get("out").asInt(), c.get("kh").asInt(), c.get("kw").asInt(), c.get("stride").asInt(), c.get("padding").asInt());
+            Sequential m = new Sequential(Shape.of(shape), List.of(conv));
+            float[] w = floats(c.get("weight"));
+            float[] b = floats(c.get("bias"));
+            float[] p = new float[w.length + b.length];
+            System.arraycopy(w, 0, p, 0, w.length);
+            System.arraycopy(b, 0, p, w.length, b.length);
+            float[] x = floats(c.get("x"));
+            StepContext ctx = new StepContext(p, new float[p.length], new float[0], new double[0]);
+            Kernel k = conv.kernel(Shape.of(shape), m.slot(0));
+            float[] y = new float[n * m.outputShape().size()];
+            k.forward(ctx, n, x, y);
+            String name = c.get("name").asText();
+            close(floats(c.get("y")), y, name + " forward");
+            float[] dx = new float[x.length];
+            k.backward(ctx, n, x, y, floats(c.get("dy")), dx);
+            close(floats(c.get("dx")), dx, name + " input gradient");
+            close(floats(c.get("dweight")), java.util.Arrays.copyOf(ctx.grads, w.length), name + " weight gradient");
+            close(floats(c.get("dbias")), java.util.Arrays.copyOfRange(ctx.grads, w.length, p.length), name + " bias gradient");
+        }
+    }
+
+    static float[] floats(JsonNode a) {
+        float[] v = new float[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) a.get(i).asDouble();
+        }
+        return v;
+    }
+
+    /** |a − b| ≤ 1e-5 · max(|b|, 1): float32 sums of up to a few hundred terms in a different order. */
+    static void close(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + " length");
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])), what + " at " + i);
+        }
+    }
+}
