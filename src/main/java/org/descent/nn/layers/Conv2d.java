@@ -6,6 +6,7 @@ import org.descent.init.Initializer;
 import org.descent.nn.Kernel;
 import org.descent.nn.Layer;
 import org.descent.nn.LayerSlot;
+import org.descent.nn.Mode;
 import org.descent.nn.ParamSpec;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Blas;
@@ -16,7 +17,8 @@ import org.descent.tensor.Shape;
  * {@code y[o][h][w] = b[o] + Σ_{c,i,j} W[o][c][i][j] · x[c][h·s − p + i][w·s − p + j]}.
  * Weights are {@code [outC, inC·kh·kw]} (PyTorch's layout flattened), biases {@code [outC]}.
  *
- * <p>Computed per example as one sgemm on the im2col matrix X̃ ({@code inC·kh·kw × OH·OW}):
+ * <p>Computed per example as one sgemm on the im2col matrix X̃ ({@code inC·kh·kw × OH·OW}; in
+ * training the batch's matrices are kept for backward):
  * {@code Y = W X̃}, whose row-major result is already the NCHW output. Backward:
  * {@code ∂L/∂W += G X̃ᵀ}, {@code ∂L/∂b += Σ_{h,w} G}, {@code ∂L/∂x = col2im(Wᵀ G)}.
  */
@@ -86,30 +88,43 @@ public final class Conv2d implements Layer {
         int w = slot.paramOffset();
         int b = w + outChannels * k;
         return new Kernel() {
-            private final float[] cols = new float[k * plane];
+            // The im2col matrices of the whole batch, kept from forward for backward (training only).
+            private float[] cols = new float[0];
             private final float[] dcols = new float[k * plane];
+            private int colsFor = -1;
 
             @Override
             public void forward(StepContext ctx, int n, float[] x, float[] y) {
                 float[] p = ctx.params;
+                boolean keep = ctx.mode == Mode.TRAIN;
+                int need = (keep ? n : 1) * k * plane;
+                if (cols.length < need) {
+                    cols = new float[need];
+                }
                 for (int e = 0; e < n; e++) {
-                    g.im2col(x, e * inSize, cols);
+                    int cOff = keep ? e * k * plane : 0;
+                    g.im2col(x, e * inSize, cols, cOff);
                     int yOff = e * outSize;
                     for (int o = 0; o < outChannels; o++) {
                         Arrays.fill(y, yOff + o * plane, yOff + (o + 1) * plane, p[b + o]);
                     }
-                    Blas.gemm(false, false, outChannels, plane, k, 1f, p, w, cols, 0, 1f, y, yOff);
+                    Blas.gemm(false, false, outChannels, plane, k, 1f, p, w, cols, cOff, 1f, y, yOff);
                 }
+                colsFor = keep ? n : -1;
             }
 
             @Override
             public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
                 float[] p = ctx.params;
                 float[] grads = ctx.grads;
+                boolean cached = colsFor == n;
                 for (int e = 0; e < n; e++) {
                     int yOff = e * outSize;
-                    g.im2col(x, e * inSize, cols);
-                    Blas.gemm(false, true, outChannels, k, plane, 1f, dy, yOff, cols, 0, 1f, grads, w);
+                    int cOff = cached ? e * k * plane : 0;
+                    if (!cached) {
+                        g.im2col(x, e * inSize, cols, 0);
+                    }
+                    Blas.gemm(false, true, outChannels, k, plane, 1f, dy, yOff, cols, cOff, 1f, grads, w);
                     for (int o = 0; o < outChannels; o++) {
                         float s = 0f;
                         int off = yOff + o * plane;
@@ -121,7 +136,7 @@ public final class Conv2d implements Layer {
                     if (dx != null) {
                         Blas.gemm(true, false, k, plane, outChannels, 1f, p, w, dy, yOff, 0f, dcols, 0);
                         Arrays.fill(dx, e * inSize, (e + 1) * inSize, 0f);
-                        g.col2imAdd(dcols, dx, e * inSize);
+                        g.col2imAdd(dcols, 0, dx, e * inSize);
                     }
                 }
             }

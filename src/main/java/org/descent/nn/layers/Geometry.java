@@ -1,6 +1,7 @@
 package org.descent.nn.layers;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import org.descent.tensor.Shape;
 
 /**
@@ -36,30 +37,51 @@ record Geometry(int channels, int height, int width, int kh, int kw, int stride,
         return channels * kh * kw;
     }
 
+    /** First output column whose input column {@code ow·s − p + j} is ≥ 0. */
+    private int firstValid(int j) {
+        int num = pad - j;
+        return num <= 0 ? 0 : (num + stride - 1) / stride;
+    }
+
+    /** One past the last output column whose input column is &lt; W. */
+    private int endValid(int j) {
+        int num = width - 1 + pad - j;
+        return num < 0 ? 0 : Math.min(outW, num / stride + 1);
+    }
+
     /**
-     * im2col of one example: {@code cols[(c·kh + i)·kw + j][oh·OW + ow] = x[c][oh·s − p + i][ow·s − p + j]}
-     * (zero outside the input).
+     * im2col of one example into {@code cols} starting at {@code colsOff}:
+     * {@code cols[(c·kh + i)·kw + j][oh·OW + ow] = x[c][oh·s − p + i][ow·s − p + j]} (zero outside
+     * the input). The valid column range of each kernel column j is computed once, so the inner loop
+     * is a plain (strided) copy.
      */
-    void im2col(float[] x, int xOff, float[] cols) {
+    void im2col(float[] x, int xOff, float[] cols, int colsOff) {
         int plane = outPlane();
         int r = 0;
         for (int c = 0; c < channels; c++) {
             int cOff = xOff + c * height * width;
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++, r++) {
-                    int rowOff = r * plane;
+                    int rowOff = colsOff + r * plane;
+                    int lo = firstValid(j);
+                    int hi = Math.max(lo, endValid(j));
                     for (int oh = 0; oh < outH; oh++) {
                         int ih = oh * stride - pad + i;
                         int o = rowOff + oh * outW;
                         if (ih < 0 || ih >= height) {
-                            java.util.Arrays.fill(cols, o, o + outW, 0f);
+                            Arrays.fill(cols, o, o + outW, 0f);
                             continue;
                         }
-                        int src = cOff + ih * width;
-                        for (int ow = 0; ow < outW; ow++) {
-                            int iw = ow * stride - pad + j;
-                            cols[o + ow] = (iw >= 0 && iw < width) ? x[src + iw] : 0f;
+                        Arrays.fill(cols, o, o + lo, 0f);
+                        int src = cOff + ih * width + lo * stride - pad + j;
+                        if (stride == 1) {
+                            System.arraycopy(x, src, cols, o + lo, hi - lo);
+                        } else {
+                            for (int ow = lo; ow < hi; ow++, src += stride) {
+                                cols[o + ow] = x[src];
+                            }
                         }
+                        Arrays.fill(cols, o + hi, o + outW, 0f);
                     }
                 }
             }
@@ -67,26 +89,25 @@ record Geometry(int channels, int height, int width, int kh, int kw, int stride,
     }
 
     /** The adjoint of {@link #im2col}: adds each column entry back to the input position it came from. */
-    void col2imAdd(float[] cols, float[] dx, int dxOff) {
+    void col2imAdd(float[] cols, int colsOff, float[] dx, int dxOff) {
         int plane = outPlane();
         int r = 0;
         for (int c = 0; c < channels; c++) {
             int cOff = dxOff + c * height * width;
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++, r++) {
-                    int rowOff = r * plane;
+                    int rowOff = colsOff + r * plane;
+                    int lo = firstValid(j);
+                    int hi = endValid(j);
                     for (int oh = 0; oh < outH; oh++) {
                         int ih = oh * stride - pad + i;
                         if (ih < 0 || ih >= height) {
                             continue;
                         }
                         int o = rowOff + oh * outW;
-                        int dst = cOff + ih * width;
-                        for (int ow = 0; ow < outW; ow++) {
-                            int iw = ow * stride - pad + j;
-                            if (iw >= 0 && iw < width) {
-                                dx[dst + iw] += cols[o + ow];
-                            }
+                        int dst = cOff + ih * width + lo * stride - pad + j;
+                        for (int ow = lo; ow < hi; ow++, dst += stride) {
+                            dx[dst] += cols[o + ow];
                         }
                     }
                 }

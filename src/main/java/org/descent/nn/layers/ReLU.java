@@ -1,6 +1,10 @@
 package org.descent.nn.layers;
 
-/** Rectified linear unit {@code y = max(0, x)}; {@code f'(x) = 1 if x > 0 else 0}. */
+/**
+ * Rectified linear unit {@code y = max(0, x)}; {@code f'(x) = 1 if x > 0 else 0}. The backward pass
+ * reads y (y &gt; 0 ⇔ x &gt; 0) and masks bits instead of branching, which random signs would
+ * mispredict.
+ */
 public final class ReLU extends Activation {
     private static final long serialVersionUID = 1L;
 
@@ -19,7 +23,9 @@ public final class ReLU extends Activation {
     @Override
     protected void derivative(float[] x, float[] y, float[] dy, float[] dx, int len) {
         for (int i = 0; i < len; i++) {
-            dx[i] = x[i] > 0f ? dy[i] : 0f;
+            // y ≥ +0: its bits are 0 exactly when y = 0, so (bits − 1) >> 31 is all ones only then.
+            int keep = ~((Float.floatToRawIntBits(y[i]) - 1) >> 31);
+            dx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[i]) & keep);
         }
     }
 }
