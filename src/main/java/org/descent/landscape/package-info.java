@@ -1,0 +1,6 @@
+/**
+ * Two-dimensional test functions (Beale, the saddle x² − y², Rosenbrock, an ill-conditioned
+ * quadratic bowl) with exact gradients, and optimizer trajectories on them — the seed's figures.
+ * No Spark here.
+ */
+package org.descent.landscape;

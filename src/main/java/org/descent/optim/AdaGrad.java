@@ -1,0 +1,42 @@
+package org.descent.optim;
+
+import org.descent.nn.ParamLayout;
+import org.descent.schedule.Schedule;
+
+/**
+ * AdaGrad (Duchi, Hazan &amp; Singer 2011), as the seed: {@code r ← r + g⊙g},
+ * {@code Δθ = −α/(δ + √r) ⊙ g}, with δ outside the root (as PyTorch; default δ = 1e-10).
+ */
+public final class AdaGrad implements GradientTransform {
+    private static final long serialVersionUID = 1L;
+    private final Schedule learningRate;
+    private final float eps;
+
+    public AdaGrad(Schedule learningRate, double eps) {
+        this.learningRate = learningRate;
+        this.eps = (float) eps;
+    }
+
+    @Override
+    public OptState init(ParamLayout layout) {
+        OptState s = new OptState();
+        s.slot("sumSquares", layout.size());
+        return s;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step) {
+        float lr = (float) learningRate.at(step);
+        float[] r = state.slot("sumSquares");
+        for (int i = 0; i < u.length; i++) {
+            float g = u[i];
+            r[i] += g * g;
+            u[i] = -lr * (g / ((float) Math.sqrt(r[i]) + eps));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "adagrad(" + learningRate + ", eps " + eps + ")";
+    }
+}

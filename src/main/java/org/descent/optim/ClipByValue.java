@@ -1,0 +1,30 @@
+package org.descent.optim;
+
+import org.descent.nn.ParamLayout;
+
+/** Clips every gradient coordinate to {@code [−c, c]}. */
+public final class ClipByValue implements GradientTransform {
+    private static final long serialVersionUID = 1L;
+    private final float c;
+
+    public ClipByValue(double c) {
+        this.c = (float) c;
+    }
+
+    @Override
+    public OptState init(ParamLayout layout) {
+        return new OptState();
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step) {
+        for (int i = 0; i < u.length; i++) {
+            u[i] = Math.max(-c, Math.min(c, u[i]));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "clipValue(" + c + ")";
+    }
+}

@@ -1,0 +1,32 @@
+package org.descent.optim;
+
+import org.descent.nn.ParamLayout;
+import org.descent.schedule.Schedule;
+
+/** Plain gradient descent: {@code Δθ = −α_t g} (the seed's batch, mini-batch and stochastic forms differ only in g). */
+public final class Sgd implements GradientTransform {
+    private static final long serialVersionUID = 1L;
+    private final Schedule learningRate;
+
+    public Sgd(Schedule learningRate) {
+        this.learningRate = learningRate;
+    }
+
+    @Override
+    public OptState init(ParamLayout layout) {
+        return new OptState();
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step) {
+        float lr = (float) learningRate.at(step);
+        for (int i = 0; i < u.length; i++) {
+            u[i] = -lr * u[i];
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "sgd(" + learningRate + ")";
+    }
+}

@@ -1,0 +1,89 @@
+package org.descent.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.descent.landscape.TestFunction;
+import org.descent.landscape.TestFunctions;
+import org.descent.landscape.Trajectory;
+import org.junit.jupiter.api.Test;
+
+class OptimizersTest {
+    /** A learning rate per optimizer that suits all four test functions from their usual starts. */
+    private static final Map<String, Double> RATES = Map.ofEntries(
+            Map.entry("sgd", 1e-3), Map.entry("momentum", 5e-4), Map.entry("nesterov", 5e-4), Map.entry("adagrad", 0.1),
+            Map.entry("rmsprop", 1e-2), Map.entry("adam", 1e-2), Map.entry("amsgrad", 1e-2), Map.entry("adamw", 1e-2),
+            Map.entry("adamax", 1e-2), Map.entry("nadam", 1e-2), Map.entry("adadelta", 1.0), Map.entry("rprop", 1e-3),
+            Map.entry("lars", 1.0), Map.entry("lamb", 1e-2));
+
+    /** Table-driven: every optimizer lowers every test function within 300 steps from its usual start. */
+    @Test
+    void everyOptimizerDescendsOnEveryTestFunction() {
+        assertEquals(RATES.keySet(), java.util.Set.copyOf(Optimizers.names()));
+        StringBuilder failures = new StringBuilder();
+        for (String fn : TestFunctions.names()) {
+            TestFunction f = TestFunctions.byName(fn);
+            for (String opt : Optimizers.names()) {
+                List<double[]> rows = Trajectory.run(f, Optimizers.create(opt, Map.of("learningRate", RATES.get(opt))), f.defaultStart(), 300);
+                double first = rows.get(0)[3];
+                double last = rows.get(rows.size() - 1)[3];
+                boolean ok = Double.isFinite(last) && last < first;
+                if (fn.equals("quadratic")) {
+                    ok &= last < 0.5 * first;
+                }
+                if (!ok) {
+                    failures.append(fn).append(' ').append(opt).append(": ").append(first).append(" → ").append(last).append('\n');
+                }
+            }
+        }
+        assertTrue(failures.length() == 0, failures.toString());
+    }
+
+    @Test
+    void unknownNamesAndKeysSuggestTheNearestOne() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.create("adamm", Map.of()));
+        assertTrue(e.getMessage().contains("did you mean 'adam'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Optimizers.create("adam", Map.of("beta_1", 0.8)));
+        assertTrue(e.getMessage().contains("did you mean 'beta1'") && e.getMessage().contains("for adam"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Optimizers.create("sgd", Map.of("momentum", 0.9)));
+        assertTrue(e.getMessage().contains("momentum"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeValuesNameKeyValueAndRange() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.create("adam", Map.of("beta2", 1.0)));
+        assertTrue(e.getMessage().contains("beta2 = 1.0") && e.getMessage().contains("[0, 1)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Optimizers.create("sgd", Map.of("learningRate", -1.0)));
+        assertThrows(IllegalArgumentException.class, () -> Optimizers.create("rprop", Map.of("etaPlus", 0.9)));
+        assertThrows(IllegalArgumentException.class, () -> Optimizers.create("rprop", Map.of("stepMin", 1.0, "stepMax", 0.5)));
+        assertThrows(IllegalArgumentException.class, () -> Optimizers.create("rmsprop", Map.of("centered", 0.5)));
+    }
+
+    @Test
+    void everyOptimizerListsItsKeysWithDefaults() {
+        for (String name : Optimizers.names()) {
+            Map<String, Double> keys = Optimizers.keys(name);
+            assertTrue(keys.containsKey("learningRate") && keys.containsKey("clipNorm") && keys.containsKey("weightDecay"), name + " " + keys);
+            Optimizers.create(name, keys);
+        }
+        assertEquals(0.001, Optimizers.keys("adam").get("learningRate"));
+        assertEquals(1e-8, Optimizers.keys("adam").get("eps"));
+    }
+
+    @Test
+    void clippingAppliesBeforeTheRule() {
+        GradientTransform t = Optimizers.create("sgd", Map.of("learningRate", 1.0, "clipNorm", 1.0));
+        float[] u = {3f, 4f};
+        t.update(u, t.init(org.descent.nn.ParamLayout.flat(2)), new float[2], 0);
+        assertEquals(-0.6f, u[0], 1e-6f);
+        assertEquals(-0.8f, u[1], 1e-6f);
+        GradientTransform v = Optimizers.create("sgd", Map.of("learningRate", 1.0, "clipValue", 0.5));
+        float[] w = {3f, -0.25f};
+        v.update(w, v.init(org.descent.nn.ParamLayout.flat(2)), new float[2], 0);
+        assertEquals(-0.5f, w[0]);
+        assertEquals(0.25f, w[1]);
+    }
+}
