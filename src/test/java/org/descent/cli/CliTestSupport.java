@@ -2,12 +2,12 @@ package org.descent.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
 
-/** Runs the command line in-process and captures its exit code, standard output and error. */
+/**
+ * Runs the command line in-process and captures its exit code, standard output and error. The
+ * streams are swapped before the command line is built, so picocli's own writers use them too.
+ */
 final class CliTestSupport {
     record Run(int exitCode, String out, String err) {
     }
@@ -16,20 +16,21 @@ final class CliTestSupport {
     }
 
     static synchronized Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        StringWriter outWriter = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        cl.setOut(new PrintWriter(outWriter, true));
-        PrintStream saved = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = cl.execute(args);
+            code = Main.commandLine().execute(args);
         } finally {
-            System.setOut(saved);
+            System.out.flush();
+            System.err.flush();
+            System.setOut(savedOut);
+            System.setErr(savedErr);
         }
-        return new Run(code, outWriter + captured.toString(StandardCharsets.UTF_8), err.toString());
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.descent.data.Dataset;
 import org.descent.data.Mnist;
+import org.descent.data.Standardizer;
 import org.descent.loss.SoftmaxCrossEntropy;
 import org.descent.nn.Models;
 import org.descent.nn.Sequential;
@@ -26,9 +27,16 @@ class LocalTrainerTest {
     static void load() throws IOException {
         train = Mnist.load(Path.of("data/fashion-mnist"), "train");
         test = Mnist.load(Path.of("data/fashion-mnist"), "t10k");
+        // The seed's input normalization, fitted on the training set only.
+        Standardizer standardizer = Standardizer.fit(train);
+        standardizer.applyInPlace(train);
+        standardizer.applyInPlace(test);
     }
 
-    /** The bar: MLP 784-256-256-10, ReLU, Adam, ≥ 0.86 test accuracy within 3 epochs (PyTorch: 0.851 after 1). */
+    /**
+     * The issue's bar: MLP 784-256-256-10, ReLU, Adam 1e-3, batch 128, standardized inputs: ≥ 0.86
+     * test accuracy after 3 epochs (PyTorch, same model: 0.851 after 1 epoch, 0.880 after 5).
+     */
     @Test
     void mlpReachesTheFashionMnistBarInThreeEpochs() {
         Sequential mlp = Models.mlp(784, 256, 256, 10);
@@ -51,19 +59,22 @@ class LocalTrainerTest {
         assertFalse(Arrays.equals(a, c));
     }
 
-    /** The seed's three regimes: batch (B = N), mini-batch and stochastic (B = 1) all lower the loss. */
+    /**
+     * The seed's three regimes: batch (B = N, one step per epoch), mini-batch and stochastic (B = 1)
+     * all lower the loss, each with a learning rate that suits its gradient noise.
+     */
     @Test
     void batchMiniBatchAndStochasticRegimesAllLearn() {
         Dataset small = train.slice(0, 500);
         for (int batch : new int[] {500, 50, 1}) {
             Sequential mlp = Models.mlp(784, 32, 10);
             LocalTrainer trainer = new LocalTrainer(mlp, new SoftmaxCrossEntropy(),
-                    Optimizers.create("sgd", Map.of("learningRate", batch == 1 ? 0.01 : 0.5)), new LocalTrainer.Settings(batch, 3, 3, false));
+                    Optimizers.create("sgd", Map.of("learningRate", batch == 1 ? 0.005 : batch == 50 ? 0.05 : 0.2)), new LocalTrainer.Settings(batch, 20, 3, false));
             LocalTrainer.Result r = trainer.fit(small, small, null);
             EvalResult before = new Evaluator(mlp.newNetwork(), new SoftmaxCrossEntropy(), 256).evaluate(mlp.initParams(3), mlp.initBuffers(), small);
-            double after = r.history().get(2).validation().loss();
-            assertTrue(after < 0.7 * before.loss(), "batch " + batch + ": loss " + before.loss() + " → " + after);
-            assertEquals(3L * (500 / batch), r.steps());
+            double after = r.history().get(19).validation().loss();
+            assertTrue(after < 0.6 * before.loss(), "batch " + batch + ": loss " + before.loss() + " → " + after);
+            assertEquals(20L * (500 / batch), r.steps());
         }
     }
 
