@@ -1,0 +1,26 @@
+package org.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The benchmark command runs and prints its table; the figures themselves are reported, never asserted. */
+class BenchCommandTest {
+    @Test
+    void throughputPrintsOneRowPerModelWithTheBlasInUse() {
+        CliTestSupport.Run r = CliTestSupport.run("bench", "throughput", "--models", "mlp", "--steps", "2", "--warmup", "1",
+                "--trials", "1", "--batch", "16", "--no-torch");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Descent BLAS (active): "), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("mlp ")), r.out());
+        assertTrue(r.out().contains("PyTorch: skipped (--no-torch)"), r.out());
+    }
+
+    @Test
+    void unknownModelIsAUsageError() {
+        CliTestSupport.Run r = CliTestSupport.run("bench", "throughput", "--models", "resnet");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("unknown model 'resnet'"), r.err());
+    }
+}
