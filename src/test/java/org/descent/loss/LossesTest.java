@@ -5,31 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
 import org.descent.tensor.Rng;
+import org.descent.testing.Reference;
 import org.junit.jupiter.api.Test;
 
 /** Every loss: PyTorch 1.13 values and gradients, finite differences, label validation; and accuracy. */
 class LossesTest {
     @Test
-    void agreeWithPyTorch() throws IOException {
-        JsonNode root;
-        try (InputStream in = getClass().getResourceAsStream("/reference/losses.json")) {
-            root = new ObjectMapper().readTree(in);
-        }
+    void agreeWithPyTorch() {
+        JsonNode root = Reference.load("losses.json");
         assertEquals(4, root.size());
         for (JsonNode c : root) {
             Loss loss = Losses.byName(c.get("name").asText());
             int n = c.get("n").asInt();
             int k = c.get("k").asInt();
-            float[] z = floats(c.get("logits"));
-            float[] labels = floats(c.get("labels"));
+            float[] z = Reference.floats(c.get("logits"));
+            float[] labels = Reference.floats(c.get("labels"));
             float[] grad = new float[n * k];
             double value = loss.evaluate(z, labels, n, k, grad);
             assertEquals(c.get("value").asDouble(), value, 1e-5 * Math.abs(c.get("value").asDouble()), loss.name());
-            float[] expected = floats(c.get("grad"));
+            float[] expected = Reference.floats(c.get("grad"));
             for (int i = 0; i < grad.length; i++) {
                 assertEquals(expected[i], grad[i], 1e-6, loss.name() + " gradient " + i);
             }
@@ -96,11 +91,4 @@ class LossesTest {
         assertEquals(1, Accuracy.count(new float[] {2f, -1f}, new float[] {1, 1}, 2, 1));
     }
 
-    static float[] floats(JsonNode a) {
-        float[] v = new float[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) a.get(i).asDouble();
-        }
-        return v;
-    }
 }

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.descent.nn.ParamLayout;
+import org.descent.testing.Reference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,10 +29,8 @@ class TorchOptimizerReferenceTest {
     private static JsonNode cases;
 
     @BeforeAll
-    static void load() throws IOException {
-        try (InputStream in = TorchOptimizerReferenceTest.class.getResourceAsStream("/reference/optimizers.json")) {
-            cases = new ObjectMapper().readTree(in);
-        }
+    static void load() {
+        cases = Reference.load("optimizers.json");
     }
 
     /** Replays case c with transform t; returns the worst relative error over all steps. */

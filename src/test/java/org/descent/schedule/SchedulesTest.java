@@ -6,20 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import org.descent.testing.Reference;
 import org.junit.jupiter.api.Test;
 
 class SchedulesTest {
     /** Step, multistep, exponential and cosine against PyTorch 1.13's schedulers (scripts/reference/schedules.py). */
     @Test
-    void agreeWithPyTorchSchedulers() throws IOException {
-        JsonNode root;
-        try (InputStream in = getClass().getResourceAsStream("/reference/schedules.json")) {
-            root = new ObjectMapper().readTree(in);
-        }
+    void agreeWithPyTorchSchedulers() {
+        JsonNode root = Reference.load("schedules.json");
         ObjectMapper mapper = new ObjectMapper();
         for (String name : List.of("step", "multistep", "exponential", "cosine")) {
             @SuppressWarnings("unchecked")

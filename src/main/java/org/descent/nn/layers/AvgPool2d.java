@@ -1,7 +1,6 @@
 package org.descent.nn.layers;
 
 import org.descent.nn.Kernel;
-import org.descent.nn.Layer;
 import org.descent.nn.LayerSlot;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Shape;
@@ -11,17 +10,11 @@ import org.descent.tensor.Shape;
  * {@code y[c][h][w] = (1/k²) Σ_{i,j<k} x[c][h·s + i][w·s + j]}; backward spreads each upstream value
  * evenly over its window.
  */
-public final class AvgPool2d implements Layer {
+public final class AvgPool2d extends Pool2d {
     private static final long serialVersionUID = 1L;
-    private final int size;
-    private final int stride;
 
     public AvgPool2d(int size, int stride) {
-        if (size <= 0 || stride <= 0) {
-            throw new IllegalArgumentException("avgpool2d needs a positive window and stride, got " + size + " and " + stride);
-        }
-        this.size = size;
-        this.stride = stride;
+        super("avgpool2d", size, stride);
     }
 
     @Override
@@ -30,14 +23,8 @@ public final class AvgPool2d implements Layer {
     }
 
     @Override
-    public Shape outputShape(Shape in) {
-        Geometry g = Geometry.of(type(), in, size, size, stride, 0);
-        return Shape.of(g.channels(), g.outH(), g.outW());
-    }
-
-    @Override
     public Kernel kernel(Shape in, LayerSlot slot) {
-        Geometry g = Geometry.of(type(), in, size, size, stride, 0);
+        Geometry g = geometry(in);
         int inSize = g.inSize();
         float inv = 1f / (size * size);
         return new Kernel() {
@@ -90,8 +77,4 @@ public final class AvgPool2d implements Layer {
         };
     }
 
-    @Override
-    public String toString() {
-        return "avgpool2d(" + size + ", stride " + stride + ")";
-    }
 }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import org.descent.nn.GradientCheck;
 import org.descent.nn.Kernel;
@@ -16,6 +13,7 @@ import org.descent.nn.Mode;
 import org.descent.nn.Sequential;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Shape;
+import org.descent.testing.Reference;
 import org.junit.jupiter.api.Test;
 
 class Conv2dTest {
@@ -50,50 +48,33 @@ class Conv2dTest {
 
     /** Forward and all three gradients against PyTorch 1.13 (scripts/reference/conv.py). */
     @Test
-    void agreesWithPyTorch() throws IOException {
-        JsonNode root;
-        try (InputStream in = getClass().getResourceAsStream("/reference/conv2d.json")) {
-            root = new ObjectMapper().readTree(in);
-        }
+    void agreesWithPyTorch() {
+        JsonNode root = Reference.load("conv2d.json");
         assertTrue(root.size() >= 3);
         for (JsonNode c : root) {
             int n = c.get("n").asInt();
             int[] shape = {c.get("c").asInt(), c.get("h").asInt(), c.get("w").asInt()};
             Conv2d conv = new Conv2d(c.get("out").asInt(), c.get("kh").asInt(), c.get("kw").asInt(), c.get("stride").asInt(), c.get("padding").asInt());
             Sequential m = new Sequential(Shape.of(shape), List.of(conv));
-            float[] w = floats(c.get("weight"));
-            float[] b = floats(c.get("bias"));
+            float[] w = Reference.floats(c.get("weight"));
+            float[] b = Reference.floats(c.get("bias"));
             float[] p = new float[w.length + b.length];
             System.arraycopy(w, 0, p, 0, w.length);
             System.arraycopy(b, 0, p, w.length, b.length);
-            float[] x = floats(c.get("x"));
+            float[] x = Reference.floats(c.get("x"));
             StepContext ctx = new StepContext(p, new float[p.length], new float[0], new double[0]);
             Kernel k = conv.kernel(Shape.of(shape), m.slot(0));
             float[] y = new float[n * m.outputShape().size()];
             k.forward(ctx, n, x, y);
             String name = c.get("name").asText();
-            close(floats(c.get("y")), y, name + " forward");
+            Reference.assertClose(Reference.floats(c.get("y")), y, name + " forward");
             float[] dx = new float[x.length];
-            k.backward(ctx, n, x, y, floats(c.get("dy")), dx);
-            close(floats(c.get("dx")), dx, name + " input gradient");
-            close(floats(c.get("dweight")), java.util.Arrays.copyOf(ctx.grads, w.length), name + " weight gradient");
-            close(floats(c.get("dbias")), java.util.Arrays.copyOfRange(ctx.grads, w.length, p.length), name + " bias gradient");
+            k.backward(ctx, n, x, y, Reference.floats(c.get("dy")), dx);
+            Reference.assertClose(Reference.floats(c.get("dx")), dx, name + " input gradient");
+            Reference.assertClose(Reference.floats(c.get("dweight")), java.util.Arrays.copyOf(ctx.grads, w.length), name + " weight gradient");
+            Reference.assertClose(Reference.floats(c.get("dbias")), java.util.Arrays.copyOfRange(ctx.grads, w.length, p.length), name + " bias gradient");
         }
     }
 
-    static float[] floats(JsonNode a) {
-        float[] v = new float[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) a.get(i).asDouble();
-        }
-        return v;
-    }
 
-    /** |a − b| ≤ 1e-5 · max(|b|, 1): float32 sums of up to a few hundred terms in a different order. */
-    static void close(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + " length");
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])), what + " at " + i);
-        }
-    }
 }

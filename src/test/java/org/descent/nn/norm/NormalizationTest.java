@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import org.descent.nn.GradientCheck;
@@ -17,6 +14,7 @@ import org.descent.nn.Mode;
 import org.descent.nn.Sequential;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Shape;
+import org.descent.testing.Reference;
 import org.junit.jupiter.api.Test;
 
 /** Batch, layer, instance and group normalization: finite differences and PyTorch 1.13 references. */
@@ -47,11 +45,8 @@ class NormalizationTest {
     }
 
     @Test
-    void agreesWithPyTorch() throws IOException {
-        JsonNode root;
-        try (InputStream in = getClass().getResourceAsStream("/reference/norm.json")) {
-            root = new ObjectMapper().readTree(in);
-        }
+    void agreesWithPyTorch() {
+        JsonNode root = Reference.load("norm.json");
         assertEquals(5, root.size());
         for (JsonNode c : root) {
             String name = c.get("name").asText();
@@ -68,47 +63,33 @@ class NormalizationTest {
                 default -> new GroupNorm(c.get("groups").asInt());
             };
             Sequential model = new Sequential(in, List.of(layer));
-            float[] w = floats(c.get("weight"));
-            float[] b = floats(c.get("bias"));
+            float[] w = Reference.floats(c.get("weight"));
+            float[] b = Reference.floats(c.get("bias"));
             float[] params = new float[w.length + b.length];
             System.arraycopy(w, 0, params, 0, w.length);
             System.arraycopy(b, 0, params, w.length, b.length);
             StepContext ctx = new StepContext(params, new float[params.length], model.initBuffers(), new double[model.statsSize()]);
             Kernel k = layer.kernel(in, model.slot(0));
-            float[] x = floats(c.get("x"));
+            float[] x = Reference.floats(c.get("x"));
             float[] y = new float[x.length];
             k.forward(ctx, n, x, y);
-            close(floats(c.get("y")), y, name + " forward");
+            Reference.assertClose(Reference.floats(c.get("y")), y, name + " forward");
             float[] dx = new float[x.length];
-            k.backward(ctx, n, x, y, floats(c.get("dy")), dx);
-            close(floats(c.get("dx")), dx, name + " input gradient");
-            close(floats(c.get("dweight")), Arrays.copyOf(ctx.grads, w.length), name + " scale gradient");
-            close(floats(c.get("dbias")), Arrays.copyOfRange(ctx.grads, w.length, params.length), name + " shift gradient");
+            k.backward(ctx, n, x, y, Reference.floats(c.get("dy")), dx);
+            Reference.assertClose(Reference.floats(c.get("dx")), dx, name + " input gradient");
+            Reference.assertClose(Reference.floats(c.get("dweight")), Arrays.copyOf(ctx.grads, w.length), name + " scale gradient");
+            Reference.assertClose(Reference.floats(c.get("dbias")), Arrays.copyOfRange(ctx.grads, w.length, params.length), name + " shift gradient");
             if (c.has("running_mean")) {
                 model.updateBuffers(ctx.buffers, ctx.stats);
                 int ch = in.channels();
-                close(floats(c.get("running_mean")), Arrays.copyOf(ctx.buffers, ch), name + " running mean");
-                close(floats(c.get("running_var")), Arrays.copyOfRange(ctx.buffers, ch, 2 * ch), name + " running variance (unbiased)");
+                Reference.assertClose(Reference.floats(c.get("running_mean")), Arrays.copyOf(ctx.buffers, ch), name + " running mean");
+                Reference.assertClose(Reference.floats(c.get("running_var")), Arrays.copyOfRange(ctx.buffers, ch, 2 * ch), name + " running variance (unbiased)");
                 ctx.mode = Mode.EVAL;
                 k.forward(ctx, n, x, y);
-                close(floats(c.get("y_eval")), y, name + " evaluation forward");
+                Reference.assertClose(Reference.floats(c.get("y_eval")), y, name + " evaluation forward");
             }
         }
     }
 
-    static float[] floats(JsonNode a) {
-        float[] v = new float[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) a.get(i).asDouble();
-        }
-        return v;
-    }
 
-    /** |a − b| ≤ 1e-5·max(|b|, 1): float32 on both sides, sums in a different order (Descent accumulates in double). */
-    static void close(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + " length");
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])), what + " at " + i);
-        }
-    }
 }

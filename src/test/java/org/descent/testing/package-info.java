@@ -1,0 +1,2 @@
+/** Test support shared by the test classes: PyTorch reference fixtures. */
+package org.descent.testing;
