@@ -9,20 +9,24 @@ import org.descent.nn.Network;
 import org.descent.nn.Sequential;
 import org.descent.nn.StepContext;
 import org.descent.optim.GradientTransform;
-import org.descent.tensor.Rng;
 
 /**
  * Single-process mini-batch gradient descent: the reference the distributed engine must equal.
  *
- * <p>Every epoch walks a permutation of the training set drawn from (seed, epoch); each step takes
- * the next {@code batchSize} examples (the seed's batch regime is {@code batchSize = n}, the
- * stochastic one {@code batchSize = 1}), sums their gradients, and lets a {@link ParameterUpdater}
- * divide by the count and apply the optimizer. Batch-norm batch statistics of each step are folded
- * into the running buffers. The same seed gives bit-identical parameters.
+ * <p>The global batches follow a {@link BatchPlan}: by default the training set is one partition,
+ * walked in a permutation drawn from (seed, epoch); given partition sizes it forms exactly the
+ * global batches the Spark engine forms for data split that way (contiguous parts, in order), and
+ * computes each one in a single forward/backward pass. Each step sums the batch's gradients and
+ * lets a {@link ParameterUpdater} divide by the count and apply the optimizer; batch-norm batch
+ * statistics are folded into the running buffers. The same seed gives bit-identical parameters.
  */
 public final class LocalTrainer {
     /** Training settings. {@code dropLast} drops an epoch's final partial batch. */
-    public record Settings(int batchSize, int epochs, long seed, boolean dropLast) {
+    public record Settings(int batchSize, int epochs, long seed, boolean dropLast, int[] partitionSizes) {
+        public Settings(int batchSize, int epochs, long seed, boolean dropLast) {
+            this(batchSize, epochs, seed, dropLast, null);
+        }
+
         public Settings {
             if (batchSize <= 0) {
                 throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
@@ -31,10 +35,6 @@ public final class LocalTrainer {
                 throw new IllegalArgumentException("epochs must be ≥ 0, got " + epochs);
             }
         }
-    }
-
-    /** Metrics of one epoch; {@code validation} is null without validation data. */
-    public record EpochMetrics(int epoch, long steps, double trainLoss, EvalResult validation, double seconds) {
     }
 
     /** Called after every epoch. */
@@ -55,18 +55,14 @@ public final class LocalTrainer {
         this.settings = settings;
     }
 
-    /** The trained parameters and buffers, with per-epoch metrics. */
-    public record Result(float[] params, float[] buffers, List<EpochMetrics> history, long steps) {
-    }
-
-    public Result fit(Dataset train, Dataset validation, Listener listener) {
+    public TrainingResult fit(Dataset train, Dataset validation, Listener listener) {
         float[] params = model.initParams(settings.seed());
         float[] buffers = model.initBuffers();
         return fit(train, validation, params, buffers, listener);
     }
 
     /** Trains from the given parameters and buffers (updated in place). */
-    public Result fit(Dataset train, Dataset validation, float[] params, float[] buffers, Listener listener) {
+    public TrainingResult fit(Dataset train, Dataset validation, float[] params, float[] buffers, Listener listener) {
         if (train.size() == 0) {
             throw new IllegalArgumentException("the training set is empty");
         }
@@ -77,28 +73,45 @@ public final class LocalTrainer {
         StepContext ctx = new StepContext(params, grads, buffers, stats);
         ctx.mode = Mode.TRAIN;
         ParameterUpdater updater = new ParameterUpdater(optimizer, model.layout());
-        int b = Math.min(settings.batchSize(), train.size());
+        int[] parts = settings.partitionSizes() != null ? settings.partitionSizes() : new int[] {train.size()};
+        long[] sizes = new long[parts.length];
+        int[] firstExample = new int[parts.length];
+        long sum = 0;
+        for (int p = 0; p < parts.length; p++) {
+            sizes[p] = parts[p];
+            firstExample[p] = (int) sum;
+            sum += parts[p];
+        }
+        if (sum != train.size()) {
+            throw new IllegalArgumentException("partition sizes add up to " + sum + ", the training set has " + train.size());
+        }
+        BatchPlan plan = new BatchPlan(sizes, settings.batchSize(), settings.dropLast(), settings.seed());
+        int b = (int) plan.batchSize() + parts.length;
         float[] x = new float[b * train.featureSize()];
         float[] y = new float[b * train.labelWidth()];
-        int[] order = new int[train.size()];
+        int[] batchIndex = new int[b];
         List<EpochMetrics> history = new ArrayList<>();
         long step = 0;
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
+            int[][] orders = new int[parts.length][];
+            for (int p = 0; p < parts.length; p++) {
+                orders[p] = plan.permutation(p, epoch);
             }
-            new Rng(Rng.derive(settings.seed(), 1, epoch)).shuffle(order);
             double lossSum = 0;
             long seen = 0;
-            for (int from = 0; from < order.length; from += b) {
-                int n = Math.min(b, order.length - from);
-                if (n < b && settings.dropLast() && from > 0) {
-                    break;
+            for (long s = 0; s < plan.stepsPerEpoch(); s++) {
+                int n = 0;
+                for (int p = 0; p < parts.length; p++) {
+                    int from = (int) plan.sliceStart(p, s);
+                    int len = plan.sliceLength(p, s);
+                    for (int i = 0; i < len; i++) {
+                        batchIndex[n++] = firstExample[p] + orders[p][from + i];
+                    }
                 }
-                train.gather(order, from, n, x, y);
+                train.gather(batchIndex, 0, n, x, y);
                 java.util.Arrays.fill(grads, 0f);
-                ctx.seed = Rng.derive(settings.seed(), 2, epoch, step, 0);
+                ctx.seed = plan.stepSeed(epoch, step, 0);
                 lossSum += net.lossAndGradient(ctx, x, y, n, loss);
                 seen += n;
                 updater.apply(params, grads, n, step);
@@ -114,6 +127,6 @@ public final class LocalTrainer {
                 listener.epochEnded(m);
             }
         }
-        return new Result(params, buffers, history, step);
+        return new TrainingResult(params, buffers, history, step);
     }
 }

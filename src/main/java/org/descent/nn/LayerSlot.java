@@ -5,5 +5,5 @@ package org.descent.nn;
  * {@code paramOffset}, its non-trained buffers from {@code bufferOffset}, its per-step batch
  * statistics from {@code statsOffset}; {@code index} is its position in the model.
  */
-public record LayerSlot(int index, int paramOffset, int bufferOffset, int statsOffset) {
+public record LayerSlot(int index, int paramOffset, int bufferOffset, int statsOffset) implements java.io.Serializable {
 }

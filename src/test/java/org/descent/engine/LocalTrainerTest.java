@@ -42,7 +42,7 @@ class LocalTrainerTest {
         Sequential mlp = Models.mlp(784, 256, 256, 10);
         LocalTrainer trainer = new LocalTrainer(mlp, new SoftmaxCrossEntropy(),
                 Optimizers.create("adam", Map.of("learningRate", 1e-3)), new LocalTrainer.Settings(128, 3, 11, false));
-        LocalTrainer.Result r = trainer.fit(train, test, m -> System.out.printf("epoch %d: train loss %.4f, test loss %.4f, test accuracy %.4f (%.1f s)%n",
+        TrainingResult r = trainer.fit(train, test, m -> System.out.printf("epoch %d: train loss %.4f, test loss %.4f, test accuracy %.4f (%.1f s)%n",
                 m.epoch(), m.trainLoss(), m.validation().loss(), m.validation().accuracy(), m.seconds()));
         double accuracy = r.history().get(2).validation().accuracy();
         assertTrue(accuracy >= 0.86, "test accuracy after 3 epochs: " + accuracy);
@@ -70,7 +70,7 @@ class LocalTrainerTest {
             Sequential mlp = Models.mlp(784, 32, 10);
             LocalTrainer trainer = new LocalTrainer(mlp, new SoftmaxCrossEntropy(),
                     Optimizers.create("sgd", Map.of("learningRate", batch == 1 ? 0.005 : batch == 50 ? 0.05 : 0.2)), new LocalTrainer.Settings(batch, 20, 3, false));
-            LocalTrainer.Result r = trainer.fit(small, small, null);
+            TrainingResult r = trainer.fit(small, small, null);
             EvalResult before = new Evaluator(mlp.newNetwork(), new SoftmaxCrossEntropy(), 256).evaluate(mlp.initParams(3), mlp.initBuffers(), small);
             double after = r.history().get(19).validation().loss();
             assertTrue(after < 0.6 * before.loss(), "batch " + batch + ": loss " + before.loss() + " → " + after);

@@ -1,0 +1,117 @@
+package org.descent.engine.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import scala.collection.Seq;
+
+/** Turns input data into one cached {@link Block} per partition. */
+public final class Blocks {
+    private Blocks() {
+    }
+
+    /** The first example of part p when n examples are cut into P contiguous parts as evenly as possible. */
+    public static int partStart(int n, int parts, int p) {
+        return (int) ((long) n * p / parts);
+    }
+
+    /** Contiguous, near-equal parts of an in-memory dataset (the same split {@code LocalTrainer} is given in tests). */
+    public static JavaRDD<Block> fromDataset(JavaSparkContext sc, org.descent.data.Dataset data, int partitions) {
+        if (partitions <= 0) {
+            throw new IllegalArgumentException("partitions must be positive, got " + partitions);
+        }
+        List<Block> blocks = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            org.descent.data.Dataset part = data.slice(partStart(data.size(), partitions, p), partStart(data.size(), partitions, p + 1));
+            blocks.add(new Block(part.features(), part.labels(), part.size(), part.featureSize(), part.labelWidth()));
+        }
+        return sc.parallelize(blocks, partitions);
+    }
+
+    /**
+     * One block per partition of a DataFrame with a feature column (an ML {@code Vector} or an
+     * array of numbers) and a numeric label column. A row of the wrong width is an error naming the
+     * partition and row.
+     */
+    public static JavaRDD<Block> fromDataFrame(Dataset<Row> frame, String featuresCol, String labelCol) {
+        int fIndex = frame.schema().fieldIndex(featuresCol);
+        int lIndex = frame.schema().fieldIndex(labelCol);
+        return frame.javaRDD().mapPartitionsWithIndex((p, rows) -> List.of(toBlock(p, rows, fIndex, lIndex)).iterator(), true);
+    }
+
+    private static Block toBlock(int partition, Iterator<Row> rows, int fIndex, int lIndex) {
+        FloatBuffer features = new FloatBuffer();
+        FloatBuffer labels = new FloatBuffer();
+        int width = -1;
+        int n = 0;
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            Object f = row.get(fIndex);
+            int before = features.size();
+            if (f instanceof Vector v) {
+                for (int i = 0; i < v.size(); i++) {
+                    features.add((float) v.apply(i));
+                }
+            } else if (f instanceof Seq<?> seq) {
+                scala.collection.Iterator<?> it = seq.iterator();
+                while (it.hasNext()) {
+                    features.add(((Number) it.next()).floatValue());
+                }
+            } else {
+                throw new IllegalArgumentException("partition " + partition + " row " + n + ": feature column holds " + (f == null ? "null" : f.getClass().getSimpleName()) + ", not a vector or array");
+            }
+            int w = features.size() - before;
+            if (width >= 0 && w != width) {
+                throw new IllegalArgumentException("partition " + partition + " row " + n + ": " + w + " features, earlier rows have " + width);
+            }
+            width = w;
+            labels.add(((Number) row.get(lIndex)).floatValue());
+            n++;
+        }
+        return new Block(features.toArray(), labels.toArray(), n, Math.max(width, 0), 1);
+    }
+
+    /** Caches the blocks at {@code level} and materializes them; returns the rows per partition, in order. */
+    public static long[] cache(JavaRDD<Block> blocks, StorageLevel level) {
+        blocks.persist(level);
+        List<long[]> sizes = blocks.mapPartitionsWithIndex((p, it) -> {
+            long n = 0;
+            while (it.hasNext()) {
+                n += it.next().size();
+            }
+            return List.of(new long[] {p, n}).iterator();
+        }, true).collect();
+        long[] out = new long[sizes.size()];
+        for (long[] s : sizes) {
+            out[(int) s[0]] = s[1];
+        }
+        return out;
+    }
+
+    /** A growable float array for building blocks. */
+    private static final class FloatBuffer {
+        private float[] data = new float[1024];
+        private int size;
+
+        void add(float v) {
+            if (size == data.length) {
+                data = java.util.Arrays.copyOf(data, data.length * 2);
+            }
+            data[size++] = v;
+        }
+
+        int size() {
+            return size;
+        }
+
+        float[] toArray() {
+            return java.util.Arrays.copyOf(data, size);
+        }
+    }
+}

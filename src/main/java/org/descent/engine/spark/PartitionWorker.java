@@ -1,0 +1,80 @@
+package org.descent.engine.spark;
+
+import org.descent.engine.BatchPlan;
+import org.descent.loss.Accuracy;
+import org.descent.loss.Loss;
+import org.descent.nn.Mode;
+import org.descent.nn.Network;
+import org.descent.nn.Sequential;
+import org.descent.nn.StepContext;
+
+/**
+ * The executor's half of a step for one partition: take this partition's slice of the global batch
+ * (from the {@link BatchPlan}), run forward and backward, and return the summed gradient, loss,
+ * count and batch-norm statistics. Workspaces and the epoch's permutation are kept between steps.
+ */
+final class PartitionWorker {
+    private final Sequential model;
+    private final Network network;
+    private final StepContext ctx = new StepContext();
+    private float[] x = new float[0];
+    private float[] y = new float[0];
+    private int[] order;
+    private long orderEpoch = -1;
+
+    PartitionWorker(Sequential model) {
+        this.model = model;
+        this.network = model.newNetwork();
+    }
+
+    PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step) {
+        if (orderEpoch != epoch) {
+            order = plan.permutation(partition, epoch);
+            orderEpoch = epoch;
+        }
+        int n = plan.sliceLength(partition, stepInEpoch);
+        int from = (int) plan.sliceStart(partition, stepInEpoch);
+        float[] grads = new float[model.paramCount()];
+        double[] stats = new double[model.statsSize()];
+        if (n == 0) {
+            return new PartitionResult(partition, grads, 0, 0, stats);
+        }
+        ensure(n, block);
+        block.gather(order, from, n, x, y);
+        ctx.params = state.params();
+        ctx.buffers = state.buffers();
+        ctx.grads = grads;
+        ctx.stats = stats;
+        ctx.mode = Mode.TRAIN;
+        ctx.seed = plan.stepSeed(epoch, step, partition);
+        double lossSum = network.lossAndGradient(ctx, x, y, n, loss);
+        return new PartitionResult(partition, grads, lossSum, n, stats);
+    }
+
+    /** (loss sum, correct predictions, count) of the whole block in evaluation mode. */
+    double[] evaluate(Block block, StepState state, Loss loss, int batch) {
+        ctx.params = state.params();
+        ctx.buffers = state.buffers();
+        ctx.mode = Mode.EVAL;
+        int k = model.outputShape().size();
+        double lossSum = 0;
+        long correct = 0;
+        for (int from = 0; from < block.size(); from += batch) {
+            int n = Math.min(batch, block.size() - from);
+            ensure(n, block);
+            System.arraycopy(block.features(), from * block.featureSize(), x, 0, n * block.featureSize());
+            System.arraycopy(block.labels(), from * block.labelWidth(), y, 0, n * block.labelWidth());
+            float[] out = network.forward(ctx, x, n);
+            lossSum += loss.evaluate(out, y, n, k, null);
+            correct += Accuracy.count(out, y, n, k);
+        }
+        return new double[] {lossSum, correct, block.size()};
+    }
+
+    private void ensure(int n, Block block) {
+        if (x.length < n * block.featureSize()) {
+            x = new float[n * block.featureSize()];
+            y = new float[n * block.labelWidth()];
+        }
+    }
+}

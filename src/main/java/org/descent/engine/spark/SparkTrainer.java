@@ -1,0 +1,178 @@
+package org.descent.engine.spark;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.descent.engine.BatchPlan;
+import org.descent.engine.EpochMetrics;
+import org.descent.engine.EvalResult;
+import org.descent.engine.LocalTrainer;
+import org.descent.engine.ParameterUpdater;
+import org.descent.engine.TrainingResult;
+import org.descent.loss.Loss;
+import org.descent.nn.Sequential;
+import org.descent.nn.norm.MomentStats;
+import org.descent.optim.GradientTransform;
+
+/**
+ * Data-parallel mini-batch training with one Spark job per step.
+ *
+ * <p>The training blocks are cached once. Every step the driver broadcasts the parameters and
+ * buffers (destroying the previous broadcast); each partition computes the gradient, loss, count
+ * and batch-norm statistics of its slice of the global batch ({@link BatchPlan}); the driver
+ * collects them, sums gradients and losses in partition order and merges statistics with
+ * {@link MomentStats} in partition order — a fixed order, so the same seed and partitioning give
+ * bit-identical weights — divides by the global count once and applies the optimizer, whose state
+ * never leaves the driver. Step cost depends on the batch, not on the dataset's size: a step reads
+ * only its slice of each cached block.
+ *
+ * <p>Batch norm in this mode normalizes each partition with its own batch statistics; the running
+ * statistics are updated from the statistics merged over all partitions, count-weighted with the
+ * unbiased correction over the global count (never one partition's copy, never a mean of means).
+ */
+public final class SparkTrainer {
+    private final JavaSparkContext sc;
+    private final Sequential model;
+    private final Loss loss;
+    private final GradientTransform optimizer;
+    private final LocalTrainer.Settings settings;
+    private final StorageLevel storage;
+
+    public SparkTrainer(JavaSparkContext sc, Sequential model, Loss loss, GradientTransform optimizer, LocalTrainer.Settings settings) {
+        this(sc, model, loss, optimizer, settings, StorageLevel.MEMORY_ONLY());
+    }
+
+    public SparkTrainer(JavaSparkContext sc, Sequential model, Loss loss, GradientTransform optimizer, LocalTrainer.Settings settings,
+                        StorageLevel storage) {
+        this.sc = sc;
+        this.model = model;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.settings = settings;
+        this.storage = storage;
+    }
+
+    /** Trains from freshly initialized parameters on {@code train}; evaluates on {@code validation} (may be null) after every epoch. */
+    public TrainingResult fit(JavaRDD<Block> train, JavaRDD<Block> validation, LocalTrainer.Listener listener) {
+        float[] params = model.initParams(settings.seed());
+        float[] buffers = model.initBuffers();
+        String runId = UUID.randomUUID().toString();
+        long[] sizes = Blocks.cache(train, storage);
+        if (validation != null) {
+            Blocks.cache(validation, storage);
+        }
+        BatchPlan plan = new BatchPlan(sizes, settings.batchSize(), settings.dropLast(), settings.seed());
+        ParameterUpdater updater = new ParameterUpdater(optimizer, model.layout());
+        float[] gradSum = new float[model.paramCount()];
+        double[] merged = new double[model.statsSize()];
+        List<EpochMetrics> history = new ArrayList<>();
+        long step = 0;
+        try {
+            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                long seen = 0;
+                for (long s = 0; s < plan.stepsPerEpoch(); s++) {
+                    List<PartitionResult> results = runStep(train, runId, plan, params, buffers, epoch, s, step);
+                    java.util.Arrays.fill(gradSum, 0f);
+                    java.util.Arrays.fill(merged, 0);
+                    long count = 0;
+                    for (PartitionResult r : results) {
+                        float[] g = r.gradSum();
+                        for (int i = 0; i < g.length; i++) {
+                            gradSum[i] += g[i];
+                        }
+                        lossSum += r.lossSum();
+                        count += r.count();
+                        if (merged.length > 0 && r.count() > 0) {
+                            MomentStats.mergeAll(merged, r.stats());
+                        }
+                    }
+                    seen += count;
+                    updater.apply(params, gradSum, count, step);
+                    if (merged.length > 0) {
+                        model.updateBuffers(buffers, merged);
+                    }
+                    step++;
+                }
+                EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "epoch " + epoch + " validation");
+                EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, (System.nanoTime() - t0) / 1e9);
+                history.add(m);
+                if (listener != null) {
+                    listener.epochEnded(m);
+                }
+            }
+        } finally {
+            String id = runId;
+            // Runs where the cached blocks live, so every executor that holds a worker forgets it.
+            train.foreachPartition(it -> ExecutorCache.release(id));
+            ExecutorCache.release(runId);
+        }
+        return new TrainingResult(params, buffers, history, step);
+    }
+
+    private List<PartitionResult> runStep(JavaRDD<Block> train, String runId, BatchPlan plan, float[] params, float[] buffers,
+                                          long epoch, long stepInEpoch, long step) {
+        Broadcast<StepState> state = sc.broadcast(new StepState(params, buffers));
+        sc.setJobDescription("Descent: epoch " + epoch + ", step " + step);
+        Sequential m = model;
+        Loss l = loss;
+        try {
+            List<PartitionResult> results = new ArrayList<>(train.mapPartitionsWithIndex((p, blocks) -> {
+                List<PartitionResult> out = new ArrayList<>(1);
+                PartitionWorker worker = ExecutorCache.get(runId, p, () -> new PartitionWorker(m));
+                while (blocks.hasNext()) {
+                    out.add(worker.step(p, blocks.next(), plan, state.value(), l, epoch, stepInEpoch, step));
+                }
+                return out.iterator();
+            }, true).collect());
+            results.sort(Comparator.comparingInt(PartitionResult::partition));
+            return results;
+        } finally {
+            state.destroy();
+        }
+    }
+
+    /** Mean loss and accuracy of the model over all blocks, computed on the executors. */
+    public EvalResult evaluate(JavaRDD<Block> data, float[] params, float[] buffers) {
+        String runId = UUID.randomUUID().toString();
+        try {
+            return evaluate(data, runId, params, buffers, "evaluation");
+        } finally {
+            ExecutorCache.release(runId);
+        }
+    }
+
+    private EvalResult evaluate(JavaRDD<Block> data, String runId, float[] params, float[] buffers, String description) {
+        Broadcast<StepState> state = sc.broadcast(new StepState(params, buffers));
+        sc.setJobDescription("Descent: " + description);
+        Sequential m = model;
+        Loss l = loss;
+        try {
+            List<double[]> parts = data.mapPartitionsWithIndex((p, blocks) -> {
+                PartitionWorker worker = ExecutorCache.get(runId + "/eval", p, () -> new PartitionWorker(m));
+                List<double[]> out = new ArrayList<>(1);
+                while (blocks.hasNext()) {
+                    out.add(worker.evaluate(blocks.next(), state.value(), l, 1024));
+                }
+                return out.iterator();
+            }, true).collect();
+            double lossSum = 0;
+            double correct = 0;
+            double count = 0;
+            for (double[] r : parts) {
+                lossSum += r[0];
+                correct += r[1];
+                count += r[2];
+            }
+            return new EvalResult(lossSum / Math.max(1, count), correct / Math.max(1, count), (long) count);
+        } finally {
+            state.destroy();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.descent.engine.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.descent.data.Dataset;
+import org.descent.data.Mnist;
+import org.descent.data.Standardizer;
+import org.descent.engine.LocalTrainer;
+import org.descent.engine.TrainingResult;
+import org.descent.loss.SoftmaxCrossEntropy;
+import org.descent.nn.Layer;
+import org.descent.nn.Models;
+import org.descent.nn.Sequential;
+import org.descent.nn.layers.Dense;
+import org.descent.nn.layers.Flatten;
+import org.descent.nn.layers.ReLU;
+import org.descent.nn.norm.BatchNorm;
+import org.descent.optim.Optimizers;
+import org.descent.tensor.Shape;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The job-per-step engine on real Spark (local[2]) against the single-process trainer. */
+class SparkTrainerTest {
+    private static JavaSparkContext sc;
+    private static Dataset train;
+    private static Dataset test;
+
+    @BeforeAll
+    static void start() throws IOException {
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SparkTrainerTest")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+        sc.setLogLevel("WARN");
+        train = Mnist.load(Path.of("data/fashion-mnist"), "train").slice(0, 1200);
+        test = Mnist.load(Path.of("data/fashion-mnist"), "t10k").slice(0, 500);
+        Standardizer s = Standardizer.fit(train);
+        s.applyInPlace(train);
+        s.applyInPlace(test);
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.stop();
+    }
+
+    private static int[] split(int n, int parts) {
+        int[] sizes = new int[parts];
+        for (int p = 0; p < parts; p++) {
+            sizes[p] = Blocks.partStart(n, parts, p + 1) - Blocks.partStart(n, parts, p);
+        }
+        return sizes;
+    }
+
+    private static LocalTrainer.Settings settings(int partitions) {
+        return new LocalTrainer.Settings(60, 1, 21, false, split(train.size(), partitions));
+    }
+
+    private static TrainingResult spark(Sequential model, int partitions) {
+        return new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings(partitions))
+                .fit(Blocks.fromDataset(sc, train, partitions), null, null);
+    }
+
+    private static TrainingResult local(Sequential model, int partitions) {
+        return new LocalTrainer(model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings(partitions))
+                .fit(train, null, null);
+    }
+
+    private static double relativeDistance(float[] a, float[] b) {
+        double d = 0;
+        double n = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += (double) (a[i] - b[i]) * (a[i] - b[i]);
+            n += (double) b[i] * b[i];
+        }
+        return Math.sqrt(d / n);
+    }
+
+    /** Without batch norm, P partitions' summed gradients are the global batch's: 20 steps agree to 1e-5. */
+    @Test
+    void equalsTheSingleProcessTrainerOnTheSameGlobalBatches() {
+        Sequential mlp = Models.mlp(784, 64, 10);
+        for (int partitions : new int[] {1, 2, 3}) {
+            TrainingResult distributed = spark(mlp, partitions);
+            TrainingResult reference = local(mlp, partitions);
+            assertEquals(20, distributed.steps());
+            double d = relativeDistance(distributed.params(), reference.params());
+            assertTrue(d <= 1e-5, partitions + " partitions: relative distance " + d);
+            assertTrue(relativeDistance(distributed.params(), mlp.initParams(21)) > 1e-2, "training moved the parameters");
+        }
+    }
+
+    @Test
+    void withBatchNormAndOnePartitionItIsTheSingleProcessTrainer() {
+        Sequential bn = new Sequential(Shape.of(1, 28, 28), List.<Layer>of(new Flatten(), new Dense(32), new BatchNorm(), new ReLU(), new Dense(10)));
+        TrainingResult distributed = spark(bn, 1);
+        TrainingResult reference = local(bn, 1);
+        assertTrue(relativeDistance(distributed.params(), reference.params()) <= 1e-5);
+        assertTrue(relativeDistance(distributed.buffers(), reference.buffers()) <= 1e-5);
+    }
+
+    @Test
+    void sameSeedAndPartitionsGiveBitIdenticalParameters() {
+        Sequential mlp = Models.mlp(784, 32, 10);
+        assertArrayEquals(spark(mlp, 2).params(), spark(mlp, 2).params());
+    }
+
+    /**
+     * Running statistics come from all partitions merged (count-weighted, unbiased over the global
+     * count), not from one partition: after one step of a model whose first layer is batch norm,
+     * they equal decay × the statistics of the whole global batch.
+     */
+    @Test
+    void runningStatisticsMergeEveryPartition() {
+        Sequential m = new Sequential(Shape.of(784), List.<Layer>of(new BatchNorm(), new Dense(10)));
+        Dataset flat = new Dataset(Shape.of(784), train.features(), 1, train.labels(), train.size());
+        TrainingResult r = new SparkTrainer(sc, m, new SoftmaxCrossEntropy(), Optimizers.create("sgd", Map.of("learningRate", 0.0)),
+                new LocalTrainer.Settings(1200, 1, 5, true, split(flat.size(), 3))).fit(Blocks.fromDataset(sc, flat, 3), null, null);
+        assertEquals(1, r.steps());
+        // One step over all 1,200 examples: the global mean and unbiased variance of each input feature.
+        for (int j : new int[] {100, 350, 600}) {
+            double mean = 0;
+            for (int e = 0; e < 1200; e++) {
+                mean += flat.features()[e * 784 + j];
+            }
+            mean /= 1200;
+            double m2 = 0;
+            for (int e = 0; e < 1200; e++) {
+                double d = flat.features()[e * 784 + j] - mean;
+                m2 += d * d;
+            }
+            assertEquals(0.1 * mean, r.buffers()[j], 1e-5, "running mean of feature " + j);
+            assertEquals(0.9 + 0.1 * m2 / 1199, r.buffers()[784 + j], 1e-4, "running variance of feature " + j);
+        }
+    }
+
+    @Test
+    void evaluatesOnTheExecutorsAsTheLocalEvaluatorDoes() {
+        Sequential mlp = Models.mlp(784, 32, 10);
+        float[] params = mlp.initParams(3);
+        var distributed = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("sgd", Map.of()), settings(1))
+                .evaluate(Blocks.fromDataset(sc, test, 3), params, mlp.initBuffers());
+        var local = new org.descent.engine.Evaluator(mlp.newNetwork(), new SoftmaxCrossEntropy(), 256).evaluate(params, mlp.initBuffers(), test);
+        assertEquals(local.accuracy(), distributed.accuracy(), 1e-12);
+        assertEquals(local.loss(), distributed.loss(), 1e-5);
+        assertEquals(500, distributed.count());
+    }
+}
