@@ -21,7 +21,13 @@ public final class Blocks {
         return (int) ((long) n * p / parts);
     }
 
-    /** Contiguous, near-equal parts of an in-memory dataset (the same split {@code LocalTrainer} is given in tests). */
+    /**
+     * Contiguous, near-equal parts of an in-memory dataset (the same split {@code LocalTrainer} is
+     * given in tests). The blocks are local-checkpointed: without that, every task of every step
+     * would carry its partition's data inside the task (a parallelized collection lives in the
+     * RDD's lineage), whatever the cache holds. The price is that a lost executor's blocks cannot be
+     * recomputed; data read from files on the executors has no such limit.
+     */
     public static JavaRDD<Block> fromDataset(JavaSparkContext sc, org.descent.data.Dataset data, int partitions) {
         if (partitions <= 0) {
             throw new IllegalArgumentException("partitions must be positive, got " + partitions);
@@ -31,7 +37,9 @@ public final class Blocks {
             org.descent.data.Dataset part = data.slice(partStart(data.size(), partitions, p), partStart(data.size(), partitions, p + 1));
             blocks.add(new Block(part.features(), part.labels(), part.size(), part.featureSize(), part.labelWidth()));
         }
-        return sc.parallelize(blocks, partitions);
+        JavaRDD<Block> rdd = sc.parallelize(blocks, partitions);
+        rdd.rdd().localCheckpoint();
+        return rdd;
     }
 
     /**
@@ -79,7 +87,9 @@ public final class Blocks {
 
     /** Caches the blocks at {@code level} and materializes them; returns the rows per partition, in order. */
     public static long[] cache(JavaRDD<Block> blocks, StorageLevel level) {
-        blocks.persist(level);
+        if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {
+            blocks.persist(level);
+        }
         List<long[]> sizes = blocks.mapPartitionsWithIndex((p, it) -> {
             long n = 0;
             while (it.hasNext()) {

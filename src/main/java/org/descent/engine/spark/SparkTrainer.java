@@ -42,6 +42,19 @@ public final class SparkTrainer {
     private final GradientTransform optimizer;
     private final LocalTrainer.Settings settings;
     private final StorageLevel storage;
+    private StepListener stepListener;
+
+    /** Called on the driver after every step. */
+    @FunctionalInterface
+    public interface StepListener {
+        void stepEnded(int epoch, long step, double meanLoss, long examples, double millis);
+    }
+
+    /** Receives every step's metrics (for metrics.jsonl). */
+    public SparkTrainer onStep(StepListener listener) {
+        this.stepListener = listener;
+        return this;
+    }
 
     public SparkTrainer(JavaSparkContext sc, Sequential model, Loss loss, GradientTransform optimizer, LocalTrainer.Settings settings) {
         this(sc, model, loss, optimizer, settings, StorageLevel.MEMORY_ONLY());
@@ -78,6 +91,8 @@ public final class SparkTrainer {
                 double lossSum = 0;
                 long seen = 0;
                 for (long s = 0; s < plan.stepsPerEpoch(); s++) {
+                    long stepStart = System.nanoTime();
+                    double lossBefore = lossSum;
                     List<PartitionResult> results = runStep(train, runId, plan, params, buffers, epoch, s, step);
                     java.util.Arrays.fill(gradSum, 0f);
                     java.util.Arrays.fill(merged, 0);
@@ -97,6 +112,9 @@ public final class SparkTrainer {
                     updater.apply(params, gradSum, count, step);
                     if (merged.length > 0) {
                         model.updateBuffers(buffers, merged);
+                    }
+                    if (stepListener != null) {
+                        stepListener.stepEnded(epoch, step, (lossSum - lossBefore) / Math.max(1, count), count, (System.nanoTime() - stepStart) / 1e6);
                     }
                     step++;
                 }

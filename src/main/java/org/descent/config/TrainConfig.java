@@ -1,0 +1,147 @@
+package org.descent.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.descent.util.Suggest;
+
+/**
+ * A training run's configuration: a HOCON file layered over the shipped defaults
+ * ({@code org/descent/config/defaults.conf}, which lists every key), with {@code --set key=value}
+ * overrides on top. Validation is eager and every failure is one line naming the key (and the
+ * file and line where the value came from): unknown keys name the nearest valid key, wrong types
+ * and ranges name the value and the accepted range.
+ */
+public record TrainConfig(
+        Path dataDir,
+        String normalize,
+        List<String> layers,
+        String loss,
+        int epochs,
+        int batchSize,
+        long seed,
+        int partitions,
+        boolean dropLast,
+        String optimizer,
+        Map<String, Double> optimizerSettings,
+        String engineMode,
+        String batchNormMode,
+        String rendered) {
+
+    /** The shipped defaults. */
+    public static Config defaults() {
+        return ConfigFactory.parseResources(TrainConfig.class, "defaults.conf", ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+
+    /** Loads {@code file} (may be null: defaults only) with {@code key=value} overrides. */
+    public static TrainConfig load(Path file, List<String> overrides) {
+        Config defaults = defaults();
+        Config user = ConfigFactory.empty();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(file + ": no such configuration file");
+            }
+            try {
+                user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        Config sets = ConfigFactory.empty();
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--set expects key=value, got '" + o + "'");
+            }
+            try {
+                sets = ConfigFactory.parseString(o, ConfigParseOptions.defaults().setOriginDescription("--set " + o)).withFallback(sets);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException("--set " + o + ": " + e.getMessage(), e);
+            }
+        }
+        Config merged = sets.withFallback(user).withFallback(defaults).resolve();
+        checkKeys(sets.withFallback(user), defaults);
+        try {
+            return fromConfig(merged);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static void checkKeys(Config given, Config defaults) {
+        Set<String> known = new TreeSet<>();
+        for (Map.Entry<String, ConfigValue> e : defaults.entrySet()) {
+            known.add(e.getKey());
+        }
+        for (Map.Entry<String, ConfigValue> e : given.entrySet()) {
+            String key = e.getKey();
+            if (known.contains(key) || key.startsWith("optimizer.")) {
+                continue;
+            }
+            throw new IllegalArgumentException(e.getValue().origin().description() + ": " + Suggest.unknown("key", key, known));
+        }
+    }
+
+    private static TrainConfig fromConfig(Config c) {
+        String normalize = oneOf(c, "data.normalize", List.of("standardize", "none"));
+        int epochs = atLeast(c, "training.epochs", 1);
+        int batchSize = atLeast(c, "training.batchSize", 1);
+        int partitions = atLeast(c, "training.partitions", 0);
+        Map<String, Double> hyper = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : c.getConfig("optimizer").entrySet()) {
+            if (e.getKey().equals("name")) {
+                continue;
+            }
+            Object v = e.getValue().unwrapped();
+            if (v instanceof Boolean b) {
+                v = b ? 1.0 : 0.0;
+            }
+            if (!(v instanceof Number n)) {
+                throw new IllegalArgumentException(e.getValue().origin().description() + ": optimizer." + e.getKey() + " = '" + v + "' is not a number");
+            }
+            hyper.put(e.getKey(), n.doubleValue());
+        }
+        List<String> layers = c.getStringList("model.layers");
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException(c.getValue("model.layers").origin().description() + ": model.layers is empty");
+        }
+        return new TrainConfig(Path.of(c.getString("data.dir")), normalize, List.copyOf(layers), c.getString("loss"), epochs, batchSize,
+                c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), c.getString("optimizer.name"), hyper,
+                oneOf(c, "engine.mode", List.of("job")), oneOf(c, "batchNorm.mode", List.of("local")),
+                c.root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true)));
+    }
+
+    private static int atLeast(Config c, String key, int min) {
+        int v = c.getInt(key);
+        if (v < min) {
+            throw new IllegalArgumentException(c.getValue(key).origin().description() + ": " + key + " = " + v + " is out of range; accepted: ≥ " + min);
+        }
+        return v;
+    }
+
+    private static String oneOf(Config c, String key, List<String> accepted) {
+        String v = c.getString(key);
+        if (!accepted.contains(v)) {
+            throw new IllegalArgumentException(c.getValue(key).origin().description() + ": " + key + " = '" + v + "' is not one of " + accepted);
+        }
+        return v;
+    }
+
+    /** Every key with its default, in order, for documentation and help. */
+    public static List<String> referenceKeys() {
+        List<String> keys = new ArrayList<>();
+        defaults().entrySet().forEach(e -> keys.add(e.getKey() + " = " + e.getValue().render()));
+        keys.sort(String::compareTo);
+        return keys;
+    }
+}

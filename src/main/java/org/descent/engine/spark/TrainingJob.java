@@ -1,0 +1,153 @@
+package org.descent.engine.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.descent.config.TrainConfig;
+import org.descent.data.Dataset;
+import org.descent.data.Mnist;
+import org.descent.data.Standardizer;
+import org.descent.engine.EvalResult;
+import org.descent.engine.LocalTrainer;
+import org.descent.engine.TrainingResult;
+import org.descent.io.AtomicFiles;
+import org.descent.loss.Loss;
+import org.descent.loss.Losses;
+import org.descent.nn.LayerSpecs;
+import org.descent.nn.Sequential;
+import org.descent.optim.GradientTransform;
+import org.descent.optim.Optimizers;
+import org.descent.tensor.Blas;
+import org.descent.tensor.Shape;
+
+/**
+ * One {@code descent train} run: reads the data named by the configuration, trains with the
+ * job-per-step engine on the given Spark master, and writes the run directory:
+ * {@code metrics.jsonl} (one JSON line per step and per epoch), {@code model.bin} (model,
+ * parameters, buffers and input standardization), {@code config.conf} (the resolved
+ * configuration) and {@code summary.json}. Every file is written under a temporary name and
+ * renamed.
+ */
+public final class TrainingJob {
+    private final TrainConfig config;
+    private final String master;
+    private final Path out;
+
+    /** @param master a Spark master URL, or null for spark-submit's (else {@code local[*]}) */
+    public TrainingJob(TrainConfig config, String master, Path out) {
+        this.config = config;
+        this.master = master;
+        this.out = out;
+    }
+
+    /** A run's outcome, as written to summary.json. */
+    public record Summary(double testAccuracy, double testLoss, int epochs, long steps, double wallSeconds, double examplesPerSecond,
+                          String sparkMaster, int partitions, String blas, String paramsSha256) {
+    }
+
+    /** Validates everything that can be checked before Spark starts (model shapes, loss, optimizer). */
+    public Sequential model() {
+        return new Sequential(Shape.of(1, 28, 28), LayerSpecs.parseAll(config.layers()));
+    }
+
+    public Summary run() throws IOException {
+        Sequential model = model();
+        Loss loss = Losses.byName(config.loss());
+        GradientTransform optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings());
+        Dataset train = Mnist.load(config.dataDir(), "train");
+        Dataset test = Mnist.load(config.dataDir(), "t10k");
+        Standardizer standardizer = null;
+        if (config.normalize().equals("standardize")) {
+            standardizer = Standardizer.fit(train);
+            standardizer.applyInPlace(train);
+            standardizer.applyInPlace(test);
+        }
+        Files.createDirectories(out);
+        SparkConf conf = new SparkConf().setAppName("descent train");
+        if (master != null) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+        }
+        if (conf.get("spark.master").startsWith("local")) {
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.executorEnv.SPARK_SCALA_VERSION", "2.13");
+            conf.setIfMissing("spark.executorEnv.SPARK_TESTING", "1");
+            conf.setIfMissing("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
+            conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+            conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        }
+        long t0 = System.nanoTime();
+        try (JavaSparkContext sc = new JavaSparkContext(conf);
+             BufferedWriter metrics = Files.newBufferedWriter(out.resolve(".metrics.jsonl.tmp"), StandardCharsets.UTF_8)) {
+            sc.setLogLevel("WARN");
+            int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
+            ObjectMapper json = new ObjectMapper();
+            SparkTrainer trainer = new SparkTrainer(sc, model, loss, optimizer,
+                    new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast()))
+                    .onStep((epoch, step, meanLoss, examples, millis) -> writeLine(metrics, json.createObjectNode().put("type", "step")
+                            .put("epoch", epoch).put("step", step).put("loss", meanLoss).put("examples", examples).put("ms", millis)));
+            TrainingResult result = trainer.fit(Blocks.fromDataset(sc, train, partitions), Blocks.fromDataset(sc, test, partitions), m -> {
+                writeLine(metrics, json.createObjectNode().put("type", "epoch").put("epoch", m.epoch()).put("steps", m.steps())
+                        .put("trainLoss", m.trainLoss()).put("testLoss", m.validation().loss()).put("testAccuracy", m.validation().accuracy())
+                        .put("seconds", m.seconds()));
+                System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, test loss %.4f, test accuracy %.4f (%.1f s)%n",
+                        m.epoch() + 1, m.trainLoss(), m.validation().loss(), m.validation().accuracy(), m.seconds());
+            });
+            metrics.close();
+            Files.move(out.resolve(".metrics.jsonl.tmp"), out.resolve("metrics.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            EvalResult last = result.history().get(result.history().size() - 1).validation();
+            Summary summary = new Summary(last.accuracy(), last.loss(), config.epochs(), result.steps(), wall,
+                    (double) train.size() * config.epochs() / wall, sc.master(), partitions, Blas.get().description(), sha256(result.params()));
+            Standardizer std = standardizer;
+            AtomicFiles.write(out.resolve("model.bin"), tmp -> {
+                try (ObjectOutputStream o = new ObjectOutputStream(Files.newOutputStream(tmp))) {
+                    o.writeObject(model);
+                    o.writeObject(result.params());
+                    o.writeObject(result.buffers());
+                    o.writeObject(std);
+                }
+            });
+            AtomicFiles.writeString(out.resolve("config.conf"), config.rendered());
+            ObjectNode s = json.valueToTree(summary);
+            AtomicFiles.writeString(out.resolve("summary.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+            return summary;
+        }
+    }
+
+    private static void writeLine(BufferedWriter w, ObjectNode node) {
+        try {
+            w.write(node.toString());
+            w.newLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SHA-256 of the parameters as little-endian float32 bytes, so runs can be compared from outside. */
+    public static String sha256(float[] params) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * params.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(params);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package org.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.descent.data.Dataset;
+import org.descent.data.Mnist;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code descent train} end to end on embedded Spark (local[2]) with a 1,000-image slice of Fashion-MNIST. */
+class TrainCommandTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+
+    @BeforeAll
+    static void writeSmallDataset() throws IOException {
+        data = dir.resolve("small");
+        Files.createDirectories(data);
+        for (String split : new String[] {"train", "t10k"}) {
+            Dataset d = Mnist.load(Path.of("data/fashion-mnist"), split).slice(0, split.equals("train") ? 1000 : 300);
+            try (DataOutputStream img = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(data.resolve(split + "-images-idx3-ubyte.gz"))));
+                 DataOutputStream lab = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(data.resolve(split + "-labels-idx1-ubyte.gz"))))) {
+                img.writeInt(0x0803);
+                img.writeInt(d.size());
+                img.writeInt(28);
+                img.writeInt(28);
+                for (float v : d.features()) {
+                    img.writeByte(Math.round(v * 255));
+                }
+                lab.writeInt(0x0801);
+                lab.writeInt(d.size());
+                for (float v : d.labels()) {
+                    lab.writeByte((int) v);
+                }
+            }
+        }
+    }
+
+    private static CliTestSupport.Run train(Path out, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "conf/quickstart.conf", "--master", "local[2]", "--out", out.toString(),
+                "--set", "data.dir=\"" + data + "\"", "--set", "training.epochs=2", "--set", "training.batchSize=100"));
+        args.addAll(List.of(extra));
+        return CliTestSupport.run(args.toArray(new String[0]));
+    }
+
+    @Test
+    void writesTheRunDirectoryAndIsDeterministic() throws IOException {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        CliTestSupport.Run first = train(a);
+        assertEquals(0, first.exitCode(), first.err());
+        CliTestSupport.Run second = train(b);
+        assertEquals(0, second.exitCode(), second.err());
+        JsonNode sa = new ObjectMapper().readTree(a.resolve("summary.json").toFile());
+        JsonNode sb = new ObjectMapper().readTree(b.resolve("summary.json").toFile());
+        for (String key : List.of("testAccuracy", "testLoss", "epochs", "steps", "wallSeconds", "examplesPerSecond", "sparkMaster", "partitions", "blas", "paramsSha256")) {
+            assertTrue(sa.has(key), "summary.json lacks " + key);
+        }
+        assertEquals(64, sa.get("paramsSha256").asText().length());
+        assertEquals(sa.get("paramsSha256").asText(), sb.get("paramsSha256").asText(), "same seed and partitions, same parameters");
+        assertEquals(20, sa.get("steps").asInt());
+        assertEquals("local[2]", sa.get("sparkMaster").asText());
+        assertTrue(sa.get("testAccuracy").asDouble() > 0.5, "learned something: " + sa.get("testAccuracy"));
+        List<String> metrics = Files.readAllLines(a.resolve("metrics.jsonl"));
+        assertEquals(22, metrics.size(), "20 step lines and 2 epoch lines");
+        assertEquals(2, metrics.stream().filter(l -> l.contains("\"type\":\"epoch\"")).count());
+        assertTrue(Files.size(a.resolve("model.bin")) > 4 * 200_000);
+        try (var files = Files.list(a)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void configurationErrorsAreOneLineWithExitCodeTwo() throws IOException {
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, "training {\n  epochs = many\n}\n");
+        CliTestSupport.Run r = CliTestSupport.run("train", bad.toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("bad.conf: 2") && r.err().contains("training.epochs"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        r = CliTestSupport.run("train", "conf/quickstart.conf", "--set", "training.epohcs=3");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("did you mean 'training.epochs'"), r.err());
+
+        r = CliTestSupport.run("train", "conf/quickstart.conf", "--set", "optimizer.beta_1=0.8");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("did you mean 'beta1'"), r.err());
+
+        r = CliTestSupport.run("train", "conf/quickstart.conf", "--set", "model.layers=[flatten, \"dense(10)\", \"conv2d(4, 3)\"]");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("layer 2 (conv2d)") && r.err().contains("[10]"), r.err());
+
+        r = CliTestSupport.run("train", "conf/quickstart.conf", "--set", "training.batchSize=0");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("training.batchSize = 0"), r.err());
+
+        r = CliTestSupport.run("train", dir.resolve("missing.conf").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("no such configuration file"), r.err());
+    }
+
+    @Test
+    void keysListsEveryKeyWithItsDefault() {
+        CliTestSupport.Run r = CliTestSupport.run("train", "--keys");
+        assertEquals(0, r.exitCode());
+        for (String key : List.of("data.dir", "training.epochs", "training.batchSize", "training.seed", "training.partitions", "optimizer.name",
+                "engine.mode", "batchNorm.mode", "model.layers", "loss")) {
+            assertTrue(r.out().contains(key + " = "), key + " missing from\n" + r.out());
+        }
+    }
+}
