@@ -112,7 +112,9 @@ public final class LocalTrainer {
                 train.gather(batchIndex, 0, n, x, y);
                 java.util.Arrays.fill(grads, 0f);
                 ctx.seed = plan.stepSeed(epoch, step, 0);
-                lossSum += net.lossAndGradient(ctx, x, y, n, loss);
+                double stepLoss = net.lossAndGradient(ctx, x, y, n, loss);
+                DivergenceGuard.check(model.layout(), grads, stepLoss, epoch, step);
+                lossSum += stepLoss;
                 seen += n;
                 updater.apply(params, grads, n, step);
                 if (stats.length > 0) {

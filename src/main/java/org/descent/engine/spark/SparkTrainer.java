@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.descent.engine.BatchPlan;
+import org.descent.engine.DivergenceGuard;
 import org.descent.engine.EpochMetrics;
 import org.descent.engine.EvalResult;
 import org.descent.engine.LocalTrainer;
@@ -30,6 +31,8 @@ import org.descent.optim.GradientTransform;
  * bit-identical weights — divides by the global count once and applies the optimizer, whose state
  * never leaves the driver. Step cost depends on the batch, not on the dataset's size: a step reads
  * only its slice of each cached block.
+ *
+ * <p>A loss or gradient that is not finite stops the run before it is applied ({@link DivergenceGuard}).
  *
  * <p>Batch norm in this mode normalizes each partition with its own batch statistics; the running
  * statistics are updated from the statistics merged over all partitions, count-weighted with the
@@ -109,6 +112,7 @@ public final class SparkTrainer {
                         }
                     }
                     seen += count;
+                    DivergenceGuard.check(model.layout(), gradSum, lossSum - lossBefore, epoch, step);
                     updater.apply(params, gradSum, count, step);
                     if (merged.length > 0) {
                         model.updateBuffers(buffers, merged);

@@ -142,6 +142,16 @@ class SparkTrainerTest {
         }
     }
 
+    /** A learning rate that blows up stops the run with the step and the first non-finite gradient named. */
+    @Test
+    void divergenceStopsTheRunNamingStepAndLayer() {
+        Sequential mlp = Models.mlp(784, 32, 10);
+        SparkTrainer trainer = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("sgd", Map.of("learningRate", 1e12)), settings(2));
+        org.descent.engine.DivergenceException e = org.junit.jupiter.api.Assertions.assertThrows(org.descent.engine.DivergenceException.class,
+                () -> trainer.fit(Blocks.fromDataset(sc, train, 2), null, null));
+        assertTrue(e.getMessage().matches("training diverged at step \\d+ \\(epoch 1\\): the (gradient of \\d\\.dense\\.(weight|bias) is|loss is).*"), e.getMessage());
+    }
+
     @Test
     void evaluatesOnTheExecutorsAsTheLocalEvaluatorDoes() {
         Sequential mlp = Models.mlp(784, 32, 10);
