@@ -1,5 +1,5 @@
 package org.descent.engine;
 
 /** Mean loss and accuracy (fraction of correct predictions) over {@code count} examples. */
-public record EvalResult(double loss, double accuracy, long count) {
+public record EvalResult(double loss, double accuracy, long count) implements java.io.Serializable {
 }

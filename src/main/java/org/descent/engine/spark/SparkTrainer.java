@@ -15,6 +15,7 @@ import org.descent.engine.EvalResult;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.ParameterUpdater;
 import org.descent.engine.TrainingResult;
+import org.descent.engine.TrainingState;
 import org.descent.loss.Loss;
 import org.descent.nn.Sequential;
 import org.descent.nn.norm.MomentStats;
@@ -73,10 +74,23 @@ public final class SparkTrainer {
         this.storage = storage;
     }
 
+    /** When to checkpoint: after every {@code everySteps} steps (0: never) and every {@code everyEpochs} epochs (0: never). */
+    public record CheckpointPolicy(Checkpointer checkpointer, long everySteps, int everyEpochs) {
+    }
+
     /** Trains from freshly initialized parameters on {@code train}; evaluates on {@code validation} (may be null) after every epoch. */
     public TrainingResult fit(JavaRDD<Block> train, JavaRDD<Block> validation, LocalTrainer.Listener listener) {
-        float[] params = model.initParams(settings.seed());
-        float[] buffers = model.initBuffers();
+        return fit(train, validation, listener, null, null);
+    }
+
+    /**
+     * Trains, continuing from {@code resume} when it is non-null (a checkpoint of a run with the
+     * same configuration and partitioning), and checkpointing as {@code policy} says (may be null).
+     */
+    public TrainingResult fit(JavaRDD<Block> train, JavaRDD<Block> validation, LocalTrainer.Listener listener,
+                              TrainingState resume, CheckpointPolicy policy) {
+        float[] params = resume != null ? resume.params().clone() : model.initParams(settings.seed());
+        float[] buffers = resume != null ? resume.buffers().clone() : model.initBuffers();
         String runId = UUID.randomUUID().toString();
         long[] sizes = Blocks.cache(train, storage);
         if (validation != null) {
@@ -84,16 +98,21 @@ public final class SparkTrainer {
         }
         BatchPlan plan = new BatchPlan(sizes, settings.batchSize(), settings.dropLast(), settings.seed());
         ParameterUpdater updater = new ParameterUpdater(optimizer, model.layout());
+        if (resume != null) {
+            updater.restore(resume.optimizer());
+        }
         float[] gradSum = new float[model.paramCount()];
         double[] merged = new double[model.statsSize()];
-        List<EpochMetrics> history = new ArrayList<>();
-        long step = 0;
+        List<EpochMetrics> history = new ArrayList<>(resume != null ? resume.history() : List.of());
+        long step = resume != null ? resume.step() : 0;
+        int firstEpoch = resume != null ? resume.epoch() : 0;
         try {
-            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
                 long t0 = System.nanoTime();
-                double lossSum = 0;
-                long seen = 0;
-                for (long s = 0; s < plan.stepsPerEpoch(); s++) {
+                boolean resumedEpoch = resume != null && epoch == firstEpoch;
+                double lossSum = resumedEpoch ? resume.epochLossSum() : 0;
+                long seen = resumedEpoch ? resume.epochSeen() : 0;
+                for (long s = resumedEpoch ? resume.stepInEpoch() : 0; s < plan.stepsPerEpoch(); s++) {
                     long stepStart = System.nanoTime();
                     double lossBefore = lossSum;
                     List<PartitionResult> results = runStep(train, runId, plan, params, buffers, epoch, s, step);
@@ -121,12 +140,20 @@ public final class SparkTrainer {
                         stepListener.stepEnded(epoch, step, (lossSum - lossBefore) / Math.max(1, count), count, (System.nanoTime() - stepStart) / 1e6);
                     }
                     step++;
+                    if (policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0 && s + 1 < plan.stepsPerEpoch()) {
+                        save(policy, new TrainingState(params, buffers, updater.state(), epoch, s + 1, step, lossSum, seen, history));
+                    }
                 }
                 EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "epoch " + epoch + " validation");
                 EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, (System.nanoTime() - t0) / 1e9);
                 history.add(m);
                 if (listener != null) {
                     listener.epochEnded(m);
+                }
+                boolean stepDue = policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0;
+                boolean epochDue = policy != null && policy.everyEpochs() > 0 && (epoch + 1) % policy.everyEpochs() == 0;
+                if (stepDue || epochDue || (policy != null && epoch + 1 == settings.epochs())) {
+                    save(policy, new TrainingState(params, buffers, updater.state(), epoch + 1, 0, step, 0, 0, history));
                 }
             }
         } finally {
@@ -136,6 +163,14 @@ public final class SparkTrainer {
             ExecutorCache.release(runId);
         }
         return new TrainingResult(params, buffers, history, step);
+    }
+
+    private static void save(CheckpointPolicy policy, TrainingState state) {
+        try {
+            policy.checkpointer().save(state);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("writing a checkpoint to " + policy.checkpointer().directory() + " failed: " + e.getMessage(), e);
+        }
     }
 
     private List<PartitionResult> runStep(JavaRDD<Block> train, String runId, BatchPlan plan, float[] params, float[] buffers,

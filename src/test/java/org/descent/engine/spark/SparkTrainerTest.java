@@ -142,6 +142,34 @@ class SparkTrainerTest {
         }
     }
 
+    /**
+     * Resume equals an uninterrupted run, bit for bit: from a checkpoint in the middle of the first
+     * epoch and from one at the end of it (batch norm, so buffers and every optimizer moment count).
+     */
+    @Test
+    void resumingFromACheckpointEqualsAnUninterruptedRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        Sequential bn = new Sequential(Shape.of(1, 28, 28), List.<Layer>of(new Flatten(), new Dense(32), new BatchNorm(), new ReLU(), new Dense(10)));
+        LocalTrainer.Settings twoEpochs = new LocalTrainer.Settings(60, 2, 21, false, null);
+        Checkpointer checkpoints = new Checkpointer(dir.toUri().toString(), sc.hadoopConfiguration(), 100);
+        SparkTrainer.CheckpointPolicy policy = new SparkTrainer.CheckpointPolicy(checkpoints, 7, 1);
+        TrainingResult straight = new SparkTrainer(sc, bn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), twoEpochs)
+                .fit(Blocks.fromDataset(sc, train, 2), null, null, null, policy);
+        assertEquals(40, straight.steps());
+        assertTrue(checkpoints.names().contains("ckpt-000000000007.bin") && checkpoints.names().contains("ckpt-000000000020.bin"), checkpoints.names().toString());
+        for (long at : new long[] {7, 20}) {
+            org.descent.engine.TrainingState state = checkpoints.atStep(at).orElseThrow();
+            TrainingResult resumed = new SparkTrainer(sc, bn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), twoEpochs)
+                    .fit(Blocks.fromDataset(sc, train, 2), null, null, state, null);
+            assertArrayEquals(straight.params(), resumed.params(), "resumed after step " + at);
+            assertArrayEquals(straight.buffers(), resumed.buffers(), "buffers resumed after step " + at);
+            assertEquals(40, resumed.steps());
+        }
+        Checkpointer keepTwo = new Checkpointer(dir.resolve("two").toUri().toString(), sc.hadoopConfiguration(), 2);
+        new SparkTrainer(sc, bn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), twoEpochs)
+                .fit(Blocks.fromDataset(sc, train, 2), null, null, null, new SparkTrainer.CheckpointPolicy(keepTwo, 7, 1));
+        assertEquals(List.of("ckpt-000000000035.bin", "ckpt-000000000040.bin"), keepTwo.names());
+    }
+
     /** A learning rate that blows up stops the run with the step and the first non-finite gradient named. */
     @Test
     void divergenceStopsTheRunNamingStepAndLayer() {
