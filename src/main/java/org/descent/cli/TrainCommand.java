@@ -31,6 +31,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: runs/<conf name>-<time>).")
     Path out;
 
+    @Option(names = "--resume", description = "Continue from the newest checkpoint (in --out's checkpoints/ or checkpoint.dir); "
+            + "the result equals an uninterrupted run.")
+    boolean resume;
+
     @Option(names = "--keys", description = "Print every configuration key with its default and exit.")
     boolean keys;
 
@@ -44,9 +48,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("train needs a configuration file (e.g. conf/quickstart.conf)");
         }
         TrainConfig config = TrainConfig.load(conf, settings);
+        if (resume && out == null) {
+            throw new UsageException("--resume needs --out, the run directory to continue");
+        }
         Path dir = out != null ? out : Path.of("runs", conf.getFileName().toString().replaceFirst("\\.conf$", "") + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-        TrainingJob job = new TrainingJob(config, master, dir);
+        TrainingJob job = new TrainingJob(config, master, dir, resume);
         job.model();
         TrainingJob.Summary s = job.run();
         System.out.printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f after %d epochs (%d steps) in %.1f s; %s%n",

@@ -36,6 +36,10 @@ public record TrainConfig(
         Map<String, Double> optimizerSettings,
         String engineMode,
         String batchNormMode,
+        String checkpointDir,
+        long checkpointEverySteps,
+        int checkpointEveryEpochs,
+        int checkpointKeep,
         String rendered) {
 
     /** The shipped defaults. */
@@ -118,6 +122,8 @@ public record TrainConfig(
         return new TrainConfig(Path.of(c.getString("data.dir")), normalize, List.copyOf(layers), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), c.getString("optimizer.name"), hyper,
                 oneOf(c, "engine.mode", List.of("job")), oneOf(c, "batchNorm.mode", List.of("local")),
+                c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),
+                atLeast(c, "checkpoint.keep", 1),
                 c.root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true)));
     }
 

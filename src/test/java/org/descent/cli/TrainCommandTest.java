@@ -82,6 +82,29 @@ class TrainCommandTest {
         }
     }
 
+    /** The resume check: 2 epochs straight vs 1 epoch, stop, --resume for the 2nd → identical parameters. */
+    @Test
+    void resumeContinuesToTheSameParameters() throws IOException {
+        Path straight = dir.resolve("straight");
+        Path stopped = dir.resolve("stopped");
+        assertEquals(0, train(straight).exitCode());
+        CliTestSupport.Run first = train(stopped, "--set", "training.epochs=1");
+        assertEquals(0, first.exitCode(), first.err());
+        CliTestSupport.Run resumed = train(stopped, "--resume");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().contains("resuming after step 10 (epoch 1)"), resumed.out());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(straight.resolve("summary.json").toFile()).get("paramsSha256").asText(),
+                json.readTree(stopped.resolve("summary.json").toFile()).get("paramsSha256").asText());
+        assertEquals(Files.readAllLines(straight.resolve("metrics.jsonl")).size(), Files.readAllLines(stopped.resolve("metrics.jsonl")).size());
+        try (var files = Files.list(stopped.resolve("checkpoints"))) {
+            assertEquals(2, files.filter(p -> p.getFileName().toString().matches("ckpt-\\d+\\.bin")).count(), "checkpoint.keep = 2");
+        }
+        CliTestSupport.Run nothing = train(dir.resolve("empty"), "--resume");
+        assertEquals(2, nothing.exitCode());
+        assertTrue(nothing.err().contains("no checkpoint in"), nothing.err());
+    }
+
     @Test
     void configurationErrorsAreOneLineWithExitCodeTwo() throws IOException {
         Path bad = dir.resolve("bad.conf");

@@ -39,19 +39,29 @@ import org.descent.tensor.Shape;
  * job-per-step engine on the given Spark master, and writes the run directory:
  * {@code metrics.jsonl} (one JSON line per step and per epoch), {@code model.bin} (model,
  * parameters, buffers and input standardization), {@code config.conf} (the resolved
- * configuration) and {@code summary.json}. Every file is written under a temporary name and
+ * configuration), {@code summary.json} and checkpoints (by default in {@code checkpoints/}). Every file is written under a temporary name and
  * renamed.
  */
 public final class TrainingJob {
     private final TrainConfig config;
     private final String master;
     private final Path out;
+    private final boolean resume;
 
-    /** @param master a Spark master URL, or null for spark-submit's (else {@code local[*]}) */
-    public TrainingJob(TrainConfig config, String master, Path out) {
+    /**
+     * @param master a Spark master URL, or null for spark-submit's (else {@code local[*]})
+     * @param resume continue from the newest checkpoint of the checkpoint directory
+     */
+    public TrainingJob(TrainConfig config, String master, Path out, boolean resume) {
         this.config = config;
         this.master = master;
         this.out = out;
+        this.resume = resume;
+    }
+
+    /** The checkpoint directory URI: {@code checkpoint.dir}, or {@code <out>/checkpoints}. */
+    public String checkpointDir() {
+        return config.checkpointDir().isEmpty() ? out.toAbsolutePath().resolve("checkpoints").toUri().toString() : config.checkpointDir();
     }
 
     /** A run's outcome, as written to summary.json. */
@@ -93,9 +103,19 @@ public final class TrainingJob {
         }
         long t0 = System.nanoTime();
         try (JavaSparkContext sc = new JavaSparkContext(conf);
-             BufferedWriter metrics = Files.newBufferedWriter(out.resolve(".metrics.jsonl.tmp"), StandardCharsets.UTF_8)) {
+             BufferedWriter metrics = openMetrics()) {
             sc.setLogLevel("WARN");
             int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
+            Checkpointer checkpointer = new Checkpointer(checkpointDir(), sc.hadoopConfiguration(), config.checkpointKeep());
+            org.descent.engine.TrainingState from = null;
+            if (resume) {
+                from = checkpointer.latest().orElseThrow(() -> new IllegalArgumentException("--resume: no checkpoint in " + checkpointer.directory()));
+                if (from.params().length != model.paramCount()) {
+                    throw new IllegalArgumentException("--resume: the checkpoint in " + checkpointer.directory() + " holds " + from.params().length
+                            + " parameters, the configured model has " + model.paramCount());
+                }
+                System.out.printf(Locale.ROOT, "resuming after step %d (epoch %d) from %s%n", from.step(), from.epoch(), checkpointer.directory());
+            }
             ObjectMapper json = new ObjectMapper();
             SparkTrainer trainer = new SparkTrainer(sc, model, loss, optimizer,
                     new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast()))
@@ -107,7 +127,7 @@ public final class TrainingJob {
                         .put("seconds", m.seconds()));
                 System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, test loss %.4f, test accuracy %.4f (%.1f s)%n",
                         m.epoch() + 1, m.trainLoss(), m.validation().loss(), m.validation().accuracy(), m.seconds());
-            });
+            }, from, new SparkTrainer.CheckpointPolicy(checkpointer, config.checkpointEverySteps(), config.checkpointEveryEpochs()));
             metrics.close();
             Files.move(out.resolve(".metrics.jsonl.tmp"), out.resolve("metrics.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -129,6 +149,18 @@ public final class TrainingJob {
             AtomicFiles.writeString(out.resolve("summary.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(s));
             return summary;
         }
+    }
+
+    /** A fresh metrics file, or on resume a copy of the previous one to append to (renamed into place at the end). */
+    private BufferedWriter openMetrics() throws IOException {
+        Files.createDirectories(out);
+        Path tmp = out.resolve(".metrics.jsonl.tmp");
+        Path done = out.resolve("metrics.jsonl");
+        if (resume && Files.exists(done)) {
+            Files.copy(done, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        }
+        return Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
     }
 
     private static void writeLine(BufferedWriter w, ObjectNode node) {
