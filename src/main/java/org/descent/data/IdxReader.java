@@ -43,50 +43,59 @@ public final class IdxReader {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file + ": no such file");
         }
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            raw.mark(2);
-            int b0 = raw.read();
-            int b1 = raw.read();
-            raw.reset();
-            InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
-            DataInputStream data = new DataInputStream(in);
-            int magic;
-            try {
-                magic = data.readInt();
-            } catch (EOFException e) {
-                throw new DataFormatException(file + ": empty or truncated IDX header");
-            }
-            int type = (magic >>> 8) & 0xff;
-            int rank = magic & 0xff;
-            if ((magic >>> 16) != 0 || rank == 0) {
-                throw new DataFormatException(String.format("%s: not an IDX file (magic 0x%08x)", file, magic));
-            }
-            if (type != 0x08) {
-                throw new DataFormatException(String.format("%s: IDX element type 0x%02x is not supported (only unsigned byte, 0x08)", file, type));
-            }
-            int[] dims = new int[rank];
-            long total = 1;
-            for (int i = 0; i < rank; i++) {
-                try {
-                    dims[i] = data.readInt();
-                } catch (EOFException e) {
-                    throw new DataFormatException(file + ": truncated IDX header (dimension " + i + " of " + rank + ")");
-                }
-                if (dims[i] < 0) {
-                    throw new DataFormatException(file + ": negative dimension " + dims[i]);
-                }
-                total *= dims[i];
-            }
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new DataFormatException(file + ": " + Arrays.toString(dims) + " is too large for one array");
-            }
-            byte[] bytes = new byte[(int) total];
-            try {
-                data.readFully(bytes);
-            } catch (EOFException e) {
-                throw new DataFormatException(file + ": truncated: header " + Arrays.toString(dims) + " promises " + total + " bytes of data");
-            }
-            return new IdxArray(dims, bytes);
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString());
         }
+    }
+
+    /**
+     * Reads an IDX stream (gzipped or not) from any source, such as a Hadoop FileSystem; {@code name}
+     * is used in error messages. The stream is not closed.
+     */
+    public static IdxArray read(InputStream stream, String name) throws IOException {
+        InputStream raw = new BufferedInputStream(stream, 1 << 16);
+        raw.mark(2);
+        int b0 = raw.read();
+        int b1 = raw.read();
+        raw.reset();
+        InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+        DataInputStream data = new DataInputStream(in);
+        int magic;
+        try {
+            magic = data.readInt();
+        } catch (EOFException e) {
+            throw new DataFormatException(name + ": empty or truncated IDX header");
+        }
+        int type = (magic >>> 8) & 0xff;
+        int rank = magic & 0xff;
+        if ((magic >>> 16) != 0 || rank == 0) {
+            throw new DataFormatException(String.format("%s: not an IDX file (magic 0x%08x)", name, magic));
+        }
+        if (type != 0x08) {
+            throw new DataFormatException(String.format("%s: IDX element type 0x%02x is not supported (only unsigned byte, 0x08)", name, type));
+        }
+        int[] dims = new int[rank];
+        long total = 1;
+        for (int i = 0; i < rank; i++) {
+            try {
+                dims[i] = data.readInt();
+            } catch (EOFException e) {
+                throw new DataFormatException(name + ": truncated IDX header (dimension " + i + " of " + rank + ")");
+            }
+            if (dims[i] < 0) {
+                throw new DataFormatException(name + ": negative dimension " + dims[i]);
+            }
+            total *= dims[i];
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new DataFormatException(name + ": " + Arrays.toString(dims) + " is too large for one array");
+        }
+        byte[] bytes = new byte[(int) total];
+        try {
+            data.readFully(bytes);
+        } catch (EOFException e) {
+            throw new DataFormatException(name + ": truncated: header " + Arrays.toString(dims) + " promises " + total + " bytes of data");
+        }
+        return new IdxArray(dims, bytes);
     }
 }

@@ -21,8 +21,12 @@ public final class Mnist {
     }
 
     public static Dataset load(Path imagesFile, Path labelsFile) throws IOException {
-        IdxReader.IdxArray images = IdxReader.read(imagesFile);
-        IdxReader.IdxArray labels = IdxReader.read(labelsFile);
+        return fromIdx(IdxReader.read(imagesFile), imagesFile.toString(), IdxReader.read(labelsFile), labelsFile.toString());
+    }
+
+    /** A dataset from already-read IDX arrays; the names are used in error messages. */
+    public static Dataset fromIdx(IdxReader.IdxArray images, String imagesFile, IdxReader.IdxArray labels, String labelsFile)
+            throws DataFormatException {
         if (images.dims().length != 3) {
             throw new DataFormatException(imagesFile + ": expected 3 dimensions [n, rows, cols], got " + images.dims().length);
         }
@@ -44,6 +48,11 @@ public final class Mnist {
             y[i] = lb[i] & 0xff;
         }
         return new Dataset(Shape.of(1, images.dims()[1], images.dims()[2]), x, 1, y, n);
+    }
+
+    /** The file names of a split, gzipped first: {@code [images.gz, images, labels.gz, labels]}. */
+    public static String[] candidates(String split) {
+        return new String[] {split + "-images-idx3-ubyte.gz", split + "-images-idx3-ubyte", split + "-labels-idx1-ubyte.gz", split + "-labels-idx1-ubyte"};
     }
 
     private static Path pick(Path dir, String base) throws DataFormatException {

@@ -24,17 +24,27 @@ public final class Standardizer implements Serializable {
         int d = data.featureSize();
         double[] sum = new double[d];
         double[] sumSq = new double[d];
-        float[] f = data.features();
-        for (int e = 0; e < data.size(); e++) {
+        accumulate(data.features(), data.size(), d, sum, sumSq);
+        return fromSums(data.size(), sum, sumSq);
+    }
+
+    /** Adds the per-feature sums and sums of squares of {@code n} rows of {@code d} features (for fitting over partitions). */
+    public static void accumulate(float[] features, int n, int d, double[] sum, double[] sumSq) {
+        for (int e = 0; e < n; e++) {
             for (int j = 0; j < d; j++) {
-                double v = f[e * d + j];
+                double v = features[e * d + j];
                 sum[j] += v;
                 sumSq[j] += v * v;
             }
         }
+    }
+
+    /** The standardizer of {@code count} rows with the given per-feature sums and sums of squares. */
+    public static Standardizer fromSums(long count, double[] sum, double[] sumSq) {
+        int d = sum.length;
         float[] mean = new float[d];
         float[] scale = new float[d];
-        int n = Math.max(1, data.size());
+        long n = Math.max(1, count);
         for (int j = 0; j < d; j++) {
             double m = sum[j] / n;
             double var = Math.max(0, sumSq[j] / n - m * m);
@@ -46,12 +56,16 @@ public final class Standardizer implements Serializable {
 
     /** Standardizes the features of {@code data} in place. */
     public void applyInPlace(Dataset data) {
+        applyInPlace(data.features(), data.size(), data.featureSize());
+    }
+
+    /** Standardizes {@code n} rows of {@code d} features in place. */
+    public void applyInPlace(float[] f, int n, int featureSize) {
         int d = mean.length;
-        if (data.featureSize() != d) {
-            throw new IllegalArgumentException("standardizer fitted on " + d + " features, data has " + data.featureSize());
+        if (featureSize != d) {
+            throw new IllegalArgumentException("standardizer fitted on " + d + " features, data has " + featureSize);
         }
-        float[] f = data.features();
-        for (int e = 0; e < data.size(); e++) {
+        for (int e = 0; e < n; e++) {
             int o = e * d;
             for (int j = 0; j < d; j++) {
                 f[o + j] = (f[o + j] - mean[j]) * scale[j];

@@ -92,6 +92,7 @@ public final class LocalTrainer {
         int[] batchIndex = new int[b];
         List<EpochMetrics> history = new ArrayList<>();
         long step = 0;
+        long examples = 0;
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             long t0 = System.nanoTime();
             int[][] orders = new int[parts.length][];
@@ -116,6 +117,7 @@ public final class LocalTrainer {
                 DivergenceGuard.check(model.layout(), grads, stepLoss, epoch, step);
                 lossSum += stepLoss;
                 seen += n;
+                examples += n;
                 updater.apply(params, grads, n, step);
                 if (stats.length > 0) {
                     model.updateBuffers(buffers, stats);
@@ -129,6 +131,6 @@ public final class LocalTrainer {
                 listener.epochEnded(m);
             }
         }
-        return new TrainingResult(params, buffers, history, step);
+        return new TrainingResult(params, buffers, history, step, examples);
     }
 }

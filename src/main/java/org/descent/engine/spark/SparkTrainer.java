@@ -106,6 +106,7 @@ public final class SparkTrainer {
         List<EpochMetrics> history = new ArrayList<>(resume != null ? resume.history() : List.of());
         long step = resume != null ? resume.step() : 0;
         int firstEpoch = resume != null ? resume.epoch() : 0;
+        long examples = 0;
         try {
             for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
                 long t0 = System.nanoTime();
@@ -131,6 +132,7 @@ public final class SparkTrainer {
                         }
                     }
                     seen += count;
+                    examples += count;
                     DivergenceGuard.check(model.layout(), gradSum, lossSum - lossBefore, epoch, step);
                     updater.apply(params, gradSum, count, step);
                     if (merged.length > 0) {
@@ -162,7 +164,7 @@ public final class SparkTrainer {
             train.foreachPartition(it -> ExecutorCache.release(id));
             ExecutorCache.release(runId);
         }
-        return new TrainingResult(params, buffers, history, step);
+        return new TrainingResult(params, buffers, history, step, examples);
     }
 
     private static void save(CheckpointPolicy policy, TrainingState state) {

@@ -16,10 +16,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.descent.config.TrainConfig;
-import org.descent.data.Dataset;
-import org.descent.data.Mnist;
 import org.descent.data.Standardizer;
 import org.descent.engine.EvalResult;
 import org.descent.engine.LocalTrainer;
@@ -78,14 +77,6 @@ public final class TrainingJob {
         Sequential model = model();
         Loss loss = Losses.byName(config.loss());
         GradientTransform optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings());
-        Dataset train = Mnist.load(config.dataDir(), "train");
-        Dataset test = Mnist.load(config.dataDir(), "t10k");
-        Standardizer standardizer = null;
-        if (config.normalize().equals("standardize")) {
-            standardizer = Standardizer.fit(train);
-            standardizer.applyInPlace(train);
-            standardizer.applyInPlace(test);
-        }
         Files.createDirectories(out);
         SparkConf conf = new SparkConf().setAppName("descent train");
         if (master != null) {
@@ -106,6 +97,16 @@ public final class TrainingJob {
              BufferedWriter metrics = openMetrics()) {
             sc.setLogLevel("WARN");
             int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
+            String dataDir = config.dataDir().toString();
+            IdxBlocks.load(dataDir, "t10k", sc.hadoopConfiguration());   // fail fast, on the driver, on missing or corrupt files
+            JavaRDD<Block> train = IdxBlocks.read(sc, dataDir, "train", partitions);
+            JavaRDD<Block> test = IdxBlocks.read(sc, dataDir, "t10k", partitions);
+            Standardizer standardizer = null;
+            if (config.normalize().equals("standardize")) {
+                standardizer = IdxBlocks.fitStandardizer(train);
+                train = IdxBlocks.standardize(train, standardizer);
+                test = IdxBlocks.standardize(test, standardizer);
+            }
             Checkpointer checkpointer = new Checkpointer(checkpointDir(), sc.hadoopConfiguration(), config.checkpointKeep());
             org.descent.engine.TrainingState from = null;
             if (resume) {
@@ -121,7 +122,7 @@ public final class TrainingJob {
                     new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast()))
                     .onStep((epoch, step, meanLoss, examples, millis) -> writeLine(metrics, json.createObjectNode().put("type", "step")
                             .put("epoch", epoch).put("step", step).put("loss", meanLoss).put("examples", examples).put("ms", millis)));
-            TrainingResult result = trainer.fit(Blocks.fromDataset(sc, train, partitions), Blocks.fromDataset(sc, test, partitions), m -> {
+            TrainingResult result = trainer.fit(train, test, m -> {
                 writeLine(metrics, json.createObjectNode().put("type", "epoch").put("epoch", m.epoch()).put("steps", m.steps())
                         .put("trainLoss", m.trainLoss()).put("testLoss", m.validation().loss()).put("testAccuracy", m.validation().accuracy())
                         .put("seconds", m.seconds()));
@@ -134,7 +135,7 @@ public final class TrainingJob {
             double wall = (System.nanoTime() - t0) / 1e9;
             EvalResult last = result.history().get(result.history().size() - 1).validation();
             Summary summary = new Summary(last.accuracy(), last.loss(), config.epochs(), result.steps(), wall,
-                    (double) train.size() * config.epochs() / wall, sc.master(), partitions, Blas.get().description(), sha256(result.params()));
+                    result.examples() / wall, sc.master(), partitions, Blas.get().description(), sha256(result.params()));
             Standardizer std = standardizer;
             AtomicFiles.write(out.resolve("model.bin"), tmp -> {
                 try (ObjectOutputStream o = new ObjectOutputStream(Files.newOutputStream(tmp))) {

@@ -1,0 +1,92 @@
+package org.descent.engine.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.descent.data.DataFormatException;
+import org.descent.data.Dataset;
+import org.descent.data.IdxReader;
+import org.descent.data.Mnist;
+import org.descent.data.Standardizer;
+
+/**
+ * Blocks of an MNIST-family IDX split read on the executors from any Hadoop FileSystem path: each
+ * partition reads the files and keeps its contiguous part, so the driver ships only the path and
+ * a lost block is rebuilt by reading again (Spark's lineage, no local checkpoint).
+ */
+public final class IdxBlocks {
+    private IdxBlocks() {
+    }
+
+    /** The {@code split} ("train" or "t10k") of the IDX files in {@code dir}, in {@code partitions} contiguous parts. */
+    public static JavaRDD<Block> read(JavaSparkContext sc, String dir, String split, int partitions) {
+        List<Integer> parts = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            parts.add(p);
+        }
+        return sc.parallelize(parts, partitions).mapPartitionsWithIndex((p, it) -> {
+            Dataset all = load(dir, split, new Configuration());
+            Dataset part = all.slice(Blocks.partStart(all.size(), partitions, p), Blocks.partStart(all.size(), partitions, p + 1));
+            return List.of(new Block(part.features(), part.labels(), part.size(), part.featureSize(), part.labelWidth())).iterator();
+        }, true);
+    }
+
+    /** Reads a split through Hadoop's FileSystem (gzipped files first). */
+    public static Dataset load(String dir, String split, Configuration hadoop) throws IOException {
+        String[] names = Mnist.candidates(split);
+        Path images = pick(dir, names[0], names[1], hadoop);
+        Path labels = pick(dir, names[2], names[3], hadoop);
+        FileSystem fs = images.getFileSystem(hadoop);
+        try (InputStream i = fs.open(images); InputStream l = fs.open(labels)) {
+            return Mnist.fromIdx(IdxReader.read(i, images.toString()), images.toString(), IdxReader.read(l, labels.toString()), labels.toString());
+        }
+    }
+
+    private static Path pick(String dir, String gz, String plain, Configuration hadoop) throws IOException {
+        Path base = new Path(dir);
+        FileSystem fs = base.getFileSystem(hadoop);
+        for (String n : new String[] {gz, plain}) {
+            Path p = new Path(base, n);
+            if (fs.exists(p)) {
+                return p;
+            }
+        }
+        throw new DataFormatException(dir + ": neither " + gz + " nor " + plain + " exists");
+    }
+
+    /** Fits a standardizer over all blocks (per-feature sums combined on the driver in partition order). */
+    public static Standardizer fitStandardizer(JavaRDD<Block> blocks) {
+        List<double[][]> sums = blocks.map(b -> {
+            double[] sum = new double[b.featureSize()];
+            double[] sumSq = new double[b.featureSize()];
+            Standardizer.accumulate(b.features(), b.size(), b.featureSize(), sum, sumSq);
+            return new double[][] {sum, sumSq, {b.size()}};
+        }).collect();
+        double[] sum = new double[sums.get(0)[0].length];
+        double[] sumSq = new double[sum.length];
+        long n = 0;
+        for (double[][] s : sums) {
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] += s[0][j];
+                sumSq[j] += s[1][j];
+            }
+            n += (long) s[2][0];
+        }
+        return Standardizer.fromSums(n, sum, sumSq);
+    }
+
+    /** The blocks with standardized features (new arrays; the input blocks are unchanged). */
+    public static JavaRDD<Block> standardize(JavaRDD<Block> blocks, Standardizer standardizer) {
+        return blocks.map(b -> {
+            float[] f = b.features().clone();
+            standardizer.applyInPlace(f, b.size(), b.featureSize());
+            return new Block(f, b.labels(), b.size(), b.featureSize(), b.labelWidth());
+        });
+    }
+}
