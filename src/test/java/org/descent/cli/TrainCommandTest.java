@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
-import org.descent.data.Dataset;
-import org.descent.data.Mnist;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,24 +24,7 @@ class TrainCommandTest {
     static void writeSmallDataset() throws IOException {
         data = dir.resolve("small");
         Files.createDirectories(data);
-        for (String split : new String[] {"train", "t10k"}) {
-            Dataset d = Mnist.load(Path.of("data/fashion-mnist"), split).slice(0, split.equals("train") ? 1000 : 300);
-            try (DataOutputStream img = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(data.resolve(split + "-images-idx3-ubyte.gz"))));
-                 DataOutputStream lab = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(data.resolve(split + "-labels-idx1-ubyte.gz"))))) {
-                img.writeInt(0x0803);
-                img.writeInt(d.size());
-                img.writeInt(28);
-                img.writeInt(28);
-                for (float v : d.features()) {
-                    img.writeByte(Math.round(v * 255));
-                }
-                lab.writeInt(0x0801);
-                lab.writeInt(d.size());
-                for (float v : d.labels()) {
-                    lab.writeByte((int) v);
-                }
-            }
-        }
+        SmallIdx.write(Path.of("data/fashion-mnist"), data, 1000, 300);
     }
 
     private static CliTestSupport.Run train(Path out, String... extra) {

@@ -47,6 +47,55 @@ class SparkTrainerClusterTest {
         sc.stop();
     }
 
+    /**
+     * kill -9 one executor JVM in the middle of training: Spark reruns the lost tasks, the lost
+     * cached blocks are read again, and the run ends with exactly the parameters of an undisturbed run.
+     */
+    @Test
+    void killingAnExecutorMidRunChangesNothing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        java.nio.file.Files.createDirectories(data);
+        org.descent.cli.SmallIdx.write(Path.of("data/fashion-mnist"), data, 3000, 100);
+        Sequential mlp = Models.mlp(784, 32, 10);
+        LocalTrainer.Settings settings = new LocalTrainer.Settings(150, 2, 4, false);
+        TrainingResult undisturbed = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
+                .fit(IdxBlocks.read(sc, data.toString(), "train", 2), null, null);
+        String app = sc.sc().applicationId();
+        long[] killed = {-1};
+        SparkTrainer disturbed = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
+                .onStep((epoch, step, loss, examples, ms) -> {
+                    if (step == 10) {
+                        killed[0] = killOneExecutor(app);
+                    }
+                });
+        TrainingResult result = disturbed.fit(IdxBlocks.read(sc, data.toString(), "train", 2), null, null);
+        assertTrue(killed[0] > 0, "an executor of " + app + " was killed");
+        assertEquals(40, result.steps());
+        assertArrayEquals(undisturbed.params(), result.params());
+    }
+
+    /** Sends SIGKILL to one CoarseGrainedExecutorBackend of this application; returns its PID. */
+    private static long killOneExecutor(String appId) {
+        try {
+            Process ps = new ProcessBuilder("ps", "-eo", "pid,args").start();
+            String out = new String(ps.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            ps.waitFor();
+            for (String line : out.split("\n")) {
+                if (line.contains("CoarseGrainedExecutorBackend") && line.contains(appId)) {
+                    long pid = Long.parseLong(line.trim().split("\\s+")[0]);
+                    new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+                    return pid;
+                }
+            }
+            return -1;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     @Test
     void separateExecutorJvmsGiveTheSingleProcessResultDeterministically() {
         Sequential mlp = Models.mlp(784, 64, 10);
