@@ -25,6 +25,7 @@ import org.descent.util.Suggest;
 public record TrainConfig(
         Path dataDir,
         String normalize,
+        String storageLevel,
         List<String> layers,
         String loss,
         int epochs,
@@ -119,7 +120,8 @@ public record TrainConfig(
         if (layers.isEmpty()) {
             throw new IllegalArgumentException(c.getValue("model.layers").origin().description() + ": model.layers is empty");
         }
-        return new TrainConfig(Path.of(c.getString("data.dir")), normalize, List.copyOf(layers), c.getString("loss"), epochs, batchSize,
+        return new TrainConfig(Path.of(c.getString("data.dir")), normalize,
+                oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), List.copyOf(layers), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), c.getString("optimizer.name"), hyper,
                 oneOf(c, "engine.mode", List.of("job")), oneOf(c, "batchNorm.mode", List.of("local")),
                 c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),

@@ -50,6 +50,9 @@ class TrainCommandTest {
         assertEquals(64, sa.get("paramsSha256").asText().length());
         assertEquals(sa.get("paramsSha256").asText(), sb.get("paramsSha256").asText(), "same seed and partitions, same parameters");
         assertEquals(20, sa.get("steps").asInt());
+        // Cached blocks cost at most 1.15× their raw float32 bytes (Spark's own storage information).
+        assertEquals(4L * 1000 * (784 + 1), sa.get("rawBytes").asLong());
+        assertTrue(sa.get("cachedToRaw").asDouble() > 0.99 && sa.get("cachedToRaw").asDouble() <= 1.15, "cached/raw " + sa.get("cachedToRaw"));
         assertEquals("local[2]", sa.get("sparkMaster").asText());
         assertTrue(sa.get("testAccuracy").asDouble() > 0.5, "learned something: " + sa.get("testAccuracy"));
         List<String> metrics = Files.readAllLines(a.resolve("metrics.jsonl"));
@@ -59,6 +62,19 @@ class TrainCommandTest {
         try (var files = Files.list(a)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary file left");
         }
+    }
+
+    @Test
+    void serializedStorageWithDiskSpillIsAnOption() throws IOException {
+        Path run = dir.resolve("ser");
+        CliTestSupport.Run r = train(run, "--set", "data.storageLevel=MEMORY_AND_DISK_SER", "--set", "training.epochs=1");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        assertTrue(s.get("storageLevel").asText().contains("Serialized"), s.get("storageLevel").asText());
+        assertTrue(s.get("cachedToRaw").asDouble() > 0.5 && s.get("cachedToRaw").asDouble() <= 1.15, "cached/raw " + s.get("cachedToRaw"));
+        CliTestSupport.Run bad = train(dir.resolve("bad-level"), "--set", "data.storageLevel=DISK");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("data.storageLevel = 'DISK'"), bad.err());
     }
 
     /** The resume check: 2 epochs straight vs 1 epoch, stop, --resume for the 2nd → identical parameters. */

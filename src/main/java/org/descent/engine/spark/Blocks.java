@@ -104,6 +104,25 @@ public final class Blocks {
         return out;
     }
 
+    /** What a cached block RDD occupies, from Spark's storage information, beside its raw float32 size. */
+    public record StorageReport(long cachedBytes, long rawBytes, long examples, String level) {
+        public double ratio() {
+            return rawBytes == 0 ? 0 : (double) cachedBytes / rawBytes;
+        }
+    }
+
+    /** Memory plus disk bytes Spark reports for the cached {@code blocks}, and their raw float32 bytes. */
+    public static StorageReport storageReport(JavaSparkContext sc, JavaRDD<Block> blocks) {
+        long cached = 0;
+        for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            if (info.id() == blocks.id()) {
+                cached = info.memSize() + info.diskSize();
+            }
+        }
+        long[] raw = blocks.map(b -> new long[] {b.bytes(), b.size()}).reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        return new StorageReport(cached, raw[0], raw[1], blocks.getStorageLevel().description());
+    }
+
     /** A growable float array for building blocks. */
     private static final class FloatBuffer {
         private float[] data = new float[1024];

@@ -18,6 +18,7 @@ import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.descent.config.TrainConfig;
 import org.descent.data.Standardizer;
 import org.descent.engine.EvalResult;
@@ -65,7 +66,8 @@ public final class TrainingJob {
 
     /** A run's outcome, as written to summary.json. */
     public record Summary(double testAccuracy, double testLoss, int epochs, long steps, double wallSeconds, double examplesPerSecond,
-                          String sparkMaster, int partitions, String blas, String paramsSha256) {
+                          String sparkMaster, int partitions, String blas, String paramsSha256, String storageLevel, long cachedBytes,
+                          long rawBytes, double cachedToRaw) {
     }
 
     /** Validates everything that can be checked before Spark starts (model shapes, loss, optimizer). */
@@ -119,7 +121,8 @@ public final class TrainingJob {
             }
             ObjectMapper json = new ObjectMapper();
             SparkTrainer trainer = new SparkTrainer(sc, model, loss, optimizer,
-                    new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast()))
+                    new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast()),
+                    StorageLevel.fromString(config.storageLevel()))
                     .onStep((epoch, step, meanLoss, examples, millis) -> writeLine(metrics, json.createObjectNode().put("type", "step")
                             .put("epoch", epoch).put("step", step).put("loss", meanLoss).put("examples", examples).put("ms", millis)));
             TrainingResult result = trainer.fit(train, test, m -> {
@@ -134,8 +137,12 @@ public final class TrainingJob {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             double wall = (System.nanoTime() - t0) / 1e9;
             EvalResult last = result.history().get(result.history().size() - 1).validation();
+            Blocks.StorageReport cache = Blocks.storageReport(sc, train);
             Summary summary = new Summary(last.accuracy(), last.loss(), config.epochs(), result.steps(), wall,
-                    result.examples() / wall, sc.master(), partitions, Blas.get().description(), sha256(result.params()));
+                    result.examples() / wall, sc.master(), partitions, Blas.get().description(), sha256(result.params()),
+                    cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio());
+            System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",
+                    cache.level(), cache.cachedBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio());
             Standardizer std = standardizer;
             AtomicFiles.write(out.resolve("model.bin"), tmp -> {
                 try (ObjectOutputStream o = new ObjectOutputStream(Files.newOutputStream(tmp))) {
