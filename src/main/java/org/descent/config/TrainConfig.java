@@ -26,6 +26,7 @@ public record TrainConfig(
         Path dataDir,
         String normalize,
         String storageLevel,
+        int validationSize,
         List<String> layers,
         String loss,
         int epochs,
@@ -37,6 +38,9 @@ public record TrainConfig(
         Map<String, Double> optimizerSettings,
         String engineMode,
         String batchNormMode,
+        int earlyStoppingPatience,
+        double earlyStoppingMinDelta,
+        String earlyStoppingMetric,
         String checkpointDir,
         long checkpointEverySteps,
         int checkpointEveryEpochs,
@@ -121,12 +125,26 @@ public record TrainConfig(
             throw new IllegalArgumentException(c.getValue("model.layers").origin().description() + ": model.layers is empty");
         }
         return new TrainConfig(Path.of(c.getString("data.dir")), normalize,
-                oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), List.copyOf(layers), c.getString("loss"), epochs, batchSize,
+                oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), c.getString("optimizer.name"), hyper,
                 oneOf(c, "engine.mode", List.of("job")), oneOf(c, "batchNorm.mode", List.of("local")),
+                atLeast(c, "earlyStopping.patience", 0), minDelta(c), oneOf(c, "earlyStopping.metric", List.of("loss", "accuracy")),
                 c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),
                 atLeast(c, "checkpoint.keep", 1),
                 c.root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true)));
+    }
+
+    private static double minDelta(Config c) {
+        double v = c.getDouble("earlyStopping.minDelta");
+        if (!(v >= 0)) {
+            throw new IllegalArgumentException(c.getValue("earlyStopping.minDelta").origin().description() + ": earlyStopping.minDelta = " + v
+                    + " is out of range; accepted: ≥ 0");
+        }
+        if (c.getInt("earlyStopping.patience") > 0 && c.getInt("data.validationSize") == 0) {
+            throw new IllegalArgumentException(c.getValue("earlyStopping.patience").origin().description()
+                    + ": earlyStopping.patience needs validation data: set data.validationSize > 0 (the test set is never used to choose)");
+        }
+        return v;
     }
 
     private static int atLeast(Config c, String key, int min) {

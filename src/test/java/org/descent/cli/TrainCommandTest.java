@@ -77,6 +77,20 @@ class TrainCommandTest {
         assertTrue(bad.err().contains("data.storageLevel = 'DISK'"), bad.err());
     }
 
+    @Test
+    void earlyStoppingOnHeldOutValidationData() throws IOException {
+        Path run = dir.resolve("early");
+        CliTestSupport.Run r = train(run, "--set", "data.validationSize=200", "--set", "earlyStopping.patience=1",
+                "--set", "earlyStopping.minDelta=1e9", "--set", "training.epochs=4");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("early stopping: restored the parameters of epoch 1"), r.out());
+        JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        assertEquals(1, s.get("bestEpoch").asInt());
+        assertTrue(s.get("stoppedEarly").asBoolean());
+        assertEquals(2, s.get("epochs").asInt());
+        assertTrue(Files.readString(run.resolve("metrics.jsonl")).contains("validationLoss"));
+    }
+
     /** The resume check: 2 epochs straight vs 1 epoch, stop, --resume for the 2nd → identical parameters. */
     @Test
     void resumeContinuesToTheSameParameters() throws IOException {
@@ -124,6 +138,10 @@ class TrainCommandTest {
         r = CliTestSupport.run("train", "conf/quickstart.conf", "--set", "training.batchSize=0");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("training.batchSize = 0"), r.err());
+
+        r = CliTestSupport.run("train", "conf/quickstart.conf", "--set", "earlyStopping.patience=2");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("data.validationSize > 0"), r.err());
 
         r = CliTestSupport.run("train", dir.resolve("missing.conf").toString());
         assertEquals(2, r.exitCode());

@@ -26,12 +26,24 @@ public final class IdxBlocks {
 
     /** The {@code split} ("train" or "t10k") of the IDX files in {@code dir}, in {@code partitions} contiguous parts. */
     public static JavaRDD<Block> read(JavaSparkContext sc, String dir, String split, int partitions) {
+        return read(sc, dir, split, partitions, 0, false);
+    }
+
+    /**
+     * Like {@link #read(JavaSparkContext, String, String, int)}, with the last {@code holdout}
+     * examples held out: {@code heldOut = false} gives the others, {@code true} only those.
+     */
+    public static JavaRDD<Block> read(JavaSparkContext sc, String dir, String split, int partitions, int holdout, boolean heldOut) {
         List<Integer> parts = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             parts.add(p);
         }
         return sc.parallelize(parts, partitions).mapPartitionsWithIndex((p, it) -> {
-            Dataset all = load(dir, split, new Configuration());
+            Dataset file = load(dir, split, new Configuration());
+            if (holdout >= file.size()) {
+                throw new IllegalArgumentException("data.validationSize " + holdout + " leaves no training data of " + file.size() + " examples in " + dir);
+            }
+            Dataset all = heldOut ? file.slice(file.size() - holdout, file.size()) : file.slice(0, file.size() - holdout);
             Dataset part = all.slice(Blocks.partStart(all.size(), partitions, p), Blocks.partStart(all.size(), partitions, p + 1));
             return List.of(new Block(part.features(), part.labels(), part.size(), part.featureSize(), part.labelWidth())).iterator();
         }, true);

@@ -10,6 +10,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.descent.engine.BatchPlan;
 import org.descent.engine.DivergenceGuard;
+import org.descent.engine.EarlyStopping;
 import org.descent.engine.EpochMetrics;
 import org.descent.engine.EvalResult;
 import org.descent.engine.LocalTrainer;
@@ -33,7 +34,8 @@ import org.descent.optim.GradientTransform;
  * never leaves the driver. Step cost depends on the batch, not on the dataset's size: a step reads
  * only its slice of each cached block.
  *
- * <p>A loss or gradient that is not finite stops the run before it is applied ({@link DivergenceGuard}).
+ * <p>With {@link #earlyStopping} the run ends when the validation metric stops improving and the
+ * best epoch's parameters are returned. A loss or gradient that is not finite stops the run before it is applied ({@link DivergenceGuard}).
  *
  * <p>Batch norm in this mode normalizes each partition with its own batch statistics; the running
  * statistics are updated from the statistics merged over all partitions, count-weighted with the
@@ -47,6 +49,7 @@ public final class SparkTrainer {
     private final LocalTrainer.Settings settings;
     private final StorageLevel storage;
     private StepListener stepListener;
+    private EarlyStopping earlyStopping;
 
     /** Called on the driver after every step. */
     @FunctionalInterface
@@ -83,6 +86,12 @@ public final class SparkTrainer {
         return fit(train, validation, listener, null, null);
     }
 
+    /** Stops when the validation metric stops improving and restores the best epoch's parameters (needs validation data). */
+    public SparkTrainer earlyStopping(EarlyStopping rule) {
+        this.earlyStopping = rule;
+        return this;
+    }
+
     /**
      * Trains, continuing from {@code resume} when it is non-null (a checkpoint of a run with the
      * same configuration and partitioning), and checkpointing as {@code policy} says (may be null).
@@ -106,6 +115,17 @@ public final class SparkTrainer {
         List<EpochMetrics> history = new ArrayList<>(resume != null ? resume.history() : List.of());
         long step = resume != null ? resume.step() : 0;
         int firstEpoch = resume != null ? resume.epoch() : 0;
+        if (earlyStopping != null && validation == null) {
+            throw new IllegalArgumentException("early stopping needs validation data (data.validationSize > 0)");
+        }
+        EarlyStopping.State stopping = earlyStopping == null ? null
+                : resume != null && resume.earlyStopping() != null ? resume.earlyStopping() : earlyStopping.initial();
+        float[] bestParams = resume != null && resume.bestParams() != null ? resume.bestParams().clone() : null;
+        float[] bestBuffers = resume != null && resume.bestBuffers() != null ? resume.bestBuffers().clone() : null;
+        boolean stoppedEarly = stopping != null && earlyStopping.shouldStop(stopping);
+        if (stoppedEarly) {
+            firstEpoch = settings.epochs();   // the checkpoint was taken when early stopping ended the run
+        }
         long examples = 0;
         try {
             for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
@@ -143,7 +163,8 @@ public final class SparkTrainer {
                     }
                     step++;
                     if (policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0 && s + 1 < plan.stepsPerEpoch()) {
-                        save(policy, new TrainingState(params, buffers, updater.state(), epoch, s + 1, step, lossSum, seen, history));
+                        save(policy, new TrainingState(params, buffers, updater.state(), epoch, s + 1, step, lossSum, seen, history,
+                                stopping, bestParams, bestBuffers));
                     }
                 }
                 EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "epoch " + epoch + " validation");
@@ -152,10 +173,22 @@ public final class SparkTrainer {
                 if (listener != null) {
                     listener.epochEnded(m);
                 }
+                if (earlyStopping != null) {
+                    stopping = earlyStopping.observe(stopping, epoch, val);
+                    if (EarlyStopping.improvedAt(stopping, epoch)) {
+                        bestParams = params.clone();
+                        bestBuffers = buffers.clone();
+                    }
+                    stoppedEarly = earlyStopping.shouldStop(stopping) && epoch + 1 < settings.epochs();
+                }
                 boolean stepDue = policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0;
                 boolean epochDue = policy != null && policy.everyEpochs() > 0 && (epoch + 1) % policy.everyEpochs() == 0;
-                if (stepDue || epochDue || (policy != null && epoch + 1 == settings.epochs())) {
-                    save(policy, new TrainingState(params, buffers, updater.state(), epoch + 1, 0, step, 0, 0, history));
+                if (stepDue || epochDue || (policy != null && (epoch + 1 == settings.epochs() || stoppedEarly))) {
+                    save(policy, new TrainingState(params, buffers, updater.state(), epoch + 1, 0, step, 0, 0, history,
+                            stopping, bestParams, bestBuffers));
+                }
+                if (stoppedEarly) {
+                    break;
                 }
             }
         } finally {
@@ -163,6 +196,9 @@ public final class SparkTrainer {
             // Runs where the cached blocks live, so every executor that holds a worker forgets it.
             train.foreachPartition(it -> ExecutorCache.release(id));
             ExecutorCache.release(runId);
+        }
+        if (earlyStopping != null && bestParams != null) {
+            return new TrainingResult(bestParams, bestBuffers, history, step, examples, stopping.bestEpoch(), stoppedEarly);
         }
         return new TrainingResult(params, buffers, history, step, examples);
     }

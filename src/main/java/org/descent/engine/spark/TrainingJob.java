@@ -21,6 +21,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.descent.config.TrainConfig;
 import org.descent.data.Standardizer;
+import org.descent.engine.EarlyStopping;
 import org.descent.engine.EvalResult;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
@@ -65,7 +66,7 @@ public final class TrainingJob {
     }
 
     /** A run's outcome, as written to summary.json. */
-    public record Summary(double testAccuracy, double testLoss, int epochs, long steps, double wallSeconds, double examplesPerSecond,
+    public record Summary(double testAccuracy, double testLoss, int epochs, int bestEpoch, boolean stoppedEarly, long steps, double wallSeconds, double examplesPerSecond,
                           String sparkMaster, int partitions, String blas, String paramsSha256, String storageLevel, long cachedBytes,
                           long rawBytes, double cachedToRaw) {
     }
@@ -101,13 +102,17 @@ public final class TrainingJob {
             int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
             String dataDir = config.dataDir().toString();
             IdxBlocks.load(dataDir, "t10k", sc.hadoopConfiguration());   // fail fast, on the driver, on missing or corrupt files
-            JavaRDD<Block> train = IdxBlocks.read(sc, dataDir, "train", partitions);
+            JavaRDD<Block> train = IdxBlocks.read(sc, dataDir, "train", partitions, config.validationSize(), false);
+            JavaRDD<Block> validation = config.validationSize() > 0 ? IdxBlocks.read(sc, dataDir, "train", partitions, config.validationSize(), true) : null;
             JavaRDD<Block> test = IdxBlocks.read(sc, dataDir, "t10k", partitions);
             Standardizer standardizer = null;
             if (config.normalize().equals("standardize")) {
                 standardizer = IdxBlocks.fitStandardizer(train);
                 train = IdxBlocks.standardize(train, standardizer);
                 test = IdxBlocks.standardize(test, standardizer);
+                if (validation != null) {
+                    validation = IdxBlocks.standardize(validation, standardizer);
+                }
             }
             Checkpointer checkpointer = new Checkpointer(checkpointDir(), sc.hadoopConfiguration(), config.checkpointKeep());
             org.descent.engine.TrainingState from = null;
@@ -125,20 +130,30 @@ public final class TrainingJob {
                     StorageLevel.fromString(config.storageLevel()))
                     .onStep((epoch, step, meanLoss, examples, millis) -> writeLine(metrics, json.createObjectNode().put("type", "step")
                             .put("epoch", epoch).put("step", step).put("loss", meanLoss).put("examples", examples).put("ms", millis)));
-            TrainingResult result = trainer.fit(train, test, m -> {
+            if (config.earlyStoppingPatience() > 0) {
+                trainer.earlyStopping(new EarlyStopping(EarlyStopping.Metric.valueOf(config.earlyStoppingMetric().toUpperCase(Locale.ROOT)),
+                        config.earlyStoppingPatience(), config.earlyStoppingMinDelta()));
+            }
+            String evaluated = validation != null ? "validation" : "test";
+            TrainingResult result = trainer.fit(train, validation != null ? validation : test, m -> {
                 writeLine(metrics, json.createObjectNode().put("type", "epoch").put("epoch", m.epoch()).put("steps", m.steps())
-                        .put("trainLoss", m.trainLoss()).put("testLoss", m.validation().loss()).put("testAccuracy", m.validation().accuracy())
+                        .put("trainLoss", m.trainLoss()).put(evaluated + "Loss", m.validation().loss()).put(evaluated + "Accuracy", m.validation().accuracy())
                         .put("seconds", m.seconds()));
-                System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, test loss %.4f, test accuracy %.4f (%.1f s)%n",
-                        m.epoch() + 1, m.trainLoss(), m.validation().loss(), m.validation().accuracy(), m.seconds());
+                System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s loss %.4f, %s accuracy %.4f (%.1f s)%n",
+                        m.epoch() + 1, m.trainLoss(), evaluated, m.validation().loss(), evaluated, m.validation().accuracy(), m.seconds());
             }, from, new SparkTrainer.CheckpointPolicy(checkpointer, config.checkpointEverySteps(), config.checkpointEveryEpochs()));
             metrics.close();
             Files.move(out.resolve(".metrics.jsonl.tmp"), out.resolve("metrics.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             double wall = (System.nanoTime() - t0) / 1e9;
-            EvalResult last = result.history().get(result.history().size() - 1).validation();
+            EvalResult last = validation != null || result.bestEpoch() >= 0 ? trainer.evaluate(test, result.params(), result.buffers())
+                    : result.history().get(result.history().size() - 1).validation();
+            if (result.bestEpoch() >= 0) {
+                System.out.printf(Locale.ROOT, "%s: restored the parameters of epoch %d%n",
+                        result.stoppedEarly() ? "early stopping" : "best validation epoch", result.bestEpoch() + 1);
+            }
             Blocks.StorageReport cache = Blocks.storageReport(sc, train);
-            Summary summary = new Summary(last.accuracy(), last.loss(), config.epochs(), result.steps(), wall,
+            Summary summary = new Summary(last.accuracy(), last.loss(), result.history().size(), result.bestEpoch() + 1, result.stoppedEarly(), result.steps(), wall,
                     result.examples() / wall, sc.master(), partitions, Blas.get().description(), sha256(result.params()),
                     cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio());
             System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",

@@ -170,6 +170,26 @@ class SparkTrainerTest {
         assertEquals(List.of("ckpt-000000000035.bin", "ckpt-000000000040.bin"), keepTwo.names());
     }
 
+    /**
+     * With a minimum improvement nothing can reach, the first epoch stays the best: training stops
+     * after 1 + patience epochs and returns exactly the parameters a 1-epoch run ends with.
+     */
+    @Test
+    void earlyStoppingRestoresTheBestEpoch() {
+        Sequential mlp = Models.mlp(784, 32, 10);
+        LocalTrainer.Settings five = new LocalTrainer.Settings(60, 5, 21, false, null);
+        LocalTrainer.Settings one = new LocalTrainer.Settings(60, 1, 21, false, null);
+        TrainingResult stopped = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), five)
+                .earlyStopping(new org.descent.engine.EarlyStopping(org.descent.engine.EarlyStopping.Metric.LOSS, 2, 1e9))
+                .fit(Blocks.fromDataset(sc, train, 2), Blocks.fromDataset(sc, test, 2), null);
+        TrainingResult oneEpoch = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), one)
+                .fit(Blocks.fromDataset(sc, train, 2), null, null);
+        assertTrue(stopped.stoppedEarly());
+        assertEquals(0, stopped.bestEpoch());
+        assertEquals(3, stopped.history().size());
+        assertArrayEquals(oneEpoch.params(), stopped.params());
+    }
+
     /** A learning rate that blows up stops the run with the step and the first non-finite gradient named. */
     @Test
     void divergenceStopsTheRunNamingStepAndLayer() {
