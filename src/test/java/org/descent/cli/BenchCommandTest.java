@@ -18,6 +18,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void stepsPrintsTheSplitForEverySizeAndBatch() {
+        CliTestSupport.Run r = CliTestSupport.run("bench", "steps", "--master", "local[2]", "--sizes", "2000,4000", "--batches", "100",
+                "--steps", "2", "--warmup", "1");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("compute") && r.out().contains("broadcast") && r.out().contains("overhead"), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.matches("(2000|4000)\\s+100\\s+.*")).count(), r.out());
+    }
+
+    @Test
     void unknownModelIsAUsageError() {
         CliTestSupport.Run r = CliTestSupport.run("bench", "throughput", "--models", "resnet");
         assertEquals(2, r.exitCode());

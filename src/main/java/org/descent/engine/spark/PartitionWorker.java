@@ -37,8 +37,9 @@ final class PartitionWorker {
         float[] grads = new float[model.paramCount()];
         double[] stats = new double[model.statsSize()];
         if (n == 0) {
-            return new PartitionResult(partition, grads, 0, 0, stats);
+            return new PartitionResult(partition, grads, 0, 0, stats, 0, 0);
         }
+        long t0 = System.nanoTime();
         ensure(n, block);
         block.gather(order, from, n, x, y);
         ctx.params = state.params();
@@ -48,7 +49,7 @@ final class PartitionWorker {
         ctx.mode = Mode.TRAIN;
         ctx.seed = plan.stepSeed(epoch, step, partition);
         double lossSum = network.lossAndGradient(ctx, x, y, n, loss);
-        return new PartitionResult(partition, grads, lossSum, n, stats);
+        return new PartitionResult(partition, grads, lossSum, n, stats, 0, System.nanoTime() - t0);
     }
 
     /** (loss sum, correct predictions, count) of the whole block in evaluation mode. */

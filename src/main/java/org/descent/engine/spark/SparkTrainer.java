@@ -50,11 +50,22 @@ public final class SparkTrainer {
     private final StorageLevel storage;
     private StepListener stepListener;
     private EarlyStopping earlyStopping;
+    private long maxSteps = Long.MAX_VALUE;
+
+    /**
+     * Where a step's time went: the slowest task's broadcast fetch and compute, the driver's
+     * combination and update, and the rest (scheduling, task and result serialization, transfer).
+     */
+    public record StepTiming(double totalMillis, double fetchMillis, double computeMillis, double aggregateMillis) {
+        public double overheadMillis() {
+            return Math.max(0, totalMillis - fetchMillis - computeMillis - aggregateMillis);
+        }
+    }
 
     /** Called on the driver after every step. */
     @FunctionalInterface
     public interface StepListener {
-        void stepEnded(int epoch, long step, double meanLoss, long examples, double millis);
+        void stepEnded(int epoch, long step, double meanLoss, long examples, StepTiming timing);
     }
 
     /** Receives every step's metrics (for metrics.jsonl). */
@@ -84,6 +95,12 @@ public final class SparkTrainer {
     /** Trains from freshly initialized parameters on {@code train}; evaluates on {@code validation} (may be null) after every epoch. */
     public TrainingResult fit(JavaRDD<Block> train, JavaRDD<Block> validation, LocalTrainer.Listener listener) {
         return fit(train, validation, listener, null, null);
+    }
+
+    /** Ends the run after this many steps in all, even mid-epoch (benchmarks). */
+    public SparkTrainer stopAfter(long steps) {
+        this.maxSteps = steps;
+        return this;
     }
 
     /** Stops when the validation metric stops improving and restores the best epoch's parameters (needs validation data). */
@@ -133,10 +150,13 @@ public final class SparkTrainer {
                 boolean resumedEpoch = resume != null && epoch == firstEpoch;
                 double lossSum = resumedEpoch ? resume.epochLossSum() : 0;
                 long seen = resumedEpoch ? resume.epochSeen() : 0;
-                for (long s = resumedEpoch ? resume.stepInEpoch() : 0; s < plan.stepsPerEpoch(); s++) {
+                for (long s = resumedEpoch ? resume.stepInEpoch() : 0; s < plan.stepsPerEpoch() && step < maxSteps; s++) {
                     long stepStart = System.nanoTime();
                     double lossBefore = lossSum;
                     List<PartitionResult> results = runStep(train, runId, plan, params, buffers, epoch, s, step);
+                    long aggregateStart = System.nanoTime();
+                    long fetch = 0;
+                    long compute = 0;
                     java.util.Arrays.fill(gradSum, 0f);
                     java.util.Arrays.fill(merged, 0);
                     long count = 0;
@@ -147,6 +167,8 @@ public final class SparkTrainer {
                         }
                         lossSum += r.lossSum();
                         count += r.count();
+                        fetch = Math.max(fetch, r.fetchNanos());
+                        compute = Math.max(compute, r.computeNanos());
                         if (merged.length > 0 && r.count() > 0) {
                             MomentStats.mergeAll(merged, r.stats());
                         }
@@ -159,7 +181,9 @@ public final class SparkTrainer {
                         model.updateBuffers(buffers, merged);
                     }
                     if (stepListener != null) {
-                        stepListener.stepEnded(epoch, step, (lossSum - lossBefore) / Math.max(1, count), count, (System.nanoTime() - stepStart) / 1e6);
+                        long end = System.nanoTime();
+                        stepListener.stepEnded(epoch, step, (lossSum - lossBefore) / Math.max(1, count), count,
+                                new StepTiming((end - stepStart) / 1e6, fetch / 1e6, compute / 1e6, (end - aggregateStart) / 1e6));
                     }
                     step++;
                     if (policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0 && s + 1 < plan.stepsPerEpoch()) {
@@ -221,8 +245,12 @@ public final class SparkTrainer {
             List<PartitionResult> results = new ArrayList<>(train.mapPartitionsWithIndex((p, blocks) -> {
                 List<PartitionResult> out = new ArrayList<>(1);
                 PartitionWorker worker = ExecutorCache.get(runId, p, () -> new PartitionWorker(m));
+                long fetchStart = System.nanoTime();
+                StepState current = state.value();
+                long fetch = System.nanoTime() - fetchStart;
                 while (blocks.hasNext()) {
-                    out.add(worker.step(p, blocks.next(), plan, state.value(), l, epoch, stepInEpoch, step));
+                    PartitionResult r = worker.step(p, blocks.next(), plan, current, l, epoch, stepInEpoch, step);
+                    out.add(new PartitionResult(r.partition(), r.gradSum(), r.lossSum(), r.count(), r.stats(), fetch, r.computeNanos()));
                 }
                 return out.iterator();
             }, true).collect());

@@ -128,8 +128,10 @@ public final class TrainingJob {
             SparkTrainer trainer = new SparkTrainer(sc, model, loss, optimizer,
                     new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast()),
                     StorageLevel.fromString(config.storageLevel()))
-                    .onStep((epoch, step, meanLoss, examples, millis) -> writeLine(metrics, json.createObjectNode().put("type", "step")
-                            .put("epoch", epoch).put("step", step).put("loss", meanLoss).put("examples", examples).put("ms", millis)));
+                    .onStep((epoch, step, meanLoss, examples, t) -> writeLine(metrics, json.createObjectNode().put("type", "step")
+                            .put("epoch", epoch).put("step", step).put("loss", meanLoss).put("examples", examples).put("ms", t.totalMillis())
+                            .put("computeMs", t.computeMillis()).put("broadcastMs", t.fetchMillis()).put("aggregateMs", t.aggregateMillis())
+                            .put("overheadMs", t.overheadMillis())));
             if (config.earlyStoppingPatience() > 0) {
                 trainer.earlyStopping(new EarlyStopping(EarlyStopping.Metric.valueOf(config.earlyStoppingMetric().toUpperCase(Locale.ROOT)),
                         config.earlyStoppingPatience(), config.earlyStoppingMinDelta()));
