@@ -190,6 +190,50 @@ class SparkTrainerTest {
         assertArrayEquals(oneEpoch.params(), stopped.params());
     }
 
+    /** Uneven partitions, one of them empty, give the single-process result on the same global batches. */
+    @Test
+    void unevenAndEmptyPartitionsAreHandled() {
+        Sequential mlp = Models.mlp(784, 32, 10);
+        int[] sizes = {700, 0, 500};
+        List<Block> blocks = new java.util.ArrayList<>();
+        int from = 0;
+        for (int n : sizes) {
+            Dataset part = train.slice(from, from + n);
+            blocks.add(new Block(part.features(), part.labels(), n, 784, 1));
+            from += n;
+        }
+        LocalTrainer.Settings settings = new LocalTrainer.Settings(100, 1, 8, false, sizes);
+        TrainingResult distributed = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()), settings)
+                .fit(sc.parallelize(blocks, 3), null, null);
+        TrainingResult local = new LocalTrainer(mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()), settings).fit(train, null, null);
+        assertEquals(12, distributed.steps());
+        assertTrue(relativeDistance(distributed.params(), local.params()) <= 1e-5);
+    }
+
+    /** Every step's Spark job carries a description naming its epoch and step (what the Spark UI lists). */
+    @Test
+    void jobsAreDescribedByEpochAndStep() throws java.util.concurrent.TimeoutException {
+        List<String> descriptions = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+                String d = job.properties().getProperty("spark.job.description");
+                if (d != null) {
+                    descriptions.add(d);
+                }
+            }
+        };
+        sc.sc().addSparkListener(listener);
+        try {
+            new SparkTrainer(sc, Models.mlp(784, 16, 10), new SoftmaxCrossEntropy(), Optimizers.create("sgd", Map.of()), settings(2))
+                    .stopAfter(3).fit(Blocks.fromDataset(sc, train, 2), null, null);
+            sc.sc().listenerBus().waitUntilEmpty();
+        } finally {
+            sc.sc().removeSparkListener(listener);
+        }
+        assertTrue(descriptions.containsAll(List.of("Descent: epoch 0, step 0", "Descent: epoch 0, step 1", "Descent: epoch 0, step 2")), descriptions.toString());
+    }
+
     /** A learning rate that blows up stops the run with the step and the first non-finite gradient named. */
     @Test
     void divergenceStopsTheRunNamingStepAndLayer() {
