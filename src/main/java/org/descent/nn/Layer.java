@@ -46,6 +46,14 @@ public interface Layer extends Serializable {
     default void updateBuffers(Shape in, float[] buffers, int bufferOffset, double[] stats, int statsOffset) {
     }
 
+    /**
+     * Replaces the running statistics by population statistics (inference estimates computed over
+     * the whole training set); {@code mean} and {@code variance} are indexed by the model-wide channel
+     * index, this layer's channels starting at {@code channelOffset}.
+     */
+    default void assignPopulationStatistics(Shape in, float[] buffers, int bufferOffset, double[] mean, double[] variance, int channelOffset) {
+    }
+
     /** A new kernel for this layer at {@code slot}. */
     Kernel kernel(Shape in, LayerSlot slot);
 }

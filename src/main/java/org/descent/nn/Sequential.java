@@ -136,6 +136,18 @@ public final class Sequential implements Serializable {
         }
     }
 
+    /**
+     * Sets every normalization layer's running statistics to population statistics; {@code mean}
+     * and {@code variance} have one entry per (count, mean, M2) triple of {@link #statsSize()}.
+     */
+    public void assignPopulationStatistics(float[] buffers, double[] mean, double[] variance) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).statsSize(shapes[i]) > 0) {
+                layers.get(i).assignPopulationStatistics(shapes[i], buffers, slots[i].bufferOffset(), mean, variance, slots[i].statsOffset() / 3);
+            }
+        }
+    }
+
     /** A new executor for this model (one per thread). */
     public Network newNetwork() {
         return new Network(this);

@@ -67,8 +67,10 @@ class TrainCommandTest {
     @Test
     void serializedStorageWithDiskSpillIsAnOption() throws IOException {
         Path run = dir.resolve("ser");
-        CliTestSupport.Run r = train(run, "--set", "data.storageLevel=MEMORY_AND_DISK_SER", "--set", "training.epochs=1");
+        CliTestSupport.Run r = train(run, "--set", "data.storageLevel=MEMORY_AND_DISK_SER", "--set", "training.epochs=1",
+                "--set", "batchNorm.populationStatistics=true");
         assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("replaced by population statistics"), r.out());
         JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         assertTrue(s.get("storageLevel").asText().contains("Serialized"), s.get("storageLevel").asText());
         assertTrue(s.get("cachedToRaw").asDouble() > 0.5 && s.get("cachedToRaw").asDouble() <= 1.15, "cached/raw " + s.get("cachedToRaw"));

@@ -52,6 +52,36 @@ final class PartitionWorker {
         return new PartitionResult(partition, grads, lossSum, n, stats, 0, System.nanoTime() - t0);
     }
 
+    /**
+     * Batch statistics over the block walked in consecutive batches of {@code batch} examples with
+     * training-mode forward passes: per channel the sum over batches of μ_B and of the unbiased
+     * {@code m/(m−1)·σ²_B}, then the number of batches.
+     */
+    double[] batchStatistics(Block block, StepState state, int batch) {
+        int channels = model.statsSize() / 3;
+        double[] out = new double[2 * channels + 1];
+        double[] stats = new double[model.statsSize()];
+        ctx.params = state.params();
+        ctx.buffers = state.buffers();
+        ctx.grads = null;
+        ctx.stats = stats;
+        ctx.mode = Mode.TRAIN;
+        ctx.seed = 0;
+        for (int from = 0; from < block.size(); from += batch) {
+            int n = Math.min(batch, block.size() - from);
+            ensure(n, block);
+            System.arraycopy(block.features(), from * block.featureSize(), x, 0, n * block.featureSize());
+            network.forward(ctx, x, n);
+            for (int c = 0; c < channels; c++) {
+                double m = stats[3 * c];
+                out[c] += stats[3 * c + 1];
+                out[channels + c] += m > 1 ? stats[3 * c + 2] / (m - 1) : 0;
+            }
+            out[2 * channels]++;
+        }
+        return out;
+    }
+
     /** (loss sum, correct predictions, count) of the whole block in evaluation mode. */
     double[] evaluate(Block block, StepState state, Loss loss, int batch) {
         ctx.params = state.params();

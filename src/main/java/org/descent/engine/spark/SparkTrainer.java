@@ -261,6 +261,60 @@ public final class SparkTrainer {
         }
     }
 
+    /**
+     * Population statistics for every batch-norm layer after training (Ioffe &amp; Szegedy 2015,
+     * Algorithm 2): the training set is walked in batches of each partition's share of the global
+     * batch, with training-mode forward passes, and {@code E[x] ← E_B[μ_B]},
+     * {@code Var[x] ← E_B[m/(m−1)·σ²_B]} over all those batches. Returns new buffers.
+     */
+    public float[] populationStatistics(JavaRDD<Block> train, float[] params, float[] buffers) {
+        if (model.statsSize() == 0) {
+            return buffers.clone();
+        }
+        long[] sizes = Blocks.cache(train, storage);
+        long total = 0;
+        for (long n : sizes) {
+            total += n;
+        }
+        long all = total;
+        Broadcast<StepState> state = sc.broadcast(new StepState(params, buffers));
+        sc.setJobDescription("Descent: batch-norm population statistics");
+        Sequential m = model;
+        long batchSize = settings.batchSize();
+        try {
+            List<double[]> parts = train.mapPartitionsWithIndex((p, blocks) -> {
+                PartitionWorker worker = new PartitionWorker(m);
+                List<double[]> out = new ArrayList<>(1);
+                while (blocks.hasNext()) {
+                    Block b = blocks.next();
+                    int share = (int) Math.max(1, Math.min(b.size(), Math.round((double) batchSize * b.size() / all)));
+                    out.add(worker.batchStatistics(b, state.value(), share));
+                }
+                return out.iterator();
+            }, true).collect();
+            int channels = model.statsSize() / 3;
+            double[] mean = new double[channels];
+            double[] variance = new double[channels];
+            double batches = 0;
+            for (double[] r : parts) {
+                for (int c = 0; c < channels; c++) {
+                    mean[c] += r[c];
+                    variance[c] += r[channels + c];
+                }
+                batches += r[2 * channels];
+            }
+            for (int c = 0; c < channels; c++) {
+                mean[c] /= batches;
+                variance[c] /= batches;
+            }
+            float[] out = buffers.clone();
+            model.assignPopulationStatistics(out, mean, variance);
+            return out;
+        } finally {
+            state.destroy();
+        }
+    }
+
     /** Mean loss and accuracy of the model over all blocks, computed on the executors. */
     public EvalResult evaluate(JavaRDD<Block> data, float[] params, float[] buffers) {
         String runId = UUID.randomUUID().toString();

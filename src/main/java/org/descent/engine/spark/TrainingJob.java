@@ -148,7 +148,13 @@ public final class TrainingJob {
             Files.move(out.resolve(".metrics.jsonl.tmp"), out.resolve("metrics.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             double wall = (System.nanoTime() - t0) / 1e9;
-            EvalResult last = validation != null || result.bestEpoch() >= 0 ? trainer.evaluate(test, result.params(), result.buffers())
+            float[] buffers = result.buffers();
+            if (config.populationStatistics() && model.statsSize() > 0) {
+                buffers = trainer.populationStatistics(train, result.params(), buffers);
+                System.out.println("batch norm: running statistics replaced by population statistics over the training set");
+            }
+            EvalResult last = validation != null || result.bestEpoch() >= 0 || config.populationStatistics()
+                    ? trainer.evaluate(test, result.params(), buffers)
                     : result.history().get(result.history().size() - 1).validation();
             if (result.bestEpoch() >= 0) {
                 System.out.printf(Locale.ROOT, "%s: restored the parameters of epoch %d%n",
@@ -161,11 +167,12 @@ public final class TrainingJob {
             System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",
                     cache.level(), cache.cachedBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio());
             Standardizer std = standardizer;
+            float[] savedBuffers = buffers;
             AtomicFiles.write(out.resolve("model.bin"), tmp -> {
                 try (ObjectOutputStream o = new ObjectOutputStream(Files.newOutputStream(tmp))) {
                     o.writeObject(model);
                     o.writeObject(result.params());
-                    o.writeObject(result.buffers());
+                    o.writeObject(savedBuffers);
                     o.writeObject(std);
                 }
             });

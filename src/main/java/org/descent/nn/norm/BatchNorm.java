@@ -101,6 +101,16 @@ public final class BatchNorm implements Layer {
         }
     }
 
+    /** Algorithm 2 of the BN paper: {@code E[x] ← E_B[μ_B]}, {@code Var[x] ← m/(m−1)·E_B[σ²_B]}, computed by the caller. */
+    @Override
+    public void assignPopulationStatistics(Shape in, float[] buffers, int bufferOffset, double[] mean, double[] variance, int channelOffset) {
+        int c = in.channels();
+        for (int ch = 0; ch < c; ch++) {
+            buffers[bufferOffset + ch] = (float) mean[channelOffset + ch];
+            buffers[bufferOffset + c + ch] = (float) variance[channelOffset + ch];
+        }
+    }
+
     @Override
     public Kernel kernel(Shape in, LayerSlot slot) {
         return new BatchNormKernel(in.channels(), in.spatial(), eps, slot);

@@ -190,6 +190,39 @@ class SparkTrainerTest {
         assertArrayEquals(oneEpoch.params(), stopped.params());
     }
 
+    /**
+     * Algorithm 2 of the BN paper over the whole training set: with batch norm first, the population
+     * mean of a feature is the mean of its batch means and its variance the mean of the batches'
+     * unbiased variances, over each partition's consecutive batches.
+     */
+    @Test
+    void populationStatisticsFollowAlgorithmTwo() {
+        Sequential m = new Sequential(Shape.of(784), List.<Layer>of(new BatchNorm(), new Dense(10)));
+        Dataset flat = new Dataset(Shape.of(784), train.features(), 1, train.labels(), train.size());
+        SparkTrainer trainer = new SparkTrainer(sc, m, new SoftmaxCrossEntropy(), Optimizers.create("sgd", Map.of()),
+                new LocalTrainer.Settings(120, 1, 1, false));
+        float[] buffers = trainer.populationStatistics(Blocks.fromDataset(sc, flat, 2), m.initParams(1), m.initBuffers());
+        for (int j : new int[] {150, 400, 700}) {
+            double meanOfMeans = 0;
+            double meanOfVariances = 0;
+            for (int b = 0; b < 20; b++) {
+                double mu = 0;
+                for (int e = b * 60; e < b * 60 + 60; e++) {
+                    mu += flat.features()[e * 784 + j];
+                }
+                mu /= 60;
+                double m2 = 0;
+                for (int e = b * 60; e < b * 60 + 60; e++) {
+                    m2 += Math.pow(flat.features()[e * 784 + j] - mu, 2);
+                }
+                meanOfMeans += mu / 20;
+                meanOfVariances += m2 / 59 / 20;
+            }
+            assertEquals(meanOfMeans, buffers[j], 1e-5, "population mean of feature " + j);
+            assertEquals(meanOfVariances, buffers[784 + j], 1e-4 * Math.max(1, meanOfVariances), "population variance of feature " + j);
+        }
+    }
+
     /** Uneven partitions, one of them empty, give the single-process result on the same global batches. */
     @Test
     void unevenAndEmptyPartitionsAreHandled() {
