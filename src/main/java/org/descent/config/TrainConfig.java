@@ -34,6 +34,7 @@ public record TrainConfig(
         long seed,
         int partitions,
         boolean dropLast,
+        long evaluateEverySteps,
         String optimizer,
         Map<String, Double> optimizerSettings,
         String engineMode,
@@ -127,7 +128,7 @@ public record TrainConfig(
         }
         return new TrainConfig(Path.of(c.getString("data.dir")), normalize,
                 oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), c.getString("loss"), epochs, batchSize,
-                c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), c.getString("optimizer.name"), hyper,
+                c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0), c.getString("optimizer.name"), hyper,
                 oneOf(c, "engine.mode", List.of("job")), oneOf(c, "batchNorm.mode", List.of("local")), c.getBoolean("batchNorm.populationStatistics"),
                 atLeast(c, "earlyStopping.patience", 0), minDelta(c), oneOf(c, "earlyStopping.metric", List.of("loss", "accuracy")),
                 c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),

@@ -82,7 +82,7 @@ class TrainCommandTest {
     @Test
     void earlyStoppingOnHeldOutValidationData() throws IOException {
         Path run = dir.resolve("early");
-        CliTestSupport.Run r = train(run, "--set", "data.validationSize=200", "--set", "earlyStopping.patience=1",
+        CliTestSupport.Run r = train(run, "--set", "data.validationSize=200", "--set", "earlyStopping.patience=1", "--set", "training.evaluateEverySteps=3",
                 "--set", "earlyStopping.minDelta=1e9", "--set", "training.epochs=4");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("early stopping: restored the parameters of epoch 1"), r.out());
@@ -91,6 +91,9 @@ class TrainCommandTest {
         assertTrue(s.get("stoppedEarly").asBoolean());
         assertEquals(2, s.get("epochs").asInt());
         assertTrue(Files.readString(run.resolve("metrics.jsonl")).contains("validationLoss"));
+        // 800 training examples, batch 100: 8 steps per epoch; every 3 global steps (3, 6, 9, 12, 15), the epoch ends
+        // (8, 16) being evaluated anyway.
+        assertEquals(5, Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"type\":\"evaluation\"")).count());
     }
 
     /** The resume check: 2 epochs straight vs 1 epoch, stop, --resume for the 2nd → identical parameters. */

@@ -51,6 +51,21 @@ public final class SparkTrainer {
     private StepListener stepListener;
     private EarlyStopping earlyStopping;
     private long maxSteps = Long.MAX_VALUE;
+    private long evaluateEvery;
+    private EvaluationListener evaluationListener;
+
+    /** Receives evaluations made every k steps ({@link #evaluateEvery}). */
+    @FunctionalInterface
+    public interface EvaluationListener {
+        void evaluated(int epoch, long step, EvalResult result);
+    }
+
+    /** Also evaluates the validation data after every {@code steps} steps (0: only at epoch ends). */
+    public SparkTrainer evaluateEvery(long steps, EvaluationListener listener) {
+        this.evaluateEvery = steps;
+        this.evaluationListener = listener;
+        return this;
+    }
 
     /**
      * Where a step's time went: the slowest task's broadcast fetch and compute, the driver's
@@ -186,6 +201,9 @@ public final class SparkTrainer {
                                 new StepTiming((end - stepStart) / 1e6, fetch / 1e6, compute / 1e6, (end - aggregateStart) / 1e6));
                     }
                     step++;
+                    if (evaluateEvery > 0 && validation != null && step % evaluateEvery == 0 && s + 1 < plan.stepsPerEpoch()) {
+                        evaluationListener.evaluated(epoch, step, evaluate(validation, runId, params, buffers, "step " + step + " validation"));
+                    }
                     if (policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0 && s + 1 < plan.stepsPerEpoch()) {
                         save(policy, new TrainingState(params, buffers, updater.state(), epoch, s + 1, step, lossSum, seen, history,
                                 stopping, bestParams, bestBuffers));

@@ -137,6 +137,11 @@ public final class TrainingJob {
                         config.earlyStoppingPatience(), config.earlyStoppingMinDelta()));
             }
             String evaluated = validation != null ? "validation" : "test";
+            if (config.evaluateEverySteps() > 0) {
+                trainer.evaluateEvery(config.evaluateEverySteps(), (epoch, step, r) -> writeLine(metrics, json.createObjectNode()
+                        .put("type", "evaluation").put("epoch", epoch).put("step", step).put(evaluated + "Loss", r.loss())
+                        .put(evaluated + "Accuracy", r.accuracy())));
+            }
             TrainingResult result = trainer.fit(train, validation != null ? validation : test, m -> {
                 writeLine(metrics, json.createObjectNode().put("type", "epoch").put("epoch", m.epoch()).put("steps", m.steps())
                         .put("trainLoss", m.trainLoss()).put(evaluated + "Loss", m.validation().loss()).put(evaluated + "Accuracy", m.validation().accuracy())
