@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.descent.optim.Optimizers;
+import org.descent.schedule.Schedule;
+import org.descent.schedule.Schedules;
 import org.descent.util.Suggest;
 
 /**
@@ -37,6 +40,8 @@ public record TrainConfig(
         long evaluateEverySteps,
         String optimizer,
         Map<String, Double> optimizerSettings,
+        Schedule learningRateSchedule,
+        Schedule momentumSchedule,
         String engineMode,
         String batchNormMode,
         boolean populationStatistics,
@@ -96,7 +101,8 @@ public record TrainConfig(
         }
         for (Map.Entry<String, ConfigValue> e : given.entrySet()) {
             String key = e.getKey();
-            if (known.contains(key) || key.startsWith("optimizer.")) {
+            // The optimizer's and the schedules' own keys are checked by Optimizers and Schedules, which know them.
+            if (known.contains(key) || key.startsWith("optimizer.") || key.startsWith("learningRateSchedule.") || key.startsWith("momentumSchedule.")) {
                 continue;
             }
             throw new IllegalArgumentException(e.getValue().origin().description() + ": " + Suggest.unknown("key", key, known));
@@ -106,7 +112,12 @@ public record TrainConfig(
     private static TrainConfig fromConfig(Config c) {
         String normalize = oneOf(c, "data.normalize", List.of("standardize", "none"));
         int epochs = atLeast(c, "training.epochs", 1);
-        int batchSize = atLeast(c, "training.batchSize", 1);
+        String regime = oneOf(c, "training.regime", List.of("minibatch", "batch", "stochastic"));
+        int batchSize = switch (regime) {
+            case "batch" -> Integer.MAX_VALUE;   // the batch plan clamps it to the training set's size
+            case "stochastic" -> 1;
+            default -> atLeast(c, "training.batchSize", 1);
+        };
         int partitions = atLeast(c, "training.partitions", 0);
         Map<String, Double> hyper = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.getConfig("optimizer").entrySet()) {
@@ -122,18 +133,35 @@ public record TrainConfig(
             }
             hyper.put(e.getKey(), n.doubleValue());
         }
+        if (!Optimizers.names().contains(c.getString("optimizer.name"))) {
+            throw new IllegalArgumentException(c.getValue("optimizer.name").origin().description() + ": "
+                    + Suggest.unknown("optimizer", c.getString("optimizer.name"), Optimizers.names()));
+        }
+        Map<String, Double> keys = Optimizers.keys(c.getString("optimizer.name"));
+        double lr0 = hyper.getOrDefault("learningRate", keys.get("learningRate"));
+        double mu0 = hyper.getOrDefault("momentum", keys.getOrDefault("momentum", 0.0));
+        Schedule lrSchedule = schedule(c, "learningRateSchedule", lr0);
+        Schedule muSchedule = schedule(c, "momentumSchedule", mu0);
         List<String> layers = c.getStringList("model.layers");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException(c.getValue("model.layers").origin().description() + ": model.layers is empty");
         }
         return new TrainConfig(Path.of(c.getString("data.dir")), normalize,
                 oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), c.getString("loss"), epochs, batchSize,
-                c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0), c.getString("optimizer.name"), hyper,
+                c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
                 oneOf(c, "engine.mode", List.of("job")), oneOf(c, "batchNorm.mode", List.of("local")), c.getBoolean("batchNorm.populationStatistics"),
                 atLeast(c, "earlyStopping.patience", 0), minDelta(c), oneOf(c, "earlyStopping.metric", List.of("loss", "accuracy")),
                 c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),
                 atLeast(c, "checkpoint.keep", 1),
                 c.root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true)));
+    }
+
+    private static Schedule schedule(Config c, String key, double initial) {
+        try {
+            return Schedules.parse(c.getConfig(key).root().unwrapped(), initial);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(c.getValue(key).origin().description() + ": " + key + ": " + e.getMessage(), e);
+        }
     }
 
     private static double minDelta(Config c) {

@@ -79,7 +79,8 @@ public final class TrainingJob {
     public Summary run() throws IOException {
         Sequential model = model();
         Loss loss = Losses.byName(config.loss());
-        GradientTransform optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings());
+        GradientTransform optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings(), config.learningRateSchedule(),
+                config.momentumSchedule());
         Files.createDirectories(out);
         SparkConf conf = new SparkConf().setAppName("descent train");
         if (master != null) {

@@ -1,0 +1,66 @@
+package org.descent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void quickstartResolvesOverTheDefaults() {
+        TrainConfig c = TrainConfig.load(Path.of("conf/quickstart.conf"), List.of("optimizer.beta1=0.8"));
+        assertEquals("adam", c.optimizer());
+        assertEquals(0.8, c.optimizerSettings().get("beta1"));
+        assertEquals(128, c.batchSize());
+        assertEquals(8, c.layers().size());
+        assertEquals(0.001, c.learningRateSchedule().at(1000), 1e-15);
+    }
+
+    @Test
+    void theSeedsRegimesAreFirstClass() {
+        assertEquals(Integer.MAX_VALUE, TrainConfig.load(null, List.of("training.regime=batch")).batchSize());
+        assertEquals(1, TrainConfig.load(null, List.of("training.regime=stochastic")).batchSize());
+        assertEquals(64, TrainConfig.load(null, List.of("training.batchSize=64")).batchSize());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("training.regime=online")))
+                .getMessage().contains("training.regime = 'online' is not one of [minibatch, batch, stochastic]"));
+    }
+
+    @Test
+    void schedulesComeFromTheirBlocks() throws Exception {
+        Path f = dir.resolve("s.conf");
+        Files.writeString(f, "optimizer { name = momentum, learningRate = 0.1, momentum = 0.9 }\n"
+                + "learningRateSchedule { type = step, gamma = 0.5, stepSize = 100, warmupSteps = 10 }\n"
+                + "momentumSchedule { type = sutskever, max = 0.99 }\n");
+        TrainConfig c = TrainConfig.load(f, List.of());
+        assertEquals(0.05, c.learningRateSchedule().at(150), 1e-12);
+        assertEquals(0.0, c.learningRateSchedule().at(0), 1e-12);
+        assertEquals(0.75, c.momentumSchedule().at(300), 1e-12);
+        assertEquals(0.9, TrainConfig.load(null, List.of("optimizer.name=momentum", "optimizer.momentum=0.9")).momentumSchedule().at(5000), 1e-12);
+        // HOCON merges blocks: switching the type keeps the file's other keys, and a key the new type lacks is named.
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(f, List.of("momentumSchedule.type=constant")))
+                .getMessage().contains("'max'"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(f, List.of("learningRateSchedule.gama=0.1")));
+        assertTrue(e.getMessage().contains("did you mean 'gamma'"), e.getMessage());
+    }
+
+    @Test
+    void errorsNameFileLineAndKey() throws Exception {
+        Path f = dir.resolve("bad.conf");
+        Files.writeString(f, "training {\n  seed = 1\n  batchsize = 64\n}\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(f, List.of()));
+        assertTrue(e.getMessage().contains("bad.conf: 3") && e.getMessage().contains("did you mean 'training.batchSize'"), e.getMessage());
+        Files.writeString(f, "optimizer.name = adamm\n");
+        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(f, List.of()));
+        assertTrue(e.getMessage().contains("bad.conf: 1") && e.getMessage().contains("did you mean 'adam'"), e.getMessage());
+        Files.writeString(f, "model.layers = [flatten, \"dense(10\"]\n");
+        assertEquals(List.of("flatten", "dense(10"), TrainConfig.load(f, List.of()).layers());
+    }
+}
