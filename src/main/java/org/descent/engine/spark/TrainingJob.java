@@ -101,7 +101,7 @@ public final class TrainingJob {
              BufferedWriter metrics = openMetrics()) {
             sc.setLogLevel("WARN");
             int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
-            String dataDir = config.dataDir().toString();
+            String dataDir = resolveDataDir(config.dataDir().toString());
             IdxBlocks.load(dataDir, "t10k", sc.hadoopConfiguration());   // fail fast, on the driver, on missing or corrupt files
             JavaRDD<Block> train = IdxBlocks.read(sc, dataDir, "train", partitions, config.validationSize(), false);
             JavaRDD<Block> validation = config.validationSize() > 0 ? IdxBlocks.read(sc, dataDir, "train", partitions, config.validationSize(), true) : null;
@@ -187,6 +187,17 @@ public final class TrainingJob {
             AtomicFiles.writeString(out.resolve("summary.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(s));
             return summary;
         }
+    }
+
+    /**
+     * A path without a scheme is local to the driver: it is made absolute there, because executors
+     * run in working directories of their own (any {@code scheme://} path is passed on as it is).
+     */
+    static String resolveDataDir(String dir) {
+        if (dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+            return dir;
+        }
+        return java.nio.file.Path.of(dir).toAbsolutePath().normalize().toUri().toString();
     }
 
     /** A fresh metrics file, or on resume a copy of the previous one to append to (renamed into place at the end). */

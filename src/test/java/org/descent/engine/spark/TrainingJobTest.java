@@ -1,0 +1,27 @@
+package org.descent.engine.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class TrainingJobTest {
+    /** Executors run in their own working directories: a relative local path must reach them absolute. */
+    @Test
+    void relativeDataDirectoriesBecomeAbsoluteUris() {
+        String resolved = TrainingJob.resolveDataDir("data/fashion-mnist");
+        assertTrue(resolved.startsWith("file:/"), resolved);
+        assertEquals(Path.of("data/fashion-mnist").toAbsolutePath().toUri().toString(), resolved);
+        assertEquals("hdfs://namenode:8020/data/fmnist", TrainingJob.resolveDataDir("hdfs://namenode:8020/data/fmnist"));
+        assertEquals("s3a://bucket/fmnist", TrainingJob.resolveDataDir("s3a://bucket/fmnist"));
+    }
+
+    @Test
+    void paramsShaIsOfLittleEndianFloat32Bytes() {
+        // SHA-256 of the 8 bytes 00 00 80 3f 00 00 00 40 (1.0f, 2.0f little-endian), computed independently
+        // with Python's hashlib over struct.pack('<2f', 1.0, 2.0).
+        assertEquals("b9c80b5adeca450753a16950c3cc655d271f7bef7a485bc83f112b72fef21d37", TrainingJob.sha256(new float[] {1f, 2f}));
+        assertTrue(!TrainingJob.sha256(new float[] {1f, 2f}).equals(TrainingJob.sha256(new float[] {2f, 1f})));
+    }
+}
