@@ -38,11 +38,13 @@ public record TrainConfig(
         int partitions,
         boolean dropLast,
         long evaluateEverySteps,
+        int reshuffleEveryEpochs,
         String optimizer,
         Map<String, Double> optimizerSettings,
         Schedule learningRateSchedule,
         Schedule momentumSchedule,
         String engineMode,
+        int engineTimeoutSeconds,
         String batchNormMode,
         boolean populationStatistics,
         int earlyStoppingPatience,
@@ -148,8 +150,9 @@ public record TrainConfig(
         }
         return new TrainConfig(Path.of(c.getString("data.dir")), normalize,
                 oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), c.getString("loss"), epochs, batchSize,
-                c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
-                oneOf(c, "engine.mode", List.of("job")), oneOf(c, "batchNorm.mode", List.of("local")), c.getBoolean("batchNorm.populationStatistics"),
+                c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
+                (int) atLeast(c, "training.reshuffleEveryEpochs", 0), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
+                oneOf(c, "engine.mode", List.of("job", "barrier")), (int) atLeast(c, "engine.timeoutSeconds", 1), batchNormMode(c), c.getBoolean("batchNorm.populationStatistics"),
                 atLeast(c, "earlyStopping.patience", 0), minDelta(c), oneOf(c, "earlyStopping.metric", List.of("loss", "accuracy")),
                 c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),
                 atLeast(c, "checkpoint.keep", 1),
@@ -162,6 +165,15 @@ public record TrainConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(c.getValue(key).origin().description() + ": " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String batchNormMode(Config c) {
+        String mode = oneOf(c, "batchNorm.mode", List.of("local", "sync"));
+        if (mode.equals("sync") && !c.getString("engine.mode").equals("barrier")) {
+            throw new IllegalArgumentException(c.getValue("batchNorm.mode").origin().description()
+                    + ": batchNorm.mode = sync exchanges statistics inside a step and needs engine.mode = barrier");
+        }
+        return mode;
     }
 
     private static double minDelta(Config c) {

@@ -90,7 +90,17 @@ class TrainCommandTest {
         assertEquals(1, s.get("bestEpoch").asInt());
         assertTrue(s.get("stoppedEarly").asBoolean());
         assertEquals(2, s.get("epochs").asInt());
-        assertTrue(Files.readString(run.resolve("metrics.jsonl")).contains("validationLoss"));
+        List<JsonNode> epochs = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode node = new ObjectMapper().readTree(line);
+            if (node.get("type").asText().equals("epoch")) {
+                epochs.add(node);
+            }
+        }
+        assertEquals(2, epochs.size());
+        for (JsonNode e : epochs) {   // validation chooses; the test set is still reported every epoch
+            assertTrue(e.has("validationLoss") && e.has("validationAccuracy") && e.has("testLoss") && e.has("testAccuracy"), e.toString());
+        }
         // 800 training examples, batch 100: 8 steps per epoch; every 3 global steps (3, 6, 9, 12, 15), the epoch ends
         // (8, 16) being evaluated anyway.
         assertEquals(5, Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"type\":\"evaluation\"")).count());
@@ -151,6 +161,14 @@ class TrainCommandTest {
         r = CliTestSupport.run("train", dir.resolve("missing.conf").toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("no such configuration file"), r.err());
+
+        r = CliTestSupport.run("train", "conf/quickstart.conf", "--set", "batchNorm.mode=sync");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("needs engine.mode = barrier"), r.err());
+
+        r = CliTestSupport.run("train", "conf/quickstart.conf", "--set", "training.reshuffleEveryEpochs=-1");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("training.reshuffleEveryEpochs = -1 is out of range"), r.err());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.descent.engine.spark;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
@@ -53,6 +52,27 @@ public final class SparkTrainer {
     private long maxSteps = Long.MAX_VALUE;
     private long evaluateEvery;
     private EvaluationListener evaluationListener;
+    private int reshuffleEvery;
+    private JavaRDD<Block> test;
+
+    /**
+     * Redistributes the training examples across partitions at the start of every
+     * {@code epochs}-th epoch ({@link Reshuffle}; 0: never). Partition-local permutations already
+     * reorder every epoch; this also changes which examples share a partition.
+     */
+    public SparkTrainer reshuffleEvery(int epochs) {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("reshuffleEvery must be ≥ 0, got " + epochs);
+        }
+        this.reshuffleEvery = epochs;
+        return this;
+    }
+
+    /** Also evaluates {@code data} (the test set) at the end of every epoch, beside the validation data. */
+    public SparkTrainer evaluateEachEpoch(JavaRDD<Block> data) {
+        this.test = data;
+        return this;
+    }
 
     /** Receives evaluations made every k steps ({@link #evaluateEvery}). */
     @FunctionalInterface
@@ -133,11 +153,12 @@ public final class SparkTrainer {
         float[] params = resume != null ? resume.params().clone() : model.initParams(settings.seed());
         float[] buffers = resume != null ? resume.buffers().clone() : model.initBuffers();
         String runId = UUID.randomUUID().toString();
-        long[] sizes = Blocks.cache(train, storage);
         if (validation != null) {
             Blocks.cache(validation, storage);
         }
-        BatchPlan plan = new BatchPlan(sizes, settings.batchSize(), settings.dropLast(), settings.seed());
+        if (test != null) {
+            Blocks.cache(test, storage);
+        }
         ParameterUpdater updater = new ParameterUpdater(optimizer, model.layout());
         if (resume != null) {
             updater.restore(resume.optimizer());
@@ -159,16 +180,34 @@ public final class SparkTrainer {
             firstEpoch = settings.epochs();   // the checkpoint was taken when early stopping ended the run
         }
         long examples = 0;
+        JavaRDD<Block> layout = null;
+        int round = -1;
+        BatchPlan plan = null;
+        StepRunner runner = null;
         try {
             for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
                 long t0 = System.nanoTime();
+                int wanted = reshuffleEvery > 0 ? epoch / reshuffleEvery : 0;
+                if (wanted != round) {
+                    if (runner != null) {
+                        runner.close();
+                    }
+                    if (layout != null && layout != train) {
+                        layout.unpersist(false);
+                    }
+                    round = wanted;
+                    sc.setJobDescription("Descent: layout of epoch " + epoch + " (reshuffle round " + round + ")");
+                    layout = Reshuffle.layout(train, settings.seed(), round);
+                    plan = new BatchPlan(Blocks.cache(layout, storage), settings.batchSize(), settings.dropLast(), settings.seed());
+                    runner = newRunner(layout, runId + "/" + round, plan);
+                }
                 boolean resumedEpoch = resume != null && epoch == firstEpoch;
                 double lossSum = resumedEpoch ? resume.epochLossSum() : 0;
                 long seen = resumedEpoch ? resume.epochSeen() : 0;
                 for (long s = resumedEpoch ? resume.stepInEpoch() : 0; s < plan.stepsPerEpoch() && step < maxSteps; s++) {
                     long stepStart = System.nanoTime();
                     double lossBefore = lossSum;
-                    List<PartitionResult> results = runStep(train, runId, plan, params, buffers, epoch, s, step);
+                    List<PartitionResult> results = runner.step(params, buffers, epoch, s, step);
                     long aggregateStart = System.nanoTime();
                     long fetch = 0;
                     long compute = 0;
@@ -201,16 +240,23 @@ public final class SparkTrainer {
                                 new StepTiming((end - stepStart) / 1e6, fetch / 1e6, compute / 1e6, (end - aggregateStart) / 1e6));
                     }
                     step++;
-                    if (evaluateEvery > 0 && validation != null && step % evaluateEvery == 0 && s + 1 < plan.stepsPerEpoch()) {
+                    boolean evaluationDue = evaluateEvery > 0 && validation != null && step % evaluateEvery == 0 && s + 1 < plan.stepsPerEpoch();
+                    boolean checkpointDue = policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0 && s + 1 < plan.stepsPerEpoch();
+                    if (evaluationDue || checkpointDue) {
+                        runner.pause();
+                    }
+                    if (evaluationDue) {
                         evaluationListener.evaluated(epoch, step, evaluate(validation, runId, params, buffers, "step " + step + " validation"));
                     }
-                    if (policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0 && s + 1 < plan.stepsPerEpoch()) {
+                    if (checkpointDue) {
                         save(policy, new TrainingState(params, buffers, updater.state(), epoch, s + 1, step, lossSum, seen, history,
                                 stopping, bestParams, bestBuffers));
                     }
                 }
+                runner.pause();
                 EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "epoch " + epoch + " validation");
-                EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, (System.nanoTime() - t0) / 1e9);
+                EvalResult tested = test == null ? null : evaluate(test, runId, params, buffers, "epoch " + epoch + " test");
+                EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, tested, (System.nanoTime() - t0) / 1e9);
                 history.add(m);
                 if (listener != null) {
                     listener.epochEnded(m);
@@ -229,14 +275,22 @@ public final class SparkTrainer {
                     save(policy, new TrainingState(params, buffers, updater.state(), epoch + 1, 0, step, 0, 0, history,
                             stopping, bestParams, bestBuffers));
                 }
-                if (stoppedEarly) {
+                if (stoppedEarly || step >= maxSteps) {
                     break;
                 }
             }
         } finally {
+            if (runner != null) {
+                runner.close();
+            }
             String id = runId;
             // Runs where the cached blocks live, so every executor that holds a worker forgets it.
-            train.foreachPartition(it -> ExecutorCache.release(id));
+            if (layout != null) {
+                layout.foreachPartition(it -> ExecutorCache.release(id));
+                if (layout != train) {
+                    layout.unpersist(false);
+                }
+            }
             ExecutorCache.release(runId);
         }
         if (earlyStopping != null && bestParams != null) {
@@ -245,37 +299,15 @@ public final class SparkTrainer {
         return new TrainingResult(params, buffers, history, step, examples);
     }
 
+    private StepRunner newRunner(JavaRDD<Block> layout, String id, BatchPlan plan) {
+        return new JobStepRunner(sc, layout, id, plan, model, loss);
+    }
+
     private static void save(CheckpointPolicy policy, TrainingState state) {
         try {
             policy.checkpointer().save(state);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("writing a checkpoint to " + policy.checkpointer().directory() + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private List<PartitionResult> runStep(JavaRDD<Block> train, String runId, BatchPlan plan, float[] params, float[] buffers,
-                                          long epoch, long stepInEpoch, long step) {
-        Broadcast<StepState> state = sc.broadcast(new StepState(params, buffers));
-        sc.setJobDescription("Descent: epoch " + epoch + ", step " + step);
-        Sequential m = model;
-        Loss l = loss;
-        try {
-            List<PartitionResult> results = new ArrayList<>(train.mapPartitionsWithIndex((p, blocks) -> {
-                List<PartitionResult> out = new ArrayList<>(1);
-                PartitionWorker worker = ExecutorCache.get(runId, p, () -> new PartitionWorker(m));
-                long fetchStart = System.nanoTime();
-                StepState current = state.value();
-                long fetch = System.nanoTime() - fetchStart;
-                while (blocks.hasNext()) {
-                    PartitionResult r = worker.step(p, blocks.next(), plan, current, l, epoch, stepInEpoch, step);
-                    out.add(new PartitionResult(r.partition(), r.gradSum(), r.lossSum(), r.count(), r.stats(), fetch, r.computeNanos()));
-                }
-                return out.iterator();
-            }, true).collect());
-            results.sort(Comparator.comparingInt(PartitionResult::partition));
-            return results;
-        } finally {
-            state.destroy();
         }
     }
 

@@ -143,12 +143,21 @@ public final class TrainingJob {
                         .put("type", "evaluation").put("epoch", epoch).put("step", step).put(evaluated + "Loss", r.loss())
                         .put(evaluated + "Accuracy", r.accuracy())));
             }
+            trainer.reshuffleEvery(config.reshuffleEveryEpochs());
+            if (validation != null) {
+                trainer.evaluateEachEpoch(test);
+            }
             TrainingResult result = trainer.fit(train, validation != null ? validation : test, m -> {
-                writeLine(metrics, json.createObjectNode().put("type", "epoch").put("epoch", m.epoch()).put("steps", m.steps())
-                        .put("trainLoss", m.trainLoss()).put(evaluated + "Loss", m.validation().loss()).put(evaluated + "Accuracy", m.validation().accuracy())
-                        .put("seconds", m.seconds()));
-                System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s loss %.4f, %s accuracy %.4f (%.1f s)%n",
-                        m.epoch() + 1, m.trainLoss(), evaluated, m.validation().loss(), evaluated, m.validation().accuracy(), m.seconds());
+                ObjectNode line = json.createObjectNode().put("type", "epoch").put("epoch", m.epoch()).put("steps", m.steps())
+                        .put("trainLoss", m.trainLoss()).put(evaluated + "Loss", m.validation().loss()).put(evaluated + "Accuracy", m.validation().accuracy());
+                String testPart = "";
+                if (m.test() != null) {
+                    line.put("testLoss", m.test().loss()).put("testAccuracy", m.test().accuracy());
+                    testPart = String.format(Locale.ROOT, ", test loss %.4f, test accuracy %.4f", m.test().loss(), m.test().accuracy());
+                }
+                writeLine(metrics, line.put("seconds", m.seconds()));
+                System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s loss %.4f, %s accuracy %.4f%s (%.1f s)%n",
+                        m.epoch() + 1, m.trainLoss(), evaluated, m.validation().loss(), evaluated, m.validation().accuracy(), testPart, m.seconds());
             }, from, new SparkTrainer.CheckpointPolicy(checkpointer, config.checkpointEverySteps(), config.checkpointEveryEpochs()));
             metrics.close();
             Files.move(out.resolve(".metrics.jsonl.tmp"), out.resolve("metrics.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,

@@ -171,6 +171,31 @@ class SparkTrainerTest {
     }
 
     /**
+     * With a full reshuffle every epoch, runs stay deterministic, differ from runs without it, and a
+     * run resumed in a later reshuffle round rebuilds that round's layout: equal to the uninterrupted run.
+     */
+    @Test
+    void reshufflingEveryEpochIsDeterministicAndResumable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        Sequential mlp = Models.mlp(784, 32, 10);
+        LocalTrainer.Settings three = new LocalTrainer.Settings(100, 3, 21, false, null);
+        Checkpointer checkpoints = new Checkpointer(dir.toUri().toString(), sc.hadoopConfiguration(), 100);
+        TrainingResult straight = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), three)
+                .reshuffleEvery(1).fit(Blocks.fromDataset(sc, train, 2), null, null, null, new SparkTrainer.CheckpointPolicy(checkpoints, 17, 1));
+        TrainingResult again = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), three)
+                .reshuffleEvery(1).fit(Blocks.fromDataset(sc, train, 2), null, null);
+        TrainingResult unshuffled = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), three)
+                .fit(Blocks.fromDataset(sc, train, 2), null, null);
+        assertEquals(36, straight.steps());
+        assertArrayEquals(straight.params(), again.params());
+        assertTrue(relativeDistance(straight.params(), unshuffled.params()) > 1e-4, "the reshuffle changed the batches");
+        org.descent.engine.TrainingState midSecondEpoch = checkpoints.atStep(17).orElseThrow();
+        assertEquals(1, midSecondEpoch.epoch());
+        TrainingResult resumed = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), three)
+                .reshuffleEvery(1).fit(Blocks.fromDataset(sc, train, 2), null, null, midSecondEpoch, null);
+        assertArrayEquals(straight.params(), resumed.params());
+    }
+
+    /**
      * With a minimum improvement nothing can reach, the first epoch stays the best: training stops
      * after 1 + patience epochs and returns exactly the parameters a 1-epoch run ends with.
      */
