@@ -32,12 +32,26 @@ public final class Blocks {
         if (partitions <= 0) {
             throw new IllegalArgumentException("partitions must be positive, got " + partitions);
         }
-        List<Block> blocks = new ArrayList<>();
+        int[] sizes = new int[partitions];
         for (int p = 0; p < partitions; p++) {
-            org.descent.data.Dataset part = data.slice(partStart(data.size(), partitions, p), partStart(data.size(), partitions, p + 1));
-            blocks.add(new Block(part.features(), part.labels(), part.size(), part.featureSize(), part.labelWidth()));
+            sizes[p] = partStart(data.size(), partitions, p + 1) - partStart(data.size(), partitions, p);
         }
-        JavaRDD<Block> rdd = sc.parallelize(blocks, partitions);
+        return fromDataset(sc, data, sizes);
+    }
+
+    /** Consecutive parts of an in-memory dataset with the given sizes (uneven and empty parts allowed), local-checkpointed as above. */
+    public static JavaRDD<Block> fromDataset(JavaSparkContext sc, org.descent.data.Dataset data, int[] sizes) {
+        List<Block> blocks = new ArrayList<>();
+        int from = 0;
+        for (int n : sizes) {
+            if (n < 0 || from + n > data.size()) {
+                throw new IllegalArgumentException("partition sizes " + java.util.Arrays.toString(sizes) + " do not fit " + data.size() + " examples");
+            }
+            org.descent.data.Dataset part = data.slice(from, from + n);
+            blocks.add(new Block(part.features(), part.labels(), part.size(), part.featureSize(), part.labelWidth()));
+            from += n;
+        }
+        JavaRDD<Block> rdd = sc.parallelize(blocks, sizes.length);
         rdd.rdd().localCheckpoint();
         return rdd;
     }

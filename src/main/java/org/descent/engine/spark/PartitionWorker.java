@@ -28,6 +28,16 @@ final class PartitionWorker {
     }
 
     PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step) {
+        return step(partition, block, plan, state, loss, epoch, stepInEpoch, step, org.descent.nn.Collective.LOCAL, false);
+    }
+
+    /**
+     * One step's slice; with {@code syncBatchNorm} every batch-norm layer normalizes with the
+     * statistics of the whole global batch, summed through {@code collective} (whose size is the
+     * number of partitions with examples in this step).
+     */
+    PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step,
+                         org.descent.nn.Collective collective, boolean syncBatchNorm) {
         if (orderEpoch != epoch) {
             order = plan.permutation(partition, epoch);
             orderEpoch = epoch;
@@ -48,6 +58,8 @@ final class PartitionWorker {
         ctx.stats = stats;
         ctx.mode = Mode.TRAIN;
         ctx.seed = plan.stepSeed(epoch, step, partition);
+        ctx.collective = collective;
+        ctx.syncBatchNorm = syncBatchNorm;
         double lossSum = network.lossAndGradient(ctx, x, y, n, loss);
         return new PartitionResult(partition, grads, lossSum, n, stats, 0, System.nanoTime() - t0);
     }
@@ -67,6 +79,8 @@ final class PartitionWorker {
         ctx.stats = stats;
         ctx.mode = Mode.TRAIN;
         ctx.seed = 0;
+        ctx.collective = org.descent.nn.Collective.LOCAL;
+        ctx.syncBatchNorm = false;
         for (int from = 0; from < block.size(); from += batch) {
             int n = Math.min(batch, block.size() - from);
             ensure(n, block);
@@ -87,6 +101,8 @@ final class PartitionWorker {
         ctx.params = state.params();
         ctx.buffers = state.buffers();
         ctx.mode = Mode.EVAL;
+        ctx.collective = org.descent.nn.Collective.LOCAL;
+        ctx.syncBatchNorm = false;
         int k = model.outputShape().size();
         double lossSum = 0;
         long correct = 0;

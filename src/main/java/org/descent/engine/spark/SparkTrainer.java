@@ -53,6 +53,40 @@ public final class SparkTrainer {
     private long evaluateEvery;
     private EvaluationListener evaluationListener;
     private int reshuffleEvery;
+    private boolean barrier;
+    private boolean syncBatchNorm;
+    private int timeoutSeconds = 120;
+    private BarrierTask.Stall stall;
+    private java.util.function.Consumer<StepService> onService;
+
+    /**
+     * Barrier mode ({@link BarrierStepRunner}): one barrier stage serves the steps of an epoch (or up
+     * to the next checkpoint or evaluation) over the driver's step service; a task silent for
+     * {@code timeoutSeconds} fails the run. With {@code syncBatchNorm} every batch-norm layer
+     * normalizes with the statistics of the whole global batch, so a step equals a single-process
+     * step on the concatenated batch.
+     */
+    public SparkTrainer barrier(boolean syncBatchNorm, int timeoutSeconds) {
+        if (timeoutSeconds <= 0) {
+            throw new IllegalArgumentException("the barrier timeout must be positive, got " + timeoutSeconds);
+        }
+        this.barrier = true;
+        this.syncBatchNorm = syncBatchNorm;
+        this.timeoutSeconds = timeoutSeconds;
+        return this;
+    }
+
+    /** Test hook: in barrier mode, {@code partition} stops answering at global step {@code step} (first stage attempt only). */
+    SparkTrainer stallForTesting(int partition, long step) {
+        this.stall = new BarrierTask.Stall(partition, step);
+        return this;
+    }
+
+    /** Test hook: sees each barrier step service as it starts. */
+    SparkTrainer onStepServiceForTesting(java.util.function.Consumer<StepService> hook) {
+        this.onService = hook;
+        return this;
+    }
     private JavaRDD<Block> test;
 
     /**
@@ -153,6 +187,9 @@ public final class SparkTrainer {
         float[] params = resume != null ? resume.params().clone() : model.initParams(settings.seed());
         float[] buffers = resume != null ? resume.buffers().clone() : model.initBuffers();
         String runId = UUID.randomUUID().toString();
+        if (barrier) {
+            BarrierStepRunner.checkCluster(sc, train.getNumPartitions());
+        }
         if (validation != null) {
             Blocks.cache(validation, storage);
         }
@@ -214,6 +251,7 @@ public final class SparkTrainer {
                     java.util.Arrays.fill(gradSum, 0f);
                     java.util.Arrays.fill(merged, 0);
                     long count = 0;
+                    boolean statsTaken = false;
                     for (PartitionResult r : results) {
                         float[] g = r.gradSum();
                         for (int i = 0; i < g.length; i++) {
@@ -224,7 +262,13 @@ public final class SparkTrainer {
                         fetch = Math.max(fetch, r.fetchNanos());
                         compute = Math.max(compute, r.computeNanos());
                         if (merged.length > 0 && r.count() > 0) {
-                            MomentStats.mergeAll(merged, r.stats());
+                            if (!syncBatchNorm) {
+                                MomentStats.mergeAll(merged, r.stats());
+                            } else if (!statsTaken) {
+                                // Synchronized: every partition holds the global batch's statistics already.
+                                System.arraycopy(r.stats(), 0, merged, 0, merged.length);
+                                statsTaken = true;
+                            }
                         }
                     }
                     seen += count;
@@ -300,6 +344,9 @@ public final class SparkTrainer {
     }
 
     private StepRunner newRunner(JavaRDD<Block> layout, String id, BatchPlan plan) {
+        if (barrier) {
+            return new BarrierStepRunner(sc, layout, id, plan, model, loss, syncBatchNorm, timeoutSeconds, stall, onService);
+        }
         return new JobStepRunner(sc, layout, id, plan, model, loss);
     }
 

@@ -1,0 +1,428 @@
+package org.descent.engine.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.descent.engine.BatchPlan;
+import org.descent.loss.Loss;
+import org.descent.nn.Sequential;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag$;
+
+/**
+ * Many steps per Spark stage: one barrier stage over the cached blocks runs until the driver
+ * pauses it (end of epoch, checkpoint, evaluation), and every step travels over the driver's
+ * {@link StepService} instead of a new job — the driver sends the parameters, each task answers
+ * with its gradient sum, loss sum, count and batch-norm statistics, and with synchronized batch
+ * norm the driver also sums each layer's statistics across tasks (in partition order) inside the
+ * step. Spark gang-schedules the tasks and relaunches the whole stage if one fails; the driver
+ * then waits for the new attempt's tasks and re-sends the step it was on, so an interrupted step
+ * is recomputed from the same parameters and nothing is applied twice. A task silent for longer
+ * than the timeout fails the run with a message naming it.
+ */
+final class BarrierStepRunner implements StepRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(BarrierStepRunner.class);
+    private static final long POLL_MILLIS = 200;
+
+    private final JavaSparkContext sc;
+    private final JavaRDD<Block> train;
+    private final String runId;
+    private final BatchPlan plan;
+    private final Sequential model;
+    private final Loss loss;
+    private final boolean syncBatchNorm;
+    private final long timeoutMillis;
+    private final BarrierTask.Stall stall;
+    private final StepService service;
+    private final StepService.Connection[] current;
+    private final List<StepService.Connection> early = new ArrayList<>();
+    private final Wire wire = new Wire();
+    private CompletableFuture<List<Long>> stage;
+    private String group;
+    private int attempt = -1;
+    private int launches;
+
+    /** Thrown inside a step when the stage attempt serving it is gone; the step is run again on the next attempt. */
+    private static final class AttemptLost extends Exception {
+        AttemptLost(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    BarrierStepRunner(JavaSparkContext sc, JavaRDD<Block> train, String runId, BatchPlan plan, Sequential model, Loss loss,
+                      boolean syncBatchNorm, int timeoutSeconds, BarrierTask.Stall stall, java.util.function.Consumer<StepService> onService) {
+        this.sc = sc;
+        this.train = train;
+        this.runId = runId;
+        this.plan = plan;
+        this.model = model;
+        this.loss = loss;
+        this.syncBatchNorm = syncBatchNorm;
+        this.timeoutMillis = timeoutSeconds * 1000L;
+        this.stall = stall;
+        this.current = new StepService.Connection[plan.partitions()];
+        try {
+            this.service = new StepService(sc.getConf().get("spark.driver.host", "127.0.0.1"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the barrier step service on the driver: " + e.getMessage(), e);
+        }
+        if (onService != null) {
+            onService.accept(service);
+        }
+    }
+
+    /**
+     * Barrier mode's preconditions, checked before any work: every partition needs a task slot at
+     * the same time, and executors must not come and go under a running barrier stage.
+     */
+    static void checkCluster(JavaSparkContext sc, int partitions) {
+        SparkConf conf = sc.getConf();
+        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+            throw new IllegalArgumentException("engine.mode = barrier needs spark.dynamicAllocation.enabled=false (a barrier stage runs all its tasks at once)");
+        }
+        int slots = taskSlots(sc);
+        if (partitions > slots) {
+            throw new IllegalArgumentException("engine.mode = barrier runs all " + partitions + " partitions at once but the cluster has " + slots
+                    + " task slots: set training.partitions ≤ " + slots + " (or add executor cores)");
+        }
+    }
+
+    /** Cores of the cluster divided by spark.task.cpus: local[n] gives n, local-cluster[N,C,M] N·C, a cluster its registered executors' cores. */
+    static int taskSlots(JavaSparkContext sc) {
+        String master = sc.master();
+        int perTask = sc.getConf().getInt("spark.task.cpus", 1);
+        java.util.regex.Matcher local = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]").matcher(master);
+        if (master.equals("local")) {
+            return 1;
+        }
+        if (local.matches()) {
+            return local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
+        }
+        java.util.regex.Matcher cluster = java.util.regex.Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,.*]").matcher(master);
+        if (cluster.matches()) {
+            return Integer.parseInt(cluster.group(1)) * Integer.parseInt(cluster.group(2)) / perTask;
+        }
+        return sc.defaultParallelism() / perTask;
+    }
+
+    @Override
+    public List<PartitionResult> step(float[] params, float[] buffers, int epoch, long stepInEpoch, long step) {
+        try {
+            while (true) {
+                if (stage == null) {
+                    launch(epoch, step);
+                }
+                try {
+                    return runOnce(params, buffers, epoch, stepInEpoch, step);
+                } catch (AttemptLost e) {
+                    LOG.warn("Descent barrier stage attempt {} lost in step {} ({}); waiting for Spark's next attempt to repeat the step",
+                            attempt, step, e.getMessage());
+                    dropAttempt();
+                    awaitAttempt(step);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted in step " + step, e);
+        }
+    }
+
+    private void launch(int epoch, long step) throws InterruptedException {
+        group = "descent-barrier-" + UUID.randomUUID();
+        String description = "Descent: barrier stage from epoch " + epoch + ", step " + step;
+        BarrierTask task = new BarrierTask(service.address(), service.token(), runId, plan, model, loss, syncBatchNorm,
+                (int) Math.min(Integer.MAX_VALUE, timeoutMillis), stall, ++launches);
+        JavaRDD<Long> served = JavaRDD.fromRDD(train.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Long.class)),
+                ClassTag$.MODULE$.apply(Long.class));
+        // A shuffle after the barrier stage makes it a map stage, which Spark relaunches as a whole when
+        // a task fails; a failed barrier result stage would abort the job instead.
+        JavaRDD<Long> total = served.mapToPair(n -> new scala.Tuple2<>(0, n)).reduceByKey(Long::sum, 1).values();
+        stage = CompletableFuture.supplyAsync(() -> {
+            sc.setJobGroup(group, description, true);
+            try {
+                return total.collect();
+            } finally {
+                sc.clearJobGroup();
+            }
+        });
+        attempt = -1;
+        awaitAttempt(step);
+    }
+
+    /** Waits until every partition of one stage attempt (the newest seen) has connected. */
+    private void awaitAttempt(long step) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        List<StepService.Connection> pending = new ArrayList<>(early);
+        early.clear();
+        while (true) {
+            int newest = pending.stream().mapToInt(c -> c.attempt).max().orElse(-1);
+            if (newest > attempt) {
+                long have = pending.stream().filter(c -> c.attempt == newest).map(c -> c.partition).distinct().count();
+                if (have == plan.partitions()) {
+                    for (StepService.Connection c : pending) {
+                        if (c.attempt == newest) {
+                            current[c.partition] = c;
+                        } else {
+                            c.close();
+                        }
+                    }
+                    attempt = newest;
+                    return;
+                }
+            }
+            StepService.Event e = next(deadline, step, () -> "for all " + plan.partitions() + " tasks to connect");
+            if (stale(e)) {
+                continue;
+            }
+            if (e.kind() == StepService.Kind.CONNECTED) {
+                pending.add(e.from());
+            } else if (e.kind() == StepService.Kind.LOST) {
+                pending.remove(e.from());
+            }
+        }
+    }
+
+    private List<PartitionResult> runOnce(float[] params, float[] buffers, int epoch, long stepInEpoch, long step)
+            throws InterruptedException, AttemptLost {
+        long sendStart = System.nanoTime();
+        for (StepService.Connection c : current) {
+            try {
+                c.out.writeByte(Wire.STEP);
+                c.out.writeInt(epoch);
+                c.out.writeLong(stepInEpoch);
+                c.out.writeLong(step);
+                wire.writeFloats(c.out, params, 0, params.length);
+                wire.writeFloats(c.out, buffers, 0, buffers.length);
+                c.out.flush();
+            } catch (IOException e) {
+                throw new AttemptLost(c + ": " + e.getMessage());
+            }
+        }
+        long send = System.nanoTime() - sendStart;
+        boolean[] active = new boolean[plan.partitions()];
+        int activeCount = 0;
+        for (int p = 0; p < active.length; p++) {
+            active[p] = plan.sliceLength(p, stepInEpoch) > 0;
+            activeCount += active[p] ? 1 : 0;
+        }
+        PartitionResult[] results = new PartitionResult[plan.partitions()];
+        double[][] reduce = new double[plan.partitions()][];
+        int received = 0;
+        int posted = 0;
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (received < results.length) {
+            StepService.Event e = next(deadline, step, () -> "for partitions " + missing(results) + " to answer");
+            if (stale(e)) {
+                continue;
+            }
+            StepService.Connection from = e.from();
+            if (e.kind() == StepService.Kind.CONNECTED) {
+                early.add(from);
+                if (from.attempt > attempt) {
+                    throw new AttemptLost("stage attempt " + from.attempt + " started");
+                }
+                continue;
+            }
+            if (from.attempt != attempt || current[from.partition] != from) {
+                continue;   // a message or loss from an attempt already given up
+            }
+            if (e.kind() == StepService.Kind.LOST) {
+                throw new AttemptLost(from + ": " + e.payload());
+            }
+            deadline = System.currentTimeMillis() + timeoutMillis;
+            if (e.kind() == StepService.Kind.REDUCE) {
+                StepService.Reduce r = (StepService.Reduce) e.payload();
+                if (r.step() != step || !active[from.partition] || reduce[from.partition] != null) {
+                    throw new IllegalStateException(from + " sent an unexpected batch-norm exchange in step " + step);
+                }
+                reduce[from.partition] = r.values();
+                if (++posted == activeCount) {
+                    answerReduce(reduce, active);
+                    Arrays.fill(reduce, null);
+                    posted = 0;
+                }
+            } else {
+                StepService.StepResult r = (StepService.StepResult) e.payload();
+                if (r.step() != step || results[from.partition] != null) {
+                    throw new IllegalStateException(from + " answered step " + r.step() + " while the driver is in step " + step);
+                }
+                PartitionResult p = r.result();
+                results[from.partition] = new PartitionResult(p.partition(), p.gradSum(), p.lossSum(), p.count(), p.stats(), send, p.computeNanos());
+                received++;
+            }
+        }
+        return Arrays.asList(results);
+    }
+
+    /** An event from a connection of an earlier stage of this run: closed and ignored. */
+    private boolean stale(StepService.Event e) {
+        if (e.from().launch == launches) {
+            return false;
+        }
+        e.from().close();
+        return true;
+    }
+
+    private static List<Integer> missing(PartitionResult[] results) {
+        List<Integer> out = new ArrayList<>();
+        for (int p = 0; p < results.length; p++) {
+            if (results[p] == null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Sums the posted vectors in partition order and sends the sum to every active partition. */
+    private void answerReduce(double[][] reduce, boolean[] active) throws AttemptLost {
+        double[] sum = null;
+        for (double[] v : reduce) {
+            if (v == null) {
+                continue;
+            }
+            if (sum == null) {
+                sum = v.clone();
+            } else {
+                if (v.length != sum.length) {
+                    throw new IllegalStateException("batch-norm exchange: partitions sent " + sum.length + " and " + v.length + " values");
+                }
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += v[i];
+                }
+            }
+        }
+        for (int p = 0; p < active.length; p++) {
+            if (!active[p]) {
+                continue;
+            }
+            StepService.Connection c = current[p];
+            try {
+                c.out.writeByte(Wire.SUM);
+                wire.writeDoubles(c.out, sum, 0, sum.length);
+                c.out.flush();
+            } catch (IOException e) {
+                throw new AttemptLost(c + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The next event before {@code deadline}; fails the run when the stage itself failed (Spark
+     * gave up retrying) or when nothing arrived in time.
+     */
+    private StepService.Event next(long deadline, long step, java.util.function.Supplier<String> what) throws InterruptedException {
+        while (true) {
+            StepService.Event e = service.poll(POLL_MILLIS);
+            if (e != null) {
+                return e;
+            }
+            if (stage.isDone()) {
+                String why = "ended";
+                try {
+                    stage.get();
+                } catch (ExecutionException ex) {
+                    Throwable cause = ex.getCause() instanceof java.util.concurrent.CompletionException c ? c.getCause() : ex.getCause();
+                    why = "failed: " + firstLine(cause);
+                }
+                abandon();
+                throw new IllegalStateException("the barrier stage " + why + " (step " + step + ")");
+            }
+            if (System.currentTimeMillis() > deadline) {
+                sc.cancelJobGroup(group);
+                abandon();
+                throw new IllegalStateException("barrier mode: step " + step + " waited " + timeoutMillis / 1000 + " s " + what.get()
+                        + "; the stage was cancelled (engine.timeoutSeconds)");
+            }
+        }
+    }
+
+    private static String firstLine(Throwable t) {
+        String m = t == null ? "unknown" : String.valueOf(t.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Forgets a stage that failed or was cancelled, so that closing the runner does not report it again. */
+    private void abandon() {
+        dropAttempt();
+        stage = null;
+        attempt = -1;
+    }
+
+    private void dropAttempt() {
+        for (int p = 0; p < current.length; p++) {
+            if (current[p] != null) {
+                current[p].close();
+                current[p] = null;
+            }
+        }
+    }
+
+    /** Ends the running stage: every task is told to stop, and the stage's job must finish. */
+    @Override
+    public void pause() {
+        if (stage == null) {
+            return;
+        }
+        try {
+            for (StepService.Connection c : current) {
+                stop(c);
+            }
+            for (StepService.Connection c : early) {
+                stop(c);
+            }
+            early.clear();
+            long deadline = System.currentTimeMillis() + timeoutMillis;
+            while (!stage.isDone()) {
+                StepService.Event e = service.poll(POLL_MILLIS);
+                if (e != null && e.kind() == StepService.Kind.CONNECTED && !stale(e)) {
+                    stop(e.from());   // a relaunched attempt: it has nothing left to do
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    sc.cancelJobGroup(group);
+                    throw new IllegalStateException("barrier mode: the stage did not end within " + timeoutMillis / 1000 + " s of being told to stop");
+                }
+            }
+            stage.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while ending the barrier stage", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the barrier stage failed: " + firstLine(e.getCause()), e.getCause());
+        } finally {
+            dropAttempt();
+            stage = null;
+            attempt = -1;
+        }
+    }
+
+    private void stop(StepService.Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.out.writeByte(Wire.STOP);
+            c.out.flush();
+        } catch (IOException e) {
+            LOG.debug("stop to {} failed: {}", c, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            pause();
+        } finally {
+            service.close();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.descent.engine.spark;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The barrier step protocol's messages and bulk array encoding (big-endian, as
+ * {@link DataOutputStream}). A task opens with {@code HELLO}; then the driver sends {@code STEP}
+ * or {@code STOP}, the task answers a step with {@code RESULT}, and synchronized batch norm adds
+ * {@code REDUCE} requests inside a step, each answered by a {@code SUM}.
+ *
+ * <pre>
+ * HELLO  task→driver  int magic, int n, byte[n] token, int partition, int stageAttempt, int launch
+ * STEP   driver→task  byte 1, int epoch, long stepInEpoch, long step, floats params, floats buffers
+ * STOP   driver→task  byte 2
+ * SUM    driver→task  byte 3, doubles sums
+ * RESULT task→driver  byte 10, long step, double lossSum, long count, long computeNanos, floats grads, doubles stats
+ * REDUCE task→driver  byte 11, long step, doubles values
+ * </pre>
+ * where {@code floats} and {@code doubles} are an int length followed by the values.
+ */
+final class Wire {
+    static final int MAGIC = 0x44455343;   // "DESC"
+    static final byte STEP = 1;
+    static final byte STOP = 2;
+    static final byte SUM = 3;
+    static final byte RESULT = 10;
+    static final byte REDUCE = 11;
+
+    private byte[] scratch = new byte[1 << 16];
+
+    private byte[] scratch(long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("message of " + bytes + " bytes");
+        }
+        if (scratch.length < bytes) {
+            scratch = new byte[(int) Math.max(bytes, scratch.length * 2L)];
+        }
+        return scratch;
+    }
+
+    void writeFloats(DataOutputStream out, float[] values, int offset, int length) throws IOException {
+        out.writeInt(length);
+        byte[] b = scratch(4L * length);
+        ByteBuffer.wrap(b).asFloatBuffer().put(values, offset, length);
+        out.write(b, 0, 4 * length);
+    }
+
+    void writeDoubles(DataOutputStream out, double[] values, int offset, int length) throws IOException {
+        out.writeInt(length);
+        byte[] b = scratch(8L * length);
+        ByteBuffer.wrap(b).asDoubleBuffer().put(values, offset, length);
+        out.write(b, 0, 8 * length);
+    }
+
+    /** Reads a float array into {@code into} when it has the right length, else into a new array; returns it. */
+    float[] readFloats(DataInputStream in, float[] into) throws IOException {
+        int n = length(in);
+        float[] out = into != null && into.length == n ? into : new float[n];
+        byte[] b = scratch(4L * n);
+        in.readFully(b, 0, 4 * n);
+        ByteBuffer.wrap(b).asFloatBuffer().get(out, 0, n);
+        return out;
+    }
+
+    double[] readDoubles(DataInputStream in, double[] into) throws IOException {
+        int n = length(in);
+        double[] out = into != null && into.length == n ? into : new double[n];
+        byte[] b = scratch(8L * n);
+        in.readFully(b, 0, 8 * n);
+        ByteBuffer.wrap(b).asDoubleBuffer().get(out, 0, n);
+        return out;
+    }
+
+    /** Reads {@code length} doubles into {@code values[offset..]}, failing if the sender sent another length. */
+    void readDoublesInto(DataInputStream in, double[] values, int offset, int length) throws IOException {
+        int n = length(in);
+        if (n != length) {
+            throw new IOException("expected " + length + " values, got " + n);
+        }
+        byte[] b = scratch(8L * n);
+        in.readFully(b, 0, 8 * n);
+        ByteBuffer.wrap(b).asDoubleBuffer().get(values, offset, n);
+    }
+
+    private static int length(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > (1 << 28)) {
+            throw new IOException("corrupt array length " + n);
+        }
+        return n;
+    }
+}
