@@ -25,9 +25,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code descent bench steps}: the job-per-step engine's step time split into compute, broadcast,
- * aggregation and the rest (scheduling, serialization, transfer), at several global batches and
- * dataset sizes, with the cached bytes per example — on synthetic rows generated on the executors.
+ * {@code descent bench steps}: the engine's step time split into compute, broadcast, aggregation
+ * and the rest (scheduling, serialization, transfer), for the job-per-step and barrier modes side
+ * by side, at several global batches and dataset sizes, with the cached bytes per example — on
+ * synthetic rows generated on the executors.
  */
 @Command(name = "steps", mixinStandardHelpOptions = true,
         description = "Per-step time of the Spark engine split into compute, broadcast, aggregation and overhead, at several global "
@@ -43,11 +44,20 @@ final class StepBenchmark implements Callable<Integer> {
     int steps;
     @Option(names = "--warmup", defaultValue = "15", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
     int warmup;
+    @Option(names = "--modes", defaultValue = "job,barrier", split = ",", description = "Step modes to compare: job, barrier (default ${DEFAULT-VALUE}).")
+    List<String> modes;
+    @Option(names = "--partitions", defaultValue = "0", description = "Data partitions; 0: one per task slot (default ${DEFAULT-VALUE}).")
+    int partitions;
 
     @Override
     public Integer call() {
-        if (steps <= 0 || warmup < 0 || sizes.stream().anyMatch(s -> s <= 0) || batches.stream().anyMatch(b -> b <= 0)) {
-            throw new UsageException("--steps, --sizes and --batches must be positive, --warmup ≥ 0");
+        if (steps <= 0 || warmup < 0 || partitions < 0 || sizes.stream().anyMatch(s -> s <= 0) || batches.stream().anyMatch(b -> b <= 0)) {
+            throw new UsageException("--steps, --sizes and --batches must be positive, --warmup and --partitions ≥ 0");
+        }
+        for (String m : modes) {
+            if (!m.equals("job") && !m.equals("barrier")) {
+                throw new UsageException("--modes: unknown step mode '" + m + "'; accepted: job, barrier");
+            }
         }
         List<Layer> layers = LayerSpecs.parseAll(List.of("dense(256)", "batch_norm", "relu", "dense(256)", "batch_norm", "relu", "dense(10)"));
         Sequential model = new Sequential(Shape.of(784), layers);
@@ -57,31 +67,57 @@ final class StepBenchmark implements Callable<Integer> {
                 .set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("ERROR");
-            int partitions = sc.defaultParallelism();
-            System.out.printf(Locale.ROOT, "Spark engine, one job per step: quickstart MLP 784-256-256-10 with BN, Adam; master %s, %d partitions%n",
-                    master, partitions);
+            int parts = partitions > 0 ? partitions : sc.defaultParallelism();
+            System.out.printf(Locale.ROOT, "Spark engine step time: quickstart MLP 784-256-256-10 with BN (local), Adam; master %s, %d partitions%n",
+                    master, parts);
             System.out.println("BLAS: " + Blas.get().description());
-            System.out.printf(Locale.ROOT, "%-10s %-6s %10s %10s %10s %10s %10s %14s%n", "rows", "batch", "step ms", "compute", "broadcast",
-                    "aggregate", "overhead", "cached B/row");
+            System.out.println("median ms per step; broadcast = job mode's broadcast fetch / barrier mode's parameter send; "
+                    + "other = scheduling, serialization, transfer; overhead = step - compute");
+            System.out.printf(Locale.ROOT, "%-8s %-10s %-6s %9s %9s %9s %9s %9s %9s %13s%n", "mode", "rows", "batch", "step", "compute", "broadcast",
+                    "aggregate", "other", "overhead", "cached B/row");
             for (long rows : sizes) {
-                JavaRDD<Block> data = SyntheticBlocks.gaussianMixture(sc, rows, 784, 10, 1.0, partitions, 3);
+                JavaRDD<Block> data = SyntheticBlocks.gaussianMixture(sc, rows, 784, 10, 1.0, parts, 3);
                 Blocks.cache(data, org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
                 Blocks.StorageReport cache = Blocks.storageReport(sc, data);
+                if (rows == sizes.get(0)) {
+                    // Untimed: executors' JIT and Spark's first-stage costs, so the first row of the table is not penalized.
+                    for (String mode : modes) {
+                        SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()),
+                                new LocalTrainer.Settings(batches.get(0), 1, 1, false)).stopAfter(warmup + steps);
+                        if (mode.equals("barrier")) {
+                            trainer.barrier(false, 120);
+                        }
+                        trainer.fit(data, null, null);
+                    }
+                }
                 for (int batch : batches) {
-                    List<SparkTrainer.StepTiming> timings = new ArrayList<>();
-                    new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()),
-                            new LocalTrainer.Settings(batch, 1, 1, false))
-                            .stopAfter(warmup + steps)
-                            .onStep((epoch, step, loss, examples, t) -> {
-                                if (step >= warmup) {
-                                    timings.add(t);
-                                }
-                            })
-                            .fit(data, null, null);
-                    System.out.printf(Locale.ROOT, "%-10d %-6d %10.1f %10.1f %10.1f %10.1f %10.1f %14.0f%n", rows, batch,
-                            median(timings, SparkTrainer.StepTiming::totalMillis), median(timings, SparkTrainer.StepTiming::computeMillis),
-                            median(timings, SparkTrainer.StepTiming::fetchMillis), median(timings, SparkTrainer.StepTiming::aggregateMillis),
-                            median(timings, SparkTrainer.StepTiming::overheadMillis), (double) cache.cachedBytes() / cache.examples());
+                    Map<String, Double> overhead = new java.util.LinkedHashMap<>();
+                    for (String mode : modes) {
+                        List<SparkTrainer.StepTiming> timings = new ArrayList<>();
+                        SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()),
+                                new LocalTrainer.Settings(batch, 1, 1, false))
+                                .stopAfter(warmup + steps)
+                                .onStep((epoch, step, loss, examples, t) -> {
+                                    if (step >= warmup) {
+                                        timings.add(t);
+                                    }
+                                });
+                        if (mode.equals("barrier")) {
+                            trainer.barrier(false, 120);
+                        }
+                        trainer.fit(data, null, null);
+                        double total = median(timings, SparkTrainer.StepTiming::totalMillis);
+                        double compute = median(timings, SparkTrainer.StepTiming::computeMillis);
+                        double stepMinusCompute = median(timings, t -> t.totalMillis() - t.computeMillis());
+                        overhead.put(mode, stepMinusCompute);
+                        System.out.printf(Locale.ROOT, "%-8s %-10d %-6d %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %13.0f%n", mode, rows, batch, total, compute,
+                                median(timings, SparkTrainer.StepTiming::fetchMillis), median(timings, SparkTrainer.StepTiming::aggregateMillis),
+                                median(timings, SparkTrainer.StepTiming::overheadMillis), stepMinusCompute, (double) cache.cachedBytes() / cache.examples());
+                    }
+                    if (overhead.containsKey("job") && overhead.containsKey("barrier")) {
+                        System.out.printf(Locale.ROOT, "         rows %d, batch %d: barrier overhead %.2f ms vs job %.2f ms: %.1fx lower (target >= 5x, <= 3 ms)%n",
+                                rows, batch, overhead.get("barrier"), overhead.get("job"), overhead.get("job") / overhead.get("barrier"));
+                    }
                 }
                 data.unpersist(true);
             }

@@ -39,6 +39,7 @@ public record TrainConfig(
         boolean dropLast,
         long evaluateEverySteps,
         int reshuffleEveryEpochs,
+        String shuffle,
         String optimizer,
         Map<String, Double> optimizerSettings,
         Schedule learningRateSchedule,
@@ -151,7 +152,7 @@ public record TrainConfig(
         return new TrainConfig(Path.of(c.getString("data.dir")), normalize,
                 oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
-                (int) atLeast(c, "training.reshuffleEveryEpochs", 0), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
+                (int) atLeast(c, "training.reshuffleEveryEpochs", 0), shuffle(c), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
                 oneOf(c, "engine.mode", List.of("job", "barrier")), (int) atLeast(c, "engine.timeoutSeconds", 1), batchNormMode(c), c.getBoolean("batchNorm.populationStatistics"),
                 atLeast(c, "earlyStopping.patience", 0), minDelta(c), oneOf(c, "earlyStopping.metric", List.of("loss", "accuracy")),
                 c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),
@@ -165,6 +166,10 @@ public record TrainConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(c.getValue(key).origin().description() + ": " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String shuffle(Config c) {
+        return oneOf(c, "training.shuffle", List.of("auto", "partition", "global"));
     }
 
     private static String batchNormMode(Config c) {

@@ -1,45 +1,82 @@
 package org.descent.engine;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import org.descent.tensor.Rng;
 
 /**
  * Which examples form each step's global mini-batch, for data split into partitions of sizes
- * {@code n_p} (N in all). Every epoch each partition walks its own permutation, drawn from
- * (seed, epoch, partition); the global batch B is split across partitions in proportion to their
- * sizes, so that after step s (1-based) partition p has used
- * {@code c_p(s) = ⌊n_p · min(N, sB) / N⌋} examples and every example is used exactly once per epoch.
- * With {@code dropLast} an epoch has ⌊N/B⌋ steps and the final partial batch is skipped; otherwise
- * ⌈N/B⌉. The seed's regimes are B = N (batch), 1 &lt; B &lt; N (mini-batch) and B = 1 (stochastic).
- * Pure and cheap: the driver and every executor compute the same plan.
+ * {@code n_p} (N in all, partition p holding the examples numbered {@code o_p … o_p + n_p − 1},
+ * {@code o_p = Σ_{q<p} n_q}). Every example is used exactly once per epoch. With {@code dropLast}
+ * an epoch has ⌊N/B⌋ steps and the final partial batch is skipped; otherwise ⌈N/B⌉. The seed's
+ * regimes are B = N (batch), 1 &lt; B &lt; N (mini-batch) and B = 1 (stochastic).
+ *
+ * <p>Two ways to walk an epoch ({@link Shuffle}):
+ * <ul>
+ *   <li>{@code PARTITION}: each partition walks its own permutation, drawn from (seed, epoch,
+ *       partition), and the global batch is split across partitions in proportion to their sizes:
+ *       after step s (1-based) partition p has used {@code c_p(s) = ⌊n_p · min(N, sB) / N⌋}
+ *       examples (each step has between B − P + 1 and B examples, so B ≥ P is required).
+ *       Nothing but the sizes is needed, and every step's load is balanced.</li>
+ *   <li>{@code GLOBAL}: one permutation π of all N examples, drawn from (seed, epoch); step s's
+ *       global batch is {π(sB), …, π(sB + B − 1)} and each partition takes the ones it holds, in
+ *       that order. The batches do not depend on the partitioning at all, so with synchronized
+ *       batch norm a run over any number of partitions follows the single-process run (up to
+ *       rounding); per-partition counts vary from step to step.</li>
+ * </ul>
+ * The driver and every executor compute the same plan; the global walk is computed once per epoch
+ * and kept ({@code O(N)} integers).
  */
 public final class BatchPlan implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    /** How an epoch's examples are ordered: per partition, or one permutation over all partitions. */
+    public enum Shuffle { PARTITION, GLOBAL }
+
     private final long[] sizes;
+    private final long[] offsets;
     private final long total;
     private final long batchSize;
     private final boolean dropLast;
     private final long seed;
+    private final Shuffle shuffle;
+    private transient EpochWalk walk;
 
     public BatchPlan(long[] partitionSizes, long batchSize, boolean dropLast, long seed) {
+        this(partitionSizes, batchSize, dropLast, seed, Shuffle.PARTITION);
+    }
+
+    public BatchPlan(long[] partitionSizes, long batchSize, boolean dropLast, long seed, Shuffle shuffle) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
         }
         this.sizes = partitionSizes.clone();
+        this.offsets = new long[sizes.length + 1];
         long t = 0;
-        for (long s : sizes) {
-            if (s < 0) {
-                throw new IllegalArgumentException("negative partition size " + s);
+        for (int p = 0; p < sizes.length; p++) {
+            if (sizes[p] < 0) {
+                throw new IllegalArgumentException("negative partition size " + sizes[p]);
             }
-            t += s;
+            offsets[p] = t;
+            t += sizes[p];
         }
+        offsets[sizes.length] = t;
         if (t == 0) {
             throw new IllegalArgumentException("the training data is empty");
         }
+        if (shuffle == Shuffle.GLOBAL && t > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a global shuffle handles at most 2^31 - 1 examples, got " + t);
+        }
         this.total = t;
         this.batchSize = Math.min(batchSize, t);
+        long nonEmpty = Arrays.stream(sizes).filter(n -> n > 0).count();
+        if (shuffle == Shuffle.PARTITION && this.batchSize < nonEmpty) {
+            throw new IllegalArgumentException("a batch of " + this.batchSize + " cannot be split in proportion across " + nonEmpty
+                    + " partitions (some steps would be empty): use the global walk (training.shuffle = global) or fewer partitions");
+        }
         this.dropLast = dropLast;
         this.seed = seed;
+        this.shuffle = shuffle;
     }
 
     public int partitions() {
@@ -58,28 +95,47 @@ public final class BatchPlan implements Serializable {
         return batchSize;
     }
 
+    public Shuffle shuffle() {
+        return shuffle;
+    }
+
     public long stepsPerEpoch() {
         return dropLast ? total / batchSize : (total + batchSize - 1) / batchSize;
     }
 
-    /** Examples of partition p used after {@code stepInEpoch} steps of an epoch. */
-    public long consumed(int p, long stepInEpoch) {
+    /** Examples of partition p used in {@code epoch} before step {@code stepInEpoch}. */
+    public long consumed(int p, long epoch, long stepInEpoch) {
+        if (shuffle == Shuffle.GLOBAL) {
+            return walk(epoch).used[p][(int) Math.min(stepInEpoch, stepsPerEpoch())];
+        }
         long used = Math.min(total, stepInEpoch * batchSize);
         return Math.floorDiv(sizes[p] * used, total);   // sizes·used fits in a long for any realistic N
     }
 
-    /** First position (in partition p's permutation) of step {@code stepInEpoch}'s slice. */
-    public long sliceStart(int p, long stepInEpoch) {
-        return consumed(p, stepInEpoch);
+    /** First position (in partition p's {@link #permutation order}) of step {@code stepInEpoch}'s slice. */
+    public long sliceStart(int p, long epoch, long stepInEpoch) {
+        return consumed(p, epoch, stepInEpoch);
     }
 
     /** Number of partition p's examples in step {@code stepInEpoch}'s global batch. */
-    public int sliceLength(int p, long stepInEpoch) {
-        return (int) (consumed(p, stepInEpoch + 1) - consumed(p, stepInEpoch));
+    public int sliceLength(int p, long epoch, long stepInEpoch) {
+        return (int) (consumed(p, epoch, stepInEpoch + 1) - consumed(p, epoch, stepInEpoch));
     }
 
-    /** Partition p's order of its examples in {@code epoch}. */
+    /** Partitions with at least one example in the step. */
+    public int activePartitions(long epoch, long stepInEpoch) {
+        int n = 0;
+        for (int p = 0; p < sizes.length; p++) {
+            n += sliceLength(p, epoch, stepInEpoch) > 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Partition p's order of its (local) examples in {@code epoch}. */
     public int[] permutation(int p, long epoch) {
+        if (shuffle == Shuffle.GLOBAL) {
+            return walk(epoch).order[p].clone();
+        }
         int[] order = new int[Math.toIntExact(sizes[p])];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -91,5 +147,64 @@ public final class BatchPlan implements Serializable {
     /** The random seed of one partition's forward/backward in one step (dropout masks). */
     public long stepSeed(long epoch, long step, int p) {
         return Rng.derive(seed, 2, epoch, step, p);
+    }
+
+    /** The global walk of one epoch: each partition's local order and its examples used before each step. */
+    private static final class EpochWalk {
+        final long epoch;
+        final int[][] order;
+        final long[][] used;
+
+        EpochWalk(long epoch, int[][] order, long[][] used) {
+            this.epoch = epoch;
+            this.order = order;
+            this.used = used;
+        }
+    }
+
+    private synchronized EpochWalk walk(long epoch) {
+        if (walk != null && walk.epoch == epoch) {
+            return walk;
+        }
+        int n = (int) total;
+        int[] pi = new int[n];
+        for (int i = 0; i < n; i++) {
+            pi[i] = i;
+        }
+        new Rng(Rng.derive(seed, 4, epoch)).shuffle(pi);
+        int parts = sizes.length;
+        int steps = (int) stepsPerEpoch();
+        int[][] order = new int[parts][];
+        long[][] used = new long[parts][steps + 1];
+        int[] filled = new int[parts];
+        for (int p = 0; p < parts; p++) {
+            order[p] = new int[(int) sizes[p]];
+        }
+        for (int i = 0; i < n; i++) {
+            int p = partitionOf(pi[i]);
+            order[p][filled[p]++] = (int) (pi[i] - offsets[p]);
+            long step = i / batchSize;
+            if (step < steps) {
+                used[p][(int) step + 1]++;
+            }
+        }
+        for (int p = 0; p < parts; p++) {
+            for (int s = 1; s <= steps; s++) {
+                used[p][s] += used[p][s - 1];
+            }
+        }
+        walk = new EpochWalk(epoch, order, used);
+        return walk;
+    }
+
+    private int partitionOf(long example) {
+        int i = Arrays.binarySearch(offsets, example);
+        if (i >= 0) {
+            while (i + 1 < offsets.length && offsets[i + 1] == example) {
+                i++;   // skip empty partitions starting at the same offset
+            }
+            return i;
+        }
+        return -i - 2;
     }
 }

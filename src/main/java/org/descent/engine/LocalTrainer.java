@@ -22,12 +22,24 @@ import org.descent.optim.GradientTransform;
  */
 public final class LocalTrainer {
     /** Training settings. {@code dropLast} drops an epoch's final partial batch. */
-    public record Settings(int batchSize, int epochs, long seed, boolean dropLast, int[] partitionSizes) {
+    public record Settings(int batchSize, int epochs, long seed, boolean dropLast, int[] partitionSizes, BatchPlan.Shuffle shuffle) {
         public Settings(int batchSize, int epochs, long seed, boolean dropLast) {
             this(batchSize, epochs, seed, dropLast, null);
         }
 
+        public Settings(int batchSize, int epochs, long seed, boolean dropLast, int[] partitionSizes) {
+            this(batchSize, epochs, seed, dropLast, partitionSizes, BatchPlan.Shuffle.PARTITION);
+        }
+
+        /** The same settings with another way of walking each epoch. */
+        public Settings withShuffle(BatchPlan.Shuffle s) {
+            return new Settings(batchSize, epochs, seed, dropLast, partitionSizes, s);
+        }
+
         public Settings {
+            if (shuffle == null) {
+                shuffle = BatchPlan.Shuffle.PARTITION;
+            }
             if (batchSize <= 0) {
                 throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
             }
@@ -85,7 +97,7 @@ public final class LocalTrainer {
         if (sum != train.size()) {
             throw new IllegalArgumentException("partition sizes add up to " + sum + ", the training set has " + train.size());
         }
-        BatchPlan plan = new BatchPlan(sizes, settings.batchSize(), settings.dropLast(), settings.seed());
+        BatchPlan plan = new BatchPlan(sizes, settings.batchSize(), settings.dropLast(), settings.seed(), settings.shuffle());
         int b = (int) plan.batchSize() + parts.length;
         float[] x = new float[b * train.featureSize()];
         float[] y = new float[b * train.labelWidth()];
@@ -104,8 +116,8 @@ public final class LocalTrainer {
             for (long s = 0; s < plan.stepsPerEpoch(); s++) {
                 int n = 0;
                 for (int p = 0; p < parts.length; p++) {
-                    int from = (int) plan.sliceStart(p, s);
-                    int len = plan.sliceLength(p, s);
+                    int from = (int) plan.sliceStart(p, epoch, s);
+                    int len = plan.sliceLength(p, epoch, s);
                     for (int i = 0; i < len; i++) {
                         batchIndex[n++] = firstExample[p] + orders[p][from + i];
                     }

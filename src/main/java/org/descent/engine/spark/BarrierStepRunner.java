@@ -194,15 +194,10 @@ final class BarrierStepRunner implements StepRunner {
     private List<PartitionResult> runOnce(float[] params, float[] buffers, int epoch, long stepInEpoch, long step)
             throws InterruptedException, AttemptLost {
         long sendStart = System.nanoTime();
+        wire.encodeStep(epoch, stepInEpoch, step, params, buffers);
         for (StepService.Connection c : current) {
             try {
-                c.out.writeByte(Wire.STEP);
-                c.out.writeInt(epoch);
-                c.out.writeLong(stepInEpoch);
-                c.out.writeLong(step);
-                wire.writeFloats(c.out, params, 0, params.length);
-                wire.writeFloats(c.out, buffers, 0, buffers.length);
-                c.out.flush();
+                wire.writeStep(c.out);
             } catch (IOException e) {
                 throw new AttemptLost(c + ": " + e.getMessage());
             }
@@ -211,7 +206,7 @@ final class BarrierStepRunner implements StepRunner {
         boolean[] active = new boolean[plan.partitions()];
         int activeCount = 0;
         for (int p = 0; p < active.length; p++) {
-            active[p] = plan.sliceLength(p, stepInEpoch) > 0;
+            active[p] = plan.sliceLength(p, epoch, stepInEpoch) > 0;
             activeCount += active[p] ? 1 : 0;
         }
         PartitionResult[] results = new PartitionResult[plan.partitions()];

@@ -100,11 +100,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
                 if (stall != null && stall.partition() == partition && stall.step() == step && context.stageAttemptNumber() == 0) {
                     Thread.sleep(Long.MAX_VALUE);
                 }
-                int active = 0;
-                for (int p = 0; p < plan.partitions(); p++) {
-                    active += plan.sliceLength(p, stepInEpoch) > 0 ? 1 : 0;
-                }
-                Collective collective = new DriverCollective(in, out, wire, step, active);
+                Collective collective = new DriverCollective(in, out, wire, step, plan.activePartitions(epoch, stepInEpoch));
                 PartitionResult r = block == null
                         ? new PartitionResult(partition, new float[model.paramCount()], 0, 0, new double[model.statsSize()], 0, 0)
                         : worker.step(partition, block, plan, new StepState(params, buffers), loss, epoch, stepInEpoch, step, collective, syncBatchNorm);

@@ -21,6 +21,7 @@ final class PartitionWorker {
     private float[] y = new float[0];
     private int[] order;
     private long orderEpoch = -1;
+    private BatchPlan plan;
 
     PartitionWorker(Sequential model) {
         this.model = model;
@@ -38,12 +39,16 @@ final class PartitionWorker {
      */
     PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step,
                          org.descent.nn.Collective collective, boolean syncBatchNorm) {
+        if (this.plan == null) {
+            this.plan = plan;   // a worker serves one run and layout: keep the first copy, whose epoch walk is computed once
+        }
+        plan = this.plan;
         if (orderEpoch != epoch) {
             order = plan.permutation(partition, epoch);
             orderEpoch = epoch;
         }
-        int n = plan.sliceLength(partition, stepInEpoch);
-        int from = (int) plan.sliceStart(partition, stepInEpoch);
+        int n = plan.sliceLength(partition, epoch, stepInEpoch);
+        int from = (int) plan.sliceStart(partition, epoch, stepInEpoch);
         float[] grads = new float[model.paramCount()];
         double[] stats = new double[model.statsSize()];
         if (n == 0) {

@@ -235,7 +235,7 @@ public final class SparkTrainer {
                     round = wanted;
                     sc.setJobDescription("Descent: layout of epoch " + epoch + " (reshuffle round " + round + ")");
                     layout = Reshuffle.layout(train, settings.seed(), round);
-                    plan = new BatchPlan(Blocks.cache(layout, storage), settings.batchSize(), settings.dropLast(), settings.seed());
+                    plan = new BatchPlan(Blocks.cache(layout, storage), settings.batchSize(), settings.dropLast(), settings.seed(), settings.shuffle());
                     runner = newRunner(layout, runId + "/" + round, plan);
                 }
                 boolean resumedEpoch = resume != null && epoch == firstEpoch;

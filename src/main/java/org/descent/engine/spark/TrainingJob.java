@@ -67,7 +67,7 @@ public final class TrainingJob {
 
     /** A run's outcome, as written to summary.json. */
     public record Summary(double testAccuracy, double testLoss, int epochs, int bestEpoch, boolean stoppedEarly, long steps, double wallSeconds, double examplesPerSecond,
-                          String sparkMaster, int partitions, String blas, String paramsSha256, String storageLevel, long cachedBytes,
+                          String sparkMaster, int partitions, String engineMode, String batchNormMode, String blas, String paramsSha256, String storageLevel, long cachedBytes,
                           long rawBytes, double cachedToRaw) {
     }
 
@@ -95,6 +95,12 @@ public final class TrainingJob {
             conf.setIfMissing("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
             conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
             conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        }
+        if (config.engineMode().equals("barrier")) {
+            // Spark's check that a barrier stage fits the cluster retries 40 × 15 s by default; here it gives
+            // executors a few seconds to register, then fails (Descent checks the slots itself first).
+            conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s");
+            conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "10");
         }
         long t0 = System.nanoTime();
         try (JavaSparkContext sc = new JavaSparkContext(conf);
@@ -127,7 +133,8 @@ public final class TrainingJob {
             }
             ObjectMapper json = new ObjectMapper();
             SparkTrainer trainer = new SparkTrainer(sc, model, loss, optimizer,
-                    new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast()),
+                    new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast())
+                            .withShuffle(shuffle(config, partitions)),
                     StorageLevel.fromString(config.storageLevel()))
                     .onStep((epoch, step, meanLoss, examples, t) -> writeLine(metrics, json.createObjectNode().put("type", "step")
                             .put("epoch", epoch).put("step", step).put("loss", meanLoss).put("examples", examples).put("ms", t.totalMillis())
@@ -144,6 +151,9 @@ public final class TrainingJob {
                         .put(evaluated + "Accuracy", r.accuracy())));
             }
             trainer.reshuffleEvery(config.reshuffleEveryEpochs());
+            if (config.engineMode().equals("barrier")) {
+                trainer.barrier(config.batchNormMode().equals("sync"), config.engineTimeoutSeconds());
+            }
             if (validation != null) {
                 trainer.evaluateEachEpoch(test);
             }
@@ -177,7 +187,7 @@ public final class TrainingJob {
             }
             Blocks.StorageReport cache = Blocks.storageReport(sc, train);
             Summary summary = new Summary(last.accuracy(), last.loss(), result.history().size(), result.bestEpoch() + 1, result.stoppedEarly(), result.steps(), wall,
-                    result.examples() / wall, sc.master(), partitions, Blas.get().description(), sha256(result.params()),
+                    result.examples() / wall, sc.master(), partitions, config.engineMode(), config.batchNormMode(), Blas.get().description(), sha256(result.params()),
                     cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio());
             System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",
                     cache.level(), cache.cachedBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio());
@@ -196,6 +206,19 @@ public final class TrainingJob {
             AtomicFiles.writeString(out.resolve("summary.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(s));
             return summary;
         }
+    }
+
+    /**
+     * training.shuffle = auto: the global walk where the per-partition one cannot serve — synchronized
+     * batch norm (whose point is equality with one process, whatever the partitioning) and batches
+     * smaller than the number of partitions (the stochastic regime) — else the per-partition walk.
+     */
+    static org.descent.engine.BatchPlan.Shuffle shuffle(TrainConfig config, int partitions) {
+        String s = config.shuffle();
+        if (s.equals("auto")) {
+            s = config.batchNormMode().equals("sync") || config.batchSize() < partitions ? "global" : "partition";
+        }
+        return org.descent.engine.BatchPlan.Shuffle.valueOf(s.toUpperCase(Locale.ROOT));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The barrier step protocol's messages and bulk array encoding (big-endian, as
@@ -19,7 +20,9 @@ import java.nio.ByteBuffer;
  * RESULT task→driver  byte 10, long step, double lossSum, long count, long computeNanos, floats grads, doubles stats
  * REDUCE task→driver  byte 11, long step, doubles values
  * </pre>
- * where {@code floats} and {@code doubles} are an int length followed by the values.
+ * where {@code floats} and {@code doubles} are an int length followed by the values, little-endian
+ * (the machines' own order, so encoding is a memory copy). A step's message is encoded once and
+ * the same bytes go to every task.
  */
 final class Wire {
     static final int MAGIC = 0x44455343;   // "DESC"
@@ -41,17 +44,41 @@ final class Wire {
         return scratch;
     }
 
+    private byte[] step = new byte[0];
+    private int stepLength;
+
+    /** Encodes a STEP message once ({@link #writeStep} then sends the same bytes to each task). */
+    void encodeStep(int epoch, long stepInEpoch, long globalStep, float[] params, float[] buffers) {
+        int length = 1 + 4 + 8 + 8 + 4 + 4 * params.length + 4 + 4 * buffers.length;
+        if (step.length < length) {
+            step = new byte[length];
+        }
+        ByteBuffer b = ByteBuffer.wrap(step);
+        b.put(STEP).putInt(epoch).putLong(stepInEpoch).putLong(globalStep);
+        b.putInt(params.length);
+        b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(params);
+        b.position(b.position() + 4 * params.length);
+        b.order(ByteOrder.BIG_ENDIAN).putInt(buffers.length);
+        b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(buffers);
+        stepLength = length;
+    }
+
+    void writeStep(DataOutputStream out) throws IOException {
+        out.write(step, 0, stepLength);
+        out.flush();
+    }
+
     void writeFloats(DataOutputStream out, float[] values, int offset, int length) throws IOException {
         out.writeInt(length);
         byte[] b = scratch(4L * length);
-        ByteBuffer.wrap(b).asFloatBuffer().put(values, offset, length);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, offset, length);
         out.write(b, 0, 4 * length);
     }
 
     void writeDoubles(DataOutputStream out, double[] values, int offset, int length) throws IOException {
         out.writeInt(length);
         byte[] b = scratch(8L * length);
-        ByteBuffer.wrap(b).asDoubleBuffer().put(values, offset, length);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(values, offset, length);
         out.write(b, 0, 8 * length);
     }
 
@@ -61,7 +88,7 @@ final class Wire {
         float[] out = into != null && into.length == n ? into : new float[n];
         byte[] b = scratch(4L * n);
         in.readFully(b, 0, 4 * n);
-        ByteBuffer.wrap(b).asFloatBuffer().get(out, 0, n);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, 0, n);
         return out;
     }
 
@@ -70,7 +97,7 @@ final class Wire {
         double[] out = into != null && into.length == n ? into : new double[n];
         byte[] b = scratch(8L * n);
         in.readFully(b, 0, 8 * n);
-        ByteBuffer.wrap(b).asDoubleBuffer().get(out, 0, n);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, 0, n);
         return out;
     }
 
@@ -82,7 +109,7 @@ final class Wire {
         }
         byte[] b = scratch(8L * n);
         in.readFully(b, 0, 8 * n);
-        ByteBuffer.wrap(b).asDoubleBuffer().get(values, offset, n);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values, offset, n);
     }
 
     private static int length(DataInputStream in) throws IOException {

@@ -118,6 +118,25 @@ class BarrierStepRunnerTest {
         assertTrue(relativeDistance(local.params(), reference.params()) > 1e-4, "per-partition batch norm is not the global batch's");
     }
 
+    /**
+     * With the global walk the batches do not depend on the partitioning: synchronized batch norm
+     * over 2 and 3 partitions follows the single-process run on one partition.
+     */
+    @Test
+    void withTheGlobalWalkAnyPartitioningFollowsOneProcess() {
+        Sequential cnn = cnn();
+        TrainingResult single = new LocalTrainer(cnn, new SoftmaxCrossEntropy(), Optimizers.create("momentum", Map.of("learningRate", 0.05, "momentum", 0.9)),
+                new LocalTrainer.Settings(60, 1, 21, false, new int[] {1200}, org.descent.engine.BatchPlan.Shuffle.GLOBAL)).fit(train, null, null);
+        for (int[] sizes : new int[][] {{600, 600}, {500, 300, 400}}) {
+            TrainingResult distributed = new SparkTrainer(sc, cnn, new SoftmaxCrossEntropy(),
+                    Optimizers.create("momentum", Map.of("learningRate", 0.05, "momentum", 0.9)),
+                    new LocalTrainer.Settings(60, 1, 21, false, sizes, org.descent.engine.BatchPlan.Shuffle.GLOBAL))
+                    .barrier(true, 60).fit(Blocks.fromDataset(sc, train, sizes), null, null);
+            double d = relativeDistance(distributed.params(), single.params());
+            assertTrue(d <= 1e-4, java.util.Arrays.toString(sizes) + ": relative distance " + d);
+        }
+    }
+
     /** A connection with the wrong token is refused and logged, and the run's parameters are those of an undisturbed run. */
     @Test
     void aWrongTokenIsRefusedAndChangesNothing() throws Exception {

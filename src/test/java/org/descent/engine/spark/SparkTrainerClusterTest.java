@@ -36,7 +36,9 @@ class SparkTrainerClusterTest {
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.executorEnv.SPARK_SCALA_VERSION", "2.13").set("spark.executorEnv.SPARK_TESTING", "1")
                 .set("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1").set("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
-                .set("spark.executor.extraClassPath", System.getProperty("java.class.path")));
+                .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+                .set("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s")
+                .set("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "60"));
         sc.setLogLevel("WARN");
         train = Mnist.load(Path.of("data/fashion-mnist"), "train").slice(0, 1200);
         Standardizer.fit(train).applyInPlace(train);
@@ -72,6 +74,51 @@ class SparkTrainerClusterTest {
         assertTrue(killed[0] > 0, "an executor of " + app + " was killed");
         assertEquals(40, result.steps());
         assertArrayEquals(undisturbed.params(), result.params());
+    }
+
+    /**
+     * Barrier mode, kill -9 of one executor JVM in the middle of a barrier stage: Spark relaunches
+     * the whole stage once a replacement executor is up, the driver repeats the interrupted step
+     * with the same parameters, and the run ends exactly as an undisturbed one (batch norm
+     * synchronized, so the statistics exchange is interrupted too).
+     */
+    @Test
+    void killingAnExecutorMidBarrierStageChangesNothing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        java.nio.file.Files.createDirectories(data);
+        org.descent.cli.SmallIdx.write(Path.of("data/fashion-mnist"), data, 3000, 100);
+        Sequential bn = new Sequential(org.descent.tensor.Shape.of(1, 28, 28), org.descent.nn.LayerSpecs.parseAll(java.util.List.of(
+                "flatten", "dense(32)", "batch_norm", "relu", "dense(10)")));
+        LocalTrainer.Settings settings = new LocalTrainer.Settings(150, 2, 4, false);
+        TrainingResult undisturbed = new SparkTrainer(sc, bn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
+                .barrier(true, 120).fit(IdxBlocks.read(sc, data.toString(), "train", 2), null, null);
+        String app = sc.sc().applicationId();
+        long[] killed = {-1};
+        TrainingResult result = new SparkTrainer(sc, bn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
+                .barrier(true, 120)
+                .onStep((epoch, step, loss, examples, ms) -> {
+                    if (step == 10) {
+                        killed[0] = killOneExecutor(app);
+                    }
+                })
+                .fit(IdxBlocks.read(sc, data.toString(), "train", 2), null, null);
+        assertTrue(killed[0] > 0, "an executor of " + app + " was killed");
+        assertEquals(40, result.steps());
+        assertArrayEquals(undisturbed.params(), result.params());
+        assertArrayEquals(undisturbed.buffers(), result.buffers());
+    }
+
+    /** Across executor JVMs, barrier mode gives the job-per-step parameters for a model without batch norm. */
+    @Test
+    void barrierModeEqualsJobPerStepAcrossExecutors() {
+        Sequential mlp = Models.mlp(784, 64, 10);
+        LocalTrainer.Settings settings = new LocalTrainer.Settings(60, 1, 21, false);
+        TrainingResult job = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
+                .fit(Blocks.fromDataset(sc, train, 2), null, null);
+        TrainingResult barrier = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
+                .barrier(false, 120).fit(Blocks.fromDataset(sc, train, 2), null, null);
+        assertEquals(20, barrier.steps());
+        assertArrayEquals(job.params(), barrier.params());
     }
 
     /** Sends SIGKILL to one CoarseGrainedExecutorBackend of this application; returns its PID. */
