@@ -64,6 +64,33 @@ class TrainCommandTest {
         }
     }
 
+    /**
+     * Barrier mode with synchronized batch norm and the global walk: one and two partitions see the
+     * same batches and normalize over the same global batch, so their test losses agree (1e-3
+     * relative over this short run); the slots check fails before any work, in one line.
+     */
+    @Test
+    void barrierModeWithSyncBatchNormDoesNotDependOnThePartitioning() throws IOException {
+        double[] losses = new double[2];
+        for (int p = 1; p <= 2; p++) {
+            Path run = dir.resolve("barrier-" + p);
+            CliTestSupport.Run r = train(run, "--set", "engine.mode=barrier", "--set", "batchNorm.mode=sync", "--set", "training.partitions=" + p,
+                    "--set", "training.epochs=1");
+            assertEquals(0, r.exitCode(), r.err());
+            JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+            assertEquals("barrier", s.get("engineMode").asText());
+            assertEquals("sync", s.get("batchNormMode").asText());
+            assertEquals(p, s.get("partitions").asInt());
+            assertEquals(10, s.get("steps").asInt());
+            losses[p - 1] = s.get("testLoss").asDouble();
+        }
+        assertTrue(Math.abs(losses[0] - losses[1]) <= 1e-3 * losses[0], "test losses " + losses[0] + " and " + losses[1]);
+        CliTestSupport.Run tooMany = train(dir.resolve("barrier-3"), "--set", "engine.mode=barrier", "--set", "training.partitions=3");
+        assertEquals(2, tooMany.exitCode(), tooMany.err());
+        assertTrue(tooMany.err().contains("engine.mode = barrier runs all 3 partitions at once but the cluster has 2 task slots: set training.partitions ≤ 2"),
+                tooMany.err());
+    }
+
     @Test
     void serializedStorageWithDiskSpillIsAnOption() throws IOException {
         Path run = dir.resolve("ser");

@@ -137,6 +137,24 @@ class BarrierStepRunnerTest {
         }
     }
 
+    /**
+     * Checkpoints and evaluations end the barrier stage and the next step starts a new one; resuming
+     * from a mid-epoch checkpoint in barrier mode equals the uninterrupted run bit for bit.
+     */
+    @Test
+    void resumingInBarrierModeEqualsAnUninterruptedRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        Sequential bn = new Sequential(Shape.of(1, 28, 28), LayerSpecs.parseAll(List.of("flatten", "dense(32)", "batch_norm", "relu", "dense(10)")));
+        int[] sizes = {600, 600};
+        Checkpointer checkpoints = new Checkpointer(dir.toUri().toString(), sc.hadoopConfiguration(), 100);
+        TrainingResult straight = trainer(bn, sizes, 2).barrier(true, 60)
+                .fit(Blocks.fromDataset(sc, train, sizes), null, null, null, new SparkTrainer.CheckpointPolicy(checkpoints, 7, 1));
+        assertEquals(40, straight.steps());
+        TrainingResult resumed = trainer(bn, sizes, 2).barrier(true, 60)
+                .fit(Blocks.fromDataset(sc, train, sizes), null, null, checkpoints.atStep(14).orElseThrow(), null);
+        assertArrayEquals(straight.params(), resumed.params());
+        assertArrayEquals(straight.buffers(), resumed.buffers());
+    }
+
     /** A connection with the wrong token is refused and logged, and the run's parameters are those of an undisturbed run. */
     @Test
     void aWrongTokenIsRefusedAndChangesNothing() throws Exception {
