@@ -23,7 +23,16 @@ class BenchCommandTest {
                 "--steps", "2", "--warmup", "1");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("compute") && r.out().contains("broadcast") && r.out().contains("overhead"), r.out());
-        assertEquals(2, r.out().lines().filter(l -> l.matches("(2000|4000)\\s+100\\s+.*")).count(), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.matches("job\\s+(2000|4000)\\s+100\\s+.*")).count(), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.matches("barrier\\s+(2000|4000)\\s+100\\s+.*")).count(), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.contains("barrier overhead") && l.contains("x lower")).count(), r.out());
+    }
+
+    @Test
+    void unknownStepModeIsAUsageError() {
+        CliTestSupport.Run r = CliTestSupport.run("bench", "steps", "--modes", "job,ring");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("unknown step mode 'ring'"), r.err());
     }
 
     @Test
