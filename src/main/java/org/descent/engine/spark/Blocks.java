@@ -67,14 +67,43 @@ public final class Blocks {
         return frame.javaRDD().mapPartitionsWithIndex((p, rows) -> List.of(toBlock(p, rows, fIndex, lIndex)).iterator(), true);
     }
 
+    /**
+     * One block per partition of an RDD of ML {@code LabeledPoint}s (dense or sparse vectors). A
+     * point of the wrong width is an error naming the partition and row.
+     */
+    public static JavaRDD<Block> fromLabeledPoints(JavaRDD<org.apache.spark.ml.feature.LabeledPoint> points) {
+        return points.mapPartitionsWithIndex((p, it) -> {
+            BlockBuilder block = new BlockBuilder(p);
+            while (it.hasNext()) {
+                org.apache.spark.ml.feature.LabeledPoint point = it.next();
+                block.add(point.features(), point.label());
+            }
+            return List.of(block.build()).iterator();
+        }, true);
+    }
+
     private static Block toBlock(int partition, Iterator<Row> rows, int fIndex, int lIndex) {
-        FloatBuffer features = new FloatBuffer();
-        FloatBuffer labels = new FloatBuffer();
-        int width = -1;
-        int n = 0;
+        BlockBuilder block = new BlockBuilder(partition);
         while (rows.hasNext()) {
             Row row = rows.next();
-            Object f = row.get(fIndex);
+            block.add(row.get(fIndex), ((Number) row.get(lIndex)).doubleValue());
+        }
+        return block.build();
+    }
+
+    /** Rows appended one by one (an ML vector or a sequence of numbers, and a label) into one block. */
+    private static final class BlockBuilder {
+        private final int partition;
+        private final FloatBuffer features = new FloatBuffer();
+        private final FloatBuffer labels = new FloatBuffer();
+        private int width = -1;
+        private int n;
+
+        BlockBuilder(int partition) {
+            this.partition = partition;
+        }
+
+        void add(Object f, double label) {
             int before = features.size();
             if (f instanceof Vector v) {
                 for (int i = 0; i < v.size(); i++) {
@@ -86,17 +115,21 @@ public final class Blocks {
                     features.add(((Number) it.next()).floatValue());
                 }
             } else {
-                throw new IllegalArgumentException("partition " + partition + " row " + n + ": feature column holds " + (f == null ? "null" : f.getClass().getSimpleName()) + ", not a vector or array");
+                throw new IllegalArgumentException("partition " + partition + " row " + n + ": feature column holds "
+                        + (f == null ? "null" : f.getClass().getSimpleName()) + ", not a vector or array");
             }
             int w = features.size() - before;
             if (width >= 0 && w != width) {
                 throw new IllegalArgumentException("partition " + partition + " row " + n + ": " + w + " features, earlier rows have " + width);
             }
             width = w;
-            labels.add(((Number) row.get(lIndex)).floatValue());
+            labels.add((float) label);
             n++;
         }
-        return new Block(features.toArray(), labels.toArray(), n, Math.max(width, 0), 1);
+
+        Block build() {
+            return new Block(features.toArray(), labels.toArray(), n, Math.max(width, 0), 1);
+        }
     }
 
     /** Caches the blocks at {@code level} and materializes them; returns the rows per partition, in order. */

@@ -54,6 +54,20 @@ class BlocksTest {
     }
 
     @Test
+    void anRddOfLabeledPointsGivesOneBlockPerPartition() {
+        org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<org.apache.spark.ml.feature.LabeledPoint> points = List.of(
+                new org.apache.spark.ml.feature.LabeledPoint(1, Vectors.dense(1, 2)), new org.apache.spark.ml.feature.LabeledPoint(0, Vectors.sparse(2, new int[] {1}, new double[] {7})),
+                new org.apache.spark.ml.feature.LabeledPoint(3, Vectors.dense(5, 6)));
+        List<Block> blocks = Blocks.fromLabeledPoints(sc.parallelize(points, 2)).collect();
+        assertEquals(2, blocks.size());
+        assertArrayEquals(new float[] {1, 2}, blocks.get(0).features());
+        assertArrayEquals(new float[] {1}, blocks.get(0).labels());
+        assertArrayEquals(new float[] {0, 7, 5, 6}, blocks.get(1).features());
+        assertArrayEquals(new float[] {0, 3}, blocks.get(1).labels());
+    }
+
+    @Test
     void aRowOfTheWrongWidthNamesPartitionAndRow() {
         StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.DoubleType);
         Dataset<Row> frame = spark.createDataFrame(List.of(RowFactory.create(List.of(1.0, 2.0), 0.0), RowFactory.create(List.of(1.0), 1.0)), schema).coalesce(1);
