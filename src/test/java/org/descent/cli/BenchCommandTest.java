@@ -28,6 +28,23 @@ class BenchCommandTest {
         assertEquals(2, r.out().lines().filter(l -> l.contains("barrier overhead") && l.contains("x lower")).count(), r.out());
     }
 
+    /** bench syncbn: the three variants side by side every k steps, and the PNG of the curves, on a small IDX set. */
+    @Test
+    void syncBatchNormPrintsAndPlotsTheThreeVariants(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path data = dir.resolve("data");
+        java.nio.file.Files.createDirectories(data);
+        SmallIdx.write(java.nio.file.Path.of("data/fashion-mnist"), data, 200, 60);
+        java.nio.file.Path png = dir.resolve("syncbn.png");
+        CliTestSupport.Run r = CliTestSupport.run("bench", "syncbn", "--master", "local[2]", "--data", data.toString(), "--partitions", "2",
+                "--per-partition", "4", "--steps", "4", "--every", "2", "--plot", png.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("single process (BN over 8)") && r.out().contains("sync BN (2 x 4)") && r.out().contains("local BN (2 x 4)"), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.matches("[24]\\s+0\\.\\d{4}\\s+0\\.\\d{4}\\s+0\\.\\d{4}")).count(), r.out());
+        assertTrue(r.out().contains("final test accuracy: single"), r.out());
+        assertTrue(java.nio.file.Files.size(png) > 1000);
+        assertEquals(8, javax.imageio.ImageIO.read(png.toFile()).getWidth() / 112);
+    }
+
     @Test
     void unknownStepModeIsAUsageError() {
         CliTestSupport.Run r = CliTestSupport.run("bench", "steps", "--modes", "job,ring");

@@ -225,7 +225,7 @@ public final class TrainingJob {
      * A path without a scheme is local to the driver: it is made absolute there, because executors
      * run in working directories of their own (any {@code scheme://} path is passed on as it is).
      */
-    static String resolveDataDir(String dir) {
+    public static String resolveDataDir(String dir) {
         if (dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
             return dir;
         }
