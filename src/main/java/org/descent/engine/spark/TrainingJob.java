@@ -88,8 +88,12 @@ public final class TrainingJob {
         } else if (!conf.contains("spark.master")) {
             conf.setMaster("local[*]");
         }
-        if (conf.get("spark.master").startsWith("local")) {
+        String sparkMaster = conf.get("spark.master");
+        if (sparkMaster.startsWith("local") || sparkMaster.contains("//127.0.0.1:") || sparkMaster.contains("//localhost:")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
+        }
+        if (sparkMaster.startsWith("local") || System.getenv("SPARK_HOME") == null) {
+            // Run from the project's own jars (no Spark installation): executors take the driver's classpath.
             conf.setIfMissing("spark.executorEnv.SPARK_SCALA_VERSION", "2.13");
             conf.setIfMissing("spark.executorEnv.SPARK_TESTING", "1");
             conf.setIfMissing("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
