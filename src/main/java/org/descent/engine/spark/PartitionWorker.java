@@ -123,6 +123,24 @@ final class PartitionWorker {
         return new double[] {lossSum, correct, block.size()};
     }
 
+    /** The model's outputs (n × k, row-major) for every example of the block, in evaluation mode. */
+    float[] outputs(Block block, StepState state, int batch) {
+        ctx.params = state.params();
+        ctx.buffers = state.buffers();
+        ctx.mode = Mode.EVAL;
+        ctx.collective = org.descent.nn.Collective.LOCAL;
+        ctx.syncBatchNorm = false;
+        int k = model.outputShape().size();
+        float[] all = new float[block.size() * k];
+        for (int from = 0; from < block.size(); from += batch) {
+            int n = Math.min(batch, block.size() - from);
+            ensure(n, block);
+            System.arraycopy(block.features(), from * block.featureSize(), x, 0, n * block.featureSize());
+            System.arraycopy(network.forward(ctx, x, n), 0, all, from * k, n * k);
+        }
+        return all;
+    }
+
     private void ensure(int n, Block block) {
         if (x.length < n * block.featureSize()) {
             x = new float[n * block.featureSize()];

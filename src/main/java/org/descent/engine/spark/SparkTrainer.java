@@ -414,39 +414,10 @@ public final class SparkTrainer {
 
     /** Mean loss and accuracy of the model over all blocks, computed on the executors. */
     public EvalResult evaluate(JavaRDD<Block> data, float[] params, float[] buffers) {
-        String runId = UUID.randomUUID().toString();
-        try {
-            return evaluate(data, runId, params, buffers, "evaluation");
-        } finally {
-            ExecutorCache.release(runId);
-        }
+        return new SparkEvaluator(sc, model, loss).evaluate(data, params, buffers);
     }
 
     private EvalResult evaluate(JavaRDD<Block> data, String runId, float[] params, float[] buffers, String description) {
-        Broadcast<StepState> state = sc.broadcast(new StepState(params, buffers));
-        sc.setJobDescription("Descent: " + description);
-        Sequential m = model;
-        Loss l = loss;
-        try {
-            List<double[]> parts = data.mapPartitionsWithIndex((p, blocks) -> {
-                PartitionWorker worker = ExecutorCache.get(runId + "/eval", p, () -> new PartitionWorker(m));
-                List<double[]> out = new ArrayList<>(1);
-                while (blocks.hasNext()) {
-                    out.add(worker.evaluate(blocks.next(), state.value(), l, 1024));
-                }
-                return out.iterator();
-            }, true).collect();
-            double lossSum = 0;
-            double correct = 0;
-            double count = 0;
-            for (double[] r : parts) {
-                lossSum += r[0];
-                correct += r[1];
-                count += r[2];
-            }
-            return new EvalResult(lossSum / Math.max(1, count), correct / Math.max(1, count), (long) count);
-        } finally {
-            state.destroy();
-        }
+        return new SparkEvaluator(sc, model, loss).evaluate(data, runId, params, buffers, description);
     }
 }

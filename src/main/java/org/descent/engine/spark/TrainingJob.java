@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -82,24 +81,7 @@ public final class TrainingJob {
         GradientTransform optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings(), config.learningRateSchedule(),
                 config.momentumSchedule());
         Files.createDirectories(out);
-        SparkConf conf = new SparkConf().setAppName("descent train");
-        if (master != null) {
-            conf.setMaster(master);
-        } else if (!conf.contains("spark.master")) {
-            conf.setMaster("local[*]");
-        }
-        String sparkMaster = conf.get("spark.master");
-        if (sparkMaster.startsWith("local") || sparkMaster.contains("//127.0.0.1:") || sparkMaster.contains("//localhost:")) {
-            conf.setIfMissing("spark.driver.host", "127.0.0.1");
-        }
-        if (sparkMaster.startsWith("local") || System.getenv("SPARK_HOME") == null) {
-            // Run from the project's own jars (no Spark installation): executors take the driver's classpath.
-            conf.setIfMissing("spark.executorEnv.SPARK_SCALA_VERSION", "2.13");
-            conf.setIfMissing("spark.executorEnv.SPARK_TESTING", "1");
-            conf.setIfMissing("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
-            conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
-            conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
-        }
+        SparkConf conf = SparkSetup.conf("descent train", master);
         if (config.engineMode().equals("barrier")) {
             // Spark's check that a barrier stage fits the cluster retries 40 × 15 s by default; here it gives
             // executors a few seconds to register, then fails (Descent checks the slots itself first).
@@ -195,16 +177,7 @@ public final class TrainingJob {
                     cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio());
             System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",
                     cache.level(), cache.cachedBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio());
-            Standardizer std = standardizer;
-            float[] savedBuffers = buffers;
-            AtomicFiles.write(out.resolve("model.bin"), tmp -> {
-                try (ObjectOutputStream o = new ObjectOutputStream(Files.newOutputStream(tmp))) {
-                    o.writeObject(model);
-                    o.writeObject(result.params());
-                    o.writeObject(savedBuffers);
-                    o.writeObject(std);
-                }
-            });
+            new org.descent.engine.SavedModel(model, result.params(), buffers, standardizer, config.loss()).save(out.resolve("model.bin"));
             AtomicFiles.writeString(out.resolve("config.conf"), config.rendered());
             ObjectNode s = json.valueToTree(summary);
             AtomicFiles.writeString(out.resolve("summary.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(s));

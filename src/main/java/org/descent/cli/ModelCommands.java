@@ -1,0 +1,131 @@
+package org.descent.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.descent.engine.EvalResult;
+import org.descent.engine.SavedModel;
+import org.descent.engine.spark.Block;
+import org.descent.engine.spark.IdxBlocks;
+import org.descent.engine.spark.SparkEvaluator;
+import org.descent.engine.spark.SparkSetup;
+import org.descent.engine.spark.TrainingJob;
+import org.descent.loss.Losses;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code evaluate} and {@code predict}: a trained model ({@code model.bin} or its run directory) applied to IDX data on Spark. */
+final class ModelCommands {
+    private ModelCommands() {
+    }
+
+    /** What both commands take: the model, the data and where Spark runs. */
+    abstract static class ModelAndData {
+        @Parameters(index = "0", paramLabel = "MODEL", description = "A run directory of 'train' or its model.bin.")
+        Path model;
+        @Parameters(index = "1", paramLabel = "DATA", description = "A directory with the IDX files of an MNIST-family dataset (any Hadoop FS path).")
+        String data;
+        @Option(names = "--split", defaultValue = "t10k", description = "Which files: t10k (test) or train (default ${DEFAULT-VALUE}).")
+        String split;
+        @Option(names = "--master", description = "Spark master URL (default local[*]).")
+        String master;
+        @Option(names = "--partitions", defaultValue = "0", description = "Partitions; 0: one per task slot (default ${DEFAULT-VALUE}).")
+        int partitions;
+
+        SavedModel saved;
+
+        JavaRDD<Block> blocks(JavaSparkContext sc) throws java.io.IOException {
+            if (!split.equals("t10k") && !split.equals("train")) {
+                throw new UsageException("--split must be t10k or train, got '" + split + "'");
+            }
+            String dir = TrainingJob.resolveDataDir(data);
+            org.descent.data.Dataset probe = IdxBlocks.load(dir, split, sc.hadoopConfiguration());   // fails fast with file and reason
+            if (probe.featureSize() != saved.model().inputShape().size()) {
+                throw new IllegalArgumentException(dir + ": examples have " + probe.featureSize() + " features, the model takes "
+                        + saved.model().inputShape() + " = " + saved.model().inputShape().size());
+            }
+            JavaRDD<Block> blocks = IdxBlocks.read(sc, dir, split, partitions > 0 ? partitions : sc.defaultParallelism());
+            return saved.standardizer() == null ? blocks : IdxBlocks.standardize(blocks, saved.standardizer());
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Loss and accuracy of a trained model on IDX data, computed on Spark.")
+    static final class Evaluate extends ModelAndData implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            saved = SavedModel.load(model);
+            try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent evaluate", master))) {
+                sc.setLogLevel("WARN");
+                EvalResult r = new SparkEvaluator(sc, saved.model(), Losses.byName(saved.loss())).evaluate(blocks(sc), saved.params(), saved.buffers());
+                System.out.printf(Locale.ROOT, "%s: loss %.4f, accuracy %.4f over %d examples (%s)%n", split, r.loss(), r.accuracy(), r.count(), saved.loss());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true,
+            description = "Predictions of a trained model for every example: index, label, predicted class (and class probabilities in Parquet).")
+    static final class Predict extends ModelAndData implements Callable<Integer> {
+        @Option(names = "--out", required = true, description = "Output directory (must not exist; written under a temporary name, then renamed).")
+        String out;
+        @Option(names = "--format", defaultValue = "parquet", description = "parquet or csv (default ${DEFAULT-VALUE}).")
+        String format;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("parquet", "csv").contains(format)) {
+                throw new UsageException("--format must be parquet or csv, got '" + format + "'");
+            }
+            saved = SavedModel.load(model);
+            try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent predict", master))) {
+                sc.setLogLevel("WARN");
+                String target = TrainingJob.resolveDataDir(out);
+                org.apache.hadoop.fs.Path dest = new org.apache.hadoop.fs.Path(target);
+                FileSystem fs = dest.getFileSystem(sc.hadoopConfiguration());
+                if (fs.exists(dest)) {
+                    throw new IllegalArgumentException(target + " exists: predict does not overwrite");
+                }
+                boolean parquet = format.equals("parquet");
+                JavaRDD<Row> rows = new SparkEvaluator(sc, saved.model(), Losses.byName(saved.loss())).predict(blocks(sc), saved.params(), saved.buffers())
+                        .map(p -> parquet ? RowFactory.create(p.index(), (double) p.label(), p.predicted(), toList(p.probabilities()))
+                                : RowFactory.create(p.index(), (double) p.label(), p.predicted()));
+                StructType schema = new StructType().add("index", DataTypes.LongType).add("label", DataTypes.DoubleType)
+                        .add("prediction", DataTypes.IntegerType);
+                if (parquet) {
+                    schema = schema.add("probability", DataTypes.createArrayType(DataTypes.FloatType));
+                }
+                Dataset<Row> frame = SparkSession.builder().sparkContext(sc.sc()).getOrCreate().createDataFrame(rows.cache(), schema);
+                org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(dest.getParent(), "." + dest.getName() + ".tmp-" + java.util.UUID.randomUUID());
+                if (parquet) {
+                    frame.write().parquet(tmp.toString());
+                } else {
+                    frame.write().option("header", "true").csv(tmp.toString());
+                }
+                if (!fs.rename(tmp, dest)) {
+                    throw new java.io.IOException("could not rename " + tmp + " to " + dest);
+                }
+                System.out.printf(Locale.ROOT, "predictions for %d examples: %s (%s)%n", frame.count(), target, format);
+            }
+            return 0;
+        }
+
+        private static scala.collection.immutable.Seq<Float> toList(float[] values) {
+            java.util.ArrayList<Float> out = new java.util.ArrayList<>(values.length);
+            for (float v : values) {
+                out.add(v);
+            }
+            return scala.jdk.javaapi.CollectionConverters.asScala(out).toList();
+        }
+    }
+}

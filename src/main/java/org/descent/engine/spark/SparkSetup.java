@@ -1,0 +1,35 @@
+package org.descent.engine.spark;
+
+import org.apache.spark.SparkConf;
+
+/**
+ * The Spark configuration every Descent command starts from: the given master (else the one
+ * spark-submit set, else {@code local[*]}); on loopback masters the driver binds to 127.0.0.1; and
+ * when there is no Spark installation (no {@code SPARK_HOME}: Descent runs from its own jars)
+ * executors are launched with the driver's classpath, as Spark's own test recipe does.
+ */
+public final class SparkSetup {
+    private SparkSetup() {
+    }
+
+    public static SparkConf conf(String appName, String master) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (master != null) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+        }
+        String sparkMaster = conf.get("spark.master");
+        if (sparkMaster.startsWith("local") || sparkMaster.contains("//127.0.0.1:") || sparkMaster.contains("//localhost:")) {
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+        }
+        if (sparkMaster.startsWith("local") || System.getenv("SPARK_HOME") == null) {
+            conf.setIfMissing("spark.executorEnv.SPARK_SCALA_VERSION", "2.13");
+            conf.setIfMissing("spark.executorEnv.SPARK_TESTING", "1");
+            conf.setIfMissing("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
+            conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+            conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        }
+        return conf;
+    }
+}
