@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.spark.Block;
 import org.descent.engine.spark.Blocks;
+import org.descent.engine.spark.SparkSetup;
 import org.descent.engine.spark.SparkTrainer;
 import org.descent.engine.spark.SyntheticBlocks;
 import org.descent.loss.SoftmaxCrossEntropy;
@@ -61,10 +62,9 @@ final class StepBenchmark implements Callable<Integer> {
         }
         List<Layer> layers = LayerSpecs.parseAll(List.of("dense(256)", "batch_norm", "relu", "dense(256)", "batch_norm", "relu", "dense(10)"));
         Sequential model = new Sequential(Shape.of(784), layers);
-        SparkConf conf = new SparkConf().setAppName("descent bench steps").setMaster(master).set("spark.driver.host", "127.0.0.1")
-                .set("spark.ui.enabled", "false").set("spark.executorEnv.SPARK_SCALA_VERSION", "2.13").set("spark.executorEnv.SPARK_TESTING", "1")
-                .set("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1").set("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
-                .set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        SparkConf conf = SparkSetup.conf("descent bench steps", master).set("spark.ui.enabled", "false")
+                .set("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s")
+                .set("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "10");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("ERROR");
             int parts = partitions > 0 ? partitions : sc.defaultParallelism();

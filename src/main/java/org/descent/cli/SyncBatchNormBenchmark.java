@@ -16,6 +16,7 @@ import org.descent.engine.BatchPlan;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.spark.Block;
 import org.descent.engine.spark.IdxBlocks;
+import org.descent.engine.spark.SparkSetup;
 import org.descent.engine.spark.SparkTrainer;
 import org.descent.engine.spark.TrainingJob;
 import org.descent.loss.SoftmaxCrossEntropy;
@@ -62,10 +63,7 @@ final class SyncBatchNormBenchmark implements Callable<Integer> {
             throw new UsageException("--partitions must be ≥ 2; --per-partition, --steps and --every positive");
         }
         int batch = partitions * perPartition;
-        SparkConf conf = new SparkConf().setAppName("descent bench syncbn").setMaster(master).set("spark.driver.host", "127.0.0.1")
-                .set("spark.ui.enabled", "false").set("spark.executorEnv.SPARK_SCALA_VERSION", "2.13").set("spark.executorEnv.SPARK_TESTING", "1")
-                .set("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1").set("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
-                .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        SparkConf conf = SparkSetup.conf("descent bench syncbn", master).set("spark.ui.enabled", "false")
                 .set("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s")
                 .set("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "10");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
