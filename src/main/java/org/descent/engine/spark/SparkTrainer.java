@@ -22,7 +22,9 @@ import org.descent.nn.norm.MomentStats;
 import org.descent.optim.GradientTransform;
 
 /**
- * Data-parallel mini-batch training with one Spark job per step.
+ * Data-parallel mini-batch training: one Spark job per step, or ({@link #barrier}) one barrier
+ * stage per epoch exchanging each step with the driver over TCP ({@link BarrierStepRunner}); the
+ * driver-side half below is the same for both.
  *
  * <p>The training blocks are cached once. Every step the driver broadcasts the parameters and
  * buffers (destroying the previous broadcast); each partition computes the gradient, loss, count
