@@ -24,6 +24,25 @@ class TrainConfigTest {
         assertEquals(0.001, c.learningRateSchedule().at(1000), 1e-15);
     }
 
+    /** Every shipped conf file loads, and its model builds over Fashion-MNIST's [1, 28, 28] input. */
+    @Test
+    void everyShippedConfLoadsAndBuildsItsModel() throws java.io.IOException {
+        List<Path> confs;
+        try (var files = Files.list(Path.of("conf"))) {
+            confs = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+        }
+        assertTrue(confs.size() >= 2, confs.toString());
+        for (Path conf : confs) {
+            TrainConfig c = TrainConfig.load(conf, List.of());
+            org.descent.nn.Sequential model = new org.descent.nn.Sequential(org.descent.tensor.Shape.of(1, 28, 28),
+                    org.descent.nn.LayerSpecs.parseAll(c.layers()));
+            assertEquals(10, model.outputShape().size(), conf.toString());
+        }
+        TrainConfig cnn = TrainConfig.load(Path.of("conf/fashion-cnn.conf"), List.of());
+        assertEquals("barrier", cnn.engineMode());
+        assertEquals("sync", cnn.batchNormMode());
+    }
+
     @Test
     void theSeedsRegimesAreFirstClass() {
         assertEquals(Integer.MAX_VALUE, TrainConfig.load(null, List.of("training.regime=batch")).batchSize());
