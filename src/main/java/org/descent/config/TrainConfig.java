@@ -113,7 +113,7 @@ public record TrainConfig(
     }
 
     private static TrainConfig fromConfig(Config c) {
-        String normalize = oneOf(c, "data.normalize", List.of("standardize", "none"));
+        String normalize = oneOf(c, "data.normalize", List.of("standardize", "minmax", "minmax_symmetric", "none"));
         int epochs = atLeast(c, "training.epochs", 1);
         String regime = oneOf(c, "training.regime", List.of("minibatch", "batch", "stochastic"));
         int batchSize = switch (regime) {

@@ -3,11 +3,17 @@ package org.descent.data;
 import java.io.Serializable;
 
 /**
- * Input normalization as the seed lists it: per feature, subtract the training mean and divide by
- * the training standard deviation, {@code x' = (x − μ_j)/σ_j}, so every input has mean 0 and
- * variance 1 on the training set. Fitted on training data only and applied unchanged to validation
- * and test data (and saved with a model). A feature that is constant in the training set
- * (σ_j = 0, e.g. an always-black pixel) is only centred.
+ * Input normalization as the seed lists it, a per-feature affine map {@code x' = (x − c_j)·s_j}
+ * fitted on training data only and applied unchanged to validation and test data (and saved with
+ * a model):
+ * <ul>
+ *   <li>standardization ({@link #fit}, {@link #fromSums}): {@code c_j = μ_j}, {@code s_j = 1/σ_j},
+ *       so every input has mean 0 and variance 1 on the training set; a feature that is constant
+ *       in the training set (σ_j = 0, e.g. an always-black pixel) is only centred;</li>
+ *   <li>min-max scaling ({@link #minMax}) to {@code [lo, hi]} ([0, 1] or [−1, 1]):
+ *       {@code x' = lo + (x − min_j)(hi − lo)/(max_j − min_j)}; a constant feature maps to the
+ *       middle of the range.</li>
+ * </ul>
  */
 public final class Standardizer implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -54,7 +60,40 @@ public final class Standardizer implements Serializable {
         return new Standardizer(mean, scale);
     }
 
-    /** Standardizes the features of {@code data} in place. */
+    /** Scales each feature from its training range {@code [min_j, max_j]} to {@code [lo, hi]}. */
+    public static Standardizer minMax(float[] min, float[] max, float lo, float hi) {
+        if (min.length != max.length || !(hi > lo)) {
+            throw new IllegalArgumentException("min-max scaling needs as many minima as maxima and lo < hi");
+        }
+        int d = min.length;
+        float[] shift = new float[d];
+        float[] scale = new float[d];
+        for (int j = 0; j < d; j++) {
+            double range = (double) max[j] - min[j];
+            if (range > 0) {
+                double s = (hi - lo) / range;
+                scale[j] = (float) s;
+                shift[j] = (float) (min[j] - lo / s);
+            } else {
+                scale[j] = 1f;
+                shift[j] = (float) (min[j] - (lo + hi) / 2.0);
+            }
+        }
+        return new Standardizer(shift, scale);
+    }
+
+    /** Per-feature minimum and maximum of {@code n} rows folded into {@code min}, {@code max} (start them at ±∞). */
+    public static void accumulateRange(float[] features, int n, int d, float[] min, float[] max) {
+        for (int e = 0; e < n; e++) {
+            for (int j = 0; j < d; j++) {
+                float v = features[e * d + j];
+                min[j] = Math.min(min[j], v);
+                max[j] = Math.max(max[j], v);
+            }
+        }
+    }
+
+    /** Normalizes the features of {@code data} in place. */
     public void applyInPlace(Dataset data) {
         applyInPlace(data.features(), data.size(), data.featureSize());
     }

@@ -101,6 +101,10 @@ class TrainCommandTest {
         JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         assertTrue(s.get("storageLevel").asText().contains("Serialized"), s.get("storageLevel").asText());
         assertTrue(s.get("cachedToRaw").asDouble() > 0.5 && s.get("cachedToRaw").asDouble() <= 1.15, "cached/raw " + s.get("cachedToRaw"));
+        Path minmax = dir.resolve("minmax");
+        CliTestSupport.Run scaled = train(minmax, "--set", "data.normalize=minmax_symmetric", "--set", "training.epochs=1");
+        assertEquals(0, scaled.exitCode(), scaled.err());
+        assertTrue(new ObjectMapper().readTree(minmax.resolve("summary.json").toFile()).get("testAccuracy").asDouble() > 0.5);
         CliTestSupport.Run bad = train(dir.resolve("bad-level"), "--set", "data.storageLevel=DISK");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("data.storageLevel = 'DISK'"), bad.err());

@@ -93,6 +93,30 @@ public final class IdxBlocks {
         return Standardizer.fromSums(n, sum, sumSq);
     }
 
+    /**
+     * Fits min-max scaling to {@code [lo, hi]} over all blocks (per-feature minima and maxima
+     * combined on the driver).
+     */
+    public static Standardizer fitMinMax(JavaRDD<Block> blocks, float lo, float hi) {
+        List<float[][]> ranges = blocks.map(b -> {
+            float[] min = new float[b.featureSize()];
+            float[] max = new float[b.featureSize()];
+            java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
+            java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+            Standardizer.accumulateRange(b.features(), b.size(), b.featureSize(), min, max);
+            return new float[][] {min, max};
+        }).collect();
+        float[] min = ranges.get(0)[0].clone();
+        float[] max = ranges.get(0)[1].clone();
+        for (float[][] r : ranges) {
+            for (int j = 0; j < min.length; j++) {
+                min[j] = Math.min(min[j], r[0][j]);
+                max[j] = Math.max(max[j], r[1][j]);
+            }
+        }
+        return Standardizer.minMax(min, max, lo, hi);
+    }
+
     /** The blocks with standardized features (new arrays; the input blocks are unchanged). */
     public static JavaRDD<Block> standardize(JavaRDD<Block> blocks, Standardizer standardizer) {
         return blocks.map(b -> {

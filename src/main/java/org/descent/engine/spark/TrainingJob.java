@@ -99,8 +99,12 @@ public final class TrainingJob {
             JavaRDD<Block> validation = config.validationSize() > 0 ? IdxBlocks.read(sc, dataDir, "train", partitions, config.validationSize(), true) : null;
             JavaRDD<Block> test = IdxBlocks.read(sc, dataDir, "t10k", partitions);
             Standardizer standardizer = null;
-            if (config.normalize().equals("standardize")) {
-                standardizer = IdxBlocks.fitStandardizer(train);
+            if (!config.normalize().equals("none")) {
+                standardizer = switch (config.normalize()) {
+                    case "minmax" -> IdxBlocks.fitMinMax(train, 0f, 1f);
+                    case "minmax_symmetric" -> IdxBlocks.fitMinMax(train, -1f, 1f);
+                    default -> IdxBlocks.fitStandardizer(train);
+                };
                 train = IdxBlocks.standardize(train, standardizer);
                 test = IdxBlocks.standardize(test, standardizer);
                 if (validation != null) {
