@@ -34,16 +34,38 @@ public final class Main {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
-                err.println("descent: " + ex.getMessage());
+            Throwable cause = userFacing(ex);
+            if (cause instanceof UsageException || cause instanceof IllegalArgumentException) {
+                err.println("descent: " + firstLine(cause));
                 return USAGE_ERROR;
             }
-            err.println("descent: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            err.println("descent: " + firstLine(cause));
             if (System.getenv("DESCENT_DEBUG") != null) {
                 ex.printStackTrace(err);
             }
             return RUNTIME_ERROR;
         });
         return cl;
+    }
+
+    /**
+     * The exception whose message tells the user what is wrong: a data or argument error thrown on
+     * an executor reaches the driver wrapped in Spark's job-failure exceptions, whose own message
+     * is a stack trace; the innermost data or argument error is the one to show.
+     */
+    static Throwable userFacing(Throwable ex) {
+        Throwable found = ex;
+        for (Throwable t = ex; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof org.descent.data.DataFormatException || t instanceof IllegalArgumentException || t instanceof UsageException) {
+                found = t;
+            }
+        }
+        return found;
+    }
+
+    private static String firstLine(Throwable t) {
+        String m = t.getMessage() == null ? t.toString() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 }

@@ -27,6 +27,8 @@ import org.descent.util.Suggest;
  */
 public record TrainConfig(
         Path dataDir,
+        org.descent.data.DataSpec data,
+        List<Integer> inputShape,
         String normalize,
         String storageLevel,
         int validationSize,
@@ -149,7 +151,7 @@ public record TrainConfig(
         if (layers.isEmpty()) {
             throw new IllegalArgumentException(c.getValue("model.layers").origin().description() + ": model.layers is empty");
         }
-        return new TrainConfig(Path.of(c.getString("data.dir")), normalize,
+        return new TrainConfig(Path.of(c.getString("data.dir")), dataSpec(c), inputShape(c), normalize,
                 oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
                 (int) atLeast(c, "training.reshuffleEveryEpochs", 0), shuffle(c), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
@@ -158,6 +160,53 @@ public record TrainConfig(
                 c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),
                 atLeast(c, "checkpoint.keep", 1),
                 c.root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true)));
+    }
+
+    private static org.descent.data.DataSpec dataSpec(Config c) {
+        String format = oneOf(c, "data.format", org.descent.data.DataSpec.FORMATS);
+        String delimiter = c.getString("data.csv.delimiter");
+        if (delimiter.length() != 1) {
+            throw new IllegalArgumentException(c.getValue("data.csv.delimiter").origin().description() + ": data.csv.delimiter = '" + delimiter
+                    + "' must be one character");
+        }
+        String kind = oneOf(c, "data.synthetic.kind", List.of("gaussian", "teacher"));
+        double noise = c.getDouble("data.synthetic.noise");
+        if (!(noise >= 0)) {
+            throw new IllegalArgumentException(c.getValue("data.synthetic.noise").origin().description() + ": data.synthetic.noise = " + noise
+                    + " is out of range; accepted: ≥ 0");
+        }
+        org.descent.data.DataSpec.Synthetic synthetic = new org.descent.data.DataSpec.Synthetic(kind, atLeastLong(c, "data.synthetic.rows", 1),
+                atLeastLong(c, "data.synthetic.testRows", 1), atLeast(c, "data.synthetic.features", 1), atLeast(c, "data.synthetic.classes", 2), noise,
+                atLeast(c, "data.synthetic.hidden", 1));
+        return new org.descent.data.DataSpec(format, c.getString("data.dir"), c.getString("data.train"), c.getString("data.test"),
+                c.getBoolean("data.csv.header"), c.getString("data.csv.label"), delimiter.charAt(0), atLeast(c, "data.libsvm.numFeatures", 0),
+                c.getString("data.parquet.features"), c.getString("data.parquet.label"), oneOf(c, "data.badRows", List.of("fail", "skip")).equals("skip"),
+                synthetic);
+    }
+
+    private static List<Integer> inputShape(Config c) {
+        List<Integer> dims;
+        try {
+            dims = c.getIntList("model.inputShape");
+        } catch (ConfigException.WrongType e) {
+            throw new IllegalArgumentException(c.getValue("model.inputShape").origin().description()
+                    + ": model.inputShape must be a list of positive integers, e.g. [1, 28, 28]", e);
+        }
+        for (int d : dims) {
+            if (d < 1) {
+                throw new IllegalArgumentException(c.getValue("model.inputShape").origin().description() + ": model.inputShape = " + dims
+                        + " has a dimension < 1");
+            }
+        }
+        return List.copyOf(dims);
+    }
+
+    private static long atLeastLong(Config c, String key, long min) {
+        long v = c.getLong(key);
+        if (v < min) {
+            throw new IllegalArgumentException(c.getValue(key).origin().description() + ": " + key + " = " + v + " is out of range; accepted: ≥ " + min);
+        }
+        return v;
     }
 
     private static Schedule schedule(Config c, String key, double initial) {

@@ -132,6 +132,38 @@ public final class Blocks {
         }
     }
 
+    /**
+     * Fails with the first example (in partition order) whose label breaks {@code rule}, naming
+     * {@code what} and the example's index in the data; one pass over the blocks.
+     */
+    public static void checkLabels(JavaRDD<Block> blocks, org.descent.data.LabelRule rule, String what) throws org.descent.data.DataFormatException {
+        List<String> problems = blocks.mapPartitionsWithIndex((p, it) -> {
+            List<String> out = new ArrayList<>();
+            long offset = 0;
+            while (it.hasNext()) {
+                Block b = it.next();
+                for (int i = 0; i < b.size(); i++) {
+                    String problem = rule.problem(b.labels()[i * b.labelWidth()]);
+                    if (problem != null) {
+                        out.add(p + "\t" + (offset + i) + "\t" + problem);
+                        return out.iterator();
+                    }
+                }
+                offset += b.size();
+            }
+            out.add(p + "\t" + offset + "\t");
+            return out.iterator();
+        }, true).collect();
+        long before = 0;
+        for (String line : problems) {
+            String[] f = line.split("\t", 3);
+            if (!f[2].isEmpty()) {
+                throw new org.descent.data.DataFormatException(what + ": example " + (before + Long.parseLong(f[1])) + ": " + f[2]);
+            }
+            before += Long.parseLong(f[1]);
+        }
+    }
+
     /** Caches the blocks at {@code level} and materializes them; returns the rows per partition, in order. */
     public static long[] cache(JavaRDD<Block> blocks, StorageLevel level) {
         if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {

@@ -19,6 +19,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.descent.config.TrainConfig;
+import org.descent.data.LabelRule;
 import org.descent.data.Standardizer;
 import org.descent.engine.EarlyStopping;
 import org.descent.engine.EvalResult;
@@ -67,16 +68,44 @@ public final class TrainingJob {
     /** A run's outcome, as written to summary.json. */
     public record Summary(double testAccuracy, double testLoss, int epochs, int bestEpoch, boolean stoppedEarly, long steps, double wallSeconds, double examplesPerSecond,
                           String sparkMaster, int partitions, String engineMode, String batchNormMode, String blas, String paramsSha256, String storageLevel, long cachedBytes,
-                          long rawBytes, double cachedToRaw) {
+                          long rawBytes, double cachedToRaw, String dataFormat, long badRows, String sparkVersion) {
     }
 
-    /** Validates everything that can be checked before Spark starts (model shapes, loss, optimizer). */
+    /**
+     * Validates what can be checked before Spark starts: the model's layers when the shape of an
+     * example is known without reading data (model.inputShape, or synthetic data), the loss and the
+     * optimizer. Returns the model then, else null.
+     */
     public Sequential model() {
-        return new Sequential(Shape.of(1, 28, 28), LayerSpecs.parseAll(config.layers()));
+        Losses.byName(config.loss());
+        Optimizers.create(config.optimizer(), config.optimizerSettings(), config.learningRateSchedule(), config.momentumSchedule());
+        if (!config.inputShape().isEmpty()) {
+            return model(shape(config.inputShape()));
+        }
+        if (config.data().format().equals("synthetic")) {
+            return model(Shape.of(config.data().synthetic().features()));
+        }
+        return null;
+    }
+
+    /** The configured model for examples of {@code dataShape} (or of model.inputShape, which must hold as many values). */
+    public Sequential model(Shape dataShape) {
+        Shape shape = dataShape;
+        if (!config.inputShape().isEmpty()) {
+            shape = shape(config.inputShape());
+            if (shape.size() != dataShape.size()) {
+                throw new IllegalArgumentException("model.inputShape = " + config.inputShape() + " holds " + shape.size() + " values per example, the data has "
+                        + dataShape.size() + " (" + dataShape + ")");
+            }
+        }
+        return new Sequential(shape, LayerSpecs.parseAll(config.layers()));
+    }
+
+    private static Shape shape(java.util.List<Integer> dims) {
+        return Shape.of(dims.stream().mapToInt(Integer::intValue).toArray());
     }
 
     public Summary run() throws IOException {
-        Sequential model = model();
         Loss loss = Losses.byName(config.loss());
         GradientTransform optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings(), config.learningRateSchedule(),
                 config.momentumSchedule());
@@ -93,11 +122,20 @@ public final class TrainingJob {
              BufferedWriter metrics = openMetrics()) {
             sc.setLogLevel("WARN");
             int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
-            String dataDir = resolveDataDir(config.dataDir().toString());
-            IdxBlocks.load(dataDir, "t10k", sc.hadoopConfiguration());   // fail fast, on the driver, on missing or corrupt files
-            JavaRDD<Block> train = IdxBlocks.read(sc, dataDir, "train", partitions, config.validationSize(), false);
-            JavaRDD<Block> validation = config.validationSize() > 0 ? IdxBlocks.read(sc, dataDir, "train", partitions, config.validationSize(), true) : null;
-            JavaRDD<Block> test = IdxBlocks.read(sc, dataDir, "t10k", partitions);
+            TrainingData data = TrainingData.open(sc, config.data());
+            Sequential model = model(data.shape());
+            int outputs = model.outputShape().size();
+            if (loss.labelWidth(outputs) != 1) {
+                throw new IllegalArgumentException("loss " + config.loss() + " with " + outputs + " outputs needs " + loss.labelWidth(outputs)
+                        + " label values per example; the data gives one");
+            }
+            TrainingData.Splits splits = data.read(partitions, config.validationSize(), LabelRule.forLoss(config.loss(), outputs), config.seed());
+            JavaRDD<Block> train = splits.train();
+            JavaRDD<Block> validation = splits.validation();
+            JavaRDD<Block> test = splits.test();
+            if (splits.badRows() > 0) {
+                System.out.printf(Locale.ROOT, "skipped %d bad rows (data.badRows = skip), e.g. %s%n", splits.badRows(), String.join("; ", splits.firstBadRows()));
+            }
             Standardizer standardizer = null;
             if (!config.normalize().equals("none")) {
                 standardizer = switch (config.normalize()) {
@@ -178,7 +216,7 @@ public final class TrainingJob {
             Blocks.StorageReport cache = Blocks.storageReport(sc, train);
             Summary summary = new Summary(last.accuracy(), last.loss(), result.history().size(), result.bestEpoch() + 1, result.stoppedEarly(), result.steps(), wall,
                     result.examples() / wall, sc.master(), partitions, config.engineMode(), config.batchNormMode(), Blas.get().description(), sha256(result.params()),
-                    cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio());
+                    cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio(), config.data().format(), splits.badRows(), sc.version());
             System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",
                     cache.level(), cache.cachedBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio());
             new org.descent.engine.SavedModel(model, result.params(), buffers, standardizer, config.loss()).save(out.resolve("model.bin"));

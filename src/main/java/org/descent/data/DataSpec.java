@@ -1,0 +1,38 @@
+package org.descent.data;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Where a run's data comes from and how to read it (the {@code data} block of a configuration).
+ *
+ * @param format idx, csv, libsvm, parquet or synthetic
+ * @param dir idx: the directory of the four IDX files
+ * @param train csv, libsvm, parquet: the training data (a file, a directory or a glob, any Hadoop FS)
+ * @param test the test data, in the same format
+ * @param csvHeader whether every CSV file starts with a header line
+ * @param csvLabel the CSV label column: a header name, or a 0-based index
+ * @param csvDelimiter the CSV field separator
+ * @param libsvmFeatures the LIBSVM feature count (0: the largest index in the training data)
+ * @param featuresColumn parquet: the features column (vector or array)
+ * @param labelColumn parquet: the label column
+ * @param skipBadRows skip and count rows that do not parse instead of failing on the first
+ * @param synthetic synthetic: what to generate
+ */
+public record DataSpec(String format, String dir, String train, String test, boolean csvHeader, String csvLabel, char csvDelimiter, int libsvmFeatures,
+                       String featuresColumn, String labelColumn, boolean skipBadRows, Synthetic synthetic) implements Serializable {
+    public static final List<String> FORMATS = List.of("idx", "csv", "libsvm", "parquet", "synthetic");
+
+    /**
+     * Rows generated on the executors: a Gaussian mixture (class means drawn from N(0, 1), rows at
+     * mean + N(0, noise²)) or a teacher network (rows from N(0, 1), labelled with the argmax of a
+     * random one-hidden-layer tanh network of {@code hidden} units).
+     */
+    public record Synthetic(String kind, long rows, long testRows, int features, int classes, double noise, int hidden) implements Serializable {
+    }
+
+    /** The IDX dataset in {@code dir}, with the other options at their defaults. */
+    public static DataSpec idx(String dir) {
+        return new DataSpec("idx", dir, "", "", true, "label", ',', 0, "features", "label", false, null);
+    }
+}

@@ -1,0 +1,17 @@
+package org.descent.data;
+
+import java.io.Serializable;
+
+/**
+ * Turns one line of a text data file into a row: the features followed by the label, as one
+ * {@code float[]} of length {@code features + 1}. A line that is not a valid row is a
+ * {@link DataFormatException} whose message says what is wrong in it (the caller adds file and
+ * line). Implementations are immutable and serializable: Spark ships them to the executors.
+ */
+public interface RowParser extends Serializable {
+    /** Features per row. */
+    int features();
+
+    /** The row of {@code line}; never null. */
+    float[] parse(String line) throws DataFormatException;
+}

@@ -1,0 +1,21 @@
+package org.descent.engine.spark;
+
+import java.io.Serializable;
+
+/**
+ * One input row after parsing: its features followed by its label, or, for a bad row, the error
+ * naming where it is (file and line, or file and row) and what is wrong.
+ */
+record ParsedRow(float[] values, String error) implements Serializable {
+    static ParsedRow good(float[] values) {
+        return new ParsedRow(values, null);
+    }
+
+    static ParsedRow bad(String error) {
+        return new ParsedRow(null, error);
+    }
+
+    boolean isBad() {
+        return error != null;
+    }
+}

@@ -1,0 +1,146 @@
+package org.descent.engine.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.descent.data.DataFormatException;
+import scala.Tuple2;
+
+/**
+ * Parsed rows, in input order, into one block per partition. Pass one counts the good rows of every
+ * input split (and fails on the first bad row, or counts and skips bad rows); pass two numbers the
+ * good rows 0..n−1 in input order and sends row g to the partition whose contiguous range holds it,
+ * where the rows are sorted by g. The layout therefore depends only on the input and the partition
+ * count, never on task timing, and a lost block is rebuilt identically from the lineage.
+ */
+public final class RowBlocks {
+    private RowBlocks() {
+    }
+
+    /** Training rows (and the held-out validation rows, when asked) with the bad-row tally. */
+    public record Loaded(JavaRDD<Block> train, JavaRDD<Block> validation, long rows, long badRows, List<String> firstBadRows) {
+    }
+
+    /**
+     * @param holdout the last this many good rows become {@link Loaded#validation()} (0: none)
+     * @param skipBad skip and count bad rows instead of failing on the first
+     */
+    public static Loaded assemble(JavaSparkContext sc, JavaRDD<ParsedRow> parsed, int features, int partitions, long holdout, boolean skipBad,
+                                  String what) throws DataFormatException {
+        LongAccumulator bad = sc.sc().longAccumulator("bad rows of " + what);
+        CollectionAccumulator<String> examples = sc.sc().collectionAccumulator("first bad rows of " + what);
+        List<long[]> counts = parsed.mapPartitionsWithIndex((p, it) -> {
+            long good = 0;
+            long skipped = 0;
+            while (it.hasNext()) {
+                ParsedRow r = it.next();
+                if (!r.isBad()) {
+                    good++;
+                } else if (!skipBad) {
+                    throw new DataFormatException(r.error());
+                } else {
+                    if (skipped < 3) {
+                        examples.add(r.error());
+                    }
+                    skipped++;
+                }
+            }
+            bad.add(skipped);
+            return List.of(new long[] {p, good}).iterator();
+        }, true).collect();
+        long[] offsets = new long[counts.size() + 1];
+        for (long[] c : counts) {
+            offsets[(int) c[0] + 1] = c[1];
+        }
+        for (int i = 0; i < counts.size(); i++) {
+            offsets[i + 1] += offsets[i];
+        }
+        long rows = offsets[counts.size()];
+        if (rows == 0) {
+            throw new DataFormatException(what + ": no rows" + (bad.value() > 0 ? " (all " + bad.value() + " were bad: " + examples.value().get(0) + ")" : ""));
+        }
+        if (holdout >= rows) {
+            throw new IllegalArgumentException("data.validationSize " + holdout + " leaves no training rows of the " + rows + " in " + what);
+        }
+        JavaPairRDD<Long, float[]> numbered = parsed.mapPartitionsWithIndex((p, it) -> {
+            long next = offsets[p];
+            List<Tuple2<Long, float[]>> out = new ArrayList<>();
+            while (it.hasNext()) {
+                ParsedRow r = it.next();
+                if (!r.isBad()) {
+                    out.add(new Tuple2<>(next++, r.values()));
+                }
+            }
+            return out.iterator();
+        }, true).mapToPair(t -> t);
+        long trainRows = rows - holdout;
+        JavaRDD<Block> train = blocks(numbered.filter(t -> t._1() < trainRows), 0, trainRows, partitions, features);
+        JavaRDD<Block> validation = holdout == 0 ? null : blocks(numbered.filter(t -> t._1() >= trainRows), trainRows, holdout, partitions, features);
+        List<String> first = new ArrayList<>(examples.value());
+        first.sort(String::compareTo);
+        return new Loaded(train, validation, trainRows, bad.value(), first.subList(0, Math.min(3, first.size())));
+    }
+
+    private static JavaRDD<Block> blocks(JavaPairRDD<Long, float[]> rows, long from, long n, int partitions, int features) {
+        return rows.partitionBy(new Contiguous(from, n, partitions)).mapPartitions(it -> List.of(block(it, features)).iterator(), true);
+    }
+
+    private static Block block(Iterator<Tuple2<Long, float[]>> it, int features) {
+        List<Tuple2<Long, float[]>> rows = new ArrayList<>();
+        it.forEachRemaining(rows::add);
+        rows.sort((a, b) -> Long.compare(a._1(), b._1()));
+        float[] x = new float[rows.size() * features];
+        float[] y = new float[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            float[] r = rows.get(i)._2();
+            System.arraycopy(r, 0, x, i * features, features);
+            y[i] = r[features];
+        }
+        return new Block(x, y, rows.size(), features, 1);
+    }
+
+    /**
+     * Rows {@code [from, from + n)} cut into contiguous, near-equal ranges as
+     * {@link Blocks#partStart} cuts them: row g goes to ⌊((g − from + 1)·P − 1) / n⌋.
+     */
+    static final class Contiguous extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final long from;
+        private final long n;
+        private final int partitions;
+
+        Contiguous(long from, long n, int partitions) {
+            this.from = from;
+            this.n = n;
+            this.partitions = partitions;
+        }
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            long g = (Long) key - from;
+            return (int) (((g + 1) * partitions - 1) / n);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Contiguous c && c.from == from && c.n == n && c.partitions == partitions;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(new long[] {from, n, partitions});
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.descent.engine.spark;
+
+import java.io.IOException;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.descent.data.CsvParser;
+import org.descent.data.DataFormatException;
+import org.descent.data.DataSpec;
+import org.descent.data.LabelRule;
+import org.descent.data.LibsvmParser;
+import org.descent.data.RowParser;
+import org.descent.tensor.Shape;
+
+/**
+ * A run's training, validation and test blocks from any of the formats of {@link DataSpec}. It
+ * works in two steps so the model can be checked against the data before anything is read in
+ * bulk: {@link #open} finds the shape of one example (reading a header or one row on the driver;
+ * LIBSVM without a feature count takes one pass), then {@link #read} parses on the executors with
+ * the label rule of the model's loss.
+ */
+public final class TrainingData {
+    private final JavaSparkContext sc;
+    private final DataSpec spec;
+    private final Shape shape;
+    private final RowParser parser;
+
+    /** The blocks of a run: validation is null without a hold-out; bad rows are those skipped. */
+    public record Splits(JavaRDD<Block> train, JavaRDD<Block> validation, JavaRDD<Block> test, long badRows, List<String> firstBadRows) {
+    }
+
+    private TrainingData(JavaSparkContext sc, DataSpec spec, Shape shape, RowParser parser) {
+        this.sc = sc;
+        this.spec = spec;
+        this.shape = shape;
+        this.parser = parser;
+    }
+
+    /** The shape of one example: [channels, rows, cols] for IDX images, [features] otherwise. */
+    public Shape shape() {
+        return shape;
+    }
+
+    public static TrainingData open(JavaSparkContext sc, DataSpec spec) throws IOException {
+        Configuration hadoop = sc.hadoopConfiguration();
+        switch (spec.format()) {
+            case "idx" -> {
+                String dir = TrainingJob.resolveDataDir(spec.dir());
+                org.descent.data.Dataset test = IdxBlocks.load(dir, "t10k", hadoop);   // fail fast, on the driver, on missing or corrupt files
+                return new TrainingData(sc, spec, test.shape(), null);
+            }
+            case "csv" -> {
+                List<Path> files = TextRows.files(TrainingJob.resolveDataDir(required(spec.train(), "data.train")), hadoop);
+                String first = TextRows.firstLine(files.get(0), hadoop);
+                if (first == null) {
+                    throw new DataFormatException(files.get(0) + ": empty file");
+                }
+                List<String> columns = CsvParser.split(first, spec.csvDelimiter());
+                int label;
+                if (spec.csvHeader()) {
+                    try {
+                        label = CsvParser.labelColumn(spec.csvLabel(), columns);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("data.csv.label: " + files.get(0) + ": " + e.getMessage(), e);
+                    }
+                } else if (spec.csvLabel().matches("\\d+") && Integer.parseInt(spec.csvLabel()) < columns.size()) {
+                    label = Integer.parseInt(spec.csvLabel());
+                } else {
+                    throw new IllegalArgumentException("data.csv.label = '" + spec.csvLabel() + "': without a header (data.csv.header = false) the label is "
+                            + "a 0-based column index below " + columns.size());
+                }
+                CsvParser parser = new CsvParser(spec.csvDelimiter(), columns.size(), label);
+                return new TrainingData(sc, spec, Shape.of(parser.features()), parser);
+            }
+            case "libsvm" -> {
+                int features = spec.libsvmFeatures();
+                if (features == 0) {
+                    features = TextRows.libsvmFeatures(sc, TextRows.files(TrainingJob.resolveDataDir(required(spec.train(), "data.train")), hadoop),
+                            spec.skipBadRows());
+                    if (features == 0) {
+                        throw new DataFormatException(spec.train() + ": no feature index in any row");
+                    }
+                }
+                return new TrainingData(sc, spec, Shape.of(features), new LibsvmParser(features));
+            }
+            case "parquet" -> {
+                int width = ParquetRows.firstWidth(frame(sc, required(spec.train(), "data.train")), spec.featuresColumn(), spec.labelColumn(), spec.train());
+                return new TrainingData(sc, spec, Shape.of(width), null);
+            }
+            case "synthetic" -> {
+                return new TrainingData(sc, spec, Shape.of(spec.synthetic().features()), null);
+            }
+            default -> throw new IllegalArgumentException("data.format = '" + spec.format() + "' is not one of " + DataSpec.FORMATS);
+        }
+    }
+
+    /**
+     * Reads the three splits in {@code partitions} partitions each; the last {@code holdout}
+     * training rows are the validation split.
+     */
+    public Splits read(int partitions, int holdout, LabelRule rule, long seed) throws IOException {
+        Configuration hadoop = sc.hadoopConfiguration();
+        switch (spec.format()) {
+            case "idx" -> {
+                String dir = TrainingJob.resolveDataDir(spec.dir());
+                JavaRDD<Block> train = IdxBlocks.read(sc, dir, "train", partitions, holdout, false);
+                JavaRDD<Block> validation = holdout > 0 ? IdxBlocks.read(sc, dir, "train", partitions, holdout, true) : null;
+                JavaRDD<Block> test = IdxBlocks.read(sc, dir, "t10k", partitions);
+                Blocks.checkLabels(train, rule, dir + " (train)");
+                Blocks.checkLabels(test, rule, dir + " (t10k)");
+                return new Splits(train, validation, test, 0, List.of());
+            }
+            case "csv", "libsvm" -> {
+                String trainPath = TrainingJob.resolveDataDir(spec.train());
+                String testPath = TrainingJob.resolveDataDir(required(spec.test(), "data.test"));
+                boolean header = spec.format().equals("csv") && spec.csvHeader();
+                RowBlocks.Loaded train = RowBlocks.assemble(sc, TextRows.parse(sc, TextRows.files(trainPath, hadoop), parser, header, rule),
+                        shape.size(), partitions, holdout, spec.skipBadRows(), trainPath);
+                RowBlocks.Loaded test = RowBlocks.assemble(sc, TextRows.parse(sc, TextRows.files(testPath, hadoop), parser, header, rule),
+                        shape.size(), partitions, 0, spec.skipBadRows(), testPath);
+                return splits(train, test);
+            }
+            case "parquet" -> {
+                String testPath = required(spec.test(), "data.test");
+                RowBlocks.Loaded train = RowBlocks.assemble(sc, ParquetRows.parse(frame(sc, spec.train()), spec.featuresColumn(), spec.labelColumn(),
+                        shape.size(), rule, spec.train()), shape.size(), partitions, holdout, spec.skipBadRows(), spec.train());
+                RowBlocks.Loaded test = RowBlocks.assemble(sc, ParquetRows.parse(frame(sc, testPath), spec.featuresColumn(), spec.labelColumn(),
+                        shape.size(), rule, testPath), shape.size(), partitions, 0, spec.skipBadRows(), testPath);
+                return splits(train, test);
+            }
+            default -> {
+                DataSpec.Synthetic s = spec.synthetic();
+                if (rule.kind() == LabelRule.Kind.CLASS_INDEX && s.classes() > rule.classes()) {
+                    throw new IllegalArgumentException("data.synthetic.classes = " + s.classes() + " but the model has " + rule.classes() + " outputs");
+                }
+                if (holdout >= s.rows()) {
+                    throw new IllegalArgumentException("data.validationSize " + holdout + " leaves no training rows of data.synthetic.rows = " + s.rows());
+                }
+                JavaRDD<Block> train = SyntheticBlocks.generate(sc, s, s.rows() - holdout, partitions, seed, 0);
+                JavaRDD<Block> validation = holdout > 0 ? SyntheticBlocks.generate(sc, s, holdout, partitions, seed, 2) : null;
+                JavaRDD<Block> test = SyntheticBlocks.generate(sc, s, s.testRows(), partitions, seed, 1);
+                return new Splits(train, validation, test, 0, List.of());
+            }
+        }
+    }
+
+    private static Splits splits(RowBlocks.Loaded train, RowBlocks.Loaded test) {
+        List<String> first = new java.util.ArrayList<>(train.firstBadRows());
+        first.addAll(test.firstBadRows());
+        return new Splits(train.train(), train.validation(), test.train(), train.badRows() + test.badRows(), first.subList(0, Math.min(3, first.size())));
+    }
+
+    private static Dataset<Row> frame(JavaSparkContext sc, String path) {
+        return SparkSession.builder().sparkContext(sc.sc()).getOrCreate().read().parquet(TrainingJob.resolveDataDir(path));
+    }
+
+    private static String required(String value, String key) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " is empty: data.format csv, libsvm and parquet read " + key + " (a file, directory or glob)");
+        }
+        return value;
+    }
+}
