@@ -19,7 +19,9 @@ import org.descent.engine.spark.Block;
 import org.descent.engine.spark.IdxBlocks;
 import org.descent.engine.spark.SparkEvaluator;
 import org.descent.engine.spark.SparkSetup;
+import org.descent.engine.spark.TrainingData;
 import org.descent.engine.spark.TrainingJob;
+import org.descent.data.LabelRule;
 import org.descent.loss.Losses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,10 +36,24 @@ final class ModelCommands {
     abstract static class ModelAndData {
         @Parameters(index = "0", paramLabel = "MODEL", description = "A run directory of 'train' or its model.bin.")
         Path model;
-        @Parameters(index = "1", paramLabel = "DATA", description = "A directory with the IDX files of an MNIST-family dataset (any Hadoop FS path).")
+        @Parameters(index = "1", paramLabel = "DATA", description = "IDX: a directory with the four IDX files of an MNIST-family dataset; "
+                + "csv, libsvm, parquet: a file, directory or glob (any Hadoop FS path).")
         String data;
-        @Option(names = "--split", defaultValue = "t10k", description = "Which files: t10k (test) or train (default ${DEFAULT-VALUE}).")
+        @Option(names = "--format", defaultValue = "idx", description = "idx, csv, libsvm or parquet (default ${DEFAULT-VALUE}).")
+        String format;
+        @Option(names = "--split", defaultValue = "t10k", description = "idx: which files, t10k (test) or train (default ${DEFAULT-VALUE}).")
         String split;
+        @Option(names = "--label", defaultValue = "label", description = "csv: the label column (header name or 0-based index); parquet: the label column "
+                + "(default ${DEFAULT-VALUE}).")
+        String label;
+        @Option(names = "--features", defaultValue = "features", description = "parquet: the features column (default ${DEFAULT-VALUE}).")
+        String features;
+        @Option(names = "--no-header", description = "csv: the files have no header line.")
+        boolean noHeader;
+        @Option(names = "--delimiter", defaultValue = ",", description = "csv: the field separator (default '${DEFAULT-VALUE}').")
+        char delimiter;
+        @Option(names = "--skip-bad-rows", description = "Skip and count rows that do not parse instead of failing on the first.")
+        boolean skipBadRows;
         @Option(names = "--master", description = "Spark master URL (default local[*]).")
         String master;
         @Option(names = "--partitions", defaultValue = "0", description = "Partitions; 0: one per task slot (default ${DEFAULT-VALUE}).")
@@ -46,21 +62,31 @@ final class ModelCommands {
         SavedModel saved;
 
         JavaRDD<Block> blocks(JavaSparkContext sc) throws java.io.IOException {
-            if (!split.equals("t10k") && !split.equals("train")) {
+            if (!org.descent.data.DataSpec.FORMATS.contains(format) || format.equals("synthetic")) {
+                throw new UsageException("--format must be idx, csv, libsvm or parquet, got '" + format + "'");
+            }
+            if (format.equals("idx") && !split.equals("t10k") && !split.equals("train")) {
                 throw new UsageException("--split must be t10k or train, got '" + split + "'");
             }
-            String dir = TrainingJob.resolveDataDir(data);
-            org.descent.data.Dataset probe = IdxBlocks.load(dir, split, sc.hadoopConfiguration());   // fails fast with file and reason
-            if (probe.featureSize() != saved.model().inputShape().size()) {
-                throw new IllegalArgumentException(dir + ": examples have " + probe.featureSize() + " features, the model takes "
+            org.descent.data.DataSpec spec = new org.descent.data.DataSpec(format, data, data, data, !noHeader, label, delimiter,
+                    format.equals("libsvm") ? saved.model().inputShape().size() : 0, features, label, skipBadRows, null);
+            TrainingData source = TrainingData.open(sc, spec);
+            if (source.shape().size() != saved.model().inputShape().size()) {
+                throw new IllegalArgumentException(data + ": examples have " + source.shape().size() + " features, the model takes "
                         + saved.model().inputShape() + " = " + saved.model().inputShape().size());
             }
-            JavaRDD<Block> blocks = IdxBlocks.read(sc, dir, split, partitions > 0 ? partitions : sc.defaultParallelism());
+            LabelRule rule = LabelRule.forLoss(saved.loss(), saved.model().outputShape().size());
+            JavaRDD<Block> blocks = source.readOne(format.equals("idx") ? split : data, partitions > 0 ? partitions : sc.defaultParallelism(), rule);
             return saved.standardizer() == null ? blocks : IdxBlocks.standardize(blocks, saved.standardizer());
+        }
+
+        /** What the examples are called in messages: the IDX split, else the path. */
+        String what() {
+            return format.equals("idx") ? split : data;
         }
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Loss and accuracy of a trained model on IDX data, computed on Spark.")
+    @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Loss and accuracy of a trained model on IDX, CSV, LIBSVM or Parquet data, computed on Spark.")
     static final class Evaluate extends ModelAndData implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
@@ -68,7 +94,7 @@ final class ModelCommands {
             try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent evaluate", master))) {
                 sc.setLogLevel("WARN");
                 EvalResult r = new SparkEvaluator(sc, saved.model(), Losses.byName(saved.loss())).evaluate(blocks(sc), saved.params(), saved.buffers());
-                System.out.printf(Locale.ROOT, "%s: loss %.4f, accuracy %.4f over %d examples (%s)%n", split, r.loss(), r.accuracy(), r.count(), saved.loss());
+                System.out.printf(Locale.ROOT, "%s: loss %.4f, accuracy %.4f over %d examples (%s)%n", what(), r.loss(), r.accuracy(), r.count(), saved.loss());
             }
             return 0;
         }
@@ -79,13 +105,13 @@ final class ModelCommands {
     static final class Predict extends ModelAndData implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "Output directory (must not exist; written under a temporary name, then renamed).")
         String out;
-        @Option(names = "--format", defaultValue = "parquet", description = "parquet or csv (default ${DEFAULT-VALUE}).")
-        String format;
+        @Option(names = "--output-format", defaultValue = "parquet", description = "parquet or csv (default ${DEFAULT-VALUE}).")
+        String outputFormat;
 
         @Override
         public Integer call() throws Exception {
-            if (!List.of("parquet", "csv").contains(format)) {
-                throw new UsageException("--format must be parquet or csv, got '" + format + "'");
+            if (!List.of("parquet", "csv").contains(outputFormat)) {
+                throw new UsageException("--output-format must be parquet or csv, got '" + outputFormat + "'");
             }
             saved = SavedModel.load(model);
             try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent predict", master))) {
@@ -96,7 +122,7 @@ final class ModelCommands {
                 if (fs.exists(dest)) {
                     throw new IllegalArgumentException(target + " exists: predict does not overwrite");
                 }
-                boolean parquet = format.equals("parquet");
+                boolean parquet = outputFormat.equals("parquet");
                 JavaRDD<Row> rows = new SparkEvaluator(sc, saved.model(), Losses.byName(saved.loss())).predict(blocks(sc), saved.params(), saved.buffers())
                         .map(p -> parquet ? RowFactory.create(p.index(), (double) p.label(), p.predicted(), toList(p.probabilities()))
                                 : RowFactory.create(p.index(), (double) p.label(), p.predicted()));
@@ -115,7 +141,7 @@ final class ModelCommands {
                 if (!fs.rename(tmp, dest)) {
                     throw new java.io.IOException("could not rename " + tmp + " to " + dest);
                 }
-                System.out.printf(Locale.ROOT, "predictions for %d examples: %s (%s)%n", frame.count(), target, format);
+                System.out.printf(Locale.ROOT, "predictions for %d examples: %s (%s)%n", frame.count(), target, outputFormat);
             }
             return 0;
         }

@@ -54,7 +54,7 @@ class ModelCommandsTest {
         assertEquals(0, r.exitCode(), r.err());
         Path csv = dir.resolve("pred-csv");
         assertEquals(0, CliTestSupport.run("predict", run.toString(), data.toString(), "--master", "local[2]", "--out", csv.toString(),
-                "--format", "csv").exitCode());
+                "--output-format", "csv").exitCode());
         SparkSession spark = SparkSession.builder().master("local[1]").appName("read").config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1").getOrCreate();
         try {

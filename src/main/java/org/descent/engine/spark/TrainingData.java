@@ -149,6 +149,32 @@ public final class TrainingData {
         }
     }
 
+    /**
+     * One data set on its own, as {@code evaluate} and {@code predict} read it: for IDX the split
+     * {@code path} ("train" or "t10k") of {@code dir}, else the files at {@code path}.
+     */
+    public JavaRDD<Block> readOne(String path, int partitions, LabelRule rule) throws IOException {
+        Configuration hadoop = sc.hadoopConfiguration();
+        switch (spec.format()) {
+            case "idx" -> {
+                String dir = TrainingJob.resolveDataDir(spec.dir());
+                JavaRDD<Block> blocks = IdxBlocks.read(sc, dir, path, partitions);
+                Blocks.checkLabels(blocks, rule, dir + " (" + path + ")");
+                return blocks;
+            }
+            case "csv", "libsvm" -> {
+                String resolved = TrainingJob.resolveDataDir(path);
+                return RowBlocks.assemble(sc, TextRows.parse(sc, TextRows.files(resolved, hadoop), parser, spec.format().equals("csv") && spec.csvHeader(), rule),
+                        shape.size(), partitions, 0, spec.skipBadRows(), resolved).train();
+            }
+            case "parquet" -> {
+                return RowBlocks.assemble(sc, ParquetRows.parse(frame(sc, path), spec.featuresColumn(), spec.labelColumn(), shape.size(), rule, path),
+                        shape.size(), partitions, 0, spec.skipBadRows(), path).train();
+            }
+            default -> throw new IllegalArgumentException("data.format = '" + spec.format() + "' cannot be read from a path");
+        }
+    }
+
     private static Splits splits(RowBlocks.Loaded train, RowBlocks.Loaded test) {
         List<String> first = new java.util.ArrayList<>(train.firstBadRows());
         first.addAll(test.firstBadRows());
