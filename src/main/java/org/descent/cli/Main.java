@@ -51,16 +51,15 @@ public final class Main {
     /**
      * The exception whose message tells the user what is wrong: a data or argument error thrown on
      * an executor reaches the driver wrapped in Spark's job-failure exceptions, whose own message
-     * is a stack trace; the innermost data or argument error is the one to show.
+     * is a stack trace; the outermost data or argument error is the one to show.
      */
     static Throwable userFacing(Throwable ex) {
-        Throwable found = ex;
         for (Throwable t = ex; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof org.descent.data.DataFormatException || t instanceof IllegalArgumentException || t instanceof UsageException) {
-                found = t;
+                return t;
             }
         }
-        return found;
+        return ex;
     }
 
     private static String firstLine(Throwable t) {

@@ -97,7 +97,7 @@ final class StepBenchmark implements Callable<Integer> {
                         SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()),
                                 new LocalTrainer.Settings(batch, 1, 1, false))
                                 .stopAfter(warmup + steps)
-                                .onStep((epoch, step, loss, examples, t) -> {
+                                .onStep((epoch, step, loss, examples, norm, t) -> {
                                     if (step >= warmup) {
                                         timings.add(t);
                                     }

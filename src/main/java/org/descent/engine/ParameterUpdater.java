@@ -14,6 +14,7 @@ public final class ParameterUpdater {
     private final GradientTransform optimizer;
     private OptState state;
     private final float[] work;
+    private double gradientNorm;
 
     public ParameterUpdater(GradientTransform optimizer, ParamLayout layout) {
         this.optimizer = optimizer;
@@ -32,13 +33,21 @@ public final class ParameterUpdater {
             throw new IllegalArgumentException("a step needs at least one example, got " + count);
         }
         float inv = (float) (1.0 / count);
+        double squares = 0;
         for (int i = 0; i < work.length; i++) {
             work[i] = gradSum[i] * inv;
+            squares += (double) work[i] * work[i];
         }
+        gradientNorm = Math.sqrt(squares);
         optimizer.update(work, state, params, step);
         for (int i = 0; i < work.length; i++) {
             params[i] += work[i];
         }
+    }
+
+    /** ‖g‖₂ of the last step's mean gradient, before any clipping of the optimizer chain. */
+    public double gradientNorm() {
+        return gradientNorm;
     }
 
     public OptState state() {

@@ -58,6 +58,11 @@ class TrainCommandTest {
         List<String> metrics = Files.readAllLines(a.resolve("metrics.jsonl"));
         assertEquals(22, metrics.size(), "20 step lines and 2 epoch lines");
         assertEquals(2, metrics.stream().filter(l -> l.contains("\"type\":\"epoch\"")).count());
+        JsonNode step = new ObjectMapper().readTree(metrics.get(0));
+        assertEquals(0.001, step.get("learningRate").asDouble(), 1e-12, "Adam at the quickstart's rate");
+        assertEquals(0.9, step.get("beta1").asDouble(), 1e-12);
+        assertTrue(step.get("gradNorm").asDouble() > 0 && Double.isFinite(step.get("gradNorm").asDouble()));
+        assertEquals(step.get("examples").asDouble() * 1000 / step.get("ms").asDouble(), step.get("examplesPerSecond").asDouble(), 1e-6);
         assertTrue(Files.size(a.resolve("model.bin")) > 4 * 200_000);
         try (var files = Files.list(a)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary file left");

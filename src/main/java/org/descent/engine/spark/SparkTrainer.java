@@ -50,6 +50,7 @@ public final class SparkTrainer {
     private final LocalTrainer.Settings settings;
     private final StorageLevel storage;
     private StepListener stepListener;
+    private long stepsPerEpoch;
     private EarlyStopping earlyStopping;
     private long maxSteps = Long.MAX_VALUE;
     private long evaluateEvery;
@@ -136,7 +137,13 @@ public final class SparkTrainer {
     /** Called on the driver after every step. */
     @FunctionalInterface
     public interface StepListener {
-        void stepEnded(int epoch, long step, double meanLoss, long examples, StepTiming timing);
+        /** @param gradientNorm ‖g‖₂ of the step's mean gradient, before clipping */
+        void stepEnded(int epoch, long step, double meanLoss, long examples, double gradientNorm, StepTiming timing);
+    }
+
+    /** Steps in an epoch of the running {@code fit} (0 before its data is cached). */
+    public long stepsPerEpoch() {
+        return stepsPerEpoch;
     }
 
     /** Receives every step's metrics (for metrics.jsonl). */
@@ -238,6 +245,7 @@ public final class SparkTrainer {
                     sc.setJobDescription("Descent: layout of epoch " + epoch + " (reshuffle round " + round + ")");
                     layout = Reshuffle.layout(train, settings.seed(), round);
                     plan = new BatchPlan(Blocks.cache(layout, storage), settings.batchSize(), settings.dropLast(), settings.seed(), settings.shuffle());
+                    stepsPerEpoch = plan.stepsPerEpoch();
                     runner = newRunner(layout, runId + "/" + round, plan);
                 }
                 boolean resumedEpoch = resume != null && epoch == firstEpoch;
@@ -282,7 +290,7 @@ public final class SparkTrainer {
                     }
                     if (stepListener != null) {
                         long end = System.nanoTime();
-                        stepListener.stepEnded(epoch, step, (lossSum - lossBefore) / Math.max(1, count), count,
+                        stepListener.stepEnded(epoch, step, (lossSum - lossBefore) / Math.max(1, count), count, updater.gradientNorm(),
                                 new StepTiming((end - stepStart) / 1e6, fetch / 1e6, compute / 1e6, (end - aggregateStart) / 1e6));
                     }
                     step++;

@@ -55,26 +55,7 @@ public final class TrainingData {
                 return new TrainingData(sc, spec, test.shape(), null);
             }
             case "csv" -> {
-                List<Path> files = TextRows.files(TrainingJob.resolveDataDir(required(spec.train(), "data.train")), hadoop);
-                String first = TextRows.firstLine(files.get(0), hadoop);
-                if (first == null) {
-                    throw new DataFormatException(files.get(0) + ": empty file");
-                }
-                List<String> columns = CsvParser.split(first, spec.csvDelimiter());
-                int label;
-                if (spec.csvHeader()) {
-                    try {
-                        label = CsvParser.labelColumn(spec.csvLabel(), columns);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("data.csv.label: " + files.get(0) + ": " + e.getMessage(), e);
-                    }
-                } else if (spec.csvLabel().matches("\\d+") && Integer.parseInt(spec.csvLabel()) < columns.size()) {
-                    label = Integer.parseInt(spec.csvLabel());
-                } else {
-                    throw new IllegalArgumentException("data.csv.label = '" + spec.csvLabel() + "': without a header (data.csv.header = false) the label is "
-                            + "a 0-based column index below " + columns.size());
-                }
-                CsvParser parser = new CsvParser(spec.csvDelimiter(), columns.size(), label);
+                CsvParser parser = csvParser(spec, hadoop);
                 return new TrainingData(sc, spec, Shape.of(parser.features()), parser);
             }
             case "libsvm" -> {
@@ -97,6 +78,45 @@ public final class TrainingData {
             }
             default -> throw new IllegalArgumentException("data.format = '" + spec.format() + "' is not one of " + DataSpec.FORMATS);
         }
+    }
+
+    /**
+     * The shape of one example when it is known without Spark — from model.inputShape's caller,
+     * synthetic settings, the IDX test images' header or the first CSV line, read on the driver —
+     * so the model can be checked before Spark starts; null for Parquet and LIBSVM without a
+     * feature count.
+     */
+    public static Shape shapeWithoutSpark(DataSpec spec, Configuration hadoop) throws IOException {
+        return switch (spec.format()) {
+            case "idx" -> IdxBlocks.load(TrainingJob.resolveDataDir(spec.dir()), "t10k", hadoop).shape();
+            case "csv" -> Shape.of(csvParser(spec, hadoop).features());
+            case "libsvm" -> spec.libsvmFeatures() > 0 ? Shape.of(spec.libsvmFeatures()) : null;
+            case "synthetic" -> Shape.of(spec.synthetic().features());
+            default -> null;
+        };
+    }
+
+    private static CsvParser csvParser(DataSpec spec, Configuration hadoop) throws IOException {
+        List<Path> files = TextRows.files(TrainingJob.resolveDataDir(required(spec.train(), "data.train")), hadoop);
+        String first = TextRows.firstLine(files.get(0), hadoop);
+        if (first == null) {
+            throw new DataFormatException(files.get(0) + ": empty file");
+        }
+        List<String> columns = CsvParser.split(first, spec.csvDelimiter());
+        int label;
+        if (spec.csvHeader()) {
+            try {
+                label = CsvParser.labelColumn(spec.csvLabel(), columns);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("data.csv.label: " + files.get(0) + ": " + e.getMessage(), e);
+            }
+        } else if (spec.csvLabel().matches("\\d+") && Integer.parseInt(spec.csvLabel()) < columns.size()) {
+            label = Integer.parseInt(spec.csvLabel());
+        } else {
+            throw new IllegalArgumentException("data.csv.label = '" + spec.csvLabel() + "': without a header (data.csv.header = false) the label is "
+                    + "a 0-based column index below " + columns.size());
+        }
+        return new CsvParser(spec.csvDelimiter(), columns.size(), label);
     }
 
     /**

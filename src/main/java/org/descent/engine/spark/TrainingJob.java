@@ -32,6 +32,7 @@ import org.descent.nn.LayerSpecs;
 import org.descent.nn.Sequential;
 import org.descent.optim.GradientTransform;
 import org.descent.optim.Optimizers;
+import org.descent.report.ConsoleProgress;
 import org.descent.tensor.Blas;
 import org.descent.tensor.Shape;
 
@@ -72,20 +73,19 @@ public final class TrainingJob {
     }
 
     /**
-     * Validates what can be checked before Spark starts: the model's layers when the shape of an
-     * example is known without reading data (model.inputShape, or synthetic data), the loss and the
-     * optimizer. Returns the model then, else null.
+     * Validates what can be checked before Spark starts: the loss, the optimizer, the data's files
+     * where the driver can read them, and the model's layers when the shape of an example is known
+     * without Spark (see {@link TrainingData#shapeWithoutSpark}) or given as model.inputShape.
+     * Returns the model then, else null.
      */
-    public Sequential model() {
+    public Sequential model() throws IOException {
         Losses.byName(config.loss());
         Optimizers.create(config.optimizer(), config.optimizerSettings(), config.learningRateSchedule(), config.momentumSchedule());
-        if (!config.inputShape().isEmpty()) {
-            return model(shape(config.inputShape()));
+        Shape data = TrainingData.shapeWithoutSpark(config.data(), new org.apache.hadoop.conf.Configuration());
+        if (data != null) {
+            return model(data);
         }
-        if (config.data().format().equals("synthetic")) {
-            return model(Shape.of(config.data().synthetic().features()));
-        }
-        return null;
+        return config.inputShape().isEmpty() ? null : model(shape(config.inputShape()));
     }
 
     /** The configured model for examples of {@code dataShape} (or of model.inputShape, which must hold as many values). */
@@ -163,11 +163,23 @@ public final class TrainingJob {
             SparkTrainer trainer = new SparkTrainer(sc, model, loss, optimizer,
                     new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast())
                             .withShuffle(shuffle(config, partitions)),
-                    StorageLevel.fromString(config.storageLevel()))
-                    .onStep((epoch, step, meanLoss, examples, t) -> writeLine(metrics, json.createObjectNode().put("type", "step")
-                            .put("epoch", epoch).put("step", step).put("loss", meanLoss).put("examples", examples).put("ms", t.totalMillis())
-                            .put("computeMs", t.computeMillis()).put("broadcastMs", t.fetchMillis()).put("aggregateMs", t.aggregateMillis())
-                            .put("overheadMs", t.overheadMillis())));
+                    StorageLevel.fromString(config.storageLevel()));
+            ConsoleProgress progress = ConsoleProgress.onConsole(config.epochs());
+            String momentumKey = Optimizers.keys(config.optimizer()).containsKey("momentum") ? "momentum"
+                    : Optimizers.keys(config.optimizer()).containsKey("beta1") ? "beta1" : null;
+            double beta1 = config.optimizerSettings().getOrDefault("beta1", Optimizers.keys(config.optimizer()).getOrDefault("beta1", 0.0));
+            trainer.onStep((epoch, step, meanLoss, examples, gradNorm, t) -> {
+                ObjectNode line = json.createObjectNode().put("type", "step").put("epoch", epoch).put("step", step).put("loss", meanLoss)
+                        .put("examples", examples).put("learningRate", config.learningRateSchedule().at(step));
+                if (momentumKey != null) {
+                    line.put(momentumKey, momentumKey.equals("momentum") ? config.momentumSchedule().at(step) : beta1);
+                }
+                writeLine(metrics, line.put("gradNorm", gradNorm).put("ms", t.totalMillis()).put("examplesPerSecond", examples * 1000.0 / t.totalMillis())
+                        .put("computeMs", t.computeMillis()).put("broadcastMs", t.fetchMillis()).put("aggregateMs", t.aggregateMillis())
+                        .put("overheadMs", t.overheadMillis()));
+                long perEpoch = trainer.stepsPerEpoch();
+                progress.step(epoch, step - (long) epoch * perEpoch + 1, perEpoch, meanLoss, examples);
+            });
             if (config.earlyStoppingPatience() > 0) {
                 trainer.earlyStopping(new EarlyStopping(EarlyStopping.Metric.valueOf(config.earlyStoppingMetric().toUpperCase(Locale.ROOT)),
                         config.earlyStoppingPatience(), config.earlyStoppingMinDelta()));
@@ -194,6 +206,7 @@ public final class TrainingJob {
                     testPart = String.format(Locale.ROOT, ", test loss %.4f, test accuracy %.4f", m.test().loss(), m.test().accuracy());
                 }
                 writeLine(metrics, line.put("seconds", m.seconds()));
+                progress.clear();
                 System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s loss %.4f, %s accuracy %.4f%s (%.1f s)%n",
                         m.epoch() + 1, m.trainLoss(), evaluated, m.validation().loss(), evaluated, m.validation().accuracy(), testPart, m.seconds());
             }, from, new SparkTrainer.CheckpointPolicy(checkpointer, config.checkpointEverySteps(), config.checkpointEveryEpochs()));

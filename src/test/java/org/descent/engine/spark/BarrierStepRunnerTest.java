@@ -164,7 +164,7 @@ class BarrierStepRunnerTest {
         AtomicReference<StepService> service = new AtomicReference<>();
         AtomicReference<Boolean> closedOnUs = new AtomicReference<>();
         TrainingResult attacked = trainer(mlp, sizes, 1).barrier(false, 60).onStepServiceForTesting(service::set)
-                .onStep((epoch, step, loss, n, t) -> {
+                .onStep((epoch, step, loss, n, norm, t) -> {
                     if (step == 5) {
                         closedOnUs.set(impostor(service.get()));
                     }

@@ -65,7 +65,7 @@ class SparkTrainerClusterTest {
         String app = sc.sc().applicationId();
         long[] killed = {-1};
         SparkTrainer disturbed = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
-                .onStep((epoch, step, loss, examples, ms) -> {
+                .onStep((epoch, step, loss, examples, norm, ms) -> {
                     if (step == 10) {
                         killed[0] = killOneExecutor(app);
                     }
@@ -96,7 +96,7 @@ class SparkTrainerClusterTest {
         long[] killed = {-1};
         TrainingResult result = new SparkTrainer(sc, bn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
                 .barrier(true, 120)
-                .onStep((epoch, step, loss, examples, ms) -> {
+                .onStep((epoch, step, loss, examples, norm, ms) -> {
                     if (step == 10) {
                         killed[0] = killOneExecutor(app);
                     }
