@@ -1,0 +1,163 @@
+package org.descent.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.descent.data.DataFormatException;
+
+/**
+ * The lines of a run's {@code metrics.jsonl}, by type. Optional fields that are absent, null or
+ * {@code "NaN"} read as NaN; lines of an unknown type are skipped, so newer files still read. A line
+ * repeated for the same step or epoch (a resumed run) replaces the earlier one. Epochs are numbered
+ * from 0, as in the file; {@code steps} of an epoch and {@code step} of an evaluation count the steps
+ * done, while {@code step} of a step line is the index of that step (from 0).
+ *
+ * @param steps one per training step, in step order
+ * @param epochs one per finished epoch, in epoch order
+ * @param evaluations the evaluations every k steps, in step order
+ */
+public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> evaluations) {
+    /** A {@code "type":"step"} line; every field but {@code step} and {@code loss} may be NaN. */
+    public record Step(long step, double epoch, double loss, double examples, double ms, double computeMs, double broadcastMs,
+                       double aggregateMs, double overheadMs, double learningRate, double momentum, double gradNorm,
+                       double examplesPerSecond) {
+        /** The step count after this step: the x coordinate shared with epochs and evaluations. */
+        public long done() {
+            return step + 1;
+        }
+    }
+
+    /** A {@code "type":"epoch"} line; every field but {@code epoch} may be NaN. */
+    public record Epoch(int epoch, double steps, double trainLoss, double trainAccuracy, double validationLoss, double validationAccuracy,
+                        double testLoss, double testAccuracy, double seconds) {
+    }
+
+    /** A {@code "type":"evaluation"} line (every k steps); {@code step} counts the steps done. */
+    public record Evaluation(long step, double epoch, double validationLoss, double validationAccuracy, double testLoss, double testAccuracy) {
+    }
+
+    public RunMetrics {
+        steps = List.copyOf(steps);
+        epochs = List.copyOf(epochs);
+        evaluations = List.copyOf(evaluations);
+    }
+
+    /**
+     * Reads a metrics file.
+     *
+     * @throws DataFormatException naming the file and line of the first line that is not a JSON
+     *     object with a known shape, or the file when it is missing
+     */
+    public static RunMetrics read(Path file) throws IOException {
+        TreeMap<Long, Step> steps = new TreeMap<>();
+        TreeMap<Integer, Epoch> epochs = new TreeMap<>();
+        TreeMap<Long, Evaluation> evaluations = new TreeMap<>();
+        long lineNo = 0;
+        try (BufferedReader in = Files.newBufferedReader(file)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node = Json.parse(line, file, lineNo - 1);
+                String where = file + ":" + lineNo + ": ";
+                if (!node.isObject()) {
+                    throw new DataFormatException(where + "expected a JSON object, got " + Json.abbreviate(line.strip()));
+                }
+                JsonNode type = node.get("type");
+                if (type == null || !type.isTextual()) {
+                    throw new DataFormatException(where + "no \"type\" (step, epoch or evaluation)");
+                }
+                try {
+                    switch (type.textValue()) {
+                        case "step" -> {
+                            Step s = step(node);
+                            steps.put(s.step(), s);
+                        }
+                        case "epoch" -> {
+                            Epoch e = epoch(node);
+                            epochs.put(e.epoch(), e);
+                        }
+                        case "evaluation" -> {
+                            Evaluation e = evaluation(node);
+                            evaluations.put(e.step(), e);
+                        }
+                        default -> {
+                            // a line type this version does not plot
+                        }
+                    }
+                } catch (Json.NotANumber e) {
+                    throw new DataFormatException(where + type.textValue() + " line: " + e.getMessage());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(file + ": no such file");
+        } catch (MalformedInputException e) {
+            throw new DataFormatException(file + ":" + (lineNo + 1) + ": not UTF-8 text");
+        }
+        return new RunMetrics(new ArrayList<>(steps.values()), new ArrayList<>(epochs.values()), new ArrayList<>(evaluations.values()));
+    }
+
+    /** Whether some step line has a finite value of the field. */
+    public boolean anyStep(java.util.function.ToDoubleFunction<Step> field) {
+        return steps.stream().anyMatch(s -> Double.isFinite(field.applyAsDouble(s)));
+    }
+
+    /** Whether some epoch line has a finite value of the field. */
+    public boolean anyEpoch(java.util.function.ToDoubleFunction<Epoch> field) {
+        return epochs.stream().anyMatch(e -> Double.isFinite(field.applyAsDouble(e)));
+    }
+
+    /** Whether some evaluation line has a finite value of the field. */
+    public boolean anyEvaluation(java.util.function.ToDoubleFunction<Evaluation> field) {
+        return evaluations.stream().anyMatch(e -> Double.isFinite(field.applyAsDouble(e)));
+    }
+
+    private static Step step(JsonNode n) throws Json.NotANumber {
+        return new Step(required(n, "step"), Json.number(n, "epoch"), requiredNumber(n, "loss"), Json.number(n, "examples"),
+                Json.number(n, "ms"), Json.number(n, "computeMs"), Json.number(n, "broadcastMs"), Json.number(n, "aggregateMs"),
+                Json.number(n, "overheadMs"), Json.number(n, "learningRate"), Json.number(n, "momentum"), Json.number(n, "gradNorm"),
+                Json.number(n, "examplesPerSecond"));
+    }
+
+    private static Epoch epoch(JsonNode n) throws Json.NotANumber {
+        long epoch = required(n, "epoch");
+        if (epoch > Integer.MAX_VALUE) {
+            throw new Json.NotANumber("'epoch' is out of range: " + epoch);
+        }
+        return new Epoch((int) epoch, Json.number(n, "steps"), Json.number(n, "trainLoss"), Json.number(n, "trainAccuracy"),
+                Json.number(n, "validationLoss"), Json.number(n, "validationAccuracy"), Json.number(n, "testLoss"),
+                Json.number(n, "testAccuracy"), Json.number(n, "seconds"));
+    }
+
+    private static Evaluation evaluation(JsonNode n) throws Json.NotANumber {
+        return new Evaluation(required(n, "step"), Json.number(n, "epoch"), Json.number(n, "validationLoss"),
+                Json.number(n, "validationAccuracy"), Json.number(n, "testLoss"), Json.number(n, "testAccuracy"));
+    }
+
+    /** A field that must be present as a non-negative integer. */
+    private static long required(JsonNode n, String field) throws Json.NotANumber {
+        double v = requiredNumber(n, field);
+        if (v < 0 || v != Math.rint(v) || v > Long.MAX_VALUE) {
+            throw new Json.NotANumber("'" + field + "' is not a non-negative integer: " + n.get(field));
+        }
+        return (long) v;
+    }
+
+    /** A field that must be present (NaN is allowed: a diverged loss). */
+    private static double requiredNumber(JsonNode n, String field) throws Json.NotANumber {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            throw new Json.NotANumber("no '" + field + "'");
+        }
+        return Json.number(n, field);
+    }
+}
