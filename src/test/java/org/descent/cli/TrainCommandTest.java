@@ -60,10 +60,15 @@ class TrainCommandTest {
         assertEquals(2, metrics.stream().filter(l -> l.contains("\"type\":\"epoch\"")).count());
         JsonNode step = new ObjectMapper().readTree(metrics.get(0));
         assertEquals(0.001, step.get("learningRate").asDouble(), 1e-12, "Adam at the quickstart's rate");
-        assertEquals(0.9, step.get("beta1").asDouble(), 1e-12);
+        assertEquals(0.9, step.get("momentum").asDouble(), 1e-12, "Adam's beta1");
         assertTrue(step.get("gradNorm").asDouble() > 0 && Double.isFinite(step.get("gradNorm").asDouble()));
         assertEquals(step.get("examples").asDouble() * 1000 / step.get("ms").asDouble(), step.get("examplesPerSecond").asDouble(), 1e-6);
         assertTrue(Files.size(a.resolve("model.bin")) > 4 * 200_000);
+        for (String plot : List.of("loss.png", "accuracy.png", "learning-rate.png", "momentum.png", "step-time.png")) {
+            assertTrue(javax.imageio.ImageIO.read(a.resolve(plot).toFile()) != null, plot + " is a PNG");
+        }
+        String html = Files.readString(a.resolve("report.html"));
+        assertTrue(html.contains(a.resolve("loss.png").getFileName().toString()) && html.contains(sa.get("paramsSha256").asText().substring(0, 12)), "report.html ties them together");
         try (var files = Files.list(a)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary file left");
         }

@@ -171,8 +171,8 @@ public final class TrainingJob {
             trainer.onStep((epoch, step, meanLoss, examples, gradNorm, t) -> {
                 ObjectNode line = json.createObjectNode().put("type", "step").put("epoch", epoch).put("step", step).put("loss", meanLoss)
                         .put("examples", examples).put("learningRate", config.learningRateSchedule().at(step));
-                if (momentumKey != null) {
-                    line.put(momentumKey, momentumKey.equals("momentum") ? config.momentumSchedule().at(step) : beta1);
+                if (momentumKey != null) {   // the Adam family's momentum is β₁, the decay of its first moment
+                    line.put("momentum", momentumKey.equals("momentum") ? config.momentumSchedule().at(step) : beta1);
                 }
                 writeLine(metrics, line.put("gradNorm", gradNorm).put("ms", t.totalMillis()).put("examplesPerSecond", examples * 1000.0 / t.totalMillis())
                         .put("computeMs", t.computeMillis()).put("broadcastMs", t.fetchMillis()).put("aggregateMs", t.aggregateMillis())
@@ -236,6 +236,8 @@ public final class TrainingJob {
             AtomicFiles.writeString(out.resolve("config.conf"), config.rendered());
             ObjectNode s = json.valueToTree(summary);
             AtomicFiles.writeString(out.resolve("summary.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+            Path report = org.descent.report.RunReport.write(out);
+            System.out.println("report: " + report);
             return summary;
         }
     }
