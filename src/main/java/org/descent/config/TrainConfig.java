@@ -33,6 +33,8 @@ public record TrainConfig(
         String storageLevel,
         int validationSize,
         List<String> layers,
+        String weightInit,
+        String biasInit,
         String loss,
         int epochs,
         int batchSize,
@@ -152,7 +154,8 @@ public record TrainConfig(
             throw new IllegalArgumentException(c.getValue("model.layers").origin().description() + ": model.layers is empty");
         }
         return new TrainConfig(Path.of(c.getString("data.dir")), dataSpec(c), inputShape(c), normalize,
-                oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), c.getString("loss"), epochs, batchSize,
+                oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), initializer(c, "model.weightInit"),
+                initializer(c, "model.biasInit"), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
                 (int) atLeast(c, "training.reshuffleEveryEpochs", 0), shuffle(c), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
                 oneOf(c, "engine.mode", List.of("job", "barrier")), (int) atLeast(c, "engine.timeoutSeconds", 1), batchNormMode(c), c.getBoolean("batchNorm.populationStatistics"),
@@ -182,6 +185,18 @@ public record TrainConfig(
                 c.getBoolean("data.csv.header"), c.getString("data.csv.label"), delimiter.charAt(0), atLeast(c, "data.libsvm.numFeatures", 0),
                 c.getString("data.parquet.features"), c.getString("data.parquet.label"), oneOf(c, "data.badRows", List.of("fail", "skip")).equals("skip"),
                 synthetic);
+    }
+
+    private static String initializer(Config c, String key) {
+        String spec = c.getString(key);
+        if (!spec.isEmpty()) {
+            try {
+                org.descent.init.Initializers.byName(spec);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(c.getValue(key).origin().description() + ": " + key + ": " + e.getMessage(), e);
+            }
+        }
+        return spec;
     }
 
     private static List<Integer> inputShape(Config c) {

@@ -58,4 +58,25 @@ class BenchCommandTest {
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("unknown model 'resnet'"), r.err());
     }
+
+    @Test
+    void experimentTrainsEveryVariantAndComparesThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("tiny.conf");
+        java.nio.file.Files.writeString(file, String.join("\n",
+                "title = \"tiny\"",
+                "set { data { format = synthetic, synthetic { rows = 2000, testRows = 500, features = 8, classes = 3 } }, "
+                        + "model.layers = [\"dense(16)\", relu, \"dense(3)\"], training { epochs = 2, batchSize = 50, evaluateEverySteps = 10 } }",
+                "variants = [ { name = sgd, set { optimizer { name = sgd, learningRate = 0.1 } } }, { name = adam, set { optimizer.name = adam } } ]", ""));
+        java.nio.file.Path out = dir.resolve("out");
+        CliTestSupport.Run r = CliTestSupport.run("bench", "experiment", file.toString(), "--master", "local[2]", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\| sgd \\| 0\\.\\d{4} \\| .* \\| 2 \\| 80 \\| .*")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| adam | ")), r.out());
+        for (String f : new String[] {"accuracy.png", "loss.png", "results.md", "sgd/summary.json", "adam/report.html"}) {
+            assertTrue(java.nio.file.Files.size(out.resolve(f)) > 0, f);
+        }
+        CliTestSupport.Run bad = CliTestSupport.run("bench", "experiment", file.toString(), "--only", "rmsprop");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("names no variant") && bad.err().contains("sgd, adam"), bad.err());
+    }
 }

@@ -98,7 +98,27 @@ public final class TrainingJob {
                         + dataShape.size() + " (" + dataShape + ")");
             }
         }
-        return new Sequential(shape, LayerSpecs.parseAll(config.layers()));
+        java.util.List<org.descent.nn.Layer> layers = new java.util.ArrayList<>();
+        for (org.descent.nn.Layer layer : LayerSpecs.parseAll(config.layers())) {
+            layers.add(withInitializers(layer));
+        }
+        return new Sequential(shape, layers);
+    }
+
+    /** A dense or conv2d layer with model.weightInit and model.biasInit in place of its own initializers (when set). */
+    private org.descent.nn.Layer withInitializers(org.descent.nn.Layer layer) {
+        if (config.weightInit().isEmpty() && config.biasInit().isEmpty()) {
+            return layer;
+        }
+        if (layer instanceof org.descent.nn.layers.Dense d) {
+            return d.withInit(config.weightInit().isEmpty() ? d.weightInit() : org.descent.init.Initializers.byName(config.weightInit()),
+                    config.biasInit().isEmpty() ? d.biasInit() : org.descent.init.Initializers.byName(config.biasInit()));
+        }
+        if (layer instanceof org.descent.nn.layers.Conv2d c) {
+            return c.withInit(config.weightInit().isEmpty() ? c.weightInit() : org.descent.init.Initializers.byName(config.weightInit()),
+                    config.biasInit().isEmpty() ? c.biasInit() : org.descent.init.Initializers.byName(config.biasInit()));
+        }
+        return layer;
     }
 
     private static Shape shape(java.util.List<Integer> dims) {

@@ -50,6 +50,17 @@ public final class Conv2d implements Layer {
         this.biasInit = biasInit;
     }
 
+    /** The initializer of the kernels. */
+    public Initializer weightInit() {
+        return weightInit;
+    }
+
+    /** The initializer of the biases. */
+    public Initializer biasInit() {
+        return biasInit;
+    }
+
+    /** A copy with other initializers. */
     public Conv2d withInit(Initializer weights, Initializer bias) {
         return new Conv2d(outChannels, kernelH, kernelW, stride, padding, weights, bias);
     }

@@ -36,6 +36,16 @@ public final class Dense implements Layer {
         this.biasInit = biasInit;
     }
 
+    /** The initializer of the weights (kernels). */
+    public Initializer weightInit() {
+        return weightInit;
+    }
+
+    /** The initializer of the biases. */
+    public Initializer biasInit() {
+        return biasInit;
+    }
+
     /** A copy with other initializers. */
     public Dense withInit(Initializer weights, Initializer bias) {
         return new Dense(units, weights, bias);
