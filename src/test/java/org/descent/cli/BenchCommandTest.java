@@ -79,4 +79,18 @@ class BenchCommandTest {
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("names no variant") && bad.err().contains("sgd, adam"), bad.err());
     }
+
+    @Test
+    void mllibPrintsBothSolversBesideDescent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path data = dir.resolve("small");
+        java.nio.file.Files.createDirectories(data);
+        SmallIdx.write(java.nio.file.Path.of("data/fashion-mnist"), data, 600, 200);
+        CliTestSupport.Run r = CliTestSupport.run("bench", "mllib", "--master", "local[2]", "--data", data.toString(), "--max-iter", "3",
+                "--set", "training.epochs=1", "--set", "training.batchSize=100", "--every", "2", "--out", dir.resolve("run").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("MLlib l-bfgs\\s+\\d+\\.\\d\\s+0\\.\\d{4}\\s+.*×")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("MLlib gd\\s+\\d+\\.\\d\\s+0\\.\\d{4}\\s+.*×")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("Descent quickstart.conf")), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.startsWith("Descent reaches MLlib") || l.startsWith("Descent did not reach MLlib")).count(), r.out());
+    }
 }

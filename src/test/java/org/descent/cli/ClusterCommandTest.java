@@ -63,6 +63,13 @@ class ClusterCommandTest {
                 assertEquals(10, summary.get("steps").asInt());
                 assertTrue(summary.get("testAccuracy").asDouble() > 0.4, summary.toString());
                 assertTrue(Files.size(run.resolve("model.bin")) > 0);
+                assertTrue(Files.readString(run.resolve("report.html")).contains(url), "the report names the cluster");
+                assertTrue(Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"type\":\"step\"")).count() == 10);
+                // The saved model reloads and, evaluated on the same cluster, reproduces the run's test figures.
+                CliTestSupport.Run evaluate = CliTestSupport.run("evaluate", run.toString(), data.toString(), "--master", url);
+                assertEquals(0, evaluate.exitCode(), evaluate.err());
+                assertTrue(evaluate.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.4f", summary.get("testAccuracy").asDouble())),
+                        evaluate.out());
             }
         } finally {
             CliTestSupport.Run stop = CliTestSupport.run("cluster", "stop", "--dir", state.toString());
