@@ -8,14 +8,12 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 import org.descent.data.DataFormatException;
 import scala.Tuple2;
 
 /**
  * Parsed rows, in input order, into one block per partition. Pass one counts the good rows of every
- * input split (and fails on the first bad row, or counts and skips bad rows); pass two numbers the
+ * input split (and fails on the first bad row in input order, or counts and skips bad rows); pass two numbers the
  * good rows 0..n−1 in input order and sends row g to the partition whose contiguous range holds it,
  * where the rows are sorted by g. The layout therefore depends only on the input and the partition
  * count, never on task timing, and a lost block is rebuilt identically from the lineage.
@@ -34,37 +32,50 @@ public final class RowBlocks {
      */
     public static Loaded assemble(JavaSparkContext sc, JavaRDD<ParsedRow> parsed, int features, int partitions, long holdout, boolean skipBad,
                                   String what) throws DataFormatException {
-        LongAccumulator bad = sc.sc().longAccumulator("bad rows of " + what);
-        CollectionAccumulator<String> examples = sc.sc().collectionAccumulator("first bad rows of " + what);
-        List<long[]> counts = parsed.mapPartitionsWithIndex((p, it) -> {
+        List<Tally> tallies = new ArrayList<>(parsed.mapPartitionsWithIndex((p, it) -> {
             long good = 0;
             long skipped = 0;
+            List<String> errors = new ArrayList<>();
             while (it.hasNext()) {
                 ParsedRow r = it.next();
                 if (!r.isBad()) {
                     good++;
-                } else if (!skipBad) {
-                    throw new DataFormatException(r.error());
-                } else {
-                    if (skipped < 3) {
-                        examples.add(r.error());
-                    }
-                    skipped++;
+                    continue;
+                }
+                if (errors.size() < 3) {
+                    errors.add(r.error());
+                }
+                skipped++;
+                if (!skipBad) {
+                    break;   // the split's first bad row is what the driver reports
                 }
             }
-            bad.add(skipped);
-            return List.of(new long[] {p, good}).iterator();
-        }, true).collect();
-        long[] offsets = new long[counts.size() + 1];
-        for (long[] c : counts) {
-            offsets[(int) c[0] + 1] = c[1];
+            return List.of(new Tally(p, good, skipped, errors)).iterator();
+        }, true).collect());
+        tallies.sort((x, y) -> Integer.compare(x.partition(), y.partition()));
+        long bad = 0;
+        List<String> firstBad = new ArrayList<>();
+        for (Tally t : tallies) {
+            if (!skipBad && !t.errors().isEmpty()) {
+                throw new DataFormatException(t.errors().get(0));   // the first bad row in input order
+            }
+            bad += t.skipped();
+            for (String e : t.errors()) {
+                if (firstBad.size() < 3) {
+                    firstBad.add(e);
+                }
+            }
         }
-        for (int i = 0; i < counts.size(); i++) {
+        long[] offsets = new long[tallies.size() + 1];
+        for (Tally t : tallies) {
+            offsets[t.partition() + 1] = t.good();
+        }
+        for (int i = 0; i < tallies.size(); i++) {
             offsets[i + 1] += offsets[i];
         }
-        long rows = offsets[counts.size()];
+        long rows = offsets[tallies.size()];
         if (rows == 0) {
-            throw new DataFormatException(what + ": no rows" + (bad.value() > 0 ? " (all " + bad.value() + " were bad: " + examples.value().get(0) + ")" : ""));
+            throw new DataFormatException(what + ": no rows" + (bad > 0 ? " (all " + bad + " were bad, e.g. " + firstBad.get(0) + ")" : ""));
         }
         if (holdout >= rows) {
             throw new IllegalArgumentException("data.validationSize " + holdout + " leaves no training rows of the " + rows + " in " + what);
@@ -83,9 +94,11 @@ public final class RowBlocks {
         long trainRows = rows - holdout;
         JavaRDD<Block> train = blocks(numbered.filter(t -> t._1() < trainRows), 0, trainRows, partitions, features);
         JavaRDD<Block> validation = holdout == 0 ? null : blocks(numbered.filter(t -> t._1() >= trainRows), trainRows, holdout, partitions, features);
-        List<String> first = new ArrayList<>(examples.value());
-        first.sort(String::compareTo);
-        return new Loaded(train, validation, trainRows, bad.value(), first.subList(0, Math.min(3, first.size())));
+        return new Loaded(train, validation, trainRows, bad, List.copyOf(firstBad));
+    }
+
+    /** Pass one's account of an input split: good rows, bad rows and the first (up to three) bad rows' errors. */
+    private record Tally(int partition, long good, long skipped, List<String> errors) implements java.io.Serializable {
     }
 
     private static JavaRDD<Block> blocks(JavaPairRDD<Long, float[]> rows, long from, long n, int partitions, int features) {
