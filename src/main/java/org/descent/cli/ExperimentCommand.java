@@ -38,7 +38,7 @@ final class ExperimentCommand implements Callable<Integer> {
     List<String> settings = new ArrayList<>();
 
     /** One variant's outcome. */
-    record Outcome(String name, TrainingJob.Summary summary, RunMetrics metrics) {
+    record Outcome(String name, TrainingJob.Summary summary, RunMetrics metrics, String failure) {
     }
 
     @Override
@@ -66,8 +66,14 @@ final class ExperimentCommand implements Callable<Integer> {
             String name = variants.get(i).name();
             System.out.printf(Locale.ROOT, "--- %s (%s)%n", name, String.join(" ", variants.get(i).overrides()));
             Path run = dir.resolve(name);
-            TrainingJob.Summary s = new TrainingJob(configs.get(i), master, run, false).run();
-            outcomes.add(new Outcome(name, s, RunMetrics.read(run.resolve("metrics.jsonl"))));
+            try {
+                TrainingJob.Summary s = new TrainingJob(configs.get(i), master, run, false).run();
+                outcomes.add(new Outcome(name, s, RunMetrics.read(run.resolve("metrics.jsonl")), null));
+            } catch (org.descent.engine.DivergenceException e) {
+                // A variant that blows up is a result of the comparison (e.g. exploding signals), not a failure of the experiment.
+                System.out.println(name + ": " + e.getMessage());
+                outcomes.add(new Outcome(name, null, null, e.getMessage().replaceFirst(":.*", "")));
+            }
         }
         String table = table(outcomes);
         System.out.println();
@@ -88,6 +94,10 @@ final class ExperimentCommand implements Callable<Integer> {
                 .append("|---|---|---|---|---|---|---|---|\n");
         for (Outcome o : outcomes) {
             TrainingJob.Summary s = o.summary();
+            if (s == null) {
+                b.append("| ").append(o.name()).append(" | ").append(o.failure()).append(" | | | | | | |\n");
+                continue;
+            }
             b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | %d | %d | %.1f | %,.0f |%n", o.name(), s.testAccuracy(), s.testLoss(),
                     s.bestEpoch() > 0 ? Integer.toString(s.bestEpoch()) : "–", s.epochs(), s.steps(), s.wallSeconds(), s.examplesPerSecond()));
         }
@@ -98,6 +108,9 @@ final class ExperimentCommand implements Callable<Integer> {
     static LineChart chart(String title, String yLabel, List<Outcome> outcomes, boolean loss) {
         LineChart chart = new LineChart(title, "steps", yLabel);
         for (Outcome o : outcomes) {
+            if (o.metrics() == null) {
+                continue;
+            }
             List<double[]> points = new ArrayList<>();
             if (loss) {
                 List<RunMetrics.Step> steps = o.metrics().steps();
