@@ -1,0 +1,124 @@
+package org.descent.ml;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.descent.engine.BatchPlan;
+import org.descent.engine.LocalTrainer;
+import org.descent.engine.TrainingResult;
+import org.descent.engine.spark.Block;
+import org.descent.engine.spark.Blocks;
+import org.descent.engine.spark.SparkTrainer;
+import org.descent.loss.Losses;
+import org.descent.nn.Layer;
+import org.descent.nn.LayerSpecs;
+import org.descent.nn.Sequential;
+import org.descent.nn.layers.Dense;
+import org.descent.optim.GradientTransform;
+import org.descent.optim.Optimizers;
+import org.descent.tensor.Shape;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An estimator's {@code fit}: the DataFrame becomes one cached float32 block per partition
+ * ({@link Blocks#fromDataFrame}) and the engine of {@code descent train} ({@link SparkTrainer})
+ * trains the network the stage's params describe, on the Spark context of the DataFrame's session.
+ * The blocks are released afterwards.
+ */
+final class NetworkTraining {
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkTraining.class);
+    /** A barrier task silent for this long fails the run (as {@code engine.timeoutSeconds} defaults to). */
+    private static final int BARRIER_TIMEOUT_SECONDS = 120;
+    private static final String JOB_DESCRIPTION = "spark.job.description";
+
+    private NetworkTraining() {
+    }
+
+    /**
+     * @param outputs the size of the network's output: the number of classes, or 1
+     */
+    static TrainedNetwork fit(Dataset<?> dataset, NeuralNetParams p, String featuresCol, String labelCol, int outputs, Task task) {
+        boolean barrier = p.getEngineMode().equals("barrier");
+        boolean syncBatchNorm = p.getBatchNormMode().equals("sync");
+        if (syncBatchNorm && !barrier) {
+            throw new IllegalArgumentException("batchNormMode = sync needs engineMode = barrier");
+        }
+        List<Row> first = dataset.select(featuresCol).takeAsList(1);
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("the training data has no rows");
+        }
+        if (first.get(0).get(0) == null) {
+            throw new IllegalArgumentException("the features column '" + featuresCol + "' holds null");
+        }
+        int numFeatures = ((Vector) first.get(0).get(0)).size();
+        Sequential model = new Sequential(inputShape(p.getInputShape(), numFeatures), LayerSpecs.parseAll(layers(p.getLayers(), outputs, task)));
+        GradientTransform optimizer = Optimizers.create(p.getOptimizer(), Map.of("learningRate", p.getLearningRate()));
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        Dataset<Row> frame = dataset.select(col(featuresCol), col(labelCol));
+        if (p.getNumPartitions() > 0) {
+            frame = frame.repartition(p.getNumPartitions());
+        }
+        JavaRDD<Block> blocks = Blocks.fromDataFrame(frame, featuresCol, labelCol);
+        int partitions = blocks.getNumPartitions();
+        // As training.shuffle = auto: the global walk where the per-partition one cannot serve.
+        BatchPlan.Shuffle shuffle = syncBatchNorm || p.getBatchSize() < partitions ? BatchPlan.Shuffle.GLOBAL : BatchPlan.Shuffle.PARTITION;
+        SparkTrainer trainer = new SparkTrainer(sc, model, Losses.byName(p.getLoss()), optimizer,
+                new LocalTrainer.Settings(p.getBatchSize(), p.getEpochs(), p.getSeed(), false).withShuffle(shuffle));
+        if (barrier) {
+            trainer.barrier(syncBatchNorm, BARRIER_TIMEOUT_SECONDS);
+        }
+        String description = sc.getLocalProperty(JOB_DESCRIPTION);
+        try {
+            TrainingResult result = trainer.fit(blocks, null, m -> LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.5f (%.1f s)",
+                    m.epoch() + 1, m.trainLoss(), m.seconds())));
+            return new TrainedNetwork(model, result.params(), result.buffers(), p.getLoss());
+        } finally {
+            blocks.unpersist(false);
+            sc.setLocalProperty(JOB_DESCRIPTION, description);
+        }
+    }
+
+    /** {@code dims} (empty: a flat vector), checked against the features' size. */
+    static Shape inputShape(int[] dims, int numFeatures) {
+        if (dims.length == 0) {
+            return Shape.of(numFeatures);
+        }
+        long size = 1;
+        for (int d : dims) {
+            size *= d;
+        }
+        if (size != numFeatures) {
+            throw new IllegalArgumentException("inputShape " + java.util.Arrays.toString(dims) + " holds " + size + " values, the features vectors have "
+                    + numFeatures);
+        }
+        return Shape.of(dims);
+    }
+
+    /**
+     * The layers with the output layer: {@code dense(outputs)} appended when the last layer is not
+     * a dense layer; a last dense layer must have {@code outputs} units.
+     */
+    static List<String> layers(String[] specs, int outputs, Task task) {
+        List<String> all = new ArrayList<>(List.of(specs));
+        Layer last = all.isEmpty() ? null : LayerSpecs.parse(all.get(all.size() - 1));
+        if (last instanceof Dense dense) {
+            if (dense.units() != outputs) {
+                String needed = task == Task.CLASSIFICATION ? "the label column has " + outputs + " classes" : "a regressor has 1 output";
+                throw new IllegalArgumentException("the last layer, " + all.get(all.size() - 1) + ", has " + dense.units() + " units but " + needed
+                        + ": make it dense(" + outputs + "), or end with a non-dense layer to have dense(" + outputs + ") appended");
+            }
+        } else {
+            all.add("dense(" + outputs + ")");
+        }
+        return all;
+    }
+}
