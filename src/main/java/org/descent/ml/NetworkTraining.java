@@ -15,7 +15,10 @@ import org.descent.engine.BatchPlan;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
 import org.descent.engine.spark.Block;
-import org.descent.engine.spark.Blocks;
+import org.descent.data.DataFormatException;
+import org.descent.data.LabelRule;
+import org.descent.engine.spark.ParquetRows;
+import org.descent.engine.spark.RowBlocks;
 import org.descent.engine.spark.SparkTrainer;
 import org.descent.loss.Losses;
 import org.descent.nn.Layer;
@@ -30,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An estimator's {@code fit}: the DataFrame becomes one cached float32 block per partition
- * ({@link Blocks#fromDataFrame}) and the engine of {@code descent train} ({@link SparkTrainer})
+ * (in input order, contiguous partitions: {@link RowBlocks}) and the engine of {@code descent train} ({@link SparkTrainer})
  * trains the network the stage's params describe, on the Spark context of the DataFrame's session.
  * The blocks are released afterwards.
  */
@@ -64,11 +67,16 @@ final class NetworkTraining {
         GradientTransform optimizer = Optimizers.create(p.getOptimizer(), Map.of("learningRate", p.getLearningRate()));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         Dataset<Row> frame = dataset.select(col(featuresCol), col(labelCol));
-        if (p.getNumPartitions() > 0) {
-            frame = frame.repartition(p.getNumPartitions());
+        // Rows keep their input order and are cut into contiguous partitions (deterministic, unlike a round-robin
+        // repartition); a null, NaN or out-of-range value is an error naming its split and row.
+        int partitions = p.getNumPartitions() > 0 ? p.getNumPartitions() : frame.javaRDD().getNumPartitions();
+        JavaRDD<Block> blocks;
+        try {
+            blocks = RowBlocks.assemble(sc, ParquetRows.parse(frame, featuresCol, labelCol, numFeatures,
+                    LabelRule.forLoss(p.getLoss(), outputs), "the training data"), numFeatures, partitions, 0, false, "the training data").train();
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        JavaRDD<Block> blocks = Blocks.fromDataFrame(frame, featuresCol, labelCol);
-        int partitions = blocks.getNumPartitions();
         // As training.shuffle = auto: the global walk where the per-partition one cannot serve.
         BatchPlan.Shuffle shuffle = syncBatchNorm || p.getBatchSize() < partitions ? BatchPlan.Shuffle.GLOBAL : BatchPlan.Shuffle.PARTITION;
         SparkTrainer trainer = new SparkTrainer(sc, model, Losses.byName(p.getLoss()), optimizer,

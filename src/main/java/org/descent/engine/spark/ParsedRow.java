@@ -6,16 +6,16 @@ import java.io.Serializable;
  * One input row after parsing: its features followed by its label, or, for a bad row, the error
  * naming where it is (file and line, or file and row) and what is wrong.
  */
-record ParsedRow(float[] values, String error) implements Serializable {
-    static ParsedRow good(float[] values) {
+public record ParsedRow(float[] values, String error) implements Serializable {
+    public static ParsedRow good(float[] values) {
         return new ParsedRow(values, null);
     }
 
-    static ParsedRow bad(String error) {
+    public static ParsedRow bad(String error) {
         return new ParsedRow(null, error);
     }
 
-    boolean isBad() {
+    public boolean isBad() {
         return error != null;
     }
 }
