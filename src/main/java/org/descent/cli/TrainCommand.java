@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code descent train CONF}: data-parallel training on Spark, writing a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a model on Spark as a configuration file describes (HOCON; every key and default: conf/reference.md or --keys).",
+        description = {"Train a model on Spark as a configuration file describes (HOCON; every key, its default and meaning: conf/reference.conf, or --keys).",
             "Without --master, spark-submit's master is used, else embedded local[*]."})
 final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONF", description = "The configuration file, e.g. conf/quickstart.conf.")

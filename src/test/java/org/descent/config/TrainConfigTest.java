@@ -82,4 +82,24 @@ class TrainConfigTest {
         Files.writeString(f, "model.layers = [flatten, \"dense(10\"]\n");
         assertEquals(List.of("flatten", "dense(10"), TrainConfig.load(f, List.of()).layers());
     }
+
+    /** conf/reference.conf is the shipped defaults, byte for byte: the reference users read is the one the code loads. */
+    @org.junit.jupiter.api.Test
+    void theReferenceInConfIsTheDefaultsTheCodeLoads() throws java.io.IOException {
+        String shipped;
+        try (java.io.InputStream in = TrainConfig.class.getResourceAsStream("defaults.conf")) {
+            shipped = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(shipped, java.nio.file.Files.readString(java.nio.file.Path.of("conf/reference.conf")),
+                "conf/reference.conf differs from src/main/resources/org/descent/config/defaults.conf: copy it over");
+        // Every key has a comment: a line starting with '#' right above it, or above its enclosing block.
+        java.util.List<String> lines = shipped.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            if (l.matches("[A-Za-z.]+ = .*") && !lines.get(i - 1).strip().startsWith("#") && !lines.get(i - 1).strip().endsWith("{")
+                    && !lines.get(i - 1).strip().matches("[A-Za-z.]+ = .*")) {
+                org.junit.jupiter.api.Assertions.fail("defaults.conf line " + (i + 1) + " has no comment: " + l);
+            }
+        }
+    }
 }
