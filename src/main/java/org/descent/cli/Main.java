@@ -34,12 +34,10 @@ public final class Main {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            Throwable cause = userFacing(ex);
-            if (cause instanceof UsageException || cause instanceof IllegalArgumentException) {
-                err.println("descent: " + firstLine(cause));
+            err.println("descent: " + firstLine(userFacing(ex)));
+            if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
                 return USAGE_ERROR;
             }
-            err.println("descent: " + firstLine(cause));
             if (System.getenv("DESCENT_DEBUG") != null) {
                 ex.printStackTrace(err);
             }

@@ -113,7 +113,8 @@ public final class CsvParser implements RowParser {
         return n;
     }
 
-    static String abbreviate(String s) {
+    /** {@code s}, cut to 40 characters for error messages. */
+    public static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 }

@@ -51,6 +51,11 @@ public final class LibsvmParser implements RowParser {
         return row;
     }
 
+    @Override
+    public boolean isEmpty(String line) {
+        return tokens(line).length == 0;
+    }
+
     /** The largest feature index of a line (0 when it has none), for inferring the feature count. */
     public static int maxIndex(String line) throws DataFormatException {
         String[] tokens = tokens(line);

@@ -12,6 +12,11 @@ public interface RowParser extends Serializable {
     /** Features per row. */
     int features();
 
+    /** Whether {@code line} holds no row at all (blank; for LIBSVM also a comment-only line) and is passed over. */
+    default boolean isEmpty(String line) {
+        return line.isBlank();
+    }
+
     /** The row of {@code line}; never null. */
     float[] parse(String line) throws DataFormatException;
 }

@@ -66,7 +66,9 @@ final class NetworkTraining {
         Sequential model = new Sequential(inputShape(p.getInputShape(), numFeatures), LayerSpecs.parseAll(layers(p.getLayers(), outputs, task)));
         GradientTransform optimizer = Optimizers.create(p.getOptimizer(), Map.of("learningRate", p.getLearningRate()));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        Dataset<Row> frame = dataset.select(col(featuresCol), col(labelCol));
+        // Persisted while it is numbered and cut: an input computed through a shuffle may order its rows differently on
+        // every evaluation, and the counting pass and the numbering pass must see the same rows.
+        Dataset<Row> frame = dataset.select(col(featuresCol), col(labelCol)).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
         // Rows keep their input order and are cut into contiguous partitions (deterministic, unlike a round-robin
         // repartition); a null, NaN or out-of-range value is an error naming its split and row.
         int partitions = p.getNumPartitions() > 0 ? p.getNumPartitions() : frame.javaRDD().getNumPartitions();
@@ -91,6 +93,7 @@ final class NetworkTraining {
             return new TrainedNetwork(model, result.params(), result.buffers(), p.getLoss());
         } finally {
             blocks.unpersist(false);
+            frame.unpersist(false);
             sc.setLocalProperty(JOB_DESCRIPTION, description);
         }
     }

@@ -13,6 +13,7 @@ class LibsvmParserTest {
         assertArrayEquals(new float[] {0.5f, 0, 0, -1f, 0, 3f}, parser.parse("3 1:0.5 4:-1  # a comment"));
         assertArrayEquals(new float[] {0, 0, 0, 0, 0, 1f}, parser.parse("1"));
         assertEquals(4, LibsvmParser.maxIndex("3 1:0.5 4:-1"));
+        org.junit.jupiter.api.Assertions.assertTrue(parser.isEmpty("   # a comment line") && parser.isEmpty(" ") && !parser.isEmpty("1 # row"));
     }
 
     @Test

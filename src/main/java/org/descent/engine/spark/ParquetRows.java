@@ -14,16 +14,23 @@ import scala.collection.Seq;
 /**
  * Rows of a DataFrame (Parquet files, or any DataFrame) with a feature column — an ML
  * {@code Vector} or an array of numbers — and a numeric label column. A bad row's error names its
- * source file (when the frame was read from files), its input split and its row in that split.
+ * file and row in it when the frame carries {@link #FILE} and {@link #ROW}, else its source file
+ * (when read from files), its input split and its row in that split.
  */
 public final class ParquetRows {
+    /** Columns that, when present, locate a row: its file and its 0-based index in that file. */
+    public static final String FILE = "__descent_file";
+    public static final String ROW = "__descent_row";
+
     private ParquetRows() {
     }
 
     /** Every row of {@code frame}, checked to have {@code features} finite features and a label that fits {@code rule}. */
     public static JavaRDD<ParsedRow> parse(Dataset<Row> frame, String featuresCol, String labelCol, int features, LabelRule rule, String what) {
         columns(frame, featuresCol, labelCol, what);
-        Dataset<Row> selected = frame.select(functions.col(featuresCol), functions.col(labelCol), functions.input_file_name());
+        boolean located = List.of(frame.columns()).contains(FILE) && List.of(frame.columns()).contains(ROW);
+        Dataset<Row> selected = located ? frame.select(functions.col(featuresCol), functions.col(labelCol), functions.col(FILE), functions.col(ROW))
+                : frame.select(functions.col(featuresCol), functions.col(labelCol), functions.input_file_name());
         return selected.javaRDD().mapPartitionsWithIndex((p, it) -> {
             List<ParsedRow> out = new ArrayList<>();
             long i = 0;
@@ -35,7 +42,8 @@ public final class ParquetRows {
                     out.add(ParsedRow.good(values));
                 } catch (DataFormatException e) {
                     String file = row.getString(2);
-                    out.add(ParsedRow.bad((file == null || file.isEmpty() ? what : file) + ": split " + p + " row " + i + ": " + e.getMessage()));
+                    String where = located ? file + ": row " + row.getLong(3) : (file == null || file.isEmpty() ? what : file) + ": split " + p + " row " + i;
+                    out.add(ParsedRow.bad(where + ": " + e.getMessage()));
                 }
                 i++;
             }

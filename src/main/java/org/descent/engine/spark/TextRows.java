@@ -105,7 +105,7 @@ public final class TextRows {
                         headerPending &= t._2() == 0;   // only the split that starts the file holds its header
                     }
                     String line = t._1();
-                    if (line.isBlank()) {
+                    if (parser.isEmpty(line)) {
                         continue;
                     }
                     if (headerPending) {
@@ -131,22 +131,33 @@ public final class TextRows {
      * The number of features of LIBSVM files: the largest index in any row (one pass over the
      * data); with {@code skipBad} rows without a readable index are left to the parse that skips them.
      */
-    public static int libsvmFeatures(JavaSparkContext sc, List<Path> files, boolean skipBad) {
-        List<JavaRDD<Integer>> parts = new ArrayList<>();
+    public static int libsvmFeatures(JavaSparkContext sc, List<Path> files, boolean skipBad) throws DataFormatException {
+        List<JavaRDD<String[]>> parts = new ArrayList<>();
         for (Path file : files) {
             String name = file.toString();
-            parts.add(sc.textFile(name).zipWithIndex().map(t -> {
-                try {
-                    return LibsvmParser.maxIndex(t._1());
-                } catch (DataFormatException e) {
-                    if (skipBad) {
-                        return 0;
+            parts.add(sc.textFile(name).zipWithIndex().mapPartitions(it -> {
+                int max = 0;
+                while (it.hasNext()) {
+                    scala.Tuple2<String, Long> t = it.next();
+                    try {
+                        max = Math.max(max, LibsvmParser.maxIndex(t._1()));
+                    } catch (DataFormatException e) {
+                        if (!skipBad) {   // the split's first bad row; the driver reports the earliest split's
+                            return java.util.Collections.singletonList(new String[] {Integer.toString(max), name + ":" + (t._2() + 1) + ": " + e.getMessage()}).iterator();
+                        }
                     }
-                    throw new DataFormatException(name + ":" + (t._2() + 1) + ": " + e.getMessage());
                 }
-            }));
+                return java.util.Collections.singletonList(new String[] {Integer.toString(max), null}).iterator();
+            }, true));
         }
-        JavaRDD<Integer> all = parts.size() == 1 ? parts.get(0) : sc.union(parts.toArray(new JavaRDD[0]));
-        return all.fold(0, Math::max);
+        JavaRDD<String[]> all = parts.size() == 1 ? parts.get(0) : sc.union(parts.toArray(new JavaRDD[0]));
+        int max = 0;
+        for (String[] r : all.collect()) {   // in split order
+            if (r[1] != null) {
+                throw new DataFormatException(r[1]);
+            }
+            max = Math.max(max, Integer.parseInt(r[0]));
+        }
+        return max;
     }
 }

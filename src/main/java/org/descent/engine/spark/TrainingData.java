@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.descent.data.CsvParser;
 import org.descent.data.DataFormatException;
 import org.descent.data.DataSpec;
@@ -96,19 +97,41 @@ public final class TrainingData {
         };
     }
 
-    private static CsvParser csvParser(DataSpec spec, Configuration hadoop) throws IOException {
-        List<Path> files = TextRows.files(TrainingJob.resolveDataDir(required(spec.train(), "data.train")), hadoop);
-        String first = TextRows.firstLine(files.get(0), hadoop);
-        if (first == null) {
-            throw new DataFormatException(files.get(0) + ": empty file");
+    /** The first non-blank line of the first file that has one (the header, or the first row). */
+    private static String firstContentLine(List<Path> files, Configuration hadoop, String what) throws IOException {
+        for (Path f : files) {
+            String line = TextRows.firstLine(f, hadoop);
+            if (line != null) {
+                return line;
+            }
         }
+        throw new DataFormatException(what + ": every file is empty");
+    }
+
+    /**
+     * With headers, every file must carry the same header as the first training file: columns
+     * in another order would silently swap the label and the features.
+     */
+    private static void checkHeaders(List<Path> files, String header, Configuration hadoop) throws IOException {
+        for (Path f : files) {
+            String line = TextRows.firstLine(f, hadoop);
+            if (line != null && !line.equals(header)) {
+                throw new DataFormatException(f + ":1: header '" + CsvParser.abbreviate(line) + "' differs from the training data's '"
+                        + CsvParser.abbreviate(header) + "'");
+            }
+        }
+    }
+
+    private static CsvParser csvParser(DataSpec spec, Configuration hadoop) throws IOException {
+        String trainPath = TrainingJob.resolveDataDir(required(spec.train(), "data.train"));
+        String first = firstContentLine(TextRows.files(trainPath, hadoop), hadoop, trainPath);
         List<String> columns = CsvParser.split(first, spec.csvDelimiter());
         int label;
         if (spec.csvHeader()) {
             try {
                 label = CsvParser.labelColumn(spec.csvLabel(), columns);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("data.csv.label: " + files.get(0) + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("data.csv.label: " + trainPath + ": " + e.getMessage(), e);
             }
         } else if (spec.csvLabel().matches("\\d+") && Integer.parseInt(spec.csvLabel()) < columns.size()) {
             label = Integer.parseInt(spec.csvLabel());
@@ -139,17 +162,24 @@ public final class TrainingData {
                 String trainPath = TrainingJob.resolveDataDir(spec.train());
                 String testPath = TrainingJob.resolveDataDir(required(spec.test(), "data.test"));
                 boolean header = spec.format().equals("csv") && spec.csvHeader();
-                RowBlocks.Loaded train = RowBlocks.assemble(sc, TextRows.parse(sc, TextRows.files(trainPath, hadoop), parser, header, rule),
+                List<Path> trainFiles = TextRows.files(trainPath, hadoop);
+                List<Path> testFiles = TextRows.files(testPath, hadoop);
+                if (header) {
+                    String line = firstContentLine(trainFiles, hadoop, trainPath);
+                    checkHeaders(trainFiles, line, hadoop);
+                    checkHeaders(testFiles, line, hadoop);
+                }
+                RowBlocks.Loaded train = RowBlocks.assemble(sc, TextRows.parse(sc, trainFiles, parser, header, rule),
                         shape.size(), partitions, holdout, spec.skipBadRows(), trainPath);
-                RowBlocks.Loaded test = RowBlocks.assemble(sc, TextRows.parse(sc, TextRows.files(testPath, hadoop), parser, header, rule),
+                RowBlocks.Loaded test = RowBlocks.assemble(sc, TextRows.parse(sc, testFiles, parser, header, rule),
                         shape.size(), partitions, 0, spec.skipBadRows(), testPath);
                 return splits(train, test);
             }
             case "parquet" -> {
                 String testPath = required(spec.test(), "data.test");
-                RowBlocks.Loaded train = RowBlocks.assemble(sc, ParquetRows.parse(frame(sc, spec.train()), spec.featuresColumn(), spec.labelColumn(),
+                RowBlocks.Loaded train = RowBlocks.assemble(sc, ParquetRows.parse(ordered(sc, spec.train()), spec.featuresColumn(), spec.labelColumn(),
                         shape.size(), rule, spec.train()), shape.size(), partitions, holdout, spec.skipBadRows(), spec.train());
-                RowBlocks.Loaded test = RowBlocks.assemble(sc, ParquetRows.parse(frame(sc, testPath), spec.featuresColumn(), spec.labelColumn(),
+                RowBlocks.Loaded test = RowBlocks.assemble(sc, ParquetRows.parse(ordered(sc, testPath), spec.featuresColumn(), spec.labelColumn(),
                         shape.size(), rule, testPath), shape.size(), partitions, 0, spec.skipBadRows(), testPath);
                 return splits(train, test);
             }
@@ -188,7 +218,7 @@ public final class TrainingData {
                         shape.size(), partitions, 0, spec.skipBadRows(), resolved).train();
             }
             case "parquet" -> {
-                return RowBlocks.assemble(sc, ParquetRows.parse(frame(sc, path), spec.featuresColumn(), spec.labelColumn(), shape.size(), rule, path),
+                return RowBlocks.assemble(sc, ParquetRows.parse(ordered(sc, path), spec.featuresColumn(), spec.labelColumn(), shape.size(), rule, path),
                         shape.size(), partitions, 0, spec.skipBadRows(), path).train();
             }
             default -> throw new IllegalArgumentException("data.format = '" + spec.format() + "' cannot be read from a path");
@@ -203,6 +233,17 @@ public final class TrainingData {
 
     private static Dataset<Row> frame(JavaSparkContext sc, String path) {
         return SparkSession.builder().sparkContext(sc.sc()).getOrCreate().read().parquet(TrainingJob.resolveDataDir(path));
+    }
+
+    /**
+     * The Parquet rows sorted by file and row index within the file (Spark's hidden {@code _metadata}
+     * columns), so their order — and so the partition layout — does not depend on how Spark packs
+     * files into splits for a given number of cores, and an error can name a row of a file.
+     */
+    private static Dataset<Row> ordered(JavaSparkContext sc, String path) {
+        Dataset<Row> f = frame(sc, path);
+        return f.select(functions.col("*"), functions.col("_metadata.file_path").as(ParquetRows.FILE), functions.col("_metadata.row_index").as(ParquetRows.ROW))
+                .orderBy(ParquetRows.FILE, ParquetRows.ROW);
     }
 
     private static String required(String value, String key) {

@@ -81,7 +81,8 @@ public final class TrainingJob {
     public Sequential model() throws IOException {
         Losses.byName(config.loss());
         Optimizers.create(config.optimizer(), config.optimizerSettings(), config.learningRateSchedule(), config.momentumSchedule());
-        Shape data = TrainingData.shapeWithoutSpark(config.data(), new org.apache.hadoop.conf.Configuration());
+        Shape data = TrainingData.shapeWithoutSpark(config.data(),
+                org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(SparkSetup.conf("descent train", master)));
         if (data != null) {
             return model(data);
         }

@@ -231,6 +231,31 @@ class TrainingDataTest {
     }
 
     @Test
+    void everyCsvFileMustCarryTheSameHeaderAndParquetErrorsNameFileAndRow() throws IOException {
+        Path mixed = dir.resolve("mixed");
+        Files.createDirectories(mixed);
+        Files.write(mixed.resolve("a.csv"), csv(0, 10));
+        List<String> swapped = csv(10, 20);
+        swapped.set(0, "label,a,b,c,d,e");
+        Files.write(mixed.resolve("b.csv"), swapped);
+        Files.writeString(mixed.resolve("0-empty.csv"), "");
+        TrainingData data = TrainingData.open(sc, spec("csv", mixed.toString(), mixed.resolve("a.csv").toString(), false));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> data.read(2, 0, LabelRule.forLoss("softmax_cross_entropy", 3), 1));
+        assertTrue(e.getMessage().endsWith("b.csv:1: header 'label,a,b,c,d,e' differs from the training data's 'a,b,label,c,d,e'"), e.getMessage());
+
+        List<Row> frameRows = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            frameRows.add(RowFactory.create(Vectors.dense(1, i == 4 ? Double.NaN : 2, 3, 4, 5), 1.0));
+        }
+        Path nan = dir.resolve("nan-parquet");
+        SparkSession.builder().sparkContext(sc.sc()).getOrCreate().createDataFrame(frameRows, new StructType().add("x", new VectorUDT()).add("y", DataTypes.DoubleType))
+                .coalesce(1).write().parquet(nan.toString());
+        Exception p = assertThrows(Exception.class, () -> TrainingData.open(sc, spec("parquet", nan.toString(), nan.toString(), false))
+                .read(2, 0, LabelRule.forLoss("softmax_cross_entropy", 3), 1));
+        assertTrue(find(p).getMessage().matches(".*part-[^ ]*\\.parquet: row 4: feature 1 is NaN \\(features must be finite\\)"), find(p).getMessage());
+    }
+
+    @Test
     void missingPathsAndColumnsAreOneLine() {
         String missing = assertThrows(DataFormatException.class,
                 () -> TrainingData.open(sc, spec("csv", dir.resolve("nothing.csv").toString(), "", false))).getMessage();
