@@ -49,7 +49,7 @@ final class MllibBenchmark implements Callable<Integer> {
     List<String> solvers;
     @Option(names = "--max-iter", defaultValue = "100", description = "MLlib's maxIter (default ${DEFAULT-VALUE}, MLlib's default).")
     int maxIter;
-    @Option(names = "--conf", defaultValue = "conf/quickstart.conf", description = "Descent's configuration (default ${DEFAULT-VALUE}).")
+    @Option(names = "--conf", defaultValue = "conf/fashion-mlp.conf", description = "Descent's configuration (default ${DEFAULT-VALUE}).")
     Path conf;
     @Option(names = "--set", description = "Overrides of Descent's configuration (repeatable).")
     List<String> settings = new ArrayList<>();

@@ -90,7 +90,7 @@ class BenchCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("MLlib l-bfgs\\s+\\d+\\.\\d\\s+0\\.\\d{4}\\s+.*×")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("MLlib gd\\s+\\d+\\.\\d\\s+0\\.\\d{4}\\s+.*×")), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("Descent quickstart.conf")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("Descent fashion-mlp.conf")), r.out());
         assertEquals(2, r.out().lines().filter(l -> l.startsWith("Descent reaches MLlib") || l.startsWith("Descent did not reach MLlib")).count(), r.out());
     }
 }
