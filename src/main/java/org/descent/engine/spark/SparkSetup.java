@@ -20,6 +20,12 @@ public final class SparkSetup {
             conf.setMaster("local[*]");
         }
         String sparkMaster = conf.get("spark.master");
+        // local-cluster[N, cores, MB]: the MB is each worker's memory, but an executor takes spark.executor.memory
+        // (1g by default) whatever the worker has; give the executor what the master string asks for.
+        java.util.regex.Matcher localCluster = java.util.regex.Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*]").matcher(sparkMaster);
+        if (localCluster.matches()) {
+            conf.setIfMissing("spark.executor.memory", localCluster.group(1) + "m");
+        }
         if (sparkMaster.startsWith("local") || sparkMaster.contains("//127.0.0.1:") || sparkMaster.contains("//localhost:")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
         }
