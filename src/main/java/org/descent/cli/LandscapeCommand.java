@@ -141,6 +141,11 @@ final class LandscapeCommand implements Callable<Integer> {
             return;
         }
         AtomicFiles.writeString(out, sb.toString());
+        runs.forEach((name, rows) -> {
+            double[] last = rows.get(rows.size() - 1);
+            System.out.printf(Locale.ROOT, "%-10s after %d steps at (%.4f, %.4f), f = %.6g%n", name, (long) last[0], last[1], last[2], last[3]);
+        });
+        System.out.println("trajectories: " + out);
     }
 
     /** Completion candidates and help text: the test functions. */
