@@ -29,12 +29,15 @@ import java.util.Set;
  *   { name = sgd, set { optimizer { name = sgd, learningRate = 0.1 } } }
  *   { name = adam, set { optimizer { name = adam, learningRate = 0.001 } } }
  * ]
+ * axis = steps                           # or epochs: curves against passes over the data (variants with different batches)
+ * measure = accuracy                     # or loss: plot the evaluated loss (an autoencoder's reconstruction error)
+ * row = "Fashion-MNIST"                  # with measure = loss: also a one-row table, variants as columns (the seeds' format)
  * </pre>
  *
  * @param base the training configuration file the variants override (null: the defaults)
  * @param common overrides for every variant, as {@code key=value}
  */
-public record Experiment(String title, String about, Path base, List<String> common, List<Variant> variants) {
+public record Experiment(String title, String about, Path base, List<String> common, List<Variant> variants, String axis, String measure, String row) {
     /** One line of the comparison: a name and its {@code key=value} overrides. */
     public record Variant(String name, List<String> overrides) {
     }
@@ -50,7 +53,7 @@ public record Experiment(String title, String about, Path base, List<String> com
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        Set<String> known = Set.of("title", "about", "base", "set", "variants", "define");
+        Set<String> known = Set.of("title", "about", "base", "set", "variants", "define", "axis", "measure", "row");
         for (String key : c.root().keySet()) {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException(c.root().get(key).origin().description() + ": "
@@ -83,7 +86,19 @@ public record Experiment(String title, String about, Path base, List<String> com
             throw new IllegalArgumentException(file + ": no variants");
         }
         return new Experiment(c.getString("title"), c.hasPath("about") ? c.getString("about") : "", base,
-                c.hasPath("set") ? overrides(c.getConfig("set")) : List.of(), List.copyOf(variants));
+                c.hasPath("set") ? overrides(c.getConfig("set")) : List.of(), List.copyOf(variants),
+                choice(c, "axis", "steps", "epochs"), choice(c, "measure", "accuracy", "loss"), c.hasPath("row") ? c.getString("row") : "");
+    }
+
+    private static String choice(Config c, String key, String fallback, String other) {
+        if (!c.hasPath(key)) {
+            return fallback;
+        }
+        String v = c.getString(key);
+        if (!v.equals(fallback) && !v.equals(other)) {
+            throw new IllegalArgumentException(c.getValue(key).origin().description() + ": " + key + " is '" + v + "', not " + fallback + " or " + other);
+        }
+        return v;
     }
 
     /** A block of settings as {@code key=value} lines (values rendered as HOCON), for {@code --set}. */

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the PyTorch CPU baseline script shipped in the jar ({@code torch_throughput.py}) with a
- * Python that has torch, one thread, and reads its one-line JSON result. PyTorch is never a
+ * Python that has torch, one thread (or as many as asked), and reads its one-line JSON result. PyTorch is never a
  * dependency: without it the baseline is reported as skipped.
  */
 public final class TorchBaseline {
@@ -48,12 +48,18 @@ public final class TorchBaseline {
     }
 
     public Measurement measure(String model, int batch, int steps, int warmup) throws IOException, InterruptedException {
+        return measure(model, batch, steps, warmup, 1);
+    }
+
+    /** As above with {@code threads} intra-op threads (PyTorch's {@code set_num_threads}, OpenMP and OpenBLAS alike). */
+    public Measurement measure(String model, int batch, int steps, int warmup, int threads) throws IOException, InterruptedException {
+        String n = Integer.toString(threads);
         List<String> cmd = new ArrayList<>(List.of(python, script().toString(), "--model", model, "--batch", Integer.toString(batch),
-                "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup), "--threads", "1"));
+                "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup), "--threads", n));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-        pb.environment().put("MKL_NUM_THREADS", "1");
+        pb.environment().put("OMP_NUM_THREADS", n);
+        pb.environment().put("OPENBLAS_NUM_THREADS", n);
+        pb.environment().put("MKL_NUM_THREADS", n);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

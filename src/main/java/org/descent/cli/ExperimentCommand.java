@@ -79,11 +79,21 @@ final class ExperimentCommand implements Callable<Integer> {
         System.out.println();
         System.out.println(experiment.title());
         System.out.print(table);
-        chart("Accuracy: " + experiment.title(), "accuracy", outcomes, false).writePng(dir.resolve("accuracy.png"), 960, 540);
-        chart("Training loss: " + experiment.title(), "training loss (moving average of 50 steps)", outcomes, true).writePng(dir.resolve("loss.png"), 960, 540);
+        boolean byEpoch = experiment.axis().equals("epochs");
+        boolean lossMeasure = experiment.measure().equals("loss");
+        String evaluated = lossMeasure ? "evaluated-loss.png" : "accuracy.png";
+        chart((lossMeasure ? "Evaluated loss: " : "Accuracy: ") + experiment.title(), lossMeasure ? "loss (validation, else test)" : "accuracy",
+                outcomes, lossMeasure ? Curve.EVALUATED_LOSS : Curve.ACCURACY, byEpoch).writePng(dir.resolve(evaluated), 960, 540);
+        chart("Training loss: " + experiment.title(), "training loss (moving average of 50 steps)", outcomes, Curve.TRAINING_LOSS, byEpoch)
+                .writePng(dir.resolve("loss.png"), 960, 540);
+        String seedTable = lossMeasure ? seedTable(experiment.row().isEmpty() ? "test loss" : experiment.row(), outcomes) : "";
+        if (!seedTable.isEmpty()) {
+            System.out.print(seedTable);
+        }
         String md = "# " + experiment.title() + "\n\n" + (experiment.about().isEmpty() ? "" : experiment.about() + "\n\n")
                 + "`submit/descent bench experiment " + file + (settings.isEmpty() ? "" : " --set " + String.join(" --set ", settings))
-                + (master == null ? "" : " --master '" + master + "'") + "`\n\n" + table + "\n![accuracy](accuracy.png)\n![loss](loss.png)\n";
+                + (master == null ? "" : " --master '" + master + "'") + "`\n\n" + table + (seedTable.isEmpty() ? "" : "\n" + seedTable)
+                + "\n![" + (lossMeasure ? "evaluated loss" : "accuracy") + "](" + evaluated + ")\n![loss](loss.png)\n";
         AtomicFiles.writeString(dir.resolve("results.md"), md);
         System.out.println("plots and table: " + dir.resolve("results.md"));
         return 0;
@@ -104,15 +114,35 @@ final class ExperimentCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    /** Accuracy (every evaluation, else every epoch; validation if present, else test) or smoothed training loss, against steps. */
-    static LineChart chart(String title, String yLabel, List<Outcome> outcomes, boolean loss) {
-        LineChart chart = new LineChart(title, "steps", yLabel);
+    /** The final test loss of each variant in one row, variants as columns (the seeds' table of reconstruction errors). */
+    static String seedTable(String row, List<Outcome> outcomes) {
+        StringBuilder head = new StringBuilder("| task |");
+        StringBuilder rule = new StringBuilder("|---|");
+        StringBuilder values = new StringBuilder("| ").append(row).append(" |");
+        for (Outcome o : outcomes) {
+            head.append(' ').append(o.name()).append(" |");
+            rule.append("---|");
+            values.append(' ').append(o.summary() == null ? o.failure() : String.format(Locale.ROOT, "%.3f", o.summary().testLoss())).append(" |");
+        }
+        return head + "\n" + rule + "\n" + values + "\n";
+    }
+
+    /** What a chart draws for each variant. */
+    enum Curve { ACCURACY, EVALUATED_LOSS, TRAINING_LOSS }
+
+    /**
+     * Accuracy or evaluated loss (every evaluation, else every epoch; validation if present, else test), or
+     * smoothed training loss, against steps or against epochs (steps over the variant's steps per epoch).
+     */
+    static LineChart chart(String title, String yLabel, List<Outcome> outcomes, Curve curve, boolean byEpoch) {
+        LineChart chart = new LineChart(title, byEpoch ? "epochs" : "steps", yLabel);
         for (Outcome o : outcomes) {
             if (o.metrics() == null) {
                 continue;
             }
+            double perEpoch = byEpoch && !o.metrics().epochs().isEmpty() ? o.metrics().epochs().get(0).steps() : 1;
             List<double[]> points = new ArrayList<>();
-            if (loss) {
+            if (curve == Curve.TRAINING_LOSS) {
                 List<RunMetrics.Step> steps = o.metrics().steps();
                 double window = 0;
                 java.util.ArrayDeque<Double> last = new java.util.ArrayDeque<>();
@@ -128,21 +158,24 @@ final class ExperimentCommand implements Callable<Integer> {
                         window -= last.removeFirst();
                     }
                     if (i % stride == 0 || i == steps.size() - 1) {
-                        points.add(new double[] {steps.get(i).done(), window / last.size()});
+                        points.add(new double[] {steps.get(i).done() / perEpoch, window / last.size()});
                     }
                 }
             } else {
                 List<double[]> byEvaluation = new ArrayList<>();
+                boolean accuracy = curve == Curve.ACCURACY;
                 for (RunMetrics.Evaluation e : o.metrics().evaluations()) {
-                    double a = Double.isFinite(e.validationAccuracy()) ? e.validationAccuracy() : e.testAccuracy();
+                    double a = accuracy ? (Double.isFinite(e.validationAccuracy()) ? e.validationAccuracy() : e.testAccuracy())
+                            : (Double.isFinite(e.validationLoss()) ? e.validationLoss() : e.testLoss());
                     if (Double.isFinite(a)) {
-                        byEvaluation.add(new double[] {e.step(), a});
+                        byEvaluation.add(new double[] {e.step() / perEpoch, a});
                     }
                 }
                 for (RunMetrics.Epoch e : o.metrics().epochs()) {
-                    double a = Double.isFinite(e.validationAccuracy()) ? e.validationAccuracy() : e.testAccuracy();
+                    double a = accuracy ? (Double.isFinite(e.validationAccuracy()) ? e.validationAccuracy() : e.testAccuracy())
+                            : (Double.isFinite(e.validationLoss()) ? e.validationLoss() : e.testLoss());
                     if (Double.isFinite(a)) {
-                        byEvaluation.add(new double[] {e.steps(), a});   // steps done by the epoch's end
+                        byEvaluation.add(new double[] {e.steps() / perEpoch, a});   // steps done by the epoch's end
                     }
                 }
                 byEvaluation.sort((p, q) -> Double.compare(p[0], q[0]));

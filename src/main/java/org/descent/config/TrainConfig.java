@@ -30,6 +30,7 @@ public record TrainConfig(
         org.descent.data.DataSpec data,
         List<Integer> inputShape,
         String normalize,
+        String target,
         String storageLevel,
         int validationSize,
         List<String> layers,
@@ -116,6 +117,15 @@ public record TrainConfig(
         }
     }
 
+    private static String target(Config c) {
+        String target = oneOf(c, "data.target", List.of("label", "input"));
+        if (target.equals("input") && c.getString("earlyStopping.metric").equals("accuracy")) {
+            throw new IllegalArgumentException(c.getValue("earlyStopping.metric").origin().description()
+                    + ": earlyStopping.metric = accuracy needs class labels; with data.target = input use loss");
+        }
+        return target;
+    }
+
     private static TrainConfig fromConfig(Config c) {
         String normalize = oneOf(c, "data.normalize", List.of("standardize", "minmax", "minmax_symmetric", "none"));
         int epochs = atLeast(c, "training.epochs", 1);
@@ -154,7 +164,7 @@ public record TrainConfig(
             throw new IllegalArgumentException(c.getValue("model.layers").origin().description() + ": model.layers is empty");
         }
         return new TrainConfig(Path.of(c.getString("data.dir")), dataSpec(c), inputShape(c), normalize,
-                oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), initializer(c, "model.weightInit"),
+                target(c), oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), initializer(c, "model.weightInit"),
                 initializer(c, "model.biasInit"), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
                 (int) atLeast(c, "training.reshuffleEveryEpochs", 0), shuffle(c), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,

@@ -63,5 +63,12 @@ class ExperimentTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Experiment.load(file)).getMessage().contains("variant 'a' appears twice"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Experiment.load(dir.resolve("none.conf"))).getMessage()
                 .endsWith("none.conf: no such experiment file"));
+        Files.writeString(file, "title = t\naxis = seconds\nvariants = [ { name = a } ]\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Experiment.load(file)).getMessage()
+                .contains("axis is 'seconds', not steps or epochs"));
+        Files.writeString(file, "title = t\naxis = epochs\nmeasure = loss\nvariants = [ { name = a } ]\n");
+        Experiment e2 = Experiment.load(file);
+        assertEquals("epochs", e2.axis());
+        assertEquals("loss", e2.measure());
     }
 }

@@ -46,6 +46,38 @@ class BenchCommandTest {
     }
 
     @Test
+    void engineThroughputPrintsEveryMasterAndModelWithTheScaling() {
+        CliTestSupport.Run r = CliTestSupport.run("bench", "engine", "--masters", "local[1];local[2]", "--models", "mlp", "--steps", "3",
+                "--warmup", "1", "--rows", "1000", "--batch", "64", "--no-torch");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[1]\\s+1\\s+mlp\\s+\\d+\\s+skipped\\s+-\\s+1\\.00x")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[2]\\s+2\\s+mlp\\s+\\d+\\s+skipped\\s+-\\s+\\d+\\.\\d\\dx")), r.out());
+        assertTrue(r.out().contains("PyTorch: skipped (--no-torch)"), r.out());
+        CliTestSupport.Run bad = CliTestSupport.run("bench", "engine", "--mode", "ring");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("unknown step mode 'ring'"), bad.err());
+    }
+
+    @Test
+    void anExperimentOnLossAgainstEpochsAddsTheSeedsTable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("ae.conf");
+        java.nio.file.Files.writeString(file, String.join("\n",
+                "title = \"tiny autoencoder\"", "axis = epochs", "measure = loss", "row = \"gaussian\"",
+                "set { data { format = synthetic, target = input, normalize = minmax, synthetic { rows = 1000, testRows = 200, features = 8, classes = 3 } }, "
+                        + "loss = squared_error, model.layers = [\"dense(3)\", \"dense(8)\", sigmoid], training { epochs = 2, batchSize = 50 } }",
+                "variants = [ { name = sgd, set { optimizer { name = sgd, learningRate = 0.1 } } }, { name = nag, set { optimizer.name = nesterov } } ]", ""));
+        java.nio.file.Path out = dir.resolve("out");
+        CliTestSupport.Run r = CliTestSupport.run("bench", "experiment", file.toString(), "--master", "local[2]", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("| task | sgd | nag |"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\| gaussian \\| \\d+\\.\\d{3} \\| \\d+\\.\\d{3} \\|")), r.out());
+        for (String f : new String[] {"evaluated-loss.png", "loss.png", "results.md"}) {
+            assertTrue(java.nio.file.Files.size(out.resolve(f)) > 0, f);
+        }
+        assertTrue(java.nio.file.Files.readString(out.resolve("results.md")).contains("](evaluated-loss.png)"));
+    }
+
+    @Test
     void unknownStepModeIsAUsageError() {
         CliTestSupport.Run r = CliTestSupport.run("bench", "steps", "--modes", "job,ring");
         assertEquals(2, r.exitCode());

@@ -121,6 +121,27 @@ class TrainCommandTest {
     }
 
     @Test
+    void anAutoencoderLearnsToReconstructItsInput() throws IOException {
+        Path run = dir.resolve("autoencoder");
+        CliTestSupport.Run r = train(run, "--set", "data.target=input", "--set", "data.normalize=minmax", "--set", "loss=squared_error",
+                "--set", "model.layers=[flatten, \"dense(32)\", sigmoid, \"dense(784)\", sigmoid]", "--set", "optimizer.learningRate=0.01",
+                "--set", "training.epochs=3");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        assertTrue(Double.isNaN(s.get("testAccuracy").asDouble(0)), "no accuracy without class labels: " + s.get("testAccuracy"));
+        double first = new ObjectMapper().readTree(Files.readAllLines(run.resolve("metrics.jsonl")).get(0)).get("loss").asDouble();
+        double test = s.get("testLoss").asDouble();
+        // Sigmoid outputs start near 0.5 for every pixel; the squared error summed over 784 pixels must fall well below that.
+        assertTrue(test > 0 && test < 0.6 * first, "test reconstruction error " + test + " vs the first step's " + first);
+        CliTestSupport.Run wrong = train(dir.resolve("autoencoder-bad"), "--set", "data.target=input", "--set", "loss=squared_error");
+        assertTrue(wrong.exitCode() != 0);
+        assertTrue(wrong.err().contains("data.target = input: the model's last layer gives 10 outputs per example and the input has 784 features"), wrong.err());
+        CliTestSupport.Run metric = train(dir.resolve("autoencoder-metric"), "--set", "data.target=input", "--set", "earlyStopping.metric=accuracy");
+        assertEquals(2, metric.exitCode());
+        assertTrue(metric.err().contains("earlyStopping.metric = accuracy needs class labels"), metric.err());
+    }
+
+    @Test
     void earlyStoppingOnHeldOutValidationData() throws IOException {
         Path run = dir.resolve("early");
         CliTestSupport.Run r = train(run, "--set", "data.validationSize=200", "--set", "earlyStopping.patience=1", "--set", "training.evaluateEverySteps=3",

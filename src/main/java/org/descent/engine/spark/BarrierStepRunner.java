@@ -89,29 +89,11 @@ final class BarrierStepRunner implements StepRunner {
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             throw new IllegalArgumentException("engine.mode = barrier needs spark.dynamicAllocation.enabled=false (a barrier stage runs all its tasks at once)");
         }
-        int slots = taskSlots(sc);
+        int slots = SparkSetup.taskSlots(sc);
         if (partitions > slots) {
             throw new IllegalArgumentException("engine.mode = barrier runs all " + partitions + " partitions at once but the cluster has " + slots
                     + " task slots: set training.partitions ≤ " + slots + " (or add executor cores)");
         }
-    }
-
-    /** Cores of the cluster divided by spark.task.cpus: local[n] gives n, local-cluster[N,C,M] N·C, a cluster its registered executors' cores. */
-    static int taskSlots(JavaSparkContext sc) {
-        String master = sc.master();
-        int perTask = sc.getConf().getInt("spark.task.cpus", 1);
-        java.util.regex.Matcher local = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]").matcher(master);
-        if (master.equals("local")) {
-            return 1;
-        }
-        if (local.matches()) {
-            return local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
-        }
-        java.util.regex.Matcher cluster = java.util.regex.Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,.*]").matcher(master);
-        if (cluster.matches()) {
-            return Integer.parseInt(cluster.group(1)) * Integer.parseInt(cluster.group(2)) / perTask;
-        }
-        return sc.defaultParallelism() / perTask;
     }
 
     @Override

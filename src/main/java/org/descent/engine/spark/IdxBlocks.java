@@ -125,4 +125,12 @@ public final class IdxBlocks {
             return new Block(f, b.labels(), b.size(), b.featureSize(), b.labelWidth());
         });
     }
+
+    /**
+     * The blocks with each example's features as its target vector (an autoencoder's data): the label
+     * array is the feature array itself, so the cache holds the pixels once.
+     */
+    public static JavaRDD<Block> inputsAsTargets(JavaRDD<Block> blocks) {
+        return blocks.map(b -> new Block(b.features(), b.features(), b.size(), b.featureSize(), b.featureSize()));
+    }
 }

@@ -38,4 +38,22 @@ public final class SparkSetup {
         }
         return conf;
     }
+
+    /** Cores of the cluster divided by spark.task.cpus: local[n] gives n, local-cluster[N,C,M] N·C, a cluster its registered executors' cores. */
+    public static int taskSlots(org.apache.spark.api.java.JavaSparkContext sc) {
+        String master = sc.master();
+        int perTask = sc.getConf().getInt("spark.task.cpus", 1);
+        java.util.regex.Matcher local = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]").matcher(master);
+        if (master.equals("local")) {
+            return 1;
+        }
+        if (local.matches()) {
+            return local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
+        }
+        java.util.regex.Matcher cluster = java.util.regex.Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,.*]").matcher(master);
+        if (cluster.matches()) {
+            return Integer.parseInt(cluster.group(1)) * Integer.parseInt(cluster.group(2)) / perTask;
+        }
+        return sc.defaultParallelism() / perTask;
+    }
 }

@@ -146,11 +146,19 @@ public final class TrainingJob {
             TrainingData data = TrainingData.open(sc, config.data());
             Sequential model = model(data.shape());
             int outputs = model.outputShape().size();
-            if (loss.labelWidth(outputs) != 1) {
-                throw new IllegalArgumentException("loss " + config.loss() + " with " + outputs + " outputs needs " + loss.labelWidth(outputs)
-                        + " label values per example; the data gives one");
+            boolean reconstruct = config.target().equals("input");
+            int features = model.inputShape().size();
+            if (reconstruct && (outputs != features || loss.labelWidth(outputs) != outputs)) {
+                throw new IllegalArgumentException("data.target = input: the model's last layer gives " + outputs + " outputs per example and the input has "
+                        + features + " features; an autoencoder needs the same number, and a loss with a target vector (squared_error, binary_cross_entropy)"
+                        + ", not " + config.loss());
             }
-            TrainingData.Splits splits = data.read(partitions, config.validationSize(), LabelRule.forLoss(config.loss(), outputs), config.seed());
+            if (!reconstruct && loss.labelWidth(outputs) != 1) {
+                throw new IllegalArgumentException("loss " + config.loss() + " with " + outputs + " outputs needs " + loss.labelWidth(outputs)
+                        + " label values per example; the data gives one (or set data.target = input to reconstruct the input)");
+            }
+            TrainingData.Splits splits = data.read(partitions, config.validationSize(),
+                    reconstruct ? LabelRule.forLoss("squared_error", 1) : LabelRule.forLoss(config.loss(), outputs), config.seed());
             JavaRDD<Block> train = splits.train();
             JavaRDD<Block> validation = splits.validation();
             JavaRDD<Block> test = splits.test();
@@ -168,6 +176,13 @@ public final class TrainingJob {
                 test = IdxBlocks.standardize(test, standardizer);
                 if (validation != null) {
                     validation = IdxBlocks.standardize(validation, standardizer);
+                }
+            }
+            if (reconstruct) {   // after normalization: the network reconstructs what it is given
+                train = IdxBlocks.inputsAsTargets(train);
+                test = IdxBlocks.inputsAsTargets(test);
+                if (validation != null) {
+                    validation = IdxBlocks.inputsAsTargets(validation);
                 }
             }
             Checkpointer checkpointer = new Checkpointer(checkpointDir(), sc.hadoopConfiguration(), config.checkpointKeep());

@@ -1,0 +1,175 @@
+package org.descent.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.descent.bench.TorchBaseline;
+import org.descent.engine.LocalTrainer;
+import org.descent.engine.spark.Block;
+import org.descent.engine.spark.Blocks;
+import org.descent.engine.spark.SparkSetup;
+import org.descent.engine.spark.SparkTrainer;
+import org.descent.engine.spark.SyntheticBlocks;
+import org.descent.loss.SoftmaxCrossEntropy;
+import org.descent.nn.Models;
+import org.descent.nn.Sequential;
+import org.descent.optim.Optimizers;
+import org.descent.tensor.Blas;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code descent bench engine}: end-to-end training throughput of the Spark engine (examples/s of
+ * whole steps: the driver's Adam update, the parameter exchange and every partition's forward and
+ * backward) for each Spark master given, beside PyTorch on CPU with as many intra-op threads as the
+ * master has task slots. With several masters (e.g. {@code local-cluster[1,1,2048]} and
+ * {@code local-cluster[2,1,2048]}, or standalone clusters of 1 and 2 workers) it also prints the
+ * scaling relative to the first.
+ */
+@Command(name = "engine", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Training examples/s of the Spark engine (whole steps, barrier or job mode) on each master, beside PyTorch "
+                + "with as many threads as the master has task slots, and the scaling between masters.")
+final class EngineThroughputBenchmark implements Callable<Integer> {
+    @Option(names = "--masters", defaultValue = "local[1],local[2]", split = ";",
+            description = "Spark masters, separated by ';'; MASTER@N caps a cluster at N cores (spark.cores.max), e.g. "
+                    + "spark://127.0.0.1:7077@1 for one executor of a standalone cluster (default ${DEFAULT-VALUE}).")
+    List<String> masters;
+    @Option(names = "--models", defaultValue = "mlp,cnn", split = ",", description = "Models among mlp (784-256-256-10), cnn (the BN CNN) (default ${DEFAULT-VALUE}).")
+    List<String> models;
+    @Option(names = "--batch", defaultValue = "128", description = "Global batch (default ${DEFAULT-VALUE}).")
+    int batch;
+    @Option(names = "--steps", defaultValue = "60", description = "Timed steps (default ${DEFAULT-VALUE}).")
+    int steps;
+    @Option(names = "--warmup", defaultValue = "20", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+    int warmup;
+    @Option(names = "--mode", defaultValue = "barrier", description = "Step mode: barrier or job (default ${DEFAULT-VALUE}).")
+    String mode;
+    @Option(names = "--rows", defaultValue = "20000", description = "Synthetic training rows (default ${DEFAULT-VALUE}).")
+    long rows;
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the baseline (default ${DEFAULT-VALUE}).")
+    String python;
+    @Option(names = "--no-torch", description = "Skip the PyTorch baseline.")
+    boolean noTorch;
+
+    /** One measured row. */
+    record Row(String master, int slots, String model, double descent, double torch) {
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (batch <= 0 || steps <= 0 || warmup < 0 || rows < batch) {
+            throw new UsageException("--batch and --steps must be positive, --warmup ≥ 0 and --rows ≥ --batch");
+        }
+        if (!mode.equals("barrier") && !mode.equals("job")) {
+            throw new UsageException("--mode: unknown step mode '" + mode + "'; accepted: barrier, job");
+        }
+        for (String m : models) {
+            if (!m.equals("mlp") && !m.equals("cnn")) {
+                throw new UsageException("--models: unknown model '" + m + "' (known: mlp, cnn)");
+            }
+        }
+        TorchBaseline torch = new TorchBaseline(python);
+        Optional<String> torchMissing = noTorch ? Optional.of("--no-torch") : torch.unavailableReason();
+        System.out.printf(Locale.ROOT, "Spark engine training throughput, global batch %d, %s mode, Adam: examples/s over %d steps after %d untimed%n",
+                batch, mode, steps, warmup);
+        System.out.println("Descent BLAS: " + Blas.get().description());
+        List<Row> table = new ArrayList<>();
+        String torchInfo = null;
+        for (String entry : masters) {
+            java.util.regex.Matcher capped = java.util.regex.Pattern.compile("(.+)@(\\d+)").matcher(entry);
+            String master = capped.matches() ? capped.group(1) : entry;
+            SparkConf conf = SparkSetup.conf("descent bench engine", master).set("spark.ui.enabled", "false").setIfMissing("spark.executor.cores", "1")
+                    .set("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s")
+                    .set("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "10");
+            if (capped.matches()) {
+                conf.set("spark.cores.max", capped.group(2));
+            }
+            try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+                sc.setLogLevel("ERROR");
+                int slots = slots(sc);
+                JavaRDD<Block> data = SyntheticBlocks.gaussianMixture(sc, rows, 784, 10, 1.0, slots, 3);
+                Blocks.cache(data, StorageLevel.MEMORY_ONLY());
+                for (String m : models) {
+                    Sequential model = m.equals("mlp") ? Models.mlp(784, 256, 256, 10) : Models.fashionCnn(true);
+                    double descent = measure(sc, model, data);
+                    double baseline = Double.NaN;
+                    if (torchMissing.isEmpty()) {
+                        TorchBaseline.Measurement t = torch.measure(m, batch, steps, warmup, slots);
+                        baseline = t.examplesPerSecond();
+                        torchInfo = "PyTorch " + t.torchVersion() + ": libblas.so.3 → " + t.blas() + (t.mkldnn() ? "; convolutions through oneDNN" : "");
+                    }
+                    Row r = new Row(entry, slots, m, descent, baseline);
+                    table.add(r);
+                    System.out.printf(Locale.ROOT, "  %s (%d slots), %s: %.0f examples/s%n", entry, slots, m, descent);
+                }
+                data.unpersist(true);
+            }
+        }
+        System.out.println(torchInfo != null ? torchInfo : "PyTorch: skipped (" + torchMissing.orElse("") + ")");
+        System.out.printf(Locale.ROOT, "%-28s %-5s %-6s %12s %16s %10s %12s%n", "master", "slots", "model", "descent ex/s", "pytorch ex/s", "ratio",
+                "vs first");
+        for (Row r : table) {
+            Row first = table.stream().filter(f -> f.model().equals(r.model())).findFirst().orElse(r);
+            System.out.printf(Locale.ROOT, "%-28s %-5d %-6s %12.0f %16s %10s %11.2fx%n", r.master(), r.slots(), r.model(), r.descent(),
+                    Double.isNaN(r.torch()) ? "skipped" : String.format(Locale.ROOT, "%.0f (%d thr)", r.torch(), r.slots()),
+                    Double.isNaN(r.torch()) ? "-" : String.format(Locale.ROOT, "%.2fx", r.descent() / r.torch()), r.descent() / first.descent());
+        }
+        System.out.println("ratio = Descent / PyTorch (target >= 1.0); vs first = Descent's examples/s over the first master's (scaling).");
+        return 0;
+    }
+
+    /**
+     * Task slots: from the master string for local masters; on a cluster, the executors that have registered
+     * (one core each, as this benchmark asks) once none has joined for 5 s.
+     */
+    private static int slots(JavaSparkContext sc) throws InterruptedException {
+        if (sc.master().startsWith("local")) {
+            return SparkSetup.taskSlots(sc);
+        }
+        long deadline = System.currentTimeMillis() + 60_000;
+        int seen = 0;
+        long lastChange = System.currentTimeMillis();
+        while (System.currentTimeMillis() < deadline) {
+            int executors = sc.sc().getExecutorMemoryStatus().size() - 1;   // minus the driver
+            if (executors != seen) {
+                seen = executors;
+                lastChange = System.currentTimeMillis();
+            } else if (seen > 0 && System.currentTimeMillis() - lastChange > 5_000) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        if (seen == 0) {
+            throw new IllegalStateException(sc.master() + ": no executor registered within 60 s");
+        }
+        return seen * sc.getConf().getInt("spark.executor.cores", 1);
+    }
+
+    /** Examples/s of whole steps: the batch times the timed steps over their summed wall time. */
+    private double measure(JavaSparkContext sc, Sequential model, JavaRDD<Block> data) {
+        double[] millis = new double[1];
+        int[] timed = new int[1];
+        SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()),
+                new LocalTrainer.Settings(batch, 1_000_000, 1, false))
+                .stopAfter(warmup + steps)
+                .onStep((epoch, step, loss, examples, norm, t) -> {
+                    if (step >= warmup) {
+                        millis[0] += t.totalMillis();
+                        timed[0]++;
+                    }
+                });
+        if (mode.equals("barrier")) {
+            trainer.barrier(false, 120);
+        }
+        trainer.fit(data, null, null);
+        return batch * (double) timed[0] / (millis[0] / 1000);
+    }
+}
