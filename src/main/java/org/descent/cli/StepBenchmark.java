@@ -26,9 +26,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code descent bench steps}: the engine's step time split into compute, broadcast, aggregation
- * and the rest (scheduling, serialization, transfer), for the job-per-step and barrier modes side
- * by side, at several global batches and dataset sizes, with the cached bytes per example — on
+ * {@code descent bench steps}: the engine's step time split into compute, synchronized batch norm's
+ * exchanges, broadcast, aggregation and the rest (scheduling, serialization, transfer), for the
+ * job-per-step and barrier modes (and barrier with synchronized BN, {@code barrier-sync}) side by side,
+ * at several global batches and dataset sizes, with the cached bytes per example — on
  * synthetic rows generated on the executors.
  */
 @Command(name = "steps", mixinStandardHelpOptions = true,
@@ -45,7 +46,8 @@ final class StepBenchmark implements Callable<Integer> {
     int steps;
     @Option(names = "--warmup", defaultValue = "15", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
     int warmup;
-    @Option(names = "--modes", defaultValue = "job,barrier", split = ",", description = "Step modes to compare: job, barrier (default ${DEFAULT-VALUE}).")
+    @Option(names = "--modes", defaultValue = "job,barrier", split = ",",
+            description = "Step modes to compare: job, barrier, barrier-sync (barrier with synchronized batch norm) (default ${DEFAULT-VALUE}).")
     List<String> modes;
     @Option(names = "--partitions", defaultValue = "0", description = "Data partitions; 0: one per task slot (default ${DEFAULT-VALUE}).")
     int partitions;
@@ -56,8 +58,8 @@ final class StepBenchmark implements Callable<Integer> {
             throw new UsageException("--steps, --sizes and --batches must be positive, --warmup and --partitions ≥ 0");
         }
         for (String m : modes) {
-            if (!m.equals("job") && !m.equals("barrier")) {
-                throw new UsageException("--modes: unknown step mode '" + m + "'; accepted: job, barrier");
+            if (!m.equals("job") && !m.equals("barrier") && !m.equals("barrier-sync")) {
+                throw new UsageException("--modes: unknown step mode '" + m + "'; accepted: job, barrier, barrier-sync");
             }
         }
         List<Layer> layers = LayerSpecs.parseAll(List.of("dense(256)", "batch_norm", "relu", "dense(256)", "batch_norm", "relu", "dense(10)"));
@@ -71,10 +73,11 @@ final class StepBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "Spark engine step time: quickstart MLP 784-256-256-10 with BN (local), Adam; master %s, %d partitions%n",
                     master, parts);
             System.out.println("BLAS: " + Blas.get().description());
-            System.out.println("median ms per step; broadcast = job mode's broadcast fetch / barrier mode's parameter send; "
+            System.out.println("median ms per step; compute = the slowest task's arithmetic; bn sync = its longest wait in synchronized batch "
+                    + "norm's exchanges; broadcast = job mode's broadcast fetch / barrier mode's parameter send; "
                     + "other = scheduling, serialization, transfer; overhead = step - compute");
-            System.out.printf(Locale.ROOT, "%-8s %-10s %-6s %9s %9s %9s %9s %9s %9s %13s%n", "mode", "rows", "batch", "step", "compute", "broadcast",
-                    "aggregate", "other", "overhead", "cached B/row");
+            System.out.printf(Locale.ROOT, "%-12s %-10s %-6s %9s %9s %9s %9s %9s %9s %9s %13s%n", "mode", "rows", "batch", "step", "compute", "bn sync",
+                    "broadcast", "aggregate", "other", "overhead", "cached B/row");
             for (long rows : sizes) {
                 JavaRDD<Block> data = SyntheticBlocks.gaussianMixture(sc, rows, 784, 10, 1.0, parts, 3);
                 Blocks.cache(data, org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
@@ -84,8 +87,8 @@ final class StepBenchmark implements Callable<Integer> {
                     for (String mode : modes) {
                         SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()),
                                 new LocalTrainer.Settings(batches.get(0), 1, 1, false)).stopAfter(warmup + steps);
-                        if (mode.equals("barrier")) {
-                            trainer.barrier(false, 120);
+                        if (mode.startsWith("barrier")) {
+                            trainer.barrier(mode.equals("barrier-sync"), 120);
                         }
                         trainer.fit(data, null, null);
                     }
@@ -102,16 +105,16 @@ final class StepBenchmark implements Callable<Integer> {
                                         timings.add(t);
                                     }
                                 });
-                        if (mode.equals("barrier")) {
-                            trainer.barrier(false, 120);
+                        if (mode.startsWith("barrier")) {
+                            trainer.barrier(mode.equals("barrier-sync"), 120);
                         }
                         trainer.fit(data, null, null);
                         double total = median(timings, SparkTrainer.StepTiming::totalMillis);
                         double compute = median(timings, SparkTrainer.StepTiming::computeMillis);
                         double stepMinusCompute = median(timings, t -> t.totalMillis() - t.computeMillis());
                         overhead.put(mode, stepMinusCompute);
-                        System.out.printf(Locale.ROOT, "%-8s %-10d %-6d %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %13.0f%n", mode, rows, batch, total, compute,
-                                median(timings, SparkTrainer.StepTiming::fetchMillis), median(timings, SparkTrainer.StepTiming::aggregateMillis),
+                        System.out.printf(Locale.ROOT, "%-12s %-10d %-6d %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %13.0f%n", mode, rows, batch, total, compute,
+                                median(timings, SparkTrainer.StepTiming::syncMillis), median(timings, SparkTrainer.StepTiming::fetchMillis), median(timings, SparkTrainer.StepTiming::aggregateMillis),
                                 median(timings, SparkTrainer.StepTiming::overheadMillis), stepMinusCompute, (double) cache.cachedBytes() / cache.examples());
                     }
                     if (overhead.containsKey("job") && overhead.containsKey("barrier")) {

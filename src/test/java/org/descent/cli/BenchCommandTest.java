@@ -26,6 +26,13 @@ class BenchCommandTest {
         assertEquals(2, r.out().lines().filter(l -> l.matches("job\\s+(2000|4000)\\s+100\\s+.*")).count(), r.out());
         assertEquals(2, r.out().lines().filter(l -> l.matches("barrier\\s+(2000|4000)\\s+100\\s+.*")).count(), r.out());
         assertEquals(2, r.out().lines().filter(l -> l.contains("barrier overhead") && l.contains("x lower")).count(), r.out());
+        // Without synchronized batch norm nothing waits for an exchange; with it the wait is measured apart from compute.
+        assertTrue(r.out().lines().filter(l -> l.startsWith("barrier ")).allMatch(l -> l.split("\\s+")[5].equals("0.00")), r.out());
+        CliTestSupport.Run sync = CliTestSupport.run("bench", "steps", "--master", "local[2]", "--sizes", "2000", "--batches", "100",
+                "--steps", "3", "--warmup", "1", "--modes", "barrier-sync");
+        assertEquals(0, sync.exitCode(), sync.err());
+        String row = sync.out().lines().filter(l -> l.startsWith("barrier-sync ")).findFirst().orElseThrow();
+        assertTrue(Double.parseDouble(row.split("\\s+")[5]) > 0, row);
     }
 
     /** bench syncbn: the three variants side by side every k steps, and the PNG of the curves, on a small IDX set. */

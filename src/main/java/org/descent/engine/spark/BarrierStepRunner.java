@@ -233,7 +233,7 @@ final class BarrierStepRunner implements StepRunner {
                     throw new IllegalStateException(from + " answered step " + r.step() + " while the driver is in step " + step);
                 }
                 PartitionResult p = r.result();
-                results[from.partition] = new PartitionResult(p.partition(), p.gradSum(), p.lossSum(), p.count(), p.stats(), send, p.computeNanos());
+                results[from.partition] = new PartitionResult(p.partition(), p.gradSum(), p.lossSum(), p.count(), p.stats(), send, p.computeNanos(), p.syncNanos());
                 received++;
             }
         }

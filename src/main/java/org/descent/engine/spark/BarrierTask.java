@@ -109,6 +109,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
                 out.writeDouble(r.lossSum());
                 out.writeLong(r.count());
                 out.writeLong(r.computeNanos());
+                out.writeLong(r.syncNanos());
                 wire.writeFloats(out, r.gradSum(), 0, r.gradSum().length);
                 wire.writeDoubles(out, r.stats(), 0, r.stats().length);
                 out.flush();

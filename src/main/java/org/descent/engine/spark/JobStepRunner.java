@@ -49,7 +49,7 @@ final class JobStepRunner implements StepRunner {
                 long fetch = System.nanoTime() - fetchStart;
                 while (blocks.hasNext()) {
                     PartitionResult r = worker.step(p, blocks.next(), batches, current, l, epoch, stepInEpoch, step);
-                    out.add(new PartitionResult(r.partition(), r.gradSum(), r.lossSum(), r.count(), r.stats(), fetch, r.computeNanos()));
+                    out.add(new PartitionResult(r.partition(), r.gradSum(), r.lossSum(), r.count(), r.stats(), fetch, r.computeNanos(), r.syncNanos()));
                 }
                 return out.iterator();
             }, true).collect());

@@ -17,6 +17,7 @@ final class PartitionWorker {
     private final Sequential model;
     private final Network network;
     private final StepContext ctx = new StepContext();
+    private final TimedCollective timed = new TimedCollective();
     private float[] x = new float[0];
     private float[] y = new float[0];
     private int[] order;
@@ -63,10 +64,12 @@ final class PartitionWorker {
         ctx.stats = stats;
         ctx.mode = Mode.TRAIN;
         ctx.seed = plan.stepSeed(epoch, step, partition);
-        ctx.collective = collective;
+        timed.inner = collective;
+        timed.nanos = 0;
+        ctx.collective = timed;
         ctx.syncBatchNorm = syncBatchNorm;
         double lossSum = network.lossAndGradient(ctx, x, y, n, loss);
-        return new PartitionResult(partition, grads, lossSum, n, stats, 0, System.nanoTime() - t0);
+        return new PartitionResult(partition, grads, lossSum, n, stats, 0, System.nanoTime() - t0, timed.nanos);
     }
 
     /**
@@ -148,6 +151,24 @@ final class PartitionWorker {
         if (x.length < n * block.featureSize()) {
             x = new float[n * block.featureSize()];
             y = new float[n * block.labelWidth()];
+        }
+    }
+
+    /** The step's collective, timed: synchronized batch norm's exchanges are waiting, not computing. */
+    private static final class TimedCollective implements org.descent.nn.Collective {
+        org.descent.nn.Collective inner;
+        long nanos;
+
+        @Override
+        public void allReduceSum(double[] values, int offset, int length) {
+            long t = System.nanoTime();
+            inner.allReduceSum(values, offset, length);
+            nanos += System.nanoTime() - t;
+        }
+
+        @Override
+        public int size() {
+            return inner.size();
         }
     }
 }

@@ -125,12 +125,13 @@ public final class SparkTrainer {
     }
 
     /**
-     * Where a step's time went: the slowest task's broadcast fetch and compute, the driver's
-     * combination and update, and the rest (scheduling, task and result serialization, transfer).
+     * Where a step's time went: the slowest task's broadcast fetch and compute (its own arithmetic), the
+     * longest wait in synchronized batch norm's exchanges (zero without them), the driver's combination
+     * and update, and the rest (scheduling, task and result serialization, transfer).
      */
-    public record StepTiming(double totalMillis, double fetchMillis, double computeMillis, double aggregateMillis) {
+    public record StepTiming(double totalMillis, double fetchMillis, double computeMillis, double syncMillis, double aggregateMillis) {
         public double overheadMillis() {
-            return Math.max(0, totalMillis - fetchMillis - computeMillis - aggregateMillis);
+            return Math.max(0, totalMillis - fetchMillis - computeMillis - syncMillis - aggregateMillis);
         }
     }
 
@@ -258,6 +259,7 @@ public final class SparkTrainer {
                     long aggregateStart = System.nanoTime();
                     long fetch = 0;
                     long compute = 0;
+                    long sync = 0;
                     java.util.Arrays.fill(gradSum, 0f);
                     java.util.Arrays.fill(merged, 0);
                     long count = 0;
@@ -270,7 +272,8 @@ public final class SparkTrainer {
                         lossSum += r.lossSum();
                         count += r.count();
                         fetch = Math.max(fetch, r.fetchNanos());
-                        compute = Math.max(compute, r.computeNanos());
+                        compute = Math.max(compute, r.computeNanos() - r.syncNanos());
+                        sync = Math.max(sync, r.syncNanos());
                         if (merged.length > 0 && r.count() > 0) {
                             if (!syncBatchNorm) {
                                 MomentStats.mergeAll(merged, r.stats());
@@ -291,7 +294,7 @@ public final class SparkTrainer {
                     if (stepListener != null) {
                         long end = System.nanoTime();
                         stepListener.stepEnded(epoch, step, (lossSum - lossBefore) / Math.max(1, count), count, updater.gradientNorm(),
-                                new StepTiming((end - stepStart) / 1e6, fetch / 1e6, compute / 1e6, (end - aggregateStart) / 1e6));
+                                new StepTiming((end - stepStart) / 1e6, fetch / 1e6, compute / 1e6, sync / 1e6, (end - aggregateStart) / 1e6));
                     }
                     step++;
                     boolean evaluationDue = evaluateEvery > 0 && validation != null && step % evaluateEvery == 0 && s + 1 < plan.stepsPerEpoch();

@@ -178,9 +178,10 @@ final class StepService implements Closeable {
                     double lossSum = in.readDouble();
                     long count = in.readLong();
                     long compute = in.readLong();
+                    long sync = in.readLong();
                     float[] grads = wire.readFloats(in, null);
                     double[] stats = wire.readDoubles(in, null);
-                    events.add(new Event(Kind.RESULT, c, new StepResult(step, new PartitionResult(c.partition, grads, lossSum, count, stats, 0, compute))));
+                    events.add(new Event(Kind.RESULT, c, new StepResult(step, new PartitionResult(c.partition, grads, lossSum, count, stats, 0, compute, sync))));
                 } else if (type == Wire.REDUCE) {
                     long step = in.readLong();
                     events.add(new Event(Kind.REDUCE, c, new Reduce(step, wire.readDoubles(in, null))));

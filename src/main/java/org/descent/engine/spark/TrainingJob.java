@@ -211,7 +211,7 @@ public final class TrainingJob {
                     line.put("momentum", momentumKey.equals("momentum") ? config.momentumSchedule().at(step) : beta1);
                 }
                 writeLine(metrics, line.put("gradNorm", gradNorm).put("ms", t.totalMillis()).put("examplesPerSecond", examples * 1000.0 / t.totalMillis())
-                        .put("computeMs", t.computeMillis()).put("broadcastMs", t.fetchMillis()).put("aggregateMs", t.aggregateMillis())
+                        .put("computeMs", t.computeMillis()).put("bnSyncMs", t.syncMillis()).put("broadcastMs", t.fetchMillis()).put("aggregateMs", t.aggregateMillis())
                         .put("overheadMs", t.overheadMillis()));
                 long perEpoch = trainer.stepsPerEpoch();
                 progress.step(epoch, step - (long) epoch * perEpoch + 1, perEpoch, meanLoss, examples);
