@@ -94,7 +94,7 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
             }
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
                 sc.setLogLevel("ERROR");
-                int slots = slots(sc);
+                int slots = slots(sc, capped.matches() ? Integer.parseInt(capped.group(2)) : 0);
                 JavaRDD<Block> data = SyntheticBlocks.gaussianMixture(sc, rows, 784, 10, 1.0, slots, 3);
                 Blocks.cache(data, StorageLevel.MEMORY_ONLY());
                 for (String m : models) {
@@ -128,9 +128,9 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
 
     /**
      * Task slots: from the master string for local masters; on a cluster, the executors that have registered
-     * (one core each, as this benchmark asks) once none has joined for 5 s.
+     * (one core each, as this benchmark asks) once {@code expected} have (0: once none has joined for 5 s).
      */
-    private static int slots(JavaSparkContext sc) throws InterruptedException {
+    private static int slots(JavaSparkContext sc, int expected) throws InterruptedException {
         if (sc.master().startsWith("local")) {
             return SparkSetup.taskSlots(sc);
         }
@@ -142,7 +142,8 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
             if (executors != seen) {
                 seen = executors;
                 lastChange = System.currentTimeMillis();
-            } else if (seen > 0 && System.currentTimeMillis() - lastChange > 5_000) {
+            }
+            if (expected > 0 ? seen >= expected : seen > 0 && System.currentTimeMillis() - lastChange > 5_000) {
                 break;
             }
             Thread.sleep(200);

@@ -75,9 +75,15 @@ final class ModelCommands {
                 throw new IllegalArgumentException(data + ": examples have " + source.shape().size() + " features, the model takes "
                         + saved.model().inputShape() + " = " + saved.model().inputShape().size());
             }
-            LabelRule rule = LabelRule.forLoss(saved.loss(), saved.model().outputShape().size());
+            LabelRule rule = reconstructs() ? LabelRule.forLoss("squared_error", 1) : LabelRule.forLoss(saved.loss(), saved.model().outputShape().size());
             JavaRDD<Block> blocks = source.readOne(format.equals("idx") ? split : data, partitions > 0 ? partitions : sc.defaultParallelism(), rule);
-            return saved.standardizer() == null ? blocks : IdxBlocks.standardize(blocks, saved.standardizer());
+            JavaRDD<Block> normalized = saved.standardizer() == null ? blocks : IdxBlocks.standardize(blocks, saved.standardizer());
+            return reconstructs() ? IdxBlocks.inputsAsTargets(normalized) : normalized;
+        }
+
+        /** Whether the model was trained with data.target = input (its loss takes a target vector, which train allows only then). */
+        boolean reconstructs() {
+            return org.descent.loss.Losses.byName(saved.loss()).labelWidth(saved.model().outputShape().size()) != 1;
         }
 
         /** What the examples are called in messages: the IDX split, else the path. */
@@ -114,6 +120,10 @@ final class ModelCommands {
                 throw new UsageException("--output-format must be parquet or csv, got '" + outputFormat + "'");
             }
             saved = SavedModel.load(model);
+            if (reconstructs()) {
+                throw new UsageException(model + " is an autoencoder (trained with data.target = input): predict writes class predictions; "
+                        + "use evaluate for its reconstruction error");
+            }
             try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent predict", master))) {
                 sc.setLogLevel("WARN");
                 String target = TrainingJob.resolveDataDir(out);

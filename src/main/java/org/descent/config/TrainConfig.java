@@ -119,7 +119,7 @@ public record TrainConfig(
 
     private static String target(Config c) {
         String target = oneOf(c, "data.target", List.of("label", "input"));
-        if (target.equals("input") && c.getString("earlyStopping.metric").equals("accuracy")) {
+        if (target.equals("input") && c.getInt("earlyStopping.patience") > 0 && c.getString("earlyStopping.metric").equals("accuracy")) {
             throw new IllegalArgumentException(c.getValue("earlyStopping.metric").origin().description()
                     + ": earlyStopping.metric = accuracy needs class labels; with data.target = input use loss");
         }

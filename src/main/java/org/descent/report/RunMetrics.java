@@ -27,7 +27,7 @@ public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> 
     /** A {@code "type":"step"} line; every field but {@code step} and {@code loss} may be NaN. */
     public record Step(long step, double epoch, double loss, double examples, double ms, double computeMs, double broadcastMs,
                        double aggregateMs, double overheadMs, double learningRate, double momentum, double gradNorm,
-                       double examplesPerSecond) {
+                       double examplesPerSecond, double bnSyncMs) {
         /** The step count after this step: the x coordinate shared with epochs and evaluations. */
         public long done() {
             return step + 1;
@@ -125,7 +125,7 @@ public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> 
         return new Step(required(n, "step"), Json.number(n, "epoch"), requiredNumber(n, "loss"), Json.number(n, "examples"),
                 Json.number(n, "ms"), Json.number(n, "computeMs"), Json.number(n, "broadcastMs"), Json.number(n, "aggregateMs"),
                 Json.number(n, "overheadMs"), Json.number(n, "learningRate"), Json.number(n, "momentum"), Json.number(n, "gradNorm"),
-                Json.number(n, "examplesPerSecond"));
+                Json.number(n, "examplesPerSecond"), Json.number(n, "bnSyncMs"));
     }
 
     private static Epoch epoch(JsonNode n) throws Json.NotANumber {

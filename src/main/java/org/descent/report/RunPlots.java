@@ -150,12 +150,17 @@ public final class RunPlots {
         boolean split = metrics.anyStep(RunMetrics.Step::computeMs) || metrics.anyStep(RunMetrics.Step::broadcastMs)
                 || metrics.anyStep(RunMetrics.Step::aggregateMs);
         if (split) {
-            names.addAll(List.of("compute", "broadcast", "aggregate", "overhead"));
+            names.add("compute");
             parts.add(s -> zeroIfNaN(s.computeMs()));
+            if (metrics.steps().stream().anyMatch(s -> s.bnSyncMs() > 0)) {   // synchronized batch norm's exchange waits
+                names.add("bn sync");
+                parts.add(s -> zeroIfNaN(s.bnSyncMs()));
+            }
+            names.addAll(List.of("broadcast", "aggregate", "overhead"));
             parts.add(s -> zeroIfNaN(s.broadcastMs()));
             parts.add(s -> zeroIfNaN(s.aggregateMs()));
             parts.add(s -> Double.isFinite(s.overheadMs()) ? s.overheadMs()
-                    : Math.max(0, s.ms() - zeroIfNaN(s.computeMs()) - zeroIfNaN(s.broadcastMs()) - zeroIfNaN(s.aggregateMs())));
+                    : Math.max(0, s.ms() - zeroIfNaN(s.computeMs()) - zeroIfNaN(s.bnSyncMs()) - zeroIfNaN(s.broadcastMs()) - zeroIfNaN(s.aggregateMs())));
         } else {
             names.add("total");
             parts.add(RunMetrics.Step::ms);

@@ -133,10 +133,22 @@ class TrainCommandTest {
         double test = s.get("testLoss").asDouble();
         // Sigmoid outputs start near 0.5 for every pixel; the squared error summed over 784 pixels must fall well below that.
         assertTrue(test > 0 && test < 0.6 * first, "test reconstruction error " + test + " vs the first step's " + first);
+        // The saved model evaluates as it trained: its reconstruction error on the test split; predict (class labels) refuses it.
+        CliTestSupport.Run evaluated = CliTestSupport.run("evaluate", run.toString(), data.toString(), "--master", "local[2]");
+        assertEquals(0, evaluated.exitCode(), evaluated.err());
+        assertTrue(evaluated.out().contains(String.format(java.util.Locale.ROOT, "loss %.4f, accuracy NaN", test)), evaluated.out() + " vs " + test);
+        CliTestSupport.Run predicted = CliTestSupport.run("predict", run.toString(), data.toString(), "--out", dir.resolve("ae-predictions").toString());
+        assertEquals(2, predicted.exitCode());
+        assertTrue(predicted.err().contains("is an autoencoder"), predicted.err());
         CliTestSupport.Run wrong = train(dir.resolve("autoencoder-bad"), "--set", "data.target=input", "--set", "loss=squared_error");
         assertTrue(wrong.exitCode() != 0);
         assertTrue(wrong.err().contains("data.target = input: the model's last layer gives 10 outputs per example and the input has 784 features"), wrong.err());
-        CliTestSupport.Run metric = train(dir.resolve("autoencoder-metric"), "--set", "data.target=input", "--set", "earlyStopping.metric=accuracy");
+        CliTestSupport.Run bce = train(dir.resolve("autoencoder-bce"), "--set", "data.target=input", "--set", "loss=binary_cross_entropy",
+                "--set", "model.layers=[flatten, \"dense(784)\"]");
+        assertTrue(bce.exitCode() != 0);
+        assertTrue(bce.err().contains("needs targets in [0, 1]: set data.normalize = minmax"), bce.err());
+        CliTestSupport.Run metric = train(dir.resolve("autoencoder-metric"), "--set", "data.target=input", "--set", "earlyStopping.metric=accuracy",
+                "--set", "earlyStopping.patience=2", "--set", "data.validationSize=100");
         assertEquals(2, metric.exitCode());
         assertTrue(metric.err().contains("earlyStopping.metric = accuracy needs class labels"), metric.err());
     }

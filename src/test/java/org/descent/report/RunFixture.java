@@ -64,9 +64,10 @@ public final class RunFixture {
                 double broadcast = 4 + rnd.nextDouble();
                 double aggregate = 2 + rnd.nextDouble();
                 double overhead = 40 + 10 * rnd.nextDouble();
-                double ms = compute + broadcast + aggregate + overhead;
+                double bnSync = 1.5;
+                double ms = compute + bnSync + broadcast + aggregate + overhead;
                 ObjectNode n = json.createObjectNode().put("type", "step").put("epoch", e).put("step", step).put("loss", loss)
-                        .put("examples", 128).put("ms", ms).put("computeMs", compute).put("broadcastMs", broadcast)
+                        .put("examples", 128).put("ms", ms).put("computeMs", compute).put("bnSyncMs", bnSync).put("broadcastMs", broadcast)
                         .put("aggregateMs", aggregate).put("overheadMs", overhead)
                         .put("learningRate", 0.001 * 0.5 * (1 + Math.cos(Math.PI * progress)))
                         .put("gradNorm", 1.5 * Math.exp(-progress) + 0.1 * rnd.nextDouble()).put("examplesPerSecond", 128 / ms * 1000);

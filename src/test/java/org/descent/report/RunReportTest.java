@@ -77,6 +77,7 @@ class RunReportTest {
     void withoutValidationOrMomentumThosePartsAreLeftOut() throws IOException {
         Path run = new RunFixture().withoutValidation().withoutMomentum().write(dir.resolve("run"));
         assertTrue(Files.readString(run.resolve("metrics.jsonl")).contains("\"momentum\":\"NaN\""), "NaN as Jackson writes it");
+        assertEquals(1.5, RunMetrics.read(run.resolve("metrics.jsonl")).steps().get(0).bnSyncMs(), "synchronized BN's wait is read for the step-time bands");
         RunReport.write(run);
         for (String png : List.of("loss.png", "accuracy.png", "learning-rate.png", "step-time.png")) {
             assertValidPng(run.resolve(png));

@@ -133,4 +133,15 @@ public final class IdxBlocks {
     public static JavaRDD<Block> inputsAsTargets(JavaRDD<Block> blocks) {
         return blocks.map(b -> new Block(b.features(), b.features(), b.size(), b.featureSize(), b.featureSize()));
     }
+
+    /** As {@link #inputsAsTargets}, with the targets (a copy) clamped to [0, 1], as binary cross-entropy needs. */
+    public static JavaRDD<Block> clampedInputsAsTargets(JavaRDD<Block> blocks) {
+        return blocks.map(b -> {
+            float[] t = b.features().clone();
+            for (int i = 0; i < t.length; i++) {
+                t[i] = Math.min(1f, Math.max(0f, t[i]));
+            }
+            return new Block(b.features(), t, b.size(), b.featureSize(), b.featureSize());
+        });
+    }
 }

@@ -153,6 +153,10 @@ public final class TrainingJob {
                         + features + " features; an autoencoder needs the same number, and a loss with a target vector (squared_error, binary_cross_entropy)"
                         + ", not " + config.loss());
             }
+            if (reconstruct && config.loss().equals("binary_cross_entropy") && !config.normalize().equals("minmax")) {
+                throw new IllegalArgumentException("data.target = input with loss = binary_cross_entropy needs targets in [0, 1]: set data.normalize = minmax"
+                        + " (it is " + config.normalize() + ")");
+            }
             if (!reconstruct && loss.labelWidth(outputs) != 1) {
                 throw new IllegalArgumentException("loss " + config.loss() + " with " + outputs + " outputs needs " + loss.labelWidth(outputs)
                         + " label values per example; the data gives one (or set data.target = input to reconstruct the input)");
@@ -180,9 +184,10 @@ public final class TrainingJob {
             }
             if (reconstruct) {   // after normalization: the network reconstructs what it is given
                 train = IdxBlocks.inputsAsTargets(train);
-                test = IdxBlocks.inputsAsTargets(test);
+                // min-max is fitted on the training data: held-out pixels can fall outside [0, 1], which BCE targets may not.
+                test = config.loss().equals("binary_cross_entropy") ? IdxBlocks.clampedInputsAsTargets(test) : IdxBlocks.inputsAsTargets(test);
                 if (validation != null) {
-                    validation = IdxBlocks.inputsAsTargets(validation);
+                    validation = config.loss().equals("binary_cross_entropy") ? IdxBlocks.clampedInputsAsTargets(validation) : IdxBlocks.inputsAsTargets(validation);
                 }
             }
             Checkpointer checkpointer = new Checkpointer(checkpointDir(), sc.hadoopConfiguration(), config.checkpointKeep());

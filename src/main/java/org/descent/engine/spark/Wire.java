@@ -17,7 +17,7 @@ import java.nio.ByteOrder;
  * STEP   driver→task  byte 1, int epoch, long stepInEpoch, long step, floats params, floats buffers
  * STOP   driver→task  byte 2
  * SUM    driver→task  byte 3, doubles sums
- * RESULT task→driver  byte 10, long step, double lossSum, long count, long computeNanos, floats grads, doubles stats
+ * RESULT task→driver  byte 10, long step, double lossSum, long count, long computeNanos, long syncNanos, floats grads, doubles stats
  * REDUCE task→driver  byte 11, long step, doubles values
  * </pre>
  * where {@code floats} and {@code doubles} are an int length followed by the values, little-endian
