@@ -165,15 +165,13 @@ final class ExperimentCommand implements Callable<Integer> {
                 List<double[]> byEvaluation = new ArrayList<>();
                 boolean accuracy = curve == Curve.ACCURACY;
                 for (RunMetrics.Evaluation e : o.metrics().evaluations()) {
-                    double a = accuracy ? (Double.isFinite(e.validationAccuracy()) ? e.validationAccuracy() : e.testAccuracy())
-                            : (Double.isFinite(e.validationLoss()) ? e.validationLoss() : e.testLoss());
+                    double a = accuracy ? validationElseTest(e.validationAccuracy(), e.testAccuracy()) : validationElseTest(e.validationLoss(), e.testLoss());
                     if (Double.isFinite(a)) {
                         byEvaluation.add(new double[] {e.step() / perEpoch, a});
                     }
                 }
                 for (RunMetrics.Epoch e : o.metrics().epochs()) {
-                    double a = accuracy ? (Double.isFinite(e.validationAccuracy()) ? e.validationAccuracy() : e.testAccuracy())
-                            : (Double.isFinite(e.validationLoss()) ? e.validationLoss() : e.testLoss());
+                    double a = accuracy ? validationElseTest(e.validationAccuracy(), e.testAccuracy()) : validationElseTest(e.validationLoss(), e.testLoss());
                     if (Double.isFinite(a)) {
                         byEvaluation.add(new double[] {e.steps() / perEpoch, a});   // steps done by the epoch's end
                     }
@@ -184,5 +182,9 @@ final class ExperimentCommand implements Callable<Integer> {
             chart.add(o.name(), points);
         }
         return chart;
+    }
+
+    private static double validationElseTest(double validation, double test) {
+        return Double.isFinite(validation) ? validation : test;
     }
 }

@@ -78,7 +78,7 @@ final class ModelCommands {
             LabelRule rule = reconstructs() ? LabelRule.forLoss("squared_error", 1) : LabelRule.forLoss(saved.loss(), saved.model().outputShape().size());
             JavaRDD<Block> blocks = source.readOne(format.equals("idx") ? split : data, partitions > 0 ? partitions : sc.defaultParallelism(), rule);
             JavaRDD<Block> normalized = saved.standardizer() == null ? blocks : IdxBlocks.standardize(blocks, saved.standardizer());
-            return reconstructs() ? IdxBlocks.inputsAsTargets(normalized) : normalized;
+            return reconstructs() ? IdxBlocks.inputsAsTargets(normalized, saved.loss().equals("binary_cross_entropy")) : normalized;
         }
 
         /** Whether the model was trained with data.target = input (its loss takes a target vector, which train allows only then). */

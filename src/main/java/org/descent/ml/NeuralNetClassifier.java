@@ -31,7 +31,7 @@ import org.apache.spark.sql.Dataset;
  * the output layer against the number of classes) is checked when fitting starts.
  */
 public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, NeuralNetClassifier, NeuralNetClassificationModel>
-        implements NeuralNetParams, DefaultParamsWritable {
+        implements NeuralNetSetters<NeuralNetClassifier>, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
     /** The most classes the label column may have without metadata (a guard against a continuous label). */
     static final int MAX_CLASSES = 10_000;
@@ -71,61 +71,6 @@ public final class NeuralNetClassifier extends ProbabilisticClassifier<Vector, N
     @Override
     public String explainParam(Param<?> param) {
         return ParamText.explain(this, param, super.explainParam(param));
-    }
-
-    public NeuralNetClassifier setLayers(String... value) {
-        set(layers(), value);
-        return this;
-    }
-
-    public NeuralNetClassifier setInputShape(int... value) {
-        set(inputShape(), value);
-        return this;
-    }
-
-    public NeuralNetClassifier setLoss(String value) {
-        set(loss(), value);
-        return this;
-    }
-
-    public NeuralNetClassifier setOptimizer(String value) {
-        set(optimizer(), value);
-        return this;
-    }
-
-    public NeuralNetClassifier setLearningRate(double value) {
-        set(learningRate(), value);
-        return this;
-    }
-
-    public NeuralNetClassifier setBatchSize(int value) {
-        set(batchSize(), value);
-        return this;
-    }
-
-    public NeuralNetClassifier setEpochs(int value) {
-        set(epochs(), value);
-        return this;
-    }
-
-    public NeuralNetClassifier setSeed(long value) {
-        set(seed(), value);
-        return this;
-    }
-
-    public NeuralNetClassifier setNumPartitions(int value) {
-        set(numPartitions(), value);
-        return this;
-    }
-
-    public NeuralNetClassifier setEngineMode(String value) {
-        set(engineMode(), value);
-        return this;
-    }
-
-    public NeuralNetClassifier setBatchNormMode(String value) {
-        set(batchNormMode(), value);
-        return this;
     }
 
     @Override

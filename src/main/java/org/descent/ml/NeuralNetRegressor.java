@@ -21,7 +21,7 @@ import org.apache.spark.sql.Dataset;
  * and Spark's {@code featuresCol}, {@code labelCol} and {@code predictionCol}.
  */
 public final class NeuralNetRegressor extends Predictor<Vector, NeuralNetRegressor, NeuralNetRegressionModel>
-        implements NeuralNetParams, DefaultParamsWritable {
+        implements NeuralNetSetters<NeuralNetRegressor>, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
     /** Set by {@link #uid()} while the superclass constructor runs, then settled (see {@link PendingUid}). */
@@ -59,61 +59,6 @@ public final class NeuralNetRegressor extends Predictor<Vector, NeuralNetRegress
     @Override
     public String explainParam(Param<?> param) {
         return ParamText.explain(this, param, super.explainParam(param));
-    }
-
-    public NeuralNetRegressor setLayers(String... value) {
-        set(layers(), value);
-        return this;
-    }
-
-    public NeuralNetRegressor setInputShape(int... value) {
-        set(inputShape(), value);
-        return this;
-    }
-
-    public NeuralNetRegressor setLoss(String value) {
-        set(loss(), value);
-        return this;
-    }
-
-    public NeuralNetRegressor setOptimizer(String value) {
-        set(optimizer(), value);
-        return this;
-    }
-
-    public NeuralNetRegressor setLearningRate(double value) {
-        set(learningRate(), value);
-        return this;
-    }
-
-    public NeuralNetRegressor setBatchSize(int value) {
-        set(batchSize(), value);
-        return this;
-    }
-
-    public NeuralNetRegressor setEpochs(int value) {
-        set(epochs(), value);
-        return this;
-    }
-
-    public NeuralNetRegressor setSeed(long value) {
-        set(seed(), value);
-        return this;
-    }
-
-    public NeuralNetRegressor setNumPartitions(int value) {
-        set(numPartitions(), value);
-        return this;
-    }
-
-    public NeuralNetRegressor setEngineMode(String value) {
-        set(engineMode(), value);
-        return this;
-    }
-
-    public NeuralNetRegressor setBatchNormMode(String value) {
-        set(batchNormMode(), value);
-        return this;
     }
 
     @Override

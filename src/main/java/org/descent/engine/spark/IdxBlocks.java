@@ -127,19 +127,18 @@ public final class IdxBlocks {
     }
 
     /**
-     * The blocks with each example's features as its target vector (an autoencoder's data): the label
-     * array is the feature array itself, so the cache holds the pixels once.
+     * The blocks with each example's features as its target vector (an autoencoder's data). Unclamped,
+     * the label array is the feature array itself, so the cache holds the pixels once; clamped, the
+     * targets are a copy limited to [0, 1], as binary cross-entropy needs.
      */
-    public static JavaRDD<Block> inputsAsTargets(JavaRDD<Block> blocks) {
-        return blocks.map(b -> new Block(b.features(), b.features(), b.size(), b.featureSize(), b.featureSize()));
-    }
-
-    /** As {@link #inputsAsTargets}, with the targets (a copy) clamped to [0, 1], as binary cross-entropy needs. */
-    public static JavaRDD<Block> clampedInputsAsTargets(JavaRDD<Block> blocks) {
+    public static JavaRDD<Block> inputsAsTargets(JavaRDD<Block> blocks, boolean clamp) {
         return blocks.map(b -> {
-            float[] t = b.features().clone();
-            for (int i = 0; i < t.length; i++) {
-                t[i] = Math.min(1f, Math.max(0f, t[i]));
+            float[] t = b.features();
+            if (clamp) {
+                t = t.clone();
+                for (int i = 0; i < t.length; i++) {
+                    t[i] = Math.min(1f, Math.max(0f, t[i]));
+                }
             }
             return new Block(b.features(), t, b.size(), b.featureSize(), b.featureSize());
         });

@@ -183,11 +183,12 @@ public final class TrainingJob {
                 }
             }
             if (reconstruct) {   // after normalization: the network reconstructs what it is given
-                train = IdxBlocks.inputsAsTargets(train);
+                train = IdxBlocks.inputsAsTargets(train, false);
                 // min-max is fitted on the training data: held-out pixels can fall outside [0, 1], which BCE targets may not.
-                test = config.loss().equals("binary_cross_entropy") ? IdxBlocks.clampedInputsAsTargets(test) : IdxBlocks.inputsAsTargets(test);
+                boolean clampHeldOut = config.loss().equals("binary_cross_entropy");
+                test = IdxBlocks.inputsAsTargets(test, clampHeldOut);
                 if (validation != null) {
-                    validation = config.loss().equals("binary_cross_entropy") ? IdxBlocks.clampedInputsAsTargets(validation) : IdxBlocks.inputsAsTargets(validation);
+                    validation = IdxBlocks.inputsAsTargets(validation, clampHeldOut);
                 }
             }
             Checkpointer checkpointer = new Checkpointer(checkpointDir(), sc.hadoopConfiguration(), config.checkpointKeep());
