@@ -51,6 +51,7 @@ public record TrainConfig(
         Schedule momentumSchedule,
         String engineMode,
         int engineTimeoutSeconds,
+        String engineReduction,
         String batchNormMode,
         boolean populationStatistics,
         int earlyStoppingPatience,
@@ -168,7 +169,7 @@ public record TrainConfig(
                 initializer(c, "model.biasInit"), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
                 (int) atLeast(c, "training.reshuffleEveryEpochs", 0), shuffle(c), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
-                oneOf(c, "engine.mode", List.of("job", "barrier")), (int) atLeast(c, "engine.timeoutSeconds", 1), batchNormMode(c), c.getBoolean("batchNorm.populationStatistics"),
+                oneOf(c, "engine.mode", List.of("job", "barrier")), (int) atLeast(c, "engine.timeoutSeconds", 1), reduction(c, layers), batchNormMode(c), c.getBoolean("batchNorm.populationStatistics"),
                 atLeast(c, "earlyStopping.patience", 0), minDelta(c), oneOf(c, "earlyStopping.metric", List.of("loss", "accuracy")),
                 c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),
                 atLeast(c, "checkpoint.keep", 1),
@@ -244,6 +245,24 @@ public record TrainConfig(
 
     private static String shuffle(Config c) {
         return oneOf(c, "training.shuffle", List.of("auto", "partition", "global"));
+    }
+
+    private static String reduction(Config c, List<String> layers) {
+        String reduction = oneOf(c, "engine.reduction", List.of("float", "exact"));
+        if (reduction.equals("exact")) {
+            for (String layer : layers) {
+                if (layer.trim().startsWith("dropout")) {
+                    throw new IllegalArgumentException(c.getValue("engine.reduction").origin().description()
+                            + ": engine.reduction = exact cannot train " + layer + " (its masks are drawn per partition); remove it or use engine.reduction = float");
+                }
+            }
+        }
+        return reduction;
+    }
+
+    /** True for {@code engine.reduction = exact}. */
+    public boolean exactReduction() {
+        return engineReduction.equals("exact");
     }
 
     private static String batchNormMode(Config c) {

@@ -14,7 +14,13 @@ package org.descent.nn;
  *       partitions and fold into the running buffers;</li>
  *   <li>{@code seed}: the random seed of this step on this worker, derived from (seed, epoch, step,
  *       partition); layers derive their own stream from it and their index;</li>
- *   <li>{@code collective}: sums across workers for synchronized batch norm.</li>
+ *   <li>{@code collective}: sums across workers for synchronized batch norm;</li>
+ *   <li>{@code exactGrads}: when set, the step runs in exact mode ({@code engine.reduction = exact}):
+ *       backward adds every example's gradient contribution, rounded to the grid of
+ *       {@link org.descent.tensor.ExactSum}, into this double array instead of {@code grads};
+ *       batch-norm sums are taken on the same grid, and matrix products run one example at a time.
+ *       Every number a worker sends is then a sum that does not depend on which examples share a
+ *       partition, so runs over any number of partitions give the same bits.</li>
  * </ul>
  */
 public final class StepContext {
@@ -27,6 +33,8 @@ public final class StepContext {
     public Collective collective = Collective.LOCAL;
     /** Batch-norm statistics: {@code true} synchronizes them through {@link #collective}. */
     public boolean syncBatchNorm;
+    /** Exact mode's gradient accumulator (same layout as {@code grads}), or null. */
+    public double[] exactGrads;
 
     public StepContext() {
     }

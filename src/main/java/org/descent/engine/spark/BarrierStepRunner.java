@@ -40,6 +40,7 @@ final class BarrierStepRunner implements StepRunner {
     private final Sequential model;
     private final Loss loss;
     private final boolean syncBatchNorm;
+    private final boolean exactSums;
     private final long timeoutMillis;
     private final BarrierTask.Stall stall;
     private final StepService service;
@@ -59,7 +60,8 @@ final class BarrierStepRunner implements StepRunner {
     }
 
     BarrierStepRunner(JavaSparkContext sc, JavaRDD<Block> train, String runId, BatchPlan plan, Sequential model, Loss loss,
-                      boolean syncBatchNorm, int timeoutSeconds, BarrierTask.Stall stall, java.util.function.Consumer<StepService> onService) {
+                      boolean syncBatchNorm, boolean exactSums, int timeoutSeconds, BarrierTask.Stall stall,
+                      java.util.function.Consumer<StepService> onService) {
         this.sc = sc;
         this.train = train;
         this.runId = runId;
@@ -67,6 +69,7 @@ final class BarrierStepRunner implements StepRunner {
         this.model = model;
         this.loss = loss;
         this.syncBatchNorm = syncBatchNorm;
+        this.exactSums = exactSums;
         this.timeoutMillis = timeoutSeconds * 1000L;
         this.stall = stall;
         this.current = new StepService.Connection[plan.partitions()];
@@ -121,7 +124,7 @@ final class BarrierStepRunner implements StepRunner {
     private void launch(int epoch, long step) throws InterruptedException {
         group = "descent-barrier-" + UUID.randomUUID();
         String description = "Descent: barrier stage from epoch " + epoch + ", step " + step;
-        BarrierTask task = new BarrierTask(service.address(), service.token(), runId, plan, model, loss, syncBatchNorm,
+        BarrierTask task = new BarrierTask(service.address(), service.token(), runId, plan, model, loss, syncBatchNorm, exactSums,
                 (int) Math.min(Integer.MAX_VALUE, timeoutMillis), stall, ++launches);
         JavaRDD<Long> served = JavaRDD.fromRDD(train.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Long.class)),
                 ClassTag$.MODULE$.apply(Long.class));
@@ -233,7 +236,7 @@ final class BarrierStepRunner implements StepRunner {
                     throw new IllegalStateException(from + " answered step " + r.step() + " while the driver is in step " + step);
                 }
                 PartitionResult p = r.result();
-                results[from.partition] = new PartitionResult(p.partition(), p.gradSum(), p.lossSum(), p.count(), p.stats(), send, p.computeNanos(), p.syncNanos());
+                results[from.partition] = p.withFetchNanos(send);
                 received++;
             }
         }

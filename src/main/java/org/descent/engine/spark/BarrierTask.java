@@ -36,6 +36,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
     private final Sequential model;
     private final Loss loss;
     private final boolean syncBatchNorm;
+    private final boolean exactSums;
     private final int timeoutMillis;
     private final Stall stall;
     private final int launch;
@@ -45,7 +46,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
     }
 
     BarrierTask(InetSocketAddress driver, String token, String runId, BatchPlan plan, Sequential model, Loss loss,
-                boolean syncBatchNorm, int timeoutMillis, Stall stall, int launch) {
+                boolean syncBatchNorm, boolean exactSums, int timeoutMillis, Stall stall, int launch) {
         this.host = driver.getHostString();
         this.port = driver.getPort();
         this.token = token;
@@ -54,6 +55,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
         this.model = model;
         this.loss = loss;
         this.syncBatchNorm = syncBatchNorm;
+        this.exactSums = exactSums;
         this.timeoutMillis = timeoutMillis;
         this.stall = stall;
         this.launch = launch;
@@ -102,15 +104,22 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
                 }
                 Collective collective = new DriverCollective(in, out, wire, step, plan.activePartitions(epoch, stepInEpoch));
                 PartitionResult r = block == null
-                        ? new PartitionResult(partition, new float[model.paramCount()], 0, 0, new double[model.statsSize()], 0, 0)
-                        : worker.step(partition, block, plan, new StepState(params, buffers), loss, epoch, stepInEpoch, step, collective, syncBatchNorm);
+                        ? PartitionResult.empty(partition, model.paramCount(), model.statsSize(), exactSums)
+                        : worker.step(partition, block, plan, new StepState(params, buffers), loss, epoch, stepInEpoch, step, collective, syncBatchNorm,
+                                exactSums);
                 out.writeByte(Wire.RESULT);
                 out.writeLong(step);
                 out.writeDouble(r.lossSum());
                 out.writeLong(r.count());
                 out.writeLong(r.computeNanos());
                 out.writeLong(r.syncNanos());
-                wire.writeFloats(out, r.gradSum(), 0, r.gradSum().length);
+                if (r.exactGradSum() != null) {
+                    out.writeByte(Wire.EXACT_GRADIENTS);
+                    wire.writeDoubles(out, r.exactGradSum(), 0, r.exactGradSum().length);
+                } else {
+                    out.writeByte(Wire.FLOAT_GRADIENTS);
+                    wire.writeFloats(out, r.gradSum(), 0, r.gradSum().length);
+                }
                 wire.writeDoubles(out, r.stats(), 0, r.stats().length);
                 out.flush();
                 served++;

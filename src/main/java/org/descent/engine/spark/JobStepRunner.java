@@ -22,14 +22,16 @@ final class JobStepRunner implements StepRunner {
     private final BatchPlan plan;
     private final Sequential model;
     private final Loss loss;
+    private final boolean exactSums;
 
-    JobStepRunner(JavaSparkContext sc, JavaRDD<Block> train, String runId, BatchPlan plan, Sequential model, Loss loss) {
+    JobStepRunner(JavaSparkContext sc, JavaRDD<Block> train, String runId, BatchPlan plan, Sequential model, Loss loss, boolean exactSums) {
         this.sc = sc;
         this.train = train;
         this.runId = runId;
         this.plan = plan;
         this.model = model;
         this.loss = loss;
+        this.exactSums = exactSums;
     }
 
     @Override
@@ -39,6 +41,7 @@ final class JobStepRunner implements StepRunner {
         Sequential m = model;
         Loss l = loss;
         BatchPlan batches = plan;
+        boolean exact = exactSums;
         String run = runId;
         try {
             List<PartitionResult> results = new ArrayList<>(train.mapPartitionsWithIndex((p, blocks) -> {
@@ -48,8 +51,8 @@ final class JobStepRunner implements StepRunner {
                 StepState current = state.value();
                 long fetch = System.nanoTime() - fetchStart;
                 while (blocks.hasNext()) {
-                    PartitionResult r = worker.step(p, blocks.next(), batches, current, l, epoch, stepInEpoch, step);
-                    out.add(new PartitionResult(r.partition(), r.gradSum(), r.lossSum(), r.count(), r.stats(), fetch, r.computeNanos(), r.syncNanos()));
+                    PartitionResult r = worker.step(p, blocks.next(), batches, current, l, epoch, stepInEpoch, step, exact);
+                    out.add(r.withFetchNanos(fetch));
                 }
                 return out.iterator();
             }, true).collect());

@@ -6,10 +6,19 @@ import java.io.Serializable;
  * What one partition sends back for one step: its gradient sum, loss sum, example count and
  * batch-norm statistics, and how long the task spent fetching the broadcast parameters, computing, and
  * (inside the computation) waiting for synchronized batch norm's exchanges with the other partitions.
+ * The gradient sum is {@code gradSum} (float32) or, in exact mode ({@code engine.reduction = exact}),
+ * {@code exactGradSum} (doubles on the exact grid); the other one is null.
  */
-public record PartitionResult(int partition, float[] gradSum, double lossSum, long count, double[] stats, long fetchNanos, long computeNanos,
-                              long syncNanos) implements Serializable {
-    public PartitionResult(int partition, float[] gradSum, double lossSum, long count, double[] stats, long fetchNanos, long computeNanos) {
-        this(partition, gradSum, lossSum, count, stats, fetchNanos, computeNanos, 0);
+public record PartitionResult(int partition, float[] gradSum, double[] exactGradSum, double lossSum, long count, double[] stats, long fetchNanos,
+                              long computeNanos, long syncNanos) implements Serializable {
+
+    /** A partition with no examples in the step: zero gradients of the mode's kind. */
+    static PartitionResult empty(int partition, int params, int statsSize, boolean exact) {
+        return new PartitionResult(partition, exact ? null : new float[params], exact ? new double[params] : null, 0, 0, new double[statsSize], 0, 0, 0);
+    }
+
+    /** This result with the broadcast fetch (job mode) or parameter send (barrier mode) time the runner measured. */
+    PartitionResult withFetchNanos(long nanos) {
+        return new PartitionResult(partition, gradSum, exactGradSum, lossSum, count, stats, nanos, computeNanos, syncNanos);
     }
 }

@@ -29,17 +29,19 @@ final class PartitionWorker {
         this.network = model.newNetwork();
     }
 
-    PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step) {
-        return step(partition, block, plan, state, loss, epoch, stepInEpoch, step, org.descent.nn.Collective.LOCAL, false);
+    PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step,
+                         boolean exactSums) {
+        return step(partition, block, plan, state, loss, epoch, stepInEpoch, step, org.descent.nn.Collective.LOCAL, false, exactSums);
     }
 
     /**
      * One step's slice; with {@code syncBatchNorm} every batch-norm layer normalizes with the
      * statistics of the whole global batch, summed through {@code collective} (whose size is the
-     * number of partitions with examples in this step).
+     * number of partitions with examples in this step). With {@code exactSums} the gradient comes back
+     * as {@link PartitionResult#exactGradSum} ({@link StepContext#exactGrads}).
      */
     PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step,
-                         org.descent.nn.Collective collective, boolean syncBatchNorm) {
+                         org.descent.nn.Collective collective, boolean syncBatchNorm, boolean exactSums) {
         if (this.plan == null) {
             this.plan = plan;   // a worker serves one run and layout: keep the first copy, whose epoch walk is computed once
         }
@@ -50,17 +52,19 @@ final class PartitionWorker {
         }
         int n = plan.sliceLength(partition, epoch, stepInEpoch);
         int from = (int) plan.sliceStart(partition, epoch, stepInEpoch);
-        float[] grads = new float[model.paramCount()];
-        double[] stats = new double[model.statsSize()];
         if (n == 0) {
-            return new PartitionResult(partition, grads, 0, 0, stats, 0, 0);
+            return PartitionResult.empty(partition, model.paramCount(), model.statsSize(), exactSums);
         }
+        float[] grads = exactSums ? null : new float[model.paramCount()];
+        double[] exactGrads = exactSums ? new double[model.paramCount()] : null;
+        double[] stats = new double[model.statsSize()];
         long t0 = System.nanoTime();
         ensure(n, block);
         block.gather(order, from, n, x, y);
         ctx.params = state.params();
         ctx.buffers = state.buffers();
         ctx.grads = grads;
+        ctx.exactGrads = exactGrads;
         ctx.stats = stats;
         ctx.mode = Mode.TRAIN;
         ctx.seed = plan.stepSeed(epoch, step, partition);
@@ -69,7 +73,7 @@ final class PartitionWorker {
         ctx.collective = timed;
         ctx.syncBatchNorm = syncBatchNorm;
         double lossSum = network.lossAndGradient(ctx, x, y, n, loss);
-        return new PartitionResult(partition, grads, lossSum, n, stats, 0, System.nanoTime() - t0, timed.nanos);
+        return new PartitionResult(partition, grads, exactGrads, lossSum, n, stats, 0, System.nanoTime() - t0, timed.nanos);
     }
 
     /**
@@ -84,6 +88,7 @@ final class PartitionWorker {
         ctx.params = state.params();
         ctx.buffers = state.buffers();
         ctx.grads = null;
+        ctx.exactGrads = null;
         ctx.stats = stats;
         ctx.mode = Mode.TRAIN;
         ctx.seed = 0;
@@ -109,6 +114,7 @@ final class PartitionWorker {
         ctx.params = state.params();
         ctx.buffers = state.buffers();
         ctx.mode = Mode.EVAL;
+        ctx.exactGrads = null;
         ctx.collective = org.descent.nn.Collective.LOCAL;
         ctx.syncBatchNorm = false;
         int k = model.outputShape().size();
@@ -134,6 +140,7 @@ final class PartitionWorker {
         ctx.params = state.params();
         ctx.buffers = state.buffers();
         ctx.mode = Mode.EVAL;
+        ctx.exactGrads = null;
         ctx.collective = org.descent.nn.Collective.LOCAL;
         ctx.syncBatchNorm = false;
         int k = model.outputShape().size();

@@ -58,6 +58,7 @@ public final class SparkTrainer {
     private int reshuffleEvery;
     private boolean barrier;
     private boolean syncBatchNorm;
+    private boolean exactSums;
     private int timeoutSeconds = 120;
     private BarrierTask.Stall stall;
     private java.util.function.Consumer<StepService> onService;
@@ -76,6 +77,19 @@ public final class SparkTrainer {
         this.barrier = true;
         this.syncBatchNorm = syncBatchNorm;
         this.timeoutSeconds = timeoutSeconds;
+        return this;
+    }
+
+    /**
+     * Exact reduction ({@code engine.reduction = exact}): every sum over examples is taken on the grid of
+     * {@link org.descent.tensor.ExactSum} and products run one example at a time, so a partition's
+     * gradient and batch-norm sums, and their totals, do not depend on how the examples are split. With
+     * the global walk ({@link org.descent.engine.BatchPlan.Shuffle#GLOBAL}) and synchronized (or no)
+     * batch norm, runs over any number of partitions then give bit-identical parameters. Slower: the
+     * products lose BLAS's batching.
+     */
+    public SparkTrainer exactSums(boolean exact) {
+        this.exactSums = exact;
         return this;
     }
 
@@ -211,6 +225,7 @@ public final class SparkTrainer {
             updater.restore(resume.optimizer());
         }
         float[] gradSum = new float[model.paramCount()];
+        double[] exactSum = exactSums ? new double[model.paramCount()] : null;
         double[] merged = new double[model.statsSize()];
         List<EpochMetrics> history = new ArrayList<>(resume != null ? resume.history() : List.of());
         long step = resume != null ? resume.step() : 0;
@@ -261,13 +276,23 @@ public final class SparkTrainer {
                     long compute = 0;
                     long sync = 0;
                     java.util.Arrays.fill(gradSum, 0f);
+                    if (exactSum != null) {
+                        java.util.Arrays.fill(exactSum, 0);
+                    }
                     java.util.Arrays.fill(merged, 0);
                     long count = 0;
                     boolean statsTaken = false;
                     for (PartitionResult r : results) {
-                        float[] g = r.gradSum();
-                        for (int i = 0; i < g.length; i++) {
-                            gradSum[i] += g[i];
+                        if (r.exactGradSum() != null) {
+                            double[] g = r.exactGradSum();
+                            for (int i = 0; i < g.length; i++) {
+                                exactSum[i] += g[i];
+                            }
+                        } else {
+                            float[] g = r.gradSum();
+                            for (int i = 0; i < g.length; i++) {
+                                gradSum[i] += g[i];
+                            }
                         }
                         lossSum += r.lossSum();
                         count += r.count();
@@ -282,6 +307,11 @@ public final class SparkTrainer {
                                 System.arraycopy(r.stats(), 0, merged, 0, merged.length);
                                 statsTaken = true;
                             }
+                        }
+                    }
+                    if (exactSum != null) {
+                        for (int i = 0; i < gradSum.length; i++) {
+                            gradSum[i] = (float) exactSum[i];
                         }
                     }
                     seen += count;
@@ -358,9 +388,9 @@ public final class SparkTrainer {
 
     private StepRunner newRunner(JavaRDD<Block> layout, String id, BatchPlan plan) {
         if (barrier) {
-            return new BarrierStepRunner(sc, layout, id, plan, model, loss, syncBatchNorm, timeoutSeconds, stall, onService);
+            return new BarrierStepRunner(sc, layout, id, plan, model, loss, syncBatchNorm, exactSums, timeoutSeconds, stall, onService);
         }
-        return new JobStepRunner(sc, layout, id, plan, model, loss);
+        return new JobStepRunner(sc, layout, id, plan, model, loss, exactSums);
     }
 
     private static void save(CheckpointPolicy policy, TrainingState state) {

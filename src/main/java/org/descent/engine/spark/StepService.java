@@ -179,9 +179,12 @@ final class StepService implements Closeable {
                     long count = in.readLong();
                     long compute = in.readLong();
                     long sync = in.readLong();
-                    float[] grads = wire.readFloats(in, null);
+                    boolean exact = in.readByte() == Wire.EXACT_GRADIENTS;
+                    float[] grads = exact ? null : wire.readFloats(in, null);
+                    double[] exactGrads = exact ? wire.readDoubles(in, null) : null;
                     double[] stats = wire.readDoubles(in, null);
-                    events.add(new Event(Kind.RESULT, c, new StepResult(step, new PartitionResult(c.partition, grads, lossSum, count, stats, 0, compute, sync))));
+                    events.add(new Event(Kind.RESULT, c, new StepResult(step,
+                            new PartitionResult(c.partition, grads, exactGrads, lossSum, count, stats, 0, compute, sync))));
                 } else if (type == Wire.REDUCE) {
                     long step = in.readLong();
                     events.add(new Event(Kind.REDUCE, c, new Reduce(step, wire.readDoubles(in, null))));

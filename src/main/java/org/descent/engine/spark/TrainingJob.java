@@ -233,6 +233,7 @@ public final class TrainingJob {
                         .put(evaluated + "Accuracy", r.accuracy())));
             }
             trainer.reshuffleEvery(config.reshuffleEveryEpochs());
+            trainer.exactSums(config.exactReduction());
             if (config.engineMode().equals("barrier")) {
                 trainer.barrier(config.batchNormMode().equals("sync"), config.engineTimeoutSeconds());
             }

@@ -17,7 +17,8 @@ import java.nio.ByteOrder;
  * STEP   driver→task  byte 1, int epoch, long stepInEpoch, long step, floats params, floats buffers
  * STOP   driver→task  byte 2
  * SUM    driver→task  byte 3, doubles sums
- * RESULT task→driver  byte 10, long step, double lossSum, long count, long computeNanos, long syncNanos, floats grads, doubles stats
+ * RESULT task→driver  byte 10, long step, double lossSum, long count, long computeNanos, long syncNanos,
+ *                    byte 0 + floats grads | byte 1 + doubles grads (exact mode), doubles stats
  * REDUCE task→driver  byte 11, long step, doubles values
  * </pre>
  * where {@code floats} and {@code doubles} are an int length followed by the values, little-endian
@@ -31,6 +32,8 @@ final class Wire {
     static final byte SUM = 3;
     static final byte RESULT = 10;
     static final byte REDUCE = 11;
+    static final byte FLOAT_GRADIENTS = 0;
+    static final byte EXACT_GRADIENTS = 1;
 
     private byte[] scratch = new byte[1 << 16];
 

@@ -10,6 +10,7 @@ import org.descent.nn.Mode;
 import org.descent.nn.ParamSpec;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Blas;
+import org.descent.tensor.ExactSum;
 import org.descent.tensor.Shape;
 
 /**
@@ -21,6 +22,8 @@ import org.descent.tensor.Shape;
  * training the batch's matrices are kept for backward):
  * {@code Y = W X̃}, whose row-major result is already the NCHW output. Backward:
  * {@code ∂L/∂W += G X̃ᵀ}, {@code ∂L/∂b += Σ_{h,w} G}, {@code ∂L/∂x = col2im(Wᵀ G)}.
+ * Every product is already one example's, so in exact mode ({@link StepContext#exactGrads}) only the
+ * sums over examples change: each example's ∂L/∂W and ∂L/∂b are added on the exact grid.
  */
 public final class Conv2d implements Layer {
     private static final long serialVersionUID = 1L;
@@ -102,6 +105,7 @@ public final class Conv2d implements Layer {
             // The im2col matrices of the whole batch, kept from forward for backward (training only).
             private float[] cols = new float[0];
             private final float[] dcols = new float[k * plane];
+            private float[] dW;
             private int colsFor = -1;
 
             @Override
@@ -135,14 +139,28 @@ public final class Conv2d implements Layer {
                     if (!cached) {
                         g.im2col(x, e * inSize, cols, 0);
                     }
-                    Blas.gemm(false, true, outChannels, k, plane, 1f, dy, yOff, cols, cOff, 1f, grads, w);
+                    double[] exact = ctx.exactGrads;
+                    if (exact != null) {
+                        // Exact mode: this example's ∂L/∂W on its own, then added on the exact grid.
+                        if (dW == null) {
+                            dW = new float[outChannels * k];
+                        }
+                        Blas.gemm(false, true, outChannels, k, plane, 1f, dy, yOff, cols, cOff, 0f, dW, 0);
+                        ExactSum.add(exact, w, dW, 0, outChannels * k);
+                    } else {
+                        Blas.gemm(false, true, outChannels, k, plane, 1f, dy, yOff, cols, cOff, 1f, grads, w);
+                    }
                     for (int o = 0; o < outChannels; o++) {
                         float s = 0f;
                         int off = yOff + o * plane;
                         for (int q = 0; q < plane; q++) {
                             s += dy[off + q];
                         }
-                        grads[b + o] += s;
+                        if (exact != null) {
+                            exact[b + o] += ExactSum.q(s);
+                        } else {
+                            grads[b + o] += s;
+                        }
                     }
                     if (dx != null) {
                         Blas.gemm(true, false, k, plane, outChannels, 1f, p, w, dy, yOff, 0f, dcols, 0);

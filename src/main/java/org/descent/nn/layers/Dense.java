@@ -8,6 +8,7 @@ import org.descent.nn.LayerSlot;
 import org.descent.nn.ParamSpec;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Blas;
+import org.descent.tensor.ExactSum;
 import org.descent.tensor.Shape;
 
 /**
@@ -16,6 +17,10 @@ import org.descent.tensor.Shape;
  *
  * <p>Backward, for a batch X (n×in) and upstream G = ∂L/∂Y (n×out):
  * {@code ∂L/∂W = Gᵀ X}, {@code ∂L/∂b = Σ_rows G}, {@code ∂L/∂X = G W}; all three products are sgemm.
+ *
+ * <p>In exact mode ({@link StepContext#exactGrads}) Y and ∂L/∂X are computed one row at a time (a
+ * BLAS product's value for a row depends on how many rows it is given; a single row's does not), and
+ * {@code ∂L/∂W = Σᵢ gᵢ xᵢᵀ}, {@code ∂L/∂b = Σᵢ gᵢ} add each example's terms on the exact grid.
  */
 public final class Dense implements Layer {
     private static final long serialVersionUID = 1L;
@@ -80,7 +85,13 @@ public final class Dense implements Layer {
         return new Kernel() {
             @Override
             public void forward(StepContext ctx, int n, float[] x, float[] y) {
-                Blas.gemm(false, true, n, units, fanIn, 1f, x, 0, ctx.params, w, 0f, y, 0);
+                if (ctx.exactGrads != null) {
+                    for (int i = 0; i < n; i++) {
+                        Blas.gemm(false, true, 1, units, fanIn, 1f, x, i * fanIn, ctx.params, w, 0f, y, i * units);
+                    }
+                } else {
+                    Blas.gemm(false, true, n, units, fanIn, 1f, x, 0, ctx.params, w, 0f, y, 0);
+                }
                 float[] p = ctx.params;
                 for (int i = 0; i < n; i++) {
                     int row = i * units;
@@ -92,6 +103,10 @@ public final class Dense implements Layer {
 
             @Override
             public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
+                if (ctx.exactGrads != null) {
+                    backwardExact(ctx, n, x, dy, dx);
+                    return;
+                }
                 float[] g = ctx.grads;
                 Blas.gemm(true, false, units, fanIn, n, 1f, dy, 0, x, 0, 1f, g, w);
                 for (int i = 0; i < n; i++) {
@@ -102,6 +117,23 @@ public final class Dense implements Layer {
                 }
                 if (dx != null) {
                     Blas.gemm(false, false, n, fanIn, units, 1f, dy, 0, ctx.params, w, 0f, dx, 0);
+                }
+            }
+
+            private void backwardExact(StepContext ctx, int n, float[] x, float[] dy, float[] dx) {
+                double[] e = ctx.exactGrads;
+                for (int i = 0; i < n; i++) {
+                    int row = i * units;
+                    for (int j = 0; j < units; j++) {
+                        float gij = dy[row + j];
+                        if (gij != 0f) {
+                            ExactSum.addScaled(e, w + j * fanIn, gij, x, i * fanIn, fanIn);
+                            e[b + j] += ExactSum.q(gij);
+                        }
+                    }
+                    if (dx != null) {
+                        Blas.gemm(false, false, 1, fanIn, units, 1f, dy, row, ctx.params, w, 0f, dx, i * fanIn);
+                    }
                 }
             }
         };

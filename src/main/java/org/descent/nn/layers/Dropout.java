@@ -59,6 +59,9 @@ public final class Dropout implements Layer {
                 if (mask.length < len) {
                     mask = new float[len];
                 }
+                if (ctx.exactGrads != null) {
+                    throw new IllegalStateException("dropout cannot train with engine.reduction = exact: its masks are drawn per partition");
+                }
                 rng.reset(Rng.derive(ctx.seed, 0x44524f50L, slot.index()));
                 for (int i = 0; i < len; i++) {
                     float m = rng.nextFloat() >= p ? scale : 0f;

@@ -7,6 +7,7 @@ import org.descent.nn.LayerSlot;
 import org.descent.nn.Mode;
 import org.descent.nn.ParamSpec;
 import org.descent.nn.StepContext;
+import org.descent.tensor.ExactSum;
 import org.descent.tensor.Shape;
 
 /**
@@ -31,6 +32,10 @@ import org.descent.tensor.Shape;
  * {@code (Σg, Σg x̂)} as PyTorch's SyncBatchNorm, so each worker's {@code ∂L/∂x} equals plain batch
  * norm's on the concatenated batch. The statistics written are then the global ones, identical on
  * every worker. Workers may hold different numbers of examples, including none.
+ *
+ * <p>In exact mode ({@link StepContext#exactGrads}) every sum over values (Σx, Σ(x − μ)², Σg, Σg x̂)
+ * adds its terms on the grid of {@link ExactSum}, so a worker's sums, and their total over workers,
+ * do not depend on which examples share a worker; γ and β's gradients go to the exact accumulator.
  */
 public final class BatchNorm implements Layer {
     private static final long serialVersionUID = 1L;
@@ -121,6 +126,16 @@ public final class BatchNorm implements Layer {
         return "batch_norm(eps " + eps + ", decay " + decay + ")";
     }
 
+    private static void addParamGrads(float[] grads, double[] exact, int gamma, int beta, double sumGx, double sumG) {
+        if (exact != null) {
+            exact[gamma] += sumGx;
+            exact[beta] += sumG;
+        } else {
+            grads[gamma] += (float) sumGx;
+            grads[beta] += (float) sumG;
+        }
+    }
+
     /** The compute, with workspaces reused across steps. */
     private static final class BatchNormKernel implements Kernel {
         private final int channels;
@@ -169,13 +184,14 @@ public final class BatchNorm implements Layer {
                 xhat = new float[n * stride];
             }
             boolean sync = ctx.syncBatchNorm && ctx.collective.size() > 1;
+            boolean exact = ctx.exactGrads != null;
             // Round 1: count and Σx per channel.
             for (int c = 0; c < channels; c++) {
                 double sum = 0;
                 for (int e = 0; e < n; e++) {
                     int o = e * stride + c * spatial;
                     for (int s = 0; s < spatial; s++) {
-                        sum += x[o + s];
+                        sum += exact ? ExactSum.q(x[o + s]) : x[o + s];
                     }
                 }
                 exchange[2 * c] = (double) n * spatial;
@@ -193,7 +209,7 @@ public final class BatchNorm implements Layer {
                     int o = e * stride + c * spatial;
                     for (int s = 0; s < spatial; s++) {
                         double d = x[o + s] - mean;
-                        m2 += d * d;
+                        m2 += exact ? ExactSum.q(d * d) : d * d;
                     }
                 }
                 exchange[2 * c + 1] = mean;
@@ -239,6 +255,7 @@ public final class BatchNorm implements Layer {
             int beta = gamma + channels;
             float[] p = ctx.params;
             float[] grads = ctx.grads;
+            double[] exact = ctx.exactGrads;
             int stride = channels * spatial;
             if (!trained) {
                 int mean = slot.bufferOffset();
@@ -252,15 +269,15 @@ public final class BatchNorm implements Layer {
                         int o = e * stride + c * spatial;
                         for (int s = 0; s < spatial; s++) {
                             float g = dy[o + s];
-                            sumG += g;
-                            sumGx += g * (x[o + s] - mu) * is;
+                            float gx = g * (x[o + s] - mu) * is;
+                            sumG += exact != null ? ExactSum.q(g) : g;
+                            sumGx += exact != null ? ExactSum.q(gx) : gx;
                             if (dx != null) {
                                 dx[o + s] = g * scale;
                             }
                         }
                     }
-                    grads[gamma + c] += (float) sumGx;
-                    grads[beta + c] += (float) sumG;
+                    addParamGrads(grads, exact, gamma + c, beta + c, sumGx, sumG);
                 }
                 return;
             }
@@ -271,13 +288,13 @@ public final class BatchNorm implements Layer {
                     int o = e * stride + c * spatial;
                     for (int s = 0; s < spatial; s++) {
                         float g = dy[o + s];
-                        sumG += g;
-                        sumGx += g * xhat[o + s];
+                        float gx = g * xhat[o + s];
+                        sumG += exact != null ? ExactSum.q(g) : g;
+                        sumGx += exact != null ? ExactSum.q(gx) : gx;
                     }
                 }
                 // The parameters' gradients are this worker's share; the driver sums the workers.
-                grads[gamma + c] += (float) sumGx;
-                grads[beta + c] += (float) sumG;
+                addParamGrads(grads, exact, gamma + c, beta + c, sumGx, sumG);
                 exchange[2 * c] = sumG;
                 exchange[2 * c + 1] = sumGx;
             }

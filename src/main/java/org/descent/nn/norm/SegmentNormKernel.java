@@ -3,6 +3,7 @@ package org.descent.nn.norm;
 import org.descent.nn.Kernel;
 import org.descent.nn.LayerSlot;
 import org.descent.nn.StepContext;
+import org.descent.tensor.ExactSum;
 
 /**
  * The compute shared by layer, instance and group normalization: each example is cut into
@@ -10,7 +11,8 @@ import org.descent.nn.StepContext;
  * variance, {@code x̂ = (x − μ)/√(σ² + ε)}, then {@code y = γ_a x̂ + β_a} where the affine index a is
  * the position in the example ({@code perElement}) or its channel. Backward per segment of m values,
  * with {@code h = γ_a ∂L/∂y}: {@code ∂L/∂x = (h − mean(h) − x̂·mean(h x̂))/√(σ² + ε)}. Training and
- * evaluation are the same (no running statistics).
+ * evaluation are the same (no running statistics). Everything but the affine parameters' gradients
+ * is one example's; in exact mode ({@link StepContext#exactGrads}) those are added on the exact grid.
  */
 final class SegmentNormKernel implements Kernel {
     private final int exampleSize;
@@ -88,6 +90,7 @@ final class SegmentNormKernel implements Kernel {
         int beta = gamma + affineSize();
         float[] p = ctx.params;
         float[] grads = ctx.grads;
+        double[] exact = ctx.exactGrads;
         for (int sg = 0; sg < segments; sg++) {
             int from = sg * segment;
             double sumH = 0;
@@ -98,8 +101,13 @@ final class SegmentNormKernel implements Kernel {
                 float h = g;
                 if (affine) {
                     int a = affineIndex(pos);
-                    grads[gamma + a] += g * xhat[i];
-                    grads[beta + a] += g;
+                    if (exact != null) {
+                        exact[gamma + a] += ExactSum.q(g * xhat[i]);
+                        exact[beta + a] += ExactSum.q(g);
+                    } else {
+                        grads[gamma + a] += g * xhat[i];
+                        grads[beta + a] += g;
+                    }
                     h = g * p[gamma + a];
                 }
                 sumH += h;

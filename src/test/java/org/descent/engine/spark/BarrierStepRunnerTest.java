@@ -137,6 +137,48 @@ class BarrierStepRunnerTest {
         }
     }
 
+    private static TrainingResult globalWalk(Sequential model, int[] sizes, boolean barrierSync, boolean exact) {
+        SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)),
+                new LocalTrainer.Settings(60, 1, 21, false, sizes, org.descent.engine.BatchPlan.Shuffle.GLOBAL)).exactSums(exact);
+        if (barrierSync) {
+            trainer.barrier(true, 60);
+        }
+        return trainer.fit(Blocks.fromDataset(sc, train, sizes), null, null);
+    }
+
+    /**
+     * Exact reduction makes the partitioning invisible: with the global walk, the CNN (convolution, two
+     * synchronized BN layers, dense) under Adam over 1, 2 and 3 partitions (uneven, one empty) ends with
+     * the same parameters and running statistics bit for bit. Float sums do not.
+     */
+    @Test
+    void exactReductionGivesTheSameBitsOverAnyPartitioning() {
+        Sequential cnn = cnn();
+        TrainingResult one = globalWalk(cnn, new int[] {1200}, true, true);
+        assertEquals(20, one.steps());
+        assertTrue(relativeDistance(one.params(), cnn.initParams(21)) > 1e-2, "training moved the parameters");
+        for (int[] sizes : new int[][] {{600, 600}, {500, 300, 400}, {900, 0, 300}}) {
+            TrainingResult other = globalWalk(cnn, sizes, true, true);
+            String what = java.util.Arrays.toString(sizes);
+            assertArrayEquals(one.params(), other.params(), what + ": parameters");
+            assertArrayEquals(one.buffers(), other.buffers(), what + ": running statistics");
+        }
+        TrainingResult floatOne = globalWalk(cnn, new int[] {1200}, true, false);
+        TrainingResult floatTwo = globalWalk(cnn, new int[] {600, 600}, true, false);
+        org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(floatOne.params(), floatTwo.params()),
+                "float sums over 1 and 2 partitions differ in the last bits");
+        assertTrue(relativeDistance(floatOne.params(), one.params()) <= 1e-3, "exact and float sums train the same model up to rounding");
+    }
+
+    /** The same in job mode for a model with layer normalization (per-example statistics, summed affine gradients). */
+    @Test
+    void exactReductionInJobModeWithLayerNorm() {
+        Sequential mlp = new Sequential(Shape.of(1, 28, 28), LayerSpecs.parseAll(List.of("flatten", "dense(32)", "layer_norm", "relu", "dense(10)")));
+        TrainingResult one = globalWalk(mlp, new int[] {1200}, false, true);
+        TrainingResult two = globalWalk(mlp, new int[] {700, 500}, false, true);
+        assertArrayEquals(one.params(), two.params());
+    }
+
     /**
      * Checkpoints and evaluations end the barrier stage and the next step starts a new one; resuming
      * from a mid-epoch checkpoint in barrier mode equals the uninterrupted run bit for bit.
