@@ -31,6 +31,7 @@ public record TrainConfig(
         List<Integer> inputShape,
         String normalize,
         String target,
+        List<String> augment,
         String storageLevel,
         int validationSize,
         List<String> layers,
@@ -118,6 +119,20 @@ public record TrainConfig(
         }
     }
 
+    private static List<String> augment(Config c) {
+        List<String> augment = List.copyOf(c.getStringList("data.augment"));
+        String where = c.getValue("data.augment").origin().description() + ": ";
+        try {
+            org.descent.data.Augmentation.check(augment);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + e.getMessage(), e);
+        }
+        if (!augment.isEmpty() && c.getString("data.target").equals("input")) {
+            throw new IllegalArgumentException(where + "data.augment transforms the inputs but not the targets; with data.target = input leave it empty");
+        }
+        return augment;
+    }
+
     private static String target(Config c) {
         String target = oneOf(c, "data.target", List.of("label", "input"));
         if (target.equals("input") && c.getInt("earlyStopping.patience") > 0 && c.getString("earlyStopping.metric").equals("accuracy")) {
@@ -165,7 +180,7 @@ public record TrainConfig(
             throw new IllegalArgumentException(c.getValue("model.layers").origin().description() + ": model.layers is empty");
         }
         return new TrainConfig(Path.of(c.getString("data.dir")), dataSpec(c), inputShape(c), normalize,
-                target(c), oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), initializer(c, "model.weightInit"),
+                target(c), augment(c), oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), initializer(c, "model.weightInit"),
                 initializer(c, "model.biasInit"), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
                 (int) atLeast(c, "training.reshuffleEveryEpochs", 0), shuffle(c), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,

@@ -79,6 +79,16 @@ public final class BatchPlan implements Serializable {
         this.shuffle = shuffle;
     }
 
+    /** Index of partition p's first example in the data ({@code o_p}). */
+    public long offset(int p) {
+        return offsets[p];
+    }
+
+    /** The run's seed. */
+    public long seed() {
+        return seed;
+    }
+
     public int partitions() {
         return sizes.length;
     }

@@ -35,6 +35,7 @@ final class SummaryRows {
             new Field("partitions", "Partitions", Format.COUNT),
             new Field("engineMode", "Engine mode", Format.TEXT),
             new Field("batchNormMode", "Batch-norm mode", Format.TEXT),
+            new Field("reduction", "Reduction", Format.TEXT),
             new Field("blas", "BLAS", Format.TEXT),
             new Field("storageLevel", "Storage level", Format.TEXT),
             new Field("cachedBytes", "Cached bytes", Format.BYTES),

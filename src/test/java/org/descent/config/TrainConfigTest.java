@@ -1,6 +1,7 @@
 package org.descent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,17 @@ class TrainConfigTest {
         assertEquals(64, TrainConfig.load(null, List.of("training.batchSize=64")).batchSize());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("training.regime=online")))
                 .getMessage().contains("training.regime = 'online' is not one of [minibatch, batch, stochastic]"));
+    }
+
+    @Test
+    void exactReductionIsChosenByKeyAndRefusesDropout() {
+        assertFalse(TrainConfig.load(null, List.of()).exactReduction());
+        assertTrue(TrainConfig.load(null, List.of("engine.reduction=exact")).exactReduction());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("engine.reduction=double")))
+                .getMessage().contains("engine.reduction = 'double' is not one of [float, exact]"));
+        String message = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null,
+                List.of("engine.reduction=exact", "model.layers=[flatten, \"dense(32)\", \"dropout(0.5)\", \"dense(10)\"]"))).getMessage();
+        assertTrue(message.contains("engine.reduction = exact cannot train dropout(0.5)"), message);
     }
 
     @Test

@@ -40,7 +40,7 @@ final class BarrierStepRunner implements StepRunner {
     private final Sequential model;
     private final Loss loss;
     private final boolean syncBatchNorm;
-    private final boolean exactSums;
+    private final StepOptions options;
     private final long timeoutMillis;
     private final BarrierTask.Stall stall;
     private final StepService service;
@@ -60,7 +60,7 @@ final class BarrierStepRunner implements StepRunner {
     }
 
     BarrierStepRunner(JavaSparkContext sc, JavaRDD<Block> train, String runId, BatchPlan plan, Sequential model, Loss loss,
-                      boolean syncBatchNorm, boolean exactSums, int timeoutSeconds, BarrierTask.Stall stall,
+                      boolean syncBatchNorm, StepOptions options, int timeoutSeconds, BarrierTask.Stall stall,
                       java.util.function.Consumer<StepService> onService) {
         this.sc = sc;
         this.train = train;
@@ -69,7 +69,7 @@ final class BarrierStepRunner implements StepRunner {
         this.model = model;
         this.loss = loss;
         this.syncBatchNorm = syncBatchNorm;
-        this.exactSums = exactSums;
+        this.options = options;
         this.timeoutMillis = timeoutSeconds * 1000L;
         this.stall = stall;
         this.current = new StepService.Connection[plan.partitions()];
@@ -124,7 +124,7 @@ final class BarrierStepRunner implements StepRunner {
     private void launch(int epoch, long step) throws InterruptedException {
         group = "descent-barrier-" + UUID.randomUUID();
         String description = "Descent: barrier stage from epoch " + epoch + ", step " + step;
-        BarrierTask task = new BarrierTask(service.address(), service.token(), runId, plan, model, loss, syncBatchNorm, exactSums,
+        BarrierTask task = new BarrierTask(service.address(), service.token(), runId, plan, model, loss, syncBatchNorm, options,
                 (int) Math.min(Integer.MAX_VALUE, timeoutMillis), stall, ++launches);
         JavaRDD<Long> served = JavaRDD.fromRDD(train.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Long.class)),
                 ClassTag$.MODULE$.apply(Long.class));

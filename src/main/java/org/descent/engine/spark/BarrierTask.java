@@ -36,7 +36,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
     private final Sequential model;
     private final Loss loss;
     private final boolean syncBatchNorm;
-    private final boolean exactSums;
+    private final StepOptions options;
     private final int timeoutMillis;
     private final Stall stall;
     private final int launch;
@@ -46,7 +46,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
     }
 
     BarrierTask(InetSocketAddress driver, String token, String runId, BatchPlan plan, Sequential model, Loss loss,
-                boolean syncBatchNorm, boolean exactSums, int timeoutMillis, Stall stall, int launch) {
+                boolean syncBatchNorm, StepOptions options, int timeoutMillis, Stall stall, int launch) {
         this.host = driver.getHostString();
         this.port = driver.getPort();
         this.token = token;
@@ -55,7 +55,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
         this.model = model;
         this.loss = loss;
         this.syncBatchNorm = syncBatchNorm;
-        this.exactSums = exactSums;
+        this.options = options;
         this.timeoutMillis = timeoutMillis;
         this.stall = stall;
         this.launch = launch;
@@ -104,9 +104,9 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
                 }
                 Collective collective = new DriverCollective(in, out, wire, step, plan.activePartitions(epoch, stepInEpoch));
                 PartitionResult r = block == null
-                        ? PartitionResult.empty(partition, model.paramCount(), model.statsSize(), exactSums)
+                        ? PartitionResult.empty(partition, model.paramCount(), model.statsSize(), options.exactSums())
                         : worker.step(partition, block, plan, new StepState(params, buffers), loss, epoch, stepInEpoch, step, collective, syncBatchNorm,
-                                exactSums);
+                                options);
                 out.writeByte(Wire.RESULT);
                 out.writeLong(step);
                 out.writeDouble(r.lossSum());

@@ -22,16 +22,16 @@ final class JobStepRunner implements StepRunner {
     private final BatchPlan plan;
     private final Sequential model;
     private final Loss loss;
-    private final boolean exactSums;
+    private final StepOptions options;
 
-    JobStepRunner(JavaSparkContext sc, JavaRDD<Block> train, String runId, BatchPlan plan, Sequential model, Loss loss, boolean exactSums) {
+    JobStepRunner(JavaSparkContext sc, JavaRDD<Block> train, String runId, BatchPlan plan, Sequential model, Loss loss, StepOptions options) {
         this.sc = sc;
         this.train = train;
         this.runId = runId;
         this.plan = plan;
         this.model = model;
         this.loss = loss;
-        this.exactSums = exactSums;
+        this.options = options;
     }
 
     @Override
@@ -41,7 +41,7 @@ final class JobStepRunner implements StepRunner {
         Sequential m = model;
         Loss l = loss;
         BatchPlan batches = plan;
-        boolean exact = exactSums;
+        StepOptions o = options;
         String run = runId;
         try {
             List<PartitionResult> results = new ArrayList<>(train.mapPartitionsWithIndex((p, blocks) -> {
@@ -51,7 +51,7 @@ final class JobStepRunner implements StepRunner {
                 StepState current = state.value();
                 long fetch = System.nanoTime() - fetchStart;
                 while (blocks.hasNext()) {
-                    PartitionResult r = worker.step(p, blocks.next(), batches, current, l, epoch, stepInEpoch, step, exact);
+                    PartitionResult r = worker.step(p, blocks.next(), batches, current, l, epoch, stepInEpoch, step, o);
                     out.add(r.withFetchNanos(fetch));
                 }
                 return out.iterator();

@@ -7,6 +7,7 @@ import org.descent.nn.Mode;
 import org.descent.nn.Network;
 import org.descent.nn.Sequential;
 import org.descent.nn.StepContext;
+import org.descent.tensor.Rng;
 
 /**
  * The executor's half of a step for one partition: take this partition's slice of the global batch
@@ -18,6 +19,7 @@ final class PartitionWorker {
     private final Network network;
     private final StepContext ctx = new StepContext();
     private final TimedCollective timed = new TimedCollective();
+    private final Rng augmentRng = new Rng(0);
     private float[] x = new float[0];
     private float[] y = new float[0];
     private int[] order;
@@ -30,18 +32,20 @@ final class PartitionWorker {
     }
 
     PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step,
-                         boolean exactSums) {
-        return step(partition, block, plan, state, loss, epoch, stepInEpoch, step, org.descent.nn.Collective.LOCAL, false, exactSums);
+                         StepOptions options) {
+        return step(partition, block, plan, state, loss, epoch, stepInEpoch, step, org.descent.nn.Collective.LOCAL, false, options);
     }
 
     /**
      * One step's slice; with {@code syncBatchNorm} every batch-norm layer normalizes with the
      * statistics of the whole global batch, summed through {@code collective} (whose size is the
-     * number of partitions with examples in this step). With {@code exactSums} the gradient comes back
-     * as {@link PartitionResult#exactGradSum} ({@link StepContext#exactGrads}).
+     * number of partitions with examples in this step). With exact sums the gradient comes back as
+     * {@link PartitionResult#exactGradSum} ({@link StepContext#exactGrads}). An augmentation transforms
+     * each example with a stream drawn from (seed, epoch, the example's index in the data).
      */
     PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step,
-                         org.descent.nn.Collective collective, boolean syncBatchNorm, boolean exactSums) {
+                         org.descent.nn.Collective collective, boolean syncBatchNorm, StepOptions options) {
+        boolean exactSums = options.exactSums();
         if (this.plan == null) {
             this.plan = plan;   // a worker serves one run and layout: keep the first copy, whose epoch walk is computed once
         }
@@ -61,6 +65,13 @@ final class PartitionWorker {
         long t0 = System.nanoTime();
         ensure(n, block);
         block.gather(order, from, n, x, y);
+        if (options.augmentation() != null) {
+            long first = plan.offset(partition);
+            for (int i = 0; i < n; i++) {
+                augmentRng.reset(Rng.derive(plan.seed(), 3, epoch, first + order[from + i]));
+                options.augmentation().apply(x, i * block.featureSize(), augmentRng);
+            }
+        }
         ctx.params = state.params();
         ctx.buffers = state.buffers();
         ctx.grads = grads;

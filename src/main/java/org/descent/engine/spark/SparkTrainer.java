@@ -59,6 +59,7 @@ public final class SparkTrainer {
     private boolean barrier;
     private boolean syncBatchNorm;
     private boolean exactSums;
+    private org.descent.data.Augmentation augmentation;
     private int timeoutSeconds = 120;
     private BarrierTask.Stall stall;
     private java.util.function.Consumer<StepService> onService;
@@ -90,6 +91,12 @@ public final class SparkTrainer {
      */
     public SparkTrainer exactSums(boolean exact) {
         this.exactSums = exact;
+        return this;
+    }
+
+    /** Transforms every training example in every step ({@code data.augment}); null for none. */
+    public SparkTrainer augment(org.descent.data.Augmentation augmentation) {
+        this.augmentation = augmentation;
         return this;
     }
 
@@ -388,9 +395,9 @@ public final class SparkTrainer {
 
     private StepRunner newRunner(JavaRDD<Block> layout, String id, BatchPlan plan) {
         if (barrier) {
-            return new BarrierStepRunner(sc, layout, id, plan, model, loss, syncBatchNorm, exactSums, timeoutSeconds, stall, onService);
+            return new BarrierStepRunner(sc, layout, id, plan, model, loss, syncBatchNorm, new StepOptions(exactSums, augmentation), timeoutSeconds, stall, onService);
         }
-        return new JobStepRunner(sc, layout, id, plan, model, loss, exactSums);
+        return new JobStepRunner(sc, layout, id, plan, model, loss, new StepOptions(exactSums, augmentation));
     }
 
     private static void save(CheckpointPolicy policy, TrainingState state) {

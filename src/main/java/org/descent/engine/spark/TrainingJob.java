@@ -68,7 +68,7 @@ public final class TrainingJob {
 
     /** A run's outcome, as written to summary.json. */
     public record Summary(double testAccuracy, double testLoss, int epochs, int bestEpoch, boolean stoppedEarly, long steps, double wallSeconds, double examplesPerSecond,
-                          String sparkMaster, int partitions, String engineMode, String batchNormMode, String blas, String paramsSha256, String storageLevel, long cachedBytes,
+                          String sparkMaster, int partitions, String engineMode, String batchNormMode, String reduction, String blas, String paramsSha256, String storageLevel, long cachedBytes,
                           long rawBytes, double cachedToRaw, String dataFormat, long badRows, String sparkVersion) {
     }
 
@@ -103,7 +103,9 @@ public final class TrainingJob {
         for (org.descent.nn.Layer layer : LayerSpecs.parseAll(config.layers())) {
             layers.add(withInitializers(layer));
         }
-        return new Sequential(shape, layers);
+        Sequential model = new Sequential(shape, layers);
+        org.descent.data.Augmentation.of(config.augment(), model.inputShape());   // a non-image input is an error before any work
+        return model;
     }
 
     /** A dense or conv2d layer with model.weightInit and model.biasInit in place of its own initializers (when set). */
@@ -234,6 +236,7 @@ public final class TrainingJob {
             }
             trainer.reshuffleEvery(config.reshuffleEveryEpochs());
             trainer.exactSums(config.exactReduction());
+            trainer.augment(org.descent.data.Augmentation.of(config.augment(), model.inputShape()));
             if (config.engineMode().equals("barrier")) {
                 trainer.barrier(config.batchNormMode().equals("sync"), config.engineTimeoutSeconds());
             }
@@ -271,7 +274,7 @@ public final class TrainingJob {
             }
             Blocks.StorageReport cache = Blocks.storageReport(sc, train);
             Summary summary = new Summary(last.accuracy(), last.loss(), result.history().size(), result.bestEpoch() + 1, result.stoppedEarly(), result.steps(), wall,
-                    result.examples() / wall, sc.master(), partitions, config.engineMode(), config.batchNormMode(), Blas.get().description(), sha256(result.params()),
+                    result.examples() / wall, sc.master(), partitions, config.engineMode(), config.batchNormMode(), config.engineReduction(), Blas.get().description(), sha256(result.params()),
                     cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio(), config.data().format(), splits.badRows(), sc.version());
             System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",
                     cache.level(), cache.cachedBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio());

@@ -170,13 +170,27 @@ class BarrierStepRunnerTest {
         assertTrue(relativeDistance(floatOne.params(), one.params()) <= 1e-3, "exact and float sums train the same model up to rounding");
     }
 
-    /** The same in job mode for a model with layer normalization (per-example statistics, summed affine gradients). */
+    /**
+     * The same in job mode for a model with layer normalization (per-example statistics, summed affine
+     * gradients), and with augmented images: each example's flips and shifts are drawn from its own
+     * index, so they too are the same over any partitioning.
+     */
     @Test
-    void exactReductionInJobModeWithLayerNorm() {
+    void exactReductionInJobModeWithLayerNormAndAugmentation() {
         Sequential mlp = new Sequential(Shape.of(1, 28, 28), LayerSpecs.parseAll(List.of("flatten", "dense(32)", "layer_norm", "relu", "dense(10)")));
         TrainingResult one = globalWalk(mlp, new int[] {1200}, false, true);
         TrainingResult two = globalWalk(mlp, new int[] {700, 500}, false, true);
         assertArrayEquals(one.params(), two.params());
+        org.descent.data.Augmentation augment = org.descent.data.Augmentation.of(List.of("hflip", "shift(2)"), Shape.of(1, 28, 28));
+        TrainingResult[] augmented = new TrainingResult[2];
+        int[][] layouts = {{1200}, {700, 500}};
+        for (int i = 0; i < 2; i++) {
+            augmented[i] = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)),
+                    new LocalTrainer.Settings(60, 1, 21, false, layouts[i], org.descent.engine.BatchPlan.Shuffle.GLOBAL)).exactSums(true).augment(augment)
+                    .fit(Blocks.fromDataset(sc, train, layouts[i]), null, null);
+        }
+        assertArrayEquals(augmented[0].params(), augmented[1].params(), "augmentation does not depend on the partitioning");
+        assertTrue(relativeDistance(augmented[0].params(), one.params()) > 1e-3, "augmentation changed what was learned");
     }
 
     /**
