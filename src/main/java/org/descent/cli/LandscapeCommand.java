@@ -34,8 +34,9 @@ final class LandscapeCommand implements Callable<Integer> {
             description = "One or more optimizers, comma-separated: ${COMPLETION-CANDIDATES}.", completionCandidates = OptimizerNames.class)
     List<String> optimizers;
 
-    @Option(names = "--lr", description = "Learning rate (key learningRate); default: each optimizer's own default.")
-    Double learningRate;
+    @Option(names = "--lr", split = ",", description = "Learning rate (key learningRate): one number for every optimizer, and/or "
+            + "name=value for one of them (e.g. --lr 0.01,momentum=0.002); default: each optimizer's own default.")
+    List<String> learningRates = new ArrayList<>();
 
     @Option(names = "--steps", defaultValue = "300", description = "Number of updates (default ${DEFAULT-VALUE}).")
     int steps;
@@ -67,6 +68,7 @@ final class LandscapeCommand implements Callable<Integer> {
             from = new double[] {start.get(0), start.get(1)};
         }
         Map<String, Double> common = parseSettings();
+        Map<String, Double> perOptimizer = perOptimizerRates();
         for (String key : common.keySet()) {
             boolean anyAccepts = optimizers.stream().anyMatch(o -> Optimizers.keys(o).containsKey(key));
             if (!anyAccepts) {
@@ -83,7 +85,11 @@ final class LandscapeCommand implements Callable<Integer> {
                     hyper.put(k, v);
                 }
             });
-            runs.put(name, Trajectory.run(f, Optimizers.create(name, hyper), from, steps));
+            if (perOptimizer.containsKey(name)) {
+                hyper.put("learningRate", perOptimizer.get(name));
+            }
+            String label = perOptimizer.isEmpty() ? name : name + " (lr " + hyper.getOrDefault("learningRate", accepted.get("learningRate")) + ")";
+            runs.put(label, Trajectory.run(f, Optimizers.create(name, hyper), from, steps));
         }
         writeCsv(runs);
         if (plot != null) {
@@ -98,16 +104,45 @@ final class LandscapeCommand implements Callable<Integer> {
                 series.add(new ContourPlot.Series(name, xs, ys));
             });
             double[] b = f.bounds();
-            String title = String.format(Locale.ROOT, "%s, %d steps%s", f.name(), steps, learningRate == null ? "" : ", learning rate " + learningRate);
+            Double shared = common.get("learningRate");
+            String rates = !perOptimizer.isEmpty() ? ", learning rate per optimizer" : shared != null ? ", learning rate " + shared : "";
+            String title = String.format(Locale.ROOT, "%s, %d steps%s", f.name(), steps, rates);
             new ContourPlot(900, 650).render(f::value, b[0], b[1], b[2], b[3], series, title, plot);
         }
         return 0;
     }
 
+    /** The --lr entries of the form name=value, checked against --optimizer. */
+    private Map<String, Double> perOptimizerRates() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String entry : learningRates) {
+            int eq = entry.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String name = entry.substring(0, eq).trim();
+            if (!optimizers.contains(name)) {
+                throw new UsageException("--lr " + entry + ": " + name + " is not among --optimizer " + String.join(",", optimizers));
+            }
+            m.put(name, number("--lr " + name, entry.substring(eq + 1).trim()));
+        }
+        return m;
+    }
+
+    private static double number(String what, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(what + ": '" + value + "' is not a number");
+        }
+    }
+
     private Map<String, Double> parseSettings() {
         Map<String, Double> m = new LinkedHashMap<>();
-        if (learningRate != null) {
-            m.put("learningRate", learningRate);
+        for (String entry : learningRates) {
+            if (entry.indexOf('=') < 0) {
+                m.put("learningRate", number("--lr", entry.trim()));
+            }
         }
         for (String s : settings) {
             int eq = s.indexOf('=');

@@ -263,7 +263,11 @@ public record TrainConfig(
     }
 
     private static String reduction(Config c, List<String> layers) {
-        String reduction = oneOf(c, "engine.reduction", List.of("float", "exact"));
+        String reduction = oneOf(c, "engine.reduction", List.of("auto", "float", "exact"));
+        boolean dropout = layers.stream().anyMatch(l -> l.trim().startsWith("dropout"));
+        if (reduction.equals("auto")) {
+            return c.getString("batchNorm.mode").equals("sync") && !dropout ? "exact" : "float";
+        }
         if (reduction.equals("exact")) {
             for (String layer : layers) {
                 if (layer.trim().startsWith("dropout")) {

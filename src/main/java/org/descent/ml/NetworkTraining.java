@@ -86,6 +86,8 @@ final class NetworkTraining {
         if (barrier) {
             trainer.barrier(syncBatchNorm, BARRIER_TIMEOUT_SECONDS);
         }
+        // As engine.reduction = auto: exact sums where synchronized batch norm promises equality with one process.
+        trainer.exactSums(syncBatchNorm && model.layers().stream().noneMatch(l -> l.type().equals("dropout")));
         String description = sc.getLocalProperty(JOB_DESCRIPTION);
         try {
             TrainingResult result = trainer.fit(blocks, null, m -> LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.5f (%.1f s)",

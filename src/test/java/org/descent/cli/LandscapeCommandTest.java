@@ -52,6 +52,23 @@ class LandscapeCommandTest {
         }
     }
 
+    /** --lr 0.01,momentum=0.001: the common rate for the others, momentum's own for momentum, named in the rows. */
+    @Test
+    void learningRatesCanBeGivenPerOptimizer() throws IOException {
+        Path csv = dir.resolve("per.csv");
+        CliTestSupport.Run r = CliTestSupport.run("landscape", "--function", "beale", "--optimizer", "sgd,momentum", "--lr", "0.01,momentum=0.001",
+                "--steps", "20", "--start", "1,1.5", "--out", csv.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertTrue(lines.get(1).startsWith("sgd (lr 0.01),0,"), lines.get(1));
+        assertTrue(lines.get(22).startsWith("momentum (lr 0.001),0,"), lines.get(22));
+        Path same = dir.resolve("same.csv");
+        assertEquals(0, CliTestSupport.run("landscape", "--function", "beale", "--optimizer", "momentum", "--lr", "0.001",
+                "--steps", "20", "--start", "1,1.5", "--out", same.toString()).exitCode());
+        assertEquals(Files.readAllLines(same).get(21).substring(0), lines.get(42).substring("momentum (lr 0.001),".length()),
+                "momentum=0.001 is momentum at learning rate 0.001");
+    }
+
     @Test
     void badNamesGiveOneLineAndExitCodeTwo() {
         for (String[] args : new String[][] {
@@ -60,6 +77,8 @@ class LandscapeCommandTest {
             {"landscape", "--function", "beale", "--optimizer", "adam", "--set", "betaOne=0.8"},
             {"landscape", "--function", "beale", "--optimizer", "adam", "--set", "beta1=high"},
             {"landscape", "--function", "beale", "--optimizer", "adam", "--start", "1"},
+            {"landscape", "--function", "beale", "--optimizer", "adam", "--lr", "sgd=0.1"},
+            {"landscape", "--function", "beale", "--optimizer", "adam", "--lr", "adam=fast"},
         }) {
             CliTestSupport.Run r = CliTestSupport.run(args);
             assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r.err());

@@ -57,8 +57,16 @@ class TrainConfigTest {
     void exactReductionIsChosenByKeyAndRefusesDropout() {
         assertFalse(TrainConfig.load(null, List.of()).exactReduction());
         assertTrue(TrainConfig.load(null, List.of("engine.reduction=exact")).exactReduction());
+        // auto: exact where synchronized batch norm promises equality with one process, unless dropout forbids it.
+        List<String> sync = List.of("engine.mode=barrier", "batchNorm.mode=sync");
+        assertTrue(TrainConfig.load(null, sync).exactReduction());
+        assertEquals("exact", TrainConfig.load(null, sync).engineReduction());
+        List<String> syncDropout = new java.util.ArrayList<>(sync);
+        syncDropout.add("model.layers=[flatten, \"dense(32)\", \"dropout(0.5)\", \"dense(10)\"]");
+        assertFalse(TrainConfig.load(null, syncDropout).exactReduction());
+        assertFalse(TrainConfig.load(null, List.of("engine.mode=barrier", "batchNorm.mode=sync", "engine.reduction=float")).exactReduction());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("engine.reduction=double")))
-                .getMessage().contains("engine.reduction = 'double' is not one of [float, exact]"));
+                .getMessage().contains("engine.reduction = 'double' is not one of [auto, float, exact]"));
         String message = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null,
                 List.of("engine.reduction=exact", "model.layers=[flatten, \"dense(32)\", \"dropout(0.5)\", \"dense(10)\"]"))).getMessage();
         assertTrue(message.contains("engine.reduction = exact cannot train dropout(0.5)"), message);
