@@ -25,7 +25,7 @@ import org.descent.tensor.Shape;
  */
 public final class Augmentation implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Pattern SHIFT = Pattern.compile("shift\\((\\d+)\\)");
+    private static final Pattern SHIFT = Pattern.compile("shift\\((\\d{1,4})\\)");
 
     private final List<String> specs;
     private final boolean[] flip;
@@ -83,7 +83,7 @@ public final class Augmentation implements Serializable {
             }
         }
         if (!bad.isEmpty()) {
-            throw new IllegalArgumentException("data.augment: unknown transformation " + String.join(", ", bad) + "; accepted: hflip, shift(k)");
+            throw new IllegalArgumentException("data.augment: unknown transformation " + String.join(", ", bad) + "; accepted: hflip, shift(k) with k < 10000");
         }
     }
 

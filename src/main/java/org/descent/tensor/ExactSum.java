@@ -18,6 +18,8 @@ package org.descent.tensor;
 public final class ExactSum {
     /** The grid spacing δ = 2⁻³⁰. */
     public static final double GRID = 0x1p-30;
+    /** 2²³: sums of grid values below this magnitude are exact. */
+    public static final double EXACT_LIMIT = 0x1p23;
     private static final double PER_GRID = 0x1p30;
 
     private ExactSum() {

@@ -20,6 +20,8 @@ final class PartitionWorker {
     private final StepContext ctx = new StepContext();
     private final TimedCollective timed = new TimedCollective();
     private final Rng augmentRng = new Rng(0);
+    /** The augmentation's stream tag ("AUGM"), apart from the walks', dropout's and the synthetic data's. */
+    private static final long AUGMENT_STREAM = 0x4155474dL;
     private float[] x = new float[0];
     private float[] y = new float[0];
     private int[] order;
@@ -68,7 +70,7 @@ final class PartitionWorker {
         if (options.augmentation() != null) {
             long first = plan.offset(partition);
             for (int i = 0; i < n; i++) {
-                augmentRng.reset(Rng.derive(plan.seed(), 3, epoch, first + order[from + i]));
+                augmentRng.reset(Rng.derive(plan.seed(), AUGMENT_STREAM, epoch, first + order[from + i]));
                 options.augmentation().apply(x, i * block.featureSize(), augmentRng);
             }
         }

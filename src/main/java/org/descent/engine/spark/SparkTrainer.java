@@ -59,6 +59,7 @@ public final class SparkTrainer {
     private boolean barrier;
     private boolean syncBatchNorm;
     private boolean exactSums;
+    private boolean warnedInexact;
     private org.descent.data.Augmentation augmentation;
     private int timeoutSeconds = 120;
     private BarrierTask.Stall stall;
@@ -317,8 +318,16 @@ public final class SparkTrainer {
                         }
                     }
                     if (exactSum != null) {
+                        double largest = 0;
                         for (int i = 0; i < gradSum.length; i++) {
                             gradSum[i] = (float) exactSum[i];
+                            largest = Math.max(largest, Math.abs(exactSum[i]));
+                        }
+                        if (largest >= org.descent.tensor.ExactSum.EXACT_LIMIT && !warnedInexact) {
+                            warnedInexact = true;
+                            org.slf4j.LoggerFactory.getLogger(SparkTrainer.class).warn("engine.reduction = exact: a gradient sum reached {} at step {}, "
+                                    + "past the {} up to which sums on the grid are exact; from here the run may depend on the partitioning",
+                                    largest, step, org.descent.tensor.ExactSum.EXACT_LIMIT);
                         }
                     }
                     seen += count;

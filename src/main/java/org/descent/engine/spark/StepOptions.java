@@ -9,5 +9,4 @@ import org.descent.data.Augmentation;
  * augmentation ({@code data.augment}; null for none).
  */
 record StepOptions(boolean exactSums, Augmentation augmentation) implements Serializable {
-    static final StepOptions PLAIN = new StepOptions(false, null);
 }

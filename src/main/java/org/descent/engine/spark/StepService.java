@@ -179,7 +179,11 @@ final class StepService implements Closeable {
                     long count = in.readLong();
                     long compute = in.readLong();
                     long sync = in.readLong();
-                    boolean exact = in.readByte() == Wire.EXACT_GRADIENTS;
+                    byte kind = in.readByte();
+                    if (kind != Wire.EXACT_GRADIENTS && kind != Wire.FLOAT_GRADIENTS) {
+                        throw new IOException("unknown gradient encoding " + kind);
+                    }
+                    boolean exact = kind == Wire.EXACT_GRADIENTS;
                     float[] grads = exact ? null : wire.readFloats(in, null);
                     double[] exactGrads = exact ? wire.readDoubles(in, null) : null;
                     double[] stats = wire.readDoubles(in, null);

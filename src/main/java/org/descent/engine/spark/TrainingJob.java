@@ -298,6 +298,13 @@ public final class TrainingJob {
         if (s.equals("auto")) {
             s = config.batchNormMode().equals("sync") || config.batchSize() < partitions ? "global" : "partition";
         }
+        if (s.equals("global") && config.reshuffleEveryEpochs() > 0) {
+            // The walk already draws every batch from all partitions; moving examples between partitions would only make
+            // the batches depend on the partition count.
+            throw new IllegalArgumentException("training.reshuffleEveryEpochs = " + config.reshuffleEveryEpochs()
+                    + " needs training.shuffle = partition: the global walk (chosen " + (config.shuffle().equals("auto") ? "by auto" : "in training.shuffle")
+                    + ") already mixes all partitions; set training.reshuffleEveryEpochs = 0");
+        }
         return org.descent.engine.BatchPlan.Shuffle.valueOf(s.toUpperCase(Locale.ROOT));
     }
 

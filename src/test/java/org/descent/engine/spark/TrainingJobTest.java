@@ -8,6 +8,19 @@ import org.junit.jupiter.api.Test;
 
 class TrainingJobTest {
     /** Executors run in their own working directories: a relative local path must reach them absolute. */
+    /** The walk follows training.shuffle; auto picks the global walk for sync BN, where reshuffling is refused. */
+    @Test
+    void theGlobalWalkRefusesReshuffling() {
+        org.descent.config.TrainConfig sync = org.descent.config.TrainConfig.load(null, java.util.List.of("engine.mode=barrier", "batchNorm.mode=sync"));
+        assertEquals(org.descent.engine.BatchPlan.Shuffle.GLOBAL, TrainingJob.shuffle(sync, 2));
+        assertEquals(org.descent.engine.BatchPlan.Shuffle.PARTITION,
+                TrainingJob.shuffle(org.descent.config.TrainConfig.load(null, java.util.List.of("training.reshuffleEveryEpochs=2")), 2));
+        String message = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrainingJob.shuffle(
+                org.descent.config.TrainConfig.load(null, java.util.List.of("engine.mode=barrier", "batchNorm.mode=sync", "training.reshuffleEveryEpochs=2")), 2))
+                .getMessage();
+        assertTrue(message.contains("training.reshuffleEveryEpochs = 2 needs training.shuffle = partition"), message);
+    }
+
     @Test
     void relativeDataDirectoriesBecomeAbsoluteUris() {
         String resolved = TrainingJob.resolveDataDir("data/fashion-mnist");
