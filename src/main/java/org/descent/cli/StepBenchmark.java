@@ -51,11 +51,14 @@ final class StepBenchmark implements Callable<Integer> {
     List<String> modes;
     @Option(names = "--partitions", defaultValue = "0", description = "Data partitions; 0: one per task slot (default ${DEFAULT-VALUE}).")
     int partitions;
+    @Option(names = "--features", defaultValue = "784", description = "Features per synthetic row, the MLP's input width; fewer let "
+            + "millions of rows fit a small machine's memory (default ${DEFAULT-VALUE}).")
+    int features;
 
     @Override
     public Integer call() {
-        if (steps <= 0 || warmup < 0 || partitions < 0 || sizes.stream().anyMatch(s -> s <= 0) || batches.stream().anyMatch(b -> b <= 0)) {
-            throw new UsageException("--steps, --sizes and --batches must be positive, --warmup and --partitions ≥ 0");
+        if (steps <= 0 || warmup < 0 || partitions < 0 || features <= 0 || sizes.stream().anyMatch(s -> s <= 0) || batches.stream().anyMatch(b -> b <= 0)) {
+            throw new UsageException("--steps, --sizes, --batches and --features must be positive, --warmup and --partitions ≥ 0");
         }
         for (String m : modes) {
             if (!m.equals("job") && !m.equals("barrier") && !m.equals("barrier-sync")) {
@@ -63,15 +66,15 @@ final class StepBenchmark implements Callable<Integer> {
             }
         }
         List<Layer> layers = LayerSpecs.parseAll(List.of("dense(256)", "batch_norm", "relu", "dense(256)", "batch_norm", "relu", "dense(10)"));
-        Sequential model = new Sequential(Shape.of(784), layers);
+        Sequential model = new Sequential(Shape.of(features), layers);
         SparkConf conf = SparkSetup.conf("descent bench steps", master).set("spark.ui.enabled", "false")
                 .set("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s")
                 .set("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "10");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("ERROR");
             int parts = partitions > 0 ? partitions : sc.defaultParallelism();
-            System.out.printf(Locale.ROOT, "Spark engine step time: quickstart MLP 784-256-256-10 with BN (local), Adam; master %s, %d partitions%n",
-                    master, parts);
+            System.out.printf(Locale.ROOT, "Spark engine step time: quickstart MLP %d-256-256-10 with BN (local), Adam; master %s, %d partitions%n",
+                    features, master, parts);
             System.out.println("BLAS: " + Blas.get().description());
             System.out.println("median ms per step; compute = the slowest task's arithmetic; bn sync = its longest wait in synchronized batch "
                     + "norm's exchanges; broadcast = job mode's broadcast fetch / barrier mode's parameter send; "
@@ -79,7 +82,7 @@ final class StepBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-12s %-10s %-6s %9s %9s %9s %9s %9s %9s %9s %13s%n", "mode", "rows", "batch", "step", "compute", "bn sync",
                     "broadcast", "aggregate", "other", "overhead", "cached B/row");
             for (long rows : sizes) {
-                JavaRDD<Block> data = SyntheticBlocks.gaussianMixture(sc, rows, 784, 10, 1.0, parts, 3);
+                JavaRDD<Block> data = SyntheticBlocks.gaussianMixture(sc, rows, features, 10, 1.0, parts, 3);
                 Blocks.cache(data, org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
                 Blocks.StorageReport cache = Blocks.storageReport(sc, data);
                 if (rows == sizes.get(0)) {
@@ -124,7 +127,7 @@ final class StepBenchmark implements Callable<Integer> {
                 }
                 data.unpersist(true);
             }
-            System.out.printf(Locale.ROOT, "raw float32 bytes per row: %d (784 features + 1 label)%n", 4 * 785);
+            System.out.printf(Locale.ROOT, "raw float32 bytes per row: %d (%d features + 1 label)%n", 4 * (features + 1), features);
         }
         return 0;
     }

@@ -29,7 +29,8 @@ class BenchCommandTest {
         // Without synchronized batch norm nothing waits for an exchange; with it the wait is measured apart from compute.
         assertTrue(r.out().lines().filter(l -> l.startsWith("barrier ")).allMatch(l -> l.split("\\s+")[5].equals("0.00")), r.out());
         CliTestSupport.Run sync = CliTestSupport.run("bench", "steps", "--master", "local[2]", "--sizes", "2000", "--batches", "100",
-                "--steps", "3", "--warmup", "1", "--modes", "barrier-sync");
+                "--steps", "3", "--warmup", "1", "--modes", "barrier-sync", "--features", "32");
+        assertTrue(sync.out().contains("MLP 32-256-256-10") && sync.out().contains("raw float32 bytes per row: 132 (32 features"), sync.out());
         assertEquals(0, sync.exitCode(), sync.err());
         String row = sync.out().lines().filter(l -> l.startsWith("barrier-sync ")).findFirst().orElseThrow();
         assertTrue(Double.parseDouble(row.split("\\s+")[5]) > 0, row);
