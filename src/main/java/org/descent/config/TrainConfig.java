@@ -264,17 +264,13 @@ public record TrainConfig(
 
     private static String reduction(Config c, List<String> layers) {
         String reduction = oneOf(c, "engine.reduction", List.of("auto", "float", "exact"));
-        boolean dropout = layers.stream().anyMatch(l -> l.trim().startsWith("dropout"));
+        java.util.Optional<String> dropout = layers.stream().filter(l -> l.trim().startsWith("dropout")).findFirst();
         if (reduction.equals("auto")) {
-            return c.getString("batchNorm.mode").equals("sync") && !dropout ? "exact" : "float";
+            return c.getString("batchNorm.mode").equals("sync") && dropout.isEmpty() ? "exact" : "float";
         }
-        if (reduction.equals("exact")) {
-            for (String layer : layers) {
-                if (layer.trim().startsWith("dropout")) {
-                    throw new IllegalArgumentException(c.getValue("engine.reduction").origin().description()
-                            + ": engine.reduction = exact cannot train " + layer + " (its masks are drawn per partition); remove it or use engine.reduction = float");
-                }
-            }
+        if (reduction.equals("exact") && dropout.isPresent()) {
+            throw new IllegalArgumentException(c.getValue("engine.reduction").origin().description() + ": engine.reduction = exact cannot train "
+                    + dropout.get() + " (its masks are drawn per partition); remove it or use engine.reduction = float");
         }
         return reduction;
     }

@@ -291,17 +291,7 @@ public final class SparkTrainer {
                     long count = 0;
                     boolean statsTaken = false;
                     for (PartitionResult r : results) {
-                        if (r.exactGradSum() != null) {
-                            double[] g = r.exactGradSum();
-                            for (int i = 0; i < g.length; i++) {
-                                exactSum[i] += g[i];
-                            }
-                        } else {
-                            float[] g = r.gradSum();
-                            for (int i = 0; i < g.length; i++) {
-                                gradSum[i] += g[i];
-                            }
-                        }
+                        addGradients(r, gradSum, exactSum);
                         lossSum += r.lossSum();
                         count += r.count();
                         fetch = Math.max(fetch, r.fetchNanos());
@@ -318,17 +308,7 @@ public final class SparkTrainer {
                         }
                     }
                     if (exactSum != null) {
-                        double largest = 0;
-                        for (int i = 0; i < gradSum.length; i++) {
-                            gradSum[i] = (float) exactSum[i];
-                            largest = Math.max(largest, Math.abs(exactSum[i]));
-                        }
-                        if (largest >= org.descent.tensor.ExactSum.EXACT_LIMIT && !warnedInexact) {
-                            warnedInexact = true;
-                            org.slf4j.LoggerFactory.getLogger(SparkTrainer.class).warn("engine.reduction = exact: a gradient sum reached {} at step {}, "
-                                    + "past the {} up to which sums on the grid are exact; from here the run may depend on the partitioning",
-                                    largest, step, org.descent.tensor.ExactSum.EXACT_LIMIT);
-                        }
+                        roundExactSums(exactSum, gradSum, step);
                     }
                     seen += count;
                     examples += count;
@@ -400,6 +380,36 @@ public final class SparkTrainer {
             return new TrainingResult(bestParams, bestBuffers, history, step, examples, stopping.bestEpoch(), stoppedEarly);
         }
         return new TrainingResult(params, buffers, history, step, examples);
+    }
+
+    /** Adds one partition's gradient sum: float32 into {@code gradSum}, or exact-mode doubles into {@code exactSum}. */
+    private static void addGradients(PartitionResult r, float[] gradSum, double[] exactSum) {
+        if (r.exactGradSum() != null) {
+            double[] g = r.exactGradSum();
+            for (int i = 0; i < g.length; i++) {
+                exactSum[i] += g[i];
+            }
+        } else {
+            float[] g = r.gradSum();
+            for (int i = 0; i < g.length; i++) {
+                gradSum[i] += g[i];
+            }
+        }
+    }
+
+    /** The exact total as float32 for the update; warns once when a sum passes the range where grid sums are exact. */
+    private void roundExactSums(double[] exactSum, float[] gradSum, long step) {
+        double largest = 0;
+        for (int i = 0; i < gradSum.length; i++) {
+            gradSum[i] = (float) exactSum[i];
+            largest = Math.max(largest, Math.abs(exactSum[i]));
+        }
+        if (largest >= org.descent.tensor.ExactSum.EXACT_LIMIT && !warnedInexact) {
+            warnedInexact = true;
+            org.slf4j.LoggerFactory.getLogger(SparkTrainer.class).warn("engine.reduction = exact: a gradient sum reached {} at step {}, "
+                    + "past the {} up to which sums on the grid are exact; from here the run may depend on the partitioning",
+                    largest, step, org.descent.tensor.ExactSum.EXACT_LIMIT);
+        }
     }
 
     private StepRunner newRunner(JavaRDD<Block> layout, String id, BatchPlan plan) {
