@@ -46,12 +46,16 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
     List<String> models;
     @Option(names = "--batch", defaultValue = "128", description = "Global batch (default ${DEFAULT-VALUE}).")
     int batch;
-    @Option(names = "--steps", defaultValue = "60", description = "Timed steps (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "150", description = "Timed steps (default ${DEFAULT-VALUE}).")
     int steps;
-    @Option(names = "--warmup", defaultValue = "20", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "50", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--mode", defaultValue = "barrier", description = "Step mode: barrier or job (default ${DEFAULT-VALUE}).")
     String mode;
+    @Option(names = "--transports", defaultValue = "auto", split = ",",
+            description = "Barrier mode's links (engine.transport) to measure: auto (in process for tasks in the driver's JVM), tcp "
+                    + "(default ${DEFAULT-VALUE}).")
+    List<String> transports;
     @Option(names = "--rows", defaultValue = "20000", description = "Synthetic training rows (default ${DEFAULT-VALUE}).")
     long rows;
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the baseline (default ${DEFAULT-VALUE}).")
@@ -60,7 +64,7 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
     boolean noTorch;
 
     /** One measured row. */
-    record Row(String master, int slots, String model, double descent, double torch) {
+    record Row(String master, int slots, String model, String transport, double descent, double torch) {
     }
 
     @Override
@@ -75,6 +79,14 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
             if (!m.equals("mlp") && !m.equals("cnn")) {
                 throw new UsageException("--models: unknown model '" + m + "' (known: mlp, cnn)");
             }
+        }
+        for (String t : transports) {
+            if (!t.equals("auto") && !t.equals("tcp")) {
+                throw new UsageException("--transports: unknown transport '" + t + "' (known: auto, tcp)");
+            }
+        }
+        if (mode.equals("job") && transports.size() > 1) {
+            throw new UsageException("--transports: job mode has no barrier link to choose; give one transport");
         }
         TorchBaseline torch = new TorchBaseline(python);
         Optional<String> torchMissing = noTorch ? Optional.of("--no-torch") : torch.unavailableReason();
@@ -99,30 +111,34 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                 Blocks.cache(data, StorageLevel.MEMORY_ONLY());
                 for (String m : models) {
                     Sequential model = m.equals("mlp") ? Models.mlp(784, 256, 256, 10) : Models.fashionCnn(true);
-                    double descent = measure(sc, model, data);
                     double baseline = Double.NaN;
                     if (torchMissing.isEmpty()) {
                         TorchBaseline.Measurement t = torch.measure(m, batch, steps, warmup, slots);
                         baseline = t.examplesPerSecond();
                         torchInfo = "PyTorch " + t.torchVersion() + ": libblas.so.3 → " + t.blas() + (t.mkldnn() ? "; convolutions through oneDNN" : "");
                     }
-                    Row r = new Row(entry, slots, m, descent, baseline);
-                    table.add(r);
-                    System.out.printf(Locale.ROOT, "  %s (%d slots), %s: %.0f examples/s%n", entry, slots, m, descent);
+                    for (String transport : transports) {
+                        double descent = measure(sc, model, data, transport.equals("auto"));
+                        table.add(new Row(entry, slots, m, transport, descent, baseline));
+                        System.out.printf(Locale.ROOT, "  %s (%d slots), %s, %s: %.0f examples/s%n", entry, slots, m, link(sc, transport), descent);
+                    }
                 }
                 data.unpersist(true);
             }
         }
         System.out.println(torchInfo != null ? torchInfo : "PyTorch: skipped (" + torchMissing.orElse("") + ")");
-        System.out.printf(Locale.ROOT, "%-28s %-5s %-6s %12s %16s %10s %12s%n", "master", "slots", "model", "descent ex/s", "pytorch ex/s", "ratio",
-                "vs first");
+        System.out.printf(Locale.ROOT, "%-28s %-5s %-6s %-5s %12s %16s %10s %12s%n", "master", "slots", "model", "link", "descent ex/s", "pytorch ex/s",
+                "ratio", "vs first");
         for (Row r : table) {
-            Row first = table.stream().filter(f -> f.model().equals(r.model())).findFirst().orElse(r);
-            System.out.printf(Locale.ROOT, "%-28s %-5d %-6s %12.0f %16s %10s %11.2fx%n", r.master(), r.slots(), r.model(), r.descent(),
+            Row first = table.stream().filter(f -> f.model().equals(r.model()) && f.transport().equals(r.transport())).findFirst().orElse(r);
+            System.out.printf(Locale.ROOT, "%-28s %-5d %-6s %-5s %12.0f %16s %10s %11.2fx%n", r.master(), r.slots(), r.model(), r.transport(), r.descent(),
                     Double.isNaN(r.torch()) ? "skipped" : String.format(Locale.ROOT, "%.0f (%d thr)", r.torch(), r.slots()),
                     Double.isNaN(r.torch()) ? "-" : String.format(Locale.ROOT, "%.2fx", r.descent() / r.torch()), r.descent() / first.descent());
         }
-        System.out.println("ratio = Descent / PyTorch (target >= 1.0); vs first = Descent's examples/s over the first master's (scaling).");
+        System.out.println("ratio = Descent / PyTorch (target >= 1.0); vs first = Descent's examples/s over the first master's, same link (scaling).");
+        if (mode.equals("barrier")) {
+            System.out.println("link = engine.transport: auto passes steps in process to tasks in the driver's JVM (local masters), TCP to others; tcp: always TCP.");
+        }
         return 0;
     }
 
@@ -154,8 +170,17 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
         return seen * sc.getConf().getInt("spark.executor.cores", 1);
     }
 
+    /** How the tasks of this master reach the driver under {@code transport}. */
+    private String link(JavaSparkContext sc, String transport) {
+        if (mode.equals("job")) {
+            return "job mode";
+        }
+        boolean sameJvm = sc.master().startsWith("local") && !sc.master().startsWith("local-cluster");
+        return transport.equals("auto") && sameJvm ? "in process" : "TCP";
+    }
+
     /** Examples/s of whole steps: the batch times the timed steps over their summed wall time. */
-    private double measure(JavaSparkContext sc, Sequential model, JavaRDD<Block> data) {
+    private double measure(JavaSparkContext sc, Sequential model, JavaRDD<Block> data, boolean inProcessLinks) {
         double[] millis = new double[1];
         int[] timed = new int[1];
         SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()),
@@ -168,7 +193,7 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                     }
                 });
         if (mode.equals("barrier")) {
-            trainer.barrier(false, 120);
+            trainer.barrier(false, 120).inProcessLinks(inProcessLinks);
         }
         trainer.fit(data, null, null);
         return batch * (double) timed[0] / (millis[0] / 1000);

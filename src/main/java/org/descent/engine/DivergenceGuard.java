@@ -11,6 +11,16 @@ public final class DivergenceGuard {
     private DivergenceGuard() {
     }
 
+    /**
+     * Throws unless {@code gradientNorm} and {@code lossSum} are finite ({@link ParameterUpdater#prepare}'s
+     * norm is finite exactly when every gradient entry is); the message names the first non-finite tensor.
+     */
+    public static void check(ParamLayout layout, float[] gradSum, double gradientNorm, double lossSum, int epoch, long step) {
+        if (!Double.isFinite(gradientNorm) || !Double.isFinite(lossSum)) {
+            check(layout, gradSum, lossSum, epoch, step);
+        }
+    }
+
     public static void check(ParamLayout layout, float[] gradSum, double lossSum, int epoch, long step) {
         for (ParamLayout.Segment s : layout.segments()) {
             for (int i = s.offset(); i < s.end(); i++) {

@@ -126,11 +126,11 @@ public final class LocalTrainer {
                 java.util.Arrays.fill(grads, 0f);
                 ctx.seed = plan.stepSeed(epoch, step, 0);
                 double stepLoss = net.lossAndGradient(ctx, x, y, n, loss);
-                DivergenceGuard.check(model.layout(), grads, stepLoss, epoch, step);
+                DivergenceGuard.check(model.layout(), grads, updater.prepare(grads, n), stepLoss, epoch, step);
                 lossSum += stepLoss;
                 seen += n;
                 examples += n;
-                updater.apply(params, grads, n, step);
+                updater.applyPrepared(params, step);
                 if (stats.length > 0) {
                     model.updateBuffers(buffers, stats);
                 }

@@ -56,14 +56,21 @@ class BenchCommandTest {
     @Test
     void engineThroughputPrintsEveryMasterAndModelWithTheScaling() {
         CliTestSupport.Run r = CliTestSupport.run("bench", "engine", "--masters", "local[1];local[2]", "--models", "mlp", "--steps", "3",
-                "--warmup", "1", "--rows", "1000", "--batch", "64", "--no-torch");
+                "--warmup", "1", "--rows", "1000", "--batch", "64", "--transports", "auto,tcp", "--no-torch");
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[1]\\s+1\\s+mlp\\s+\\d+\\s+skipped\\s+-\\s+1\\.00x")), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[2]\\s+2\\s+mlp\\s+\\d+\\s+skipped\\s+-\\s+\\d+\\.\\d\\dx")), r.out());
+        for (String link : new String[] {"auto", "tcp"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[1]\\s+1\\s+mlp\\s+" + link + "\\s+\\d+\\s+skipped\\s+-\\s+1\\.00x")), r.out());
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[2]\\s+2\\s+mlp\\s+" + link + "\\s+\\d+\\s+skipped\\s+-\\s+\\d+\\.\\d\\dx")), r.out());
+        }
+        assertTrue(r.out().contains("local[1] (1 slots), mlp, in process: "), r.out());
+        assertTrue(r.out().contains("local[2] (2 slots), mlp, TCP: "), r.out());
         assertTrue(r.out().contains("PyTorch: skipped (--no-torch)"), r.out());
         CliTestSupport.Run bad = CliTestSupport.run("bench", "engine", "--mode", "ring");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("unknown step mode 'ring'"), bad.err());
+        CliTestSupport.Run badLink = CliTestSupport.run("bench", "engine", "--transports", "udp");
+        assertEquals(2, badLink.exitCode());
+        assertTrue(badLink.err().contains("unknown transport 'udp'"), badLink.err());
     }
 
     @Test

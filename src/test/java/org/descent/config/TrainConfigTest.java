@@ -73,6 +73,14 @@ class TrainConfigTest {
     }
 
     @Test
+    void transportIsAutoOrTcp() {
+        assertEquals("auto", TrainConfig.load(null, List.of()).engineTransport());
+        assertEquals("tcp", TrainConfig.load(null, List.of("engine.transport=tcp")).engineTransport());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("engine.transport=udp")))
+                .getMessage().contains("engine.transport = 'udp' is not one of [auto, tcp]"));
+    }
+
+    @Test
     void schedulesComeFromTheirBlocks() throws Exception {
         Path f = dir.resolve("s.conf");
         Files.writeString(f, "optimizer { name = momentum, learningRate = 0.1, momentum = 0.9 }\n"

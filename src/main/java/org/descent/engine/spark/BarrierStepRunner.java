@@ -27,7 +27,8 @@ import scala.reflect.ClassTag$;
  * step. Spark gang-schedules the tasks and relaunches the whole stage if one fails; the driver
  * then waits for the new attempt's tasks and re-sends the step it was on, so an interrupted step
  * is recomputed from the same parameters and nothing is applied twice. A task silent for longer
- * than the timeout fails the run with a message naming it.
+ * than the timeout fails the run with a message naming it. Tasks in the driver's JVM (local
+ * masters) link in process unless the run asks for TCP: the same protocol without sockets.
  */
 final class BarrierStepRunner implements StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BarrierStepRunner.class);
@@ -60,7 +61,7 @@ final class BarrierStepRunner implements StepRunner {
     }
 
     BarrierStepRunner(JavaSparkContext sc, JavaRDD<Block> train, String runId, BatchPlan plan, Sequential model, Loss loss,
-                      boolean syncBatchNorm, StepOptions options, int timeoutSeconds, BarrierTask.Stall stall,
+                      boolean syncBatchNorm, StepOptions options, int timeoutSeconds, boolean inProcessLinks, BarrierTask.Stall stall,
                       java.util.function.Consumer<StepService> onService) {
         this.sc = sc;
         this.train = train;
@@ -74,7 +75,7 @@ final class BarrierStepRunner implements StepRunner {
         this.stall = stall;
         this.current = new StepService.Connection[plan.partitions()];
         try {
-            this.service = new StepService(sc.getConf().get("spark.driver.host", "127.0.0.1"));
+            this.service = new StepService(sc.getConf().get("spark.driver.host", "127.0.0.1"), inProcessLinks);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the barrier step service on the driver: " + e.getMessage(), e);
         }
@@ -179,10 +180,10 @@ final class BarrierStepRunner implements StepRunner {
     private List<PartitionResult> runOnce(float[] params, float[] buffers, int epoch, long stepInEpoch, long step)
             throws InterruptedException, AttemptLost {
         long sendStart = System.nanoTime();
-        wire.encodeStep(epoch, stepInEpoch, step, params, buffers);
+        StepMessage message = new StepMessage(epoch, stepInEpoch, step, params, buffers, wire);
         for (StepService.Connection c : current) {
             try {
-                wire.writeStep(c.out);
+                c.sendStep(message);
             } catch (IOException e) {
                 throw new AttemptLost(c + ": " + e.getMessage());
             }
@@ -286,9 +287,7 @@ final class BarrierStepRunner implements StepRunner {
             }
             StepService.Connection c = current[p];
             try {
-                c.out.writeByte(Wire.SUM);
-                wire.writeDoubles(c.out, sum, 0, sum.length);
-                c.out.flush();
+                c.sendSum(sum);
             } catch (IOException e) {
                 throw new AttemptLost(c + ": " + e.getMessage());
             }
@@ -390,8 +389,7 @@ final class BarrierStepRunner implements StepRunner {
             return;
         }
         try {
-            c.out.writeByte(Wire.STOP);
-            c.out.flush();
+            c.sendStop();
         } catch (IOException e) {
             LOG.debug("stop to {} failed: {}", c, e.getMessage());
         }

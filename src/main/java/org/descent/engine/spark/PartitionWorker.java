@@ -12,7 +12,8 @@ import org.descent.tensor.Rng;
 /**
  * The executor's half of a step for one partition: take this partition's slice of the global batch
  * (from the {@link BatchPlan}), run forward and backward, and return the summed gradient, loss,
- * count and batch-norm statistics. Workspaces and the epoch's permutation are kept between steps.
+ * count and batch-norm statistics. Workspaces, gradient sums and the epoch's permutation are kept
+ * between steps.
  */
 final class PartitionWorker {
     private final Sequential model;
@@ -22,6 +23,13 @@ final class PartitionWorker {
     private final Rng augmentRng = new Rng(0);
     /** The augmentation's stream tag ("AUGM"), apart from the walks', dropout's and the synthetic data's. */
     private static final long AUGMENT_STREAM = 0x4155474dL;
+    /**
+     * The gradient sums, zeroed and refilled every step. Reusing them is safe because a step's result
+     * is done with before the partition's next step starts: the driver adds it up before it sends the
+     * next step (in process), or it was encoded (TCP) or serialized with the task's result (job mode).
+     */
+    private float[] gradBuffer;
+    private double[] exactBuffer;
     private float[] x = new float[0];
     private float[] y = new float[0];
     private int[] order;
@@ -61,10 +69,10 @@ final class PartitionWorker {
         if (n == 0) {
             return PartitionResult.empty(partition, model.paramCount(), model.statsSize(), exactSums);
         }
-        float[] grads = exactSums ? null : new float[model.paramCount()];
-        double[] exactGrads = exactSums ? new double[model.paramCount()] : null;
-        double[] stats = new double[model.statsSize()];
         long t0 = System.nanoTime();
+        float[] grads = exactSums ? null : zeroed(gradBuffer);
+        double[] exactGrads = exactSums ? zeroed(exactBuffer) : null;
+        double[] stats = new double[model.statsSize()];
         ensure(n, block);
         block.gather(order, from, n, x, y);
         if (options.augmentation() != null) {
@@ -165,6 +173,24 @@ final class PartitionWorker {
             System.arraycopy(network.forward(ctx, x, n), 0, all, from * k, n * k);
         }
         return all;
+    }
+
+    private float[] zeroed(float[] buffer) {
+        if (buffer == null) {
+            buffer = gradBuffer = new float[model.paramCount()];
+        } else {
+            java.util.Arrays.fill(buffer, 0f);
+        }
+        return buffer;
+    }
+
+    private double[] zeroed(double[] buffer) {
+        if (buffer == null) {
+            buffer = exactBuffer = new double[model.paramCount()];
+        } else {
+            java.util.Arrays.fill(buffer, 0);
+        }
+        return buffer;
     }
 
     private void ensure(int n, Block block) {

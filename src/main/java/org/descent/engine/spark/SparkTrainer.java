@@ -63,6 +63,7 @@ public final class SparkTrainer {
     private org.descent.data.Augmentation augmentation;
     private int timeoutSeconds = 120;
     private BarrierTask.Stall stall;
+    private boolean inProcessLinks = true;
     private java.util.function.Consumer<StepService> onService;
 
     /**
@@ -103,7 +104,23 @@ public final class SparkTrainer {
 
     /** Test hook: in barrier mode, {@code partition} stops answering at global step {@code step} (first stage attempt only). */
     SparkTrainer stallForTesting(int partition, long step) {
-        this.stall = new BarrierTask.Stall(partition, step);
+        this.stall = new BarrierTask.Stall(partition, step, false);
+        return this;
+    }
+
+    /** Test hook: in barrier mode, {@code partition}'s task fails at global step {@code step} (first stage attempt only). */
+    SparkTrainer crashForTesting(int partition, long step) {
+        this.stall = new BarrierTask.Stall(partition, step, true);
+        return this;
+    }
+
+    /**
+     * Barrier mode's link between tasks and driver ({@code engine.transport}): with {@code true} (the
+     * default) a task in the driver's JVM (a local master) exchanges steps and results with it in
+     * process, as objects; with {@code false}, and always for tasks in other JVMs, over TCP.
+     */
+    public SparkTrainer inProcessLinks(boolean allowed) {
+        this.inProcessLinks = allowed;
         return this;
     }
 
@@ -283,15 +300,10 @@ public final class SparkTrainer {
                     long fetch = 0;
                     long compute = 0;
                     long sync = 0;
-                    java.util.Arrays.fill(gradSum, 0f);
-                    if (exactSum != null) {
-                        java.util.Arrays.fill(exactSum, 0);
-                    }
                     java.util.Arrays.fill(merged, 0);
                     long count = 0;
                     boolean statsTaken = false;
                     for (PartitionResult r : results) {
-                        addGradients(r, gradSum, exactSum);
                         lossSum += r.lossSum();
                         count += r.count();
                         fetch = Math.max(fetch, r.fetchNanos());
@@ -307,13 +319,11 @@ public final class SparkTrainer {
                             }
                         }
                     }
-                    if (exactSum != null) {
-                        roundExactSums(exactSum, gradSum, step);
-                    }
+                    float[] stepGradient = totalGradient(results, gradSum, exactSum, step);
                     seen += count;
                     examples += count;
-                    DivergenceGuard.check(model.layout(), gradSum, lossSum - lossBefore, epoch, step);
-                    updater.apply(params, gradSum, count, step);
+                    DivergenceGuard.check(model.layout(), stepGradient, updater.prepare(stepGradient, count), lossSum - lossBefore, epoch, step);
+                    updater.applyPrepared(params, step);
                     if (merged.length > 0) {
                         model.updateBuffers(buffers, merged);
                     }
@@ -382,19 +392,36 @@ public final class SparkTrainer {
         return new TrainingResult(params, buffers, history, step, examples);
     }
 
-    /** Adds one partition's gradient sum: float32 into {@code gradSum}, or exact-mode doubles into {@code exactSum}. */
-    private static void addGradients(PartitionResult r, float[] gradSum, double[] exactSum) {
-        if (r.exactGradSum() != null) {
-            double[] g = r.exactGradSum();
-            for (int i = 0; i < g.length; i++) {
-                exactSum[i] += g[i];
-            }
-        } else {
-            float[] g = r.gradSum();
-            for (int i = 0; i < g.length; i++) {
-                gradSum[i] += g[i];
+    /**
+     * The step's gradient summed over partitions, in partition order: float32 into {@code gradSum}, or
+     * exactly into {@code exactSum} and then rounded to float32 in {@code gradSum}. A single float32
+     * partial sum is the total itself and is returned as it is.
+     */
+    private float[] totalGradient(List<PartitionResult> results, float[] gradSum, double[] exactSum, long step) {
+        if (exactSum == null && results.size() == 1) {
+            return results.get(0).gradSum();
+        }
+        java.util.Arrays.fill(gradSum, 0f);
+        if (exactSum != null) {
+            java.util.Arrays.fill(exactSum, 0);
+        }
+        for (PartitionResult r : results) {
+            if (r.exactGradSum() != null) {
+                double[] g = r.exactGradSum();
+                for (int i = 0; i < g.length; i++) {
+                    exactSum[i] += g[i];
+                }
+            } else {
+                float[] g = r.gradSum();
+                for (int i = 0; i < g.length; i++) {
+                    gradSum[i] += g[i];
+                }
             }
         }
+        if (exactSum != null) {
+            roundExactSums(exactSum, gradSum, step);
+        }
+        return gradSum;
     }
 
     /** The exact total as float32 for the update; warns once when a sum passes the range where grid sums are exact. */
@@ -414,7 +441,8 @@ public final class SparkTrainer {
 
     private StepRunner newRunner(JavaRDD<Block> layout, String id, BatchPlan plan) {
         if (barrier) {
-            return new BarrierStepRunner(sc, layout, id, plan, model, loss, syncBatchNorm, new StepOptions(exactSums, augmentation), timeoutSeconds, stall, onService);
+            return new BarrierStepRunner(sc, layout, id, plan, model, loss, syncBatchNorm, new StepOptions(exactSums, augmentation), timeoutSeconds,
+                    inProcessLinks, stall, onService);
         }
         return new JobStepRunner(sc, layout, id, plan, model, loss, new StepOptions(exactSums, augmentation));
     }

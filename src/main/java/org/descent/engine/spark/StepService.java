@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,21 +44,57 @@ final class StepService implements Closeable {
     record Reduce(long step, double[] values) {
     }
 
-    /** One task's connection: its partition, the stage attempt that launched it, and the stream to answer on. */
-    static final class Connection implements Closeable {
+    /** One task's connection as the driver sees it: its partition, the stage attempt that launched it, and how to answer it. */
+    abstract static class Connection implements Closeable {
         final int partition;
         final int attempt;
         final int launch;
-        private final Socket socket;
-        final DataOutputStream out;
-        final Wire wire = new Wire();
 
-        Connection(int partition, int attempt, int launch, Socket socket, DataOutputStream out) {
+        Connection(int partition, int attempt, int launch) {
             this.partition = partition;
             this.attempt = attempt;
             this.launch = launch;
+        }
+
+        abstract void sendStep(StepMessage step) throws IOException;
+
+        abstract void sendSum(double[] sum) throws IOException;
+
+        abstract void sendStop() throws IOException;
+
+        /** Ends the connection: the task fails on its own if it is still running. */
+        @Override
+        public abstract void close();
+    }
+
+    /** A task in another JVM, over TCP. */
+    private static final class TcpConnection extends Connection {
+        private final Socket socket;
+        private final DataOutputStream out;
+        private final Wire wire = new Wire();
+
+        TcpConnection(int partition, int attempt, int launch, Socket socket, DataOutputStream out) {
+            super(partition, attempt, launch);
             this.socket = socket;
             this.out = out;
+        }
+
+        @Override
+        void sendStep(StepMessage step) throws IOException {
+            step.writeTo(out);
+        }
+
+        @Override
+        void sendSum(double[] sum) throws IOException {
+            out.writeByte(Wire.SUM);
+            wire.writeDoubles(out, sum, 0, sum.length);
+            out.flush();
+        }
+
+        @Override
+        void sendStop() throws IOException {
+            out.writeByte(Wire.STOP);
+            out.flush();
         }
 
         @Override
@@ -74,15 +112,126 @@ final class StepService implements Closeable {
         }
     }
 
+    /** What a task in the driver's JVM finds in its inbox besides steps and sums. */
+    private enum Signal { STOP, CLOSED }
+
+    /**
+     * A task in the driver's JVM: the driver's messages go to the task's inbox as objects, the task's
+     * to the driver's event queue. Arrays pass by reference: the task only reads the step's
+     * parameters, which the driver changes after every task has answered, and the driver only reads
+     * the fresh arrays of a result or a reduction.
+     */
+    private final class InProcessConnection extends Connection {
+        private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+
+        InProcessConnection(int partition, int attempt, int launch) {
+            super(partition, attempt, launch);
+        }
+
+        @Override
+        void sendStep(StepMessage step) {
+            inbox.add(step);
+        }
+
+        @Override
+        void sendSum(double[] sum) {
+            inbox.add(sum);
+        }
+
+        @Override
+        void sendStop() {
+            inbox.add(Signal.STOP);
+        }
+
+        @Override
+        public void close() {
+            inbox.add(Signal.CLOSED);
+        }
+
+        @Override
+        public String toString() {
+            return "partition " + partition + " (stage " + launch + ", attempt " + attempt + ", in the driver's JVM)";
+        }
+    }
+
+    /** The task's end of an {@link InProcessConnection}. */
+    final class InProcessLink implements DriverLink {
+        private final InProcessConnection connection;
+        private final long readTimeoutMillis;
+        private boolean closed;
+
+        private InProcessLink(InProcessConnection connection, int timeoutMillis) {
+            this.connection = connection;
+            this.readTimeoutMillis = 2L * timeoutMillis + 10_000;
+        }
+
+        private Object receive() throws IOException, InterruptedException {
+            Object m = connection.inbox.poll(readTimeoutMillis, TimeUnit.MILLISECONDS);
+            if (m == null) {
+                throw new IOException("no message from the driver in " + readTimeoutMillis / 1000 + " s");
+            }
+            if (m == Signal.CLOSED) {
+                throw new IOException("the driver closed the connection");
+            }
+            return m;
+        }
+
+        @Override
+        public StepMessage next() throws IOException, InterruptedException {
+            Object m = receive();
+            if (m == Signal.STOP) {
+                return null;
+            }
+            if (m instanceof StepMessage step) {
+                return step;
+            }
+            throw new IOException("unexpected message " + m + " from the driver");
+        }
+
+        @Override
+        public void sendResult(long step, PartitionResult result) {
+            events.add(new Event(Kind.RESULT, connection, new StepResult(step, result)));
+        }
+
+        @Override
+        public void allReduceSum(long step, double[] values, int offset, int length) throws IOException, InterruptedException {
+            events.add(new Event(Kind.REDUCE, connection, new Reduce(step, java.util.Arrays.copyOfRange(values, offset, offset + length))));
+            Object m = receive();
+            if (!(m instanceof double[] sum)) {
+                throw new IOException("expected a sum from the driver, got " + m);
+            }
+            if (sum.length != length) {
+                throw new IOException("expected " + length + " values, got " + sum.length);
+            }
+            System.arraycopy(sum, 0, values, offset, length);
+        }
+
+        /** The driver sees the task go, as it sees a socket close. */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                events.add(new Event(Kind.LOST, connection, "the task ended"));
+            }
+        }
+    }
+
+    /** Services whose tasks may link in process, by token: the tasks of a local master find theirs here. */
+    private static final Map<String, StepService> IN_THIS_JVM = new ConcurrentHashMap<>();
+
     private final ServerSocket server;
     private final byte[] token;
+    private final AtomicInteger inProcess = new AtomicInteger();
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final AtomicInteger refused = new AtomicInteger();
     private final Thread acceptor;
     private volatile boolean closed;
 
-    /** Listens on {@code host} (the driver's address) at a free port, with a fresh random token. */
-    StepService(String host) throws IOException {
+    /**
+     * Listens on {@code host} (the driver's address) at a free port, with a fresh random token; with
+     * {@code inProcessLinks} a task that runs in this JVM links without TCP ({@link #linkInProcess}).
+     */
+    StepService(String host, boolean inProcessLinks) throws IOException {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         this.token = HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
@@ -91,6 +240,30 @@ final class StepService implements Closeable {
         this.acceptor = new Thread(this::acceptLoop, "descent-step-service-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+        if (inProcessLinks) {
+            IN_THIS_JVM.put(token(), this);
+        }
+    }
+
+    /**
+     * A link for a task in this JVM to the service with {@code token}, announced to the driver as a
+     * new connection; null when no such service runs here (the task is in another JVM, or the run
+     * asked for TCP).
+     */
+    static InProcessLink linkInProcess(String token, int partition, int attempt, int launch, int timeoutMillis) {
+        StepService service = IN_THIS_JVM.get(token);
+        if (service == null) {
+            return null;
+        }
+        InProcessConnection c = service.new InProcessConnection(partition, attempt, launch);
+        service.inProcess.incrementAndGet();
+        service.events.add(new Event(Kind.CONNECTED, c, null));
+        return service.new InProcessLink(c, timeoutMillis);
+    }
+
+    /** Tasks that linked in process so far. */
+    int inProcessLinks() {
+        return inProcess.get();
     }
 
     InetSocketAddress address() {
@@ -149,7 +322,7 @@ final class StepService implements Closeable {
             int attempt = in.readInt();
             int launch = in.readInt();
             s.setSoTimeout(0);   // the driver's loop owns timeouts from here on
-            Connection c = new Connection(partition, attempt, launch, s, new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16)));
+            Connection c = new TcpConnection(partition, attempt, launch, s, new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16)));
             events.add(new Event(Kind.CONNECTED, c, null));
             read(c, in);
         } catch (IOException e) {
@@ -208,6 +381,7 @@ final class StepService implements Closeable {
     @Override
     public void close() {
         closed = true;
+        IN_THIS_JVM.remove(token());
         try {
             server.close();
         } catch (IOException ignored) {

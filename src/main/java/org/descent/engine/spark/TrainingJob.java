@@ -239,6 +239,7 @@ public final class TrainingJob {
             trainer.augment(org.descent.data.Augmentation.of(config.augment(), model.inputShape()));
             if (config.engineMode().equals("barrier")) {
                 trainer.barrier(config.batchNormMode().equals("sync"), config.engineTimeoutSeconds());
+                trainer.inProcessLinks(config.engineTransport().equals("auto"));
             }
             if (validation != null) {
                 trainer.evaluateEachEpoch(test);

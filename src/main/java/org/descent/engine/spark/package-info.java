@@ -4,7 +4,8 @@
  * partition halves either as one Spark job ({@link org.descent.engine.spark.JobStepRunner}) or
  * inside a long barrier stage talking to the driver's token-authenticated TCP step service
  * ({@link org.descent.engine.spark.BarrierStepRunner}, {@link org.descent.engine.spark.StepService},
- * {@link org.descent.engine.spark.BarrierTask}), then combines them in partition order and applies
+ * {@link org.descent.engine.spark.BarrierTask}; tasks in the driver's JVM link in process,
+ * {@link org.descent.engine.spark.DriverLink}), then combines them in partition order and applies
  * the optimizer on the driver. Around it: checkpoints, evaluation and prediction on the executors,
  * full reshuffles, and the {@code train} job's run directory.
  */

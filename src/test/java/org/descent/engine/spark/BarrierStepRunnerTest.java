@@ -269,6 +269,48 @@ class BarrierStepRunnerTest {
         assertEquals(20, trainer(mlp, sizes, 1).barrier(false, 60).fit(Blocks.fromDataset(sc, train, sizes), null, null).steps());
     }
 
+    /**
+     * Tasks in the driver's JVM link in process unless the run asks for TCP, and the link changes
+     * nothing: synchronized batch norm (exchanges inside every step) over an uneven partitioning with
+     * an empty partition gives the same bits both ways.
+     */
+    @Test
+    void inProcessAndTcpLinksGiveTheSameBits() {
+        Sequential cnn = cnn();
+        int[] sizes = {700, 0, 500};
+        AtomicReference<StepService> inProcess = new AtomicReference<>();
+        TrainingResult linked = momentum(cnn, sizes).barrier(true, 60).onStepServiceForTesting(inProcess::set)
+                .fit(Blocks.fromDataset(sc, train, sizes), null, null);
+        AtomicReference<StepService> tcp = new AtomicReference<>();
+        TrainingResult overTcp = momentum(cnn, sizes).barrier(true, 60).inProcessLinks(false).onStepServiceForTesting(tcp::set)
+                .fit(Blocks.fromDataset(sc, train, sizes), null, null);
+        assertEquals(3, inProcess.get().inProcessLinks(), "every task of the one stage linked in process");
+        assertEquals(0, tcp.get().inProcessLinks());
+        assertEquals(20, linked.steps());
+        assertArrayEquals(overTcp.params(), linked.params());
+        assertArrayEquals(overTcp.buffers(), linked.buffers());
+        assertTrue(relativeDistance(linked.params(), cnn.initParams(21)) > 1e-2, "training moved the parameters");
+    }
+
+    /**
+     * A task that fails in process (the link tells the driver it is gone) costs nothing but time:
+     * Spark relaunches the barrier stage, the driver repeats the interrupted step on the new attempt,
+     * and the run ends with the parameters of an undisturbed run.
+     */
+    @Test
+    void aTaskFailingInProcessIsRelaunchedAndChangesNothing() {
+        Sequential mlp = Models.mlp(784, 16, 10);
+        int[] sizes = {600, 600};
+        TrainingResult undisturbed = trainer(mlp, sizes, 1).barrier(false, 60).fit(Blocks.fromDataset(sc, train, sizes), null, null);
+        AtomicReference<StepService> service = new AtomicReference<>();
+        TrainingResult crashed = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(300), () ->
+                trainer(mlp, sizes, 1).barrier(false, 600).crashForTesting(1, 4).onStepServiceForTesting(service::set)
+                        .fit(Blocks.fromDataset(sc, train, sizes), null, null));
+        assertEquals(4, service.get().inProcessLinks(), "two attempts of two tasks linked in process");
+        assertEquals(20, crashed.steps());
+        assertArrayEquals(undisturbed.params(), crashed.params());
+    }
+
     @Test
     void morePartitionsThanTaskSlotsIsAnErrorBeforeAnyWork() {
         int[] sizes = {300, 300, 300, 300};

@@ -1,0 +1,38 @@
+package org.descent.engine.spark;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * One barrier step as the driver sends it to every task: the step's place in the run and the
+ * parameters and buffers to compute it with. Over TCP it is encoded once, on first use, and the same
+ * bytes go to every task; a task in the driver's own JVM receives the message itself and reads the
+ * driver's arrays, which the driver leaves untouched until every task has answered.
+ */
+final class StepMessage {
+    final int epoch;
+    final long stepInEpoch;
+    final long step;
+    final float[] params;
+    final float[] buffers;
+    private final Wire wire;
+    private boolean encoded;
+
+    StepMessage(int epoch, long stepInEpoch, long step, float[] params, float[] buffers, Wire wire) {
+        this.epoch = epoch;
+        this.stepInEpoch = stepInEpoch;
+        this.step = step;
+        this.params = params;
+        this.buffers = buffers;
+        this.wire = wire;
+    }
+
+    /** Writes the message in its {@link Wire} form (encoded by the first call). */
+    void writeTo(DataOutputStream out) throws IOException {
+        if (!encoded) {
+            wire.encodeStep(epoch, stepInEpoch, step, params, buffers);
+            encoded = true;
+        }
+        wire.writeStep(out);
+    }
+}

@@ -1,0 +1,106 @@
+package org.descent.engine.spark;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The task's end of the {@link Wire} protocol over TCP: connects to the driver's {@link StepService},
+ * greets with the job's token, then reads steps into arrays it reuses and writes results.
+ */
+final class TcpDriverLink implements DriverLink {
+    private final Socket socket = new Socket();
+    private final DataOutputStream out;
+    private final DataInputStream in;
+    private final Wire wire = new Wire();
+    private float[] params;
+    private float[] buffers;
+
+    /**
+     * Connects within {@code timeoutMillis}; a read waits at most {@code 2·timeout + 10 s}: the driver
+     * times tasks out, this only keeps a task from outliving a driver that stopped answering.
+     */
+    TcpDriverLink(String host, int port, String token, int partition, int attempt, int launch, int timeoutMillis) throws IOException {
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, 2L * timeoutMillis + 10_000));
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            byte[] t = token.getBytes(StandardCharsets.US_ASCII);
+            out.writeInt(Wire.MAGIC);
+            out.writeInt(t.length);
+            out.write(t);
+            out.writeInt(partition);
+            out.writeInt(attempt);
+            out.writeInt(launch);
+            out.flush();
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public StepMessage next() throws IOException {
+        byte type = in.readByte();
+        if (type == Wire.STOP) {
+            return null;
+        }
+        if (type != Wire.STEP) {
+            throw new IOException("unexpected message " + type + " from the driver");
+        }
+        int epoch = in.readInt();
+        long stepInEpoch = in.readLong();
+        long step = in.readLong();
+        params = wire.readFloats(in, params);
+        buffers = wire.readFloats(in, buffers);
+        return new StepMessage(epoch, stepInEpoch, step, params, buffers, null);
+    }
+
+    @Override
+    public void sendResult(long step, PartitionResult r) throws IOException {
+        out.writeByte(Wire.RESULT);
+        out.writeLong(step);
+        out.writeDouble(r.lossSum());
+        out.writeLong(r.count());
+        out.writeLong(r.computeNanos());
+        out.writeLong(r.syncNanos());
+        if (r.exactGradSum() != null) {
+            out.writeByte(Wire.EXACT_GRADIENTS);
+            wire.writeDoubles(out, r.exactGradSum(), 0, r.exactGradSum().length);
+        } else {
+            out.writeByte(Wire.FLOAT_GRADIENTS);
+            wire.writeFloats(out, r.gradSum(), 0, r.gradSum().length);
+        }
+        wire.writeDoubles(out, r.stats(), 0, r.stats().length);
+        out.flush();
+    }
+
+    @Override
+    public void allReduceSum(long step, double[] values, int offset, int length) throws IOException {
+        out.writeByte(Wire.REDUCE);
+        out.writeLong(step);
+        wire.writeDoubles(out, values, offset, length);
+        out.flush();
+        byte type = in.readByte();
+        if (type != Wire.SUM) {
+            throw new IOException("expected a sum from the driver, got message " + type);
+        }
+        wire.readDoublesInto(in, values, offset, length);
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // the driver sees the connection end either way
+        }
+    }
+}
