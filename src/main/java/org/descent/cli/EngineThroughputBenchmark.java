@@ -50,6 +50,10 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
     int steps;
     @Option(names = "--warmup", defaultValue = "50", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
     int warmup;
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "Rounds per row: Descent and PyTorch are measured alternately this many times and the medians are "
+                    + "compared, so that a noisy moment of a shared machine weighs on both sides (default ${DEFAULT-VALUE}).")
+    int rounds;
     @Option(names = "--mode", defaultValue = "barrier", description = "Step mode: barrier or job (default ${DEFAULT-VALUE}).")
     String mode;
     @Option(names = "--transports", defaultValue = "auto", split = ",",
@@ -69,8 +73,8 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (batch <= 0 || steps <= 0 || warmup < 0 || rows < batch) {
-            throw new UsageException("--batch and --steps must be positive, --warmup ≥ 0 and --rows ≥ --batch");
+        if (batch <= 0 || steps <= 0 || warmup < 0 || rows < batch || rounds <= 0) {
+            throw new UsageException("--batch, --steps and --rounds must be positive, --warmup ≥ 0 and --rows ≥ --batch");
         }
         if (!mode.equals("barrier") && !mode.equals("job")) {
             throw new UsageException("--mode: unknown step mode '" + mode + "'; accepted: barrier, job");
@@ -90,8 +94,8 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
         }
         TorchBaseline torch = new TorchBaseline(python);
         Optional<String> torchMissing = noTorch ? Optional.of("--no-torch") : torch.unavailableReason();
-        System.out.printf(Locale.ROOT, "Spark engine training throughput, global batch %d, %s mode, Adam: examples/s over %d steps after %d untimed%n",
-                batch, mode, steps, warmup);
+        System.out.printf(Locale.ROOT, "Spark engine training throughput, global batch %d, %s mode, Adam: examples/s over %d steps after %d untimed%s%n",
+                batch, mode, steps, warmup, rounds > 1 ? String.format(Locale.ROOT, ", median of %d alternating rounds", rounds) : "");
         System.out.println("Descent BLAS: " + Blas.get().description());
         List<Row> table = new ArrayList<>();
         String torchInfo = null;
@@ -111,16 +115,26 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                 Blocks.cache(data, StorageLevel.MEMORY_ONLY());
                 for (String m : models) {
                     Sequential model = m.equals("mlp") ? Models.mlp(784, 256, 256, 10) : Models.fashionCnn(true);
-                    double baseline = Double.NaN;
-                    if (torchMissing.isEmpty()) {
-                        TorchBaseline.Measurement t = torch.measure(m, batch, steps, warmup, slots);
-                        baseline = t.examplesPerSecond();
-                        torchInfo = "PyTorch " + t.torchVersion() + ": libblas.so.3 → " + t.blas() + (t.mkldnn() ? "; convolutions through oneDNN" : "");
+                    double[][] descent = new double[transports.size()][rounds];
+                    double[] baseline = new double[rounds];
+                    for (int round = 0; round < rounds; round++) {
+                        for (int t = 0; t < transports.size(); t++) {
+                            descent[t][round] = measure(sc, model, data, transports.get(t).equals("auto"));
+                            System.out.printf(Locale.ROOT, "  %s (%d slots), %s, %s: %.0f examples/s%n", entry, slots, m, link(sc, transports.get(t)),
+                                    descent[t][round]);
+                        }
+                        baseline[round] = Double.NaN;
+                        if (torchMissing.isEmpty()) {
+                            TorchBaseline.Measurement tm = torch.measure(m, batch, steps, warmup, slots);
+                            baseline[round] = tm.examplesPerSecond();
+                            torchInfo = "PyTorch " + tm.torchVersion() + ": libblas.so.3 → " + tm.blas() + (tm.mkldnn() ? "; convolutions through oneDNN" : "");
+                            if (rounds > 1) {
+                                System.out.printf(Locale.ROOT, "  %s, %s, PyTorch %d thread(s): %.0f examples/s%n", entry, m, slots, baseline[round]);
+                            }
+                        }
                     }
-                    for (String transport : transports) {
-                        double descent = measure(sc, model, data, transport.equals("auto"));
-                        table.add(new Row(entry, slots, m, transport, descent, baseline));
-                        System.out.printf(Locale.ROOT, "  %s (%d slots), %s, %s: %.0f examples/s%n", entry, slots, m, link(sc, transport), descent);
+                    for (int t = 0; t < transports.size(); t++) {
+                        table.add(new Row(entry, slots, m, transports.get(t), median(descent[t]), median(baseline)));
                     }
                 }
                 data.unpersist(true);
@@ -168,6 +182,12 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
             throw new IllegalStateException(sc.master() + ": no executor registered within 60 s");
         }
         return seen * sc.getConf().getInt("spark.executor.cores", 1);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** How the tasks of this master reach the driver under {@code transport}. */

@@ -56,18 +56,23 @@ class BenchCommandTest {
     @Test
     void engineThroughputPrintsEveryMasterAndModelWithTheScaling() {
         CliTestSupport.Run r = CliTestSupport.run("bench", "engine", "--masters", "local[1];local[2]", "--models", "mlp", "--steps", "3",
-                "--warmup", "1", "--rows", "1000", "--batch", "64", "--transports", "auto,tcp", "--no-torch");
+                "--warmup", "1", "--rows", "1000", "--batch", "64", "--transports", "auto,tcp", "--rounds", "2", "--no-torch");
         assertEquals(0, r.exitCode(), r.err());
         for (String link : new String[] {"auto", "tcp"}) {
             assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[1]\\s+1\\s+mlp\\s+" + link + "\\s+\\d+\\s+skipped\\s+-\\s+1\\.00x")), r.out());
             assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[2]\\s+2\\s+mlp\\s+" + link + "\\s+\\d+\\s+skipped\\s+-\\s+\\d+\\.\\d\\dx")), r.out());
         }
         assertTrue(r.out().contains("local[1] (1 slots), mlp, in process: "), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.startsWith("  local[1] (1 slots), mlp, in process: ")).count(), r.out());
+        assertTrue(r.out().contains("median of 2 alternating rounds"), r.out());
         assertTrue(r.out().contains("local[2] (2 slots), mlp, TCP: "), r.out());
         assertTrue(r.out().contains("PyTorch: skipped (--no-torch)"), r.out());
         CliTestSupport.Run bad = CliTestSupport.run("bench", "engine", "--mode", "ring");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("unknown step mode 'ring'"), bad.err());
+        CliTestSupport.Run noRounds = CliTestSupport.run("bench", "engine", "--rounds", "0");
+        assertEquals(2, noRounds.exitCode());
+        assertTrue(noRounds.err().contains("--rounds must be positive"), noRounds.err());
         CliTestSupport.Run badLink = CliTestSupport.run("bench", "engine", "--transports", "udp");
         assertEquals(2, badLink.exitCode());
         assertTrue(badLink.err().contains("unknown transport 'udp'"), badLink.err());
