@@ -57,7 +57,9 @@ public final class Network {
 
     /**
      * Forward in {@code ctx.mode}, the loss, and backward: adds the gradient of the summed loss to
-     * {@code ctx.grads} and returns the summed loss.
+     * {@code ctx.grads} and returns the summed loss. Backward ends at the first layer with
+     * parameters, which is not asked for ∂L/∂x: for an MLP behind {@code flatten} that saves the
+     * product {@code dY·W} of its widest layer, a quarter of the step's arithmetic.
      */
     public double lossAndGradient(StepContext ctx, float[] x, float[] labels, int n, Loss loss) {
         float[] out = forward(ctx, x, n);
@@ -70,8 +72,9 @@ public final class Network {
         double value = loss.evaluate(out, labels, n, k, gradA);
         float[] dy = gradA;
         float[] dx = gradB;
-        for (int i = kernels.length - 1; i >= 0; i--) {
-            kernels[i].backward(ctx, n, acts[i], acts[i + 1], dy, i == 0 ? null : dx);
+        int first = model.firstTrainedLayer();
+        for (int i = kernels.length - 1; i >= first; i--) {
+            kernels[i].backward(ctx, n, acts[i], acts[i + 1], dy, i == first ? null : dx);
             float[] t = dy;
             dy = dx;
             dx = t;

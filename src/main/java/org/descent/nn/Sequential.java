@@ -23,6 +23,7 @@ public final class Sequential implements Serializable {
     private final ParamLayout layout;
     private final int bufferSize;
     private final int statsSize;
+    private final int firstTrained;
 
     /**
      * @throws IllegalArgumentException naming the layer (index and type) whose input shape does not fit
@@ -61,6 +62,11 @@ public final class Sequential implements Serializable {
             s += st;
         }
         this.layout = lb.build();
+        int first = 0;
+        while (first < layers.size() && this.layers.get(first).params(shapes[first]).isEmpty()) {
+            first++;
+        }
+        this.firstTrained = first;
         this.bufferSize = b;
         this.statsSize = s;
     }
@@ -88,6 +94,14 @@ public final class Sequential implements Serializable {
 
     public ParamLayout layout() {
         return layout;
+    }
+
+    /**
+     * The first layer with parameters (the number of layers if none): backward stops there, since the
+     * layers before it have no gradient to take and nothing needs ∂L/∂x of the input.
+     */
+    public int firstTrainedLayer() {
+        return firstTrained;
     }
 
     public int paramCount() {

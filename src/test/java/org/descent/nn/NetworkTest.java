@@ -1,0 +1,105 @@
+package org.descent.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.descent.init.Initializers;
+import org.descent.loss.SoftmaxCrossEntropy;
+import org.descent.nn.layers.Dense;
+import org.descent.nn.layers.Flatten;
+import org.descent.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+class NetworkTest {
+    /** An identity layer that records, per backward call, whether it was asked for ∂L/∂x. */
+    private static final class Probe implements Layer {
+        private final boolean trained;
+        final List<Boolean> askedForDx = new ArrayList<>();
+
+        Probe(boolean trained) {
+            this.trained = trained;
+        }
+
+        @Override
+        public String type() {
+            return "probe";
+        }
+
+        @Override
+        public Shape outputShape(Shape in) {
+            return in;
+        }
+
+        @Override
+        public List<ParamSpec> params(Shape in) {
+            return trained ? List.of(new ParamSpec("unused", 1, 1, 1, Initializers.zeros(), false)) : List.of();
+        }
+
+        @Override
+        public Kernel kernel(Shape in, LayerSlot slot) {
+            int size = in.size();
+            return new Kernel() {
+                @Override
+                public void forward(StepContext ctx, int n, float[] x, float[] y) {
+                    System.arraycopy(x, 0, y, 0, n * size);
+                }
+
+                @Override
+                public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
+                    askedForDx.add(dx != null);
+                    if (dx != null) {
+                        System.arraycopy(dy, 0, dx, 0, n * size);
+                    }
+                }
+            };
+        }
+    }
+
+    private static float[] run(Sequential model, float[] x, float[] labels, int n) {
+        return run(model, model.initParams(3), x, labels, n);
+    }
+
+    private static float[] run(Sequential model, float[] params, float[] x, float[] labels, int n) {
+        float[] grads = new float[params.length];
+        StepContext ctx = new StepContext(params, grads, model.initBuffers(), new double[model.statsSize()]);
+        ctx.mode = Mode.TRAIN;
+        model.newNetwork().lossAndGradient(ctx, x, labels, n, new SoftmaxCrossEntropy());
+        return grads;
+    }
+
+    /** Backward stops at the first layer with parameters, which gets no ∂L/∂x buffer; layers behind it are not called. */
+    @Test
+    void backwardEndsAtTheFirstTrainedLayer() {
+        Probe before = new Probe(false);
+        Probe first = new Probe(true);
+        Probe inside = new Probe(false);
+        Sequential model = new Sequential(Shape.of(6), List.of(before, first, new Dense(5), inside, new Dense(3)));
+        assertEquals(1, model.firstTrainedLayer());
+        float[] x = {0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 0.6f, 1, 2, 3, -1, -2, -3};
+        run(model, x, new float[] {0, 2}, 2);
+        assertEquals(List.of(), before.askedForDx);
+        assertEquals(List.of(false), first.askedForDx);
+        assertEquals(List.of(true), inside.askedForDx);
+        assertEquals(0, new Sequential(Shape.of(6), List.of(new Dense(3))).firstTrainedLayer());
+        assertEquals(2, new Sequential(Shape.of(6), List.of(new Probe(false), new Probe(false))).firstTrainedLayer());
+    }
+
+    /** Skipping the input's gradient changes no parameter gradient: flatten + MLP equals the same MLP on flat input. */
+    @Test
+    void theParameterGradientsDoNotDependOnLayersBeforeTheFirstTrainedOne() {
+        float[] x = new float[2 * 12];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(i);
+        }
+        float[] labels = {1, 0};
+        Sequential flatMlp = new Sequential(Shape.of(12), List.of(new Dense(5), new Dense(2)));
+        float[] params = flatMlp.initParams(3);
+        float[] flattened = run(new Sequential(Shape.of(1, 3, 4), List.of(new Flatten(), new Dense(5), new Dense(2))), params, x, labels, 2);
+        float[] flat = run(flatMlp, params, x, labels, 2);
+        assertArrayEquals(flat, flattened);
+        assertTrue(java.util.Arrays.stream(new double[] {flat[0], flat[7], flat[20]}).anyMatch(g -> g != 0), "gradients were taken");
+    }
+}
