@@ -187,7 +187,8 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
     private static double median(double[] values) {
         double[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     /** How the tasks of this master reach the driver under {@code transport}. */

@@ -172,7 +172,16 @@ final class BarrierStepRunner implements StepRunner {
             if (e.kind() == StepService.Kind.CONNECTED) {
                 pending.add(e.from());
             } else if (e.kind() == StepService.Kind.LOST) {
-                pending.remove(e.from());
+                // A task of this attempt ended before its first step: the barrier attempt is lost. Its other
+                // tasks are told so, to free their slots for the attempt Spark launches next.
+                int lost = e.from().attempt;
+                pending.removeIf(c -> {
+                    if (c.attempt != lost) {
+                        return false;
+                    }
+                    c.close();
+                    return true;
+                });
             }
         }
     }

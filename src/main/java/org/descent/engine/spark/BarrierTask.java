@@ -59,7 +59,9 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
         BarrierTaskContext context = BarrierTaskContext.get();
         int partition = context.partitionId();
         Block block = blocks.hasNext() ? blocks.next() : null;
-        PartitionWorker worker = ExecutorCache.get(runId, partition, () -> new PartitionWorker(model));
+        // One worker per stage attempt: a task of a failed attempt may still be finishing its step
+        // (Spark does not interrupt it) while the relaunched task of the same partition starts.
+        PartitionWorker worker = ExecutorCache.get(runId + "/attempt-" + context.stageAttemptNumber(), partition, () -> new PartitionWorker(model));
         long served = 0;
         try (DriverLink link = link(partition, context.stageAttemptNumber())) {
             while (true) {

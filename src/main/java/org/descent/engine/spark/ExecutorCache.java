@@ -6,7 +6,8 @@ import java.util.function.Supplier;
 /**
  * Per-executor state that outlives one task: a partition's network, workspaces and permutation are
  * built on its first step and reused by every later step of the same run, so steady-state steps
- * allocate only their result. Keyed by run and partition; a partition runs one task at a time.
+ * allocate only their result. Keyed by run and partition (barrier tasks add their stage attempt, so
+ * a relaunched task never shares a worker with one of a failed attempt that is still finishing).
  */
 final class ExecutorCache {
     private static final ConcurrentHashMap<String, Object> STATE = new ConcurrentHashMap<>();

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * accepts a task only when its {@code HELLO} carries this job's random token (compared in
  * constant time); anything else is logged and closed before a byte of it is read as data. Each
  * accepted task gets a reader thread that turns its messages into {@link Event}s on one queue, in
- * arrival order; the driver's training loop is the only consumer.
+ * arrival order; the driver's training loop is the only consumer. A task in the driver's own JVM
+ * (a local master) links in process instead ({@link #linkInProcess}): the same messages and
+ * events, without sockets, encoding or copies.
  */
 final class StepService implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(StepService.class);
@@ -118,8 +120,9 @@ final class StepService implements Closeable {
     /**
      * A task in the driver's JVM: the driver's messages go to the task's inbox as objects, the task's
      * to the driver's event queue. Arrays pass by reference: the task only reads the step's
-     * parameters, which the driver changes after every task has answered, and the driver only reads
-     * the fresh arrays of a result or a reduction.
+     * parameters, which the driver changes after every task has answered; a result's gradient sums
+     * are the task's own buffers, which it refills only in its next step, after the driver has added
+     * them up and sent that step; a reduction's values are a copy.
      */
     private final class InProcessConnection extends Connection {
         private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
