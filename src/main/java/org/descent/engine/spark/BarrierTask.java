@@ -34,7 +34,10 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
     private final Stall stall;
     private final int launch;
 
-    /** Test hook: partition {@code partition} stops answering (or, with {@code crash}, fails) at global step {@code step} in stage attempt 0. */
+    /**
+     * Test hook: partition {@code partition} stops answering (or, with {@code crash}, fails) at global
+     * step {@code step} in stage attempt 0; a negative step with {@code crash} fails before linking.
+     */
     record Stall(int partition, long step, boolean crash) implements Serializable {
     }
 
@@ -62,8 +65,16 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
         // One worker per stage attempt: a task of a failed attempt may still be finishing its step
         // (Spark does not interrupt it) while the relaunched task of the same partition starts.
         PartitionWorker worker = ExecutorCache.get(runId + "/attempt-" + context.stageAttemptNumber(), partition, () -> new PartitionWorker(model));
+        if (stall != null && stall.partition() == partition && stall.step() < 0 && context.stageAttemptNumber() == 0) {
+            try {
+                Thread.sleep(2_000);   // the other tasks link and wait for their first step meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("partition " + partition + " crashed before linking (test hook)");
+        }
         long served = 0;
-        try (DriverLink link = link(partition, context.stageAttemptNumber())) {
+        try (DriverLink link = link(partition, context.stageAttemptNumber(), context::killTaskIfInterrupted)) {
             while (true) {
                 StepMessage m = link.next();
                 if (m == null) {
@@ -94,9 +105,9 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
     }
 
     /** In process when the driver's step service runs in this JVM and allows it, else over TCP. */
-    private DriverLink link(int partition, int attempt) throws IOException {
-        DriverLink local = StepService.linkInProcess(token, partition, attempt, launch, timeoutMillis);
-        return local != null ? local : new TcpDriverLink(host, port, token, partition, attempt, launch, timeoutMillis);
+    private DriverLink link(int partition, int attempt, Runnable checkKilled) throws IOException {
+        DriverLink local = StepService.linkInProcess(token, partition, attempt, launch, timeoutMillis, checkKilled);
+        return local != null ? local : new TcpDriverLink(host, port, token, partition, attempt, launch, timeoutMillis, checkKilled);
     }
 
     /** Synchronized batch norm's sums, through the driver: send this partition's values, block for the sum over all active partitions. */

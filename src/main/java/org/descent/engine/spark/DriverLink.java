@@ -8,8 +8,16 @@ import java.io.IOException;
  * or {@link StepService.InProcessLink} when the task runs in the driver's JVM (local masters), where
  * messages pass as objects and no array is encoded or copied. Both carry the same messages
  * ({@link Wire}), in the same order, so a run's numbers do not depend on the link.
+ *
+ * <p>While a link waits for the driver it looks every {@link #KILL_CHECK_MILLIS} ms whether Spark
+ * has killed the task: when one task of a barrier attempt fails, Spark kills the others without
+ * interrupting them, and a task still waiting would hold its slot, which the relaunched attempt
+ * needs, until its read timeout.
  */
 interface DriverLink extends Closeable {
+    /** How often a waiting link checks whether its task was killed. */
+    int KILL_CHECK_MILLIS = 1000;
+
     /** The next step to run, or null when the driver says stop; waits for it. */
     StepMessage next() throws IOException, InterruptedException;
 

@@ -108,7 +108,10 @@ public final class SparkTrainer {
         return this;
     }
 
-    /** Test hook: in barrier mode, {@code partition}'s task fails at global step {@code step} (first stage attempt only). */
+    /**
+     * Test hook: in barrier mode, {@code partition}'s task fails at global step {@code step}, or before
+     * it links to the driver when {@code step} is negative (first stage attempt only).
+     */
     SparkTrainer crashForTesting(int partition, long step) {
         this.stall = new BarrierTask.Stall(partition, step, true);
         return this;

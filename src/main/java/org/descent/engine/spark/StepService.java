@@ -161,17 +161,24 @@ final class StepService implements Closeable {
     final class InProcessLink implements DriverLink {
         private final InProcessConnection connection;
         private final long readTimeoutMillis;
+        private final Runnable checkKilled;
         private boolean closed;
 
-        private InProcessLink(InProcessConnection connection, int timeoutMillis) {
+        private InProcessLink(InProcessConnection connection, int timeoutMillis, Runnable checkKilled) {
             this.connection = connection;
             this.readTimeoutMillis = 2L * timeoutMillis + 10_000;
+            this.checkKilled = checkKilled;
         }
 
+        /** The next message; looks every {@link DriverLink#KILL_CHECK_MILLIS} ms whether the task was killed. */
         private Object receive() throws IOException, InterruptedException {
-            Object m = connection.inbox.poll(readTimeoutMillis, TimeUnit.MILLISECONDS);
-            if (m == null) {
-                throw new IOException("no message from the driver in " + readTimeoutMillis / 1000 + " s");
+            long deadline = System.currentTimeMillis() + readTimeoutMillis;
+            Object m;
+            while ((m = connection.inbox.poll(KILL_CHECK_MILLIS, TimeUnit.MILLISECONDS)) == null) {
+                checkKilled.run();
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("no message from the driver in " + readTimeoutMillis / 1000 + " s");
+                }
             }
             if (m == Signal.CLOSED) {
                 throw new IOException("the driver closed the connection");
@@ -253,7 +260,7 @@ final class StepService implements Closeable {
      * new connection; null when no such service runs here (the task is in another JVM, or the run
      * asked for TCP).
      */
-    static InProcessLink linkInProcess(String token, int partition, int attempt, int launch, int timeoutMillis) {
+    static InProcessLink linkInProcess(String token, int partition, int attempt, int launch, int timeoutMillis, Runnable checkKilled) {
         StepService service = IN_THIS_JVM.get(token);
         if (service == null) {
             return null;
@@ -261,7 +268,7 @@ final class StepService implements Closeable {
         InProcessConnection c = service.new InProcessConnection(partition, attempt, launch);
         service.inProcess.incrementAndGet();
         service.events.add(new Event(Kind.CONNECTED, c, null));
-        return service.new InProcessLink(c, timeoutMillis);
+        return service.new InProcessLink(c, timeoutMillis, checkKilled);
     }
 
     /** Tasks that linked in process so far. */

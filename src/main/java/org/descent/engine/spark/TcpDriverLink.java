@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,6 +19,8 @@ final class TcpDriverLink implements DriverLink {
     private final DataOutputStream out;
     private final DataInputStream in;
     private final Wire wire = new Wire();
+    private final Runnable checkKilled;
+    private final int readTimeoutMillis;
     private float[] params;
     private float[] buffers;
 
@@ -25,11 +28,14 @@ final class TcpDriverLink implements DriverLink {
      * Connects within {@code timeoutMillis}; a read waits at most {@code 2·timeout + 10 s}: the driver
      * times tasks out, this only keeps a task from outliving a driver that stopped answering.
      */
-    TcpDriverLink(String host, int port, String token, int partition, int attempt, int launch, int timeoutMillis) throws IOException {
+    TcpDriverLink(String host, int port, String token, int partition, int attempt, int launch, int timeoutMillis, Runnable checkKilled)
+            throws IOException {
+        this.checkKilled = checkKilled;
+        this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, 2L * timeoutMillis + 10_000);
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, 2L * timeoutMillis + 10_000));
+            socket.setSoTimeout(readTimeoutMillis);
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
             byte[] t = token.getBytes(StandardCharsets.US_ASCII);
@@ -46,9 +52,33 @@ final class TcpDriverLink implements DriverLink {
         }
     }
 
+    /**
+     * The next message's type byte. Waiting for it, the socket times out every
+     * {@link #KILL_CHECK_MILLIS} ms to let the task see a kill; no byte is consumed by a timeout, so
+     * the stream stays whole. The message's body is then read with the full read timeout.
+     */
+    private byte awaitMessage() throws IOException {
+        long deadline = System.currentTimeMillis() + readTimeoutMillis;
+        socket.setSoTimeout(KILL_CHECK_MILLIS);
+        try {
+            while (true) {
+                try {
+                    return in.readByte();
+                } catch (SocketTimeoutException e) {
+                    checkKilled.run();
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new SocketTimeoutException("no message from the driver in " + readTimeoutMillis / 1000 + " s");
+                    }
+                }
+            }
+        } finally {
+            socket.setSoTimeout(readTimeoutMillis);
+        }
+    }
+
     @Override
     public StepMessage next() throws IOException {
-        byte type = in.readByte();
+        byte type = awaitMessage();
         if (type == Wire.STOP) {
             return null;
         }
@@ -88,7 +118,7 @@ final class TcpDriverLink implements DriverLink {
         out.writeLong(step);
         wire.writeDoubles(out, values, offset, length);
         out.flush();
-        byte type = in.readByte();
+        byte type = awaitMessage();
         if (type != Wire.SUM) {
             throw new IOException("expected a sum from the driver, got message " + type);
         }

@@ -121,6 +121,25 @@ class SparkTrainerClusterTest {
         assertArrayEquals(job.params(), barrier.params());
     }
 
+    /**
+     * A task that fails before it links to the driver: the driver hears nothing from it, and the other
+     * task, already waiting for its first step in a socket read that Spark's kill does not interrupt,
+     * sees the kill within a second and gives its slot back. The relaunched attempt needs both slots;
+     * it runs the whole epoch, well inside the 30 s step timeout that would otherwise fail the run.
+     */
+    @Test
+    void aTaskFailingBeforeItLinksIsRelaunchedAndChangesNothing() {
+        Sequential mlp = Models.mlp(784, 64, 10);
+        LocalTrainer.Settings settings = new LocalTrainer.Settings(60, 1, 21, false);
+        TrainingResult undisturbed = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
+                .barrier(false, 120).fit(Blocks.fromDataset(sc, train, 2), null, null);
+        TrainingResult relaunched = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(300), () ->
+                new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
+                        .barrier(false, 30).crashForTesting(1, -1).fit(Blocks.fromDataset(sc, train, 2), null, null));
+        assertEquals(20, relaunched.steps());
+        assertArrayEquals(undisturbed.params(), relaunched.params());
+    }
+
     /** Sends SIGKILL to one CoarseGrainedExecutorBackend of this application; returns its PID. */
     private static long killOneExecutor(String appId) {
         try {
