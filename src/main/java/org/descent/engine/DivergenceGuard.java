@@ -17,11 +17,11 @@ public final class DivergenceGuard {
      */
     public static void check(ParamLayout layout, float[] gradSum, double gradientNorm, double lossSum, int epoch, long step) {
         if (!Double.isFinite(gradientNorm) || !Double.isFinite(lossSum)) {
-            check(layout, gradSum, lossSum, epoch, step);
+            fail(layout, gradSum, lossSum, epoch, step);
         }
     }
 
-    public static void check(ParamLayout layout, float[] gradSum, double lossSum, int epoch, long step) {
+    private static void fail(ParamLayout layout, float[] gradSum, double lossSum, int epoch, long step) {
         for (ParamLayout.Segment s : layout.segments()) {
             for (int i = s.offset(); i < s.end(); i++) {
                 if (!Float.isFinite(gradSum[i])) {

@@ -18,6 +18,33 @@ interface DriverLink extends Closeable {
     /** How often a waiting link checks whether its task was killed. */
     int KILL_CHECK_MILLIS = 1000;
 
+    /** One bounded wait for the driver's next message: the message, or null when none came in {@link #KILL_CHECK_MILLIS}. */
+    @FunctionalInterface
+    interface Poll<T> {
+        T poll() throws IOException, InterruptedException;
+    }
+
+    /**
+     * How long a task waits for the driver before giving up: {@code 2·timeout + 10 s}. The driver
+     * times tasks out; this only keeps a task from outliving a driver that stopped answering.
+     */
+    static long readTimeoutMillis(int timeoutMillis) {
+        return 2L * timeoutMillis + 10_000;
+    }
+
+    /** Polls until a message comes, checking between polls whether the task was killed and failing after {@code readTimeoutMillis}. */
+    static <T> T await(Poll<T> poll, Runnable checkKilled, long readTimeoutMillis) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + readTimeoutMillis;
+        T m;
+        while ((m = poll.poll()) == null) {
+            checkKilled.run();
+            if (System.currentTimeMillis() > deadline) {
+                throw new java.net.SocketTimeoutException("no message from the driver in " + readTimeoutMillis / 1000 + " s");
+            }
+        }
+        return m;
+    }
+
     /** The next step to run, or null when the driver says stop; waits for it. */
     StepMessage next() throws IOException, InterruptedException;
 

@@ -24,12 +24,14 @@ final class PartitionWorker {
     /** The augmentation's stream tag ("AUGM"), apart from the walks', dropout's and the synthetic data's. */
     private static final long AUGMENT_STREAM = 0x4155474dL;
     /**
-     * The gradient sums, zeroed and refilled every step. Reusing them is safe because a step's result
-     * is done with before the partition's next step starts: the driver adds it up before it sends the
-     * next step (in process), or it was encoded (TCP) or serialized with the task's result (job mode).
+     * The gradient sums and batch-norm statistics, zeroed and refilled every step. Reusing them is
+     * safe because a step's result is done with before the partition's next step starts: the driver
+     * adds it up before it sends the next step (in process), or it was encoded (TCP) or serialized
+     * with the task's result (job mode).
      */
     private float[] gradBuffer;
     private double[] exactBuffer;
+    private double[] statsBuffer;
     private float[] x = new float[0];
     private float[] y = new float[0];
     private int[] order;
@@ -70,9 +72,9 @@ final class PartitionWorker {
             return PartitionResult.empty(partition, model.paramCount(), model.statsSize(), exactSums);
         }
         long t0 = System.nanoTime();
-        float[] grads = exactSums ? null : zeroed(gradBuffer);
-        double[] exactGrads = exactSums ? zeroed(exactBuffer) : null;
-        double[] stats = new double[model.statsSize()];
+        float[] grads = exactSums ? null : (gradBuffer = cleared(gradBuffer, model.paramCount()));
+        double[] exactGrads = exactSums ? (exactBuffer = cleared(exactBuffer, model.paramCount())) : null;
+        double[] stats = statsBuffer = cleared(statsBuffer, model.statsSize());
         ensure(n, block);
         block.gather(order, from, n, x, y);
         if (options.augmentation() != null) {
@@ -175,21 +177,20 @@ final class PartitionWorker {
         return all;
     }
 
-    private float[] zeroed(float[] buffer) {
+    /** {@code buffer} zeroed, or a new zero array of {@code length} the first time. */
+    private static float[] cleared(float[] buffer, int length) {
         if (buffer == null) {
-            buffer = gradBuffer = new float[model.paramCount()];
-        } else {
-            java.util.Arrays.fill(buffer, 0f);
+            return new float[length];
         }
+        java.util.Arrays.fill(buffer, 0f);
         return buffer;
     }
 
-    private double[] zeroed(double[] buffer) {
+    private static double[] cleared(double[] buffer, int length) {
         if (buffer == null) {
-            buffer = exactBuffer = new double[model.paramCount()];
-        } else {
-            java.util.Arrays.fill(buffer, 0);
+            return new double[length];
         }
+        java.util.Arrays.fill(buffer, 0);
         return buffer;
     }
 

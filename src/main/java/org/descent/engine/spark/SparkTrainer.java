@@ -404,9 +404,10 @@ public final class SparkTrainer {
         if (exactSum == null && results.size() == 1) {
             return results.get(0).gradSum();
         }
-        java.util.Arrays.fill(gradSum, 0f);
         if (exactSum != null) {
-            java.util.Arrays.fill(exactSum, 0);
+            java.util.Arrays.fill(exactSum, 0);   // rounded into gradSum below, entry by entry
+        } else {
+            java.util.Arrays.fill(gradSum, 0f);
         }
         for (PartitionResult r : results) {
             if (r.exactGradSum() != null) {

@@ -166,20 +166,13 @@ final class StepService implements Closeable {
 
         private InProcessLink(InProcessConnection connection, int timeoutMillis, Runnable checkKilled) {
             this.connection = connection;
-            this.readTimeoutMillis = 2L * timeoutMillis + 10_000;
+            this.readTimeoutMillis = DriverLink.readTimeoutMillis(timeoutMillis);
             this.checkKilled = checkKilled;
         }
 
         /** The next message; looks every {@link DriverLink#KILL_CHECK_MILLIS} ms whether the task was killed. */
         private Object receive() throws IOException, InterruptedException {
-            long deadline = System.currentTimeMillis() + readTimeoutMillis;
-            Object m;
-            while ((m = connection.inbox.poll(KILL_CHECK_MILLIS, TimeUnit.MILLISECONDS)) == null) {
-                checkKilled.run();
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IOException("no message from the driver in " + readTimeoutMillis / 1000 + " s");
-                }
-            }
+            Object m = DriverLink.await(() -> connection.inbox.poll(KILL_CHECK_MILLIS, TimeUnit.MILLISECONDS), checkKilled, readTimeoutMillis);
             if (m == Signal.CLOSED) {
                 throw new IOException("the driver closed the connection");
             }

@@ -24,14 +24,11 @@ final class TcpDriverLink implements DriverLink {
     private float[] params;
     private float[] buffers;
 
-    /**
-     * Connects within {@code timeoutMillis}; a read waits at most {@code 2·timeout + 10 s}: the driver
-     * times tasks out, this only keeps a task from outliving a driver that stopped answering.
-     */
+    /** Connects within {@code timeoutMillis}; a read waits at most {@link DriverLink#readTimeoutMillis}. */
     TcpDriverLink(String host, int port, String token, int partition, int attempt, int launch, int timeoutMillis, Runnable checkKilled)
             throws IOException {
         this.checkKilled = checkKilled;
-        this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, 2L * timeoutMillis + 10_000);
+        this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, DriverLink.readTimeoutMillis(timeoutMillis));
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
@@ -57,27 +54,23 @@ final class TcpDriverLink implements DriverLink {
      * {@link #KILL_CHECK_MILLIS} ms to let the task see a kill; no byte is consumed by a timeout, so
      * the stream stays whole. The message's body is then read with the full read timeout.
      */
-    private byte awaitMessage() throws IOException {
-        long deadline = System.currentTimeMillis() + readTimeoutMillis;
+    private byte awaitMessage() throws IOException, InterruptedException {
         socket.setSoTimeout(KILL_CHECK_MILLIS);
         try {
-            while (true) {
+            return DriverLink.await(() -> {
                 try {
                     return in.readByte();
                 } catch (SocketTimeoutException e) {
-                    checkKilled.run();
-                    if (System.currentTimeMillis() > deadline) {
-                        throw new SocketTimeoutException("no message from the driver in " + readTimeoutMillis / 1000 + " s");
-                    }
+                    return null;
                 }
-            }
+            }, checkKilled, readTimeoutMillis);
         } finally {
             socket.setSoTimeout(readTimeoutMillis);
         }
     }
 
     @Override
-    public StepMessage next() throws IOException {
+    public StepMessage next() throws IOException, InterruptedException {
         byte type = awaitMessage();
         if (type == Wire.STOP) {
             return null;
@@ -113,7 +106,7 @@ final class TcpDriverLink implements DriverLink {
     }
 
     @Override
-    public void allReduceSum(long step, double[] values, int offset, int length) throws IOException {
+    public void allReduceSum(long step, double[] values, int offset, int length) throws IOException, InterruptedException {
         out.writeByte(Wire.REDUCE);
         out.writeLong(step);
         wire.writeDoubles(out, values, offset, length);
