@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.descent.bench.TorchBaseline;
+import org.descent.engine.EngineOptions;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.spark.Block;
 import org.descent.engine.spark.Blocks;
@@ -213,9 +214,10 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                         timed[0]++;
                     }
                 });
-        if (mode.equals("barrier")) {
-            trainer.barrier(false, 120).inProcessLinks(inProcessLinks);
-        }
+        trainer.engine(mode.equals("barrier")
+                ? EngineOptions.defaults().withMode(EngineOptions.Mode.BARRIER).withExchange(EngineOptions.Exchange.STAR)
+                        .withTransport(inProcessLinks ? EngineOptions.Transport.AUTO : EngineOptions.Transport.TCP)
+                : EngineOptions.defaults().withMode(EngineOptions.Mode.JOB));
         trainer.fit(data, null, null);
         return batch * (double) timed[0] / (millis[0] / 1000);
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.descent.engine.EngineOptions;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.spark.Block;
 import org.descent.engine.spark.Blocks;
@@ -90,9 +91,7 @@ final class StepBenchmark implements Callable<Integer> {
                     for (String mode : modes) {
                         SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()),
                                 new LocalTrainer.Settings(batches.get(0), 1, 1, false)).stopAfter(warmup + steps);
-                        if (mode.startsWith("barrier")) {
-                            trainer.barrier(mode.equals("barrier-sync"), 120);
-                        }
+                        trainer.engine(engineFor(mode));
                         trainer.fit(data, null, null);
                     }
                 }
@@ -108,9 +107,7 @@ final class StepBenchmark implements Callable<Integer> {
                                         timings.add(t);
                                     }
                                 });
-                        if (mode.startsWith("barrier")) {
-                            trainer.barrier(mode.equals("barrier-sync"), 120);
-                        }
+                        trainer.engine(engineFor(mode));
                         trainer.fit(data, null, null);
                         double total = median(timings, SparkTrainer.StepTiming::totalMillis);
                         double compute = median(timings, SparkTrainer.StepTiming::computeMillis);
@@ -130,6 +127,14 @@ final class StepBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "raw float32 bytes per row: %d (%d features + 1 label)%n", 4 * (features + 1), features);
         }
         return 0;
+    }
+
+    /** job, barrier (the star) or barrier-sync as engine options. */
+    static EngineOptions engineFor(String mode) {
+        EngineOptions job = EngineOptions.defaults().withMode(EngineOptions.Mode.JOB);
+        return mode.startsWith("barrier")
+                ? job.withMode(EngineOptions.Mode.BARRIER).withExchange(EngineOptions.Exchange.STAR).withSyncBatchNorm(mode.equals("barrier-sync"))
+                : job;
     }
 
     private static double median(List<SparkTrainer.StepTiming> ts, java.util.function.ToDoubleFunction<SparkTrainer.StepTiming> f) {

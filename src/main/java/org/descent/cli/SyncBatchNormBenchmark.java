@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.descent.data.Standardizer;
 import org.descent.engine.BatchPlan;
+import org.descent.engine.EngineOptions;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.spark.Block;
 import org.descent.engine.spark.IdxBlocks;
@@ -117,7 +118,8 @@ final class SyncBatchNormBenchmark implements Callable<Integer> {
         List<double[]> curve = new ArrayList<>();
         new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)),
                 new LocalTrainer.Settings(batch, 1_000_000, seed, false).withShuffle(BatchPlan.Shuffle.GLOBAL))
-                .barrier(sync, 300)
+                .engine(EngineOptions.defaults().withMode(EngineOptions.Mode.BARRIER).withExchange(EngineOptions.Exchange.STAR).withSyncBatchNorm(sync)
+                        .withTimeoutSeconds(300))
                 .stopAfter(steps)
                 .evaluateEvery(every, (epoch, step, r) -> curve.add(new double[] {step, r.accuracy()}))
                 .fit(train, test, m -> {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.descent.engine.EngineOptions;
 import org.descent.optim.Optimizers;
 import org.descent.schedule.Schedule;
 import org.descent.schedule.Schedules;
@@ -50,10 +51,7 @@ public record TrainConfig(
         Map<String, Double> optimizerSettings,
         Schedule learningRateSchedule,
         Schedule momentumSchedule,
-        String engineMode,
-        int engineTimeoutSeconds,
-        String engineReduction,
-        String engineTransport,
+        org.descent.engine.EngineOptions engine,
         String batchNormMode,
         boolean populationStatistics,
         int earlyStoppingPatience,
@@ -185,8 +183,7 @@ public record TrainConfig(
                 initializer(c, "model.biasInit"), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
                 (int) atLeast(c, "training.reshuffleEveryEpochs", 0), shuffle(c), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
-                oneOf(c, "engine.mode", List.of("job", "barrier")), (int) atLeast(c, "engine.timeoutSeconds", 1), reduction(c, layers),
-                oneOf(c, "engine.transport", List.of("auto", "tcp")), batchNormMode(c), c.getBoolean("batchNorm.populationStatistics"),
+                engine(c, layers), batchNormMode(c), c.getBoolean("batchNorm.populationStatistics"),
                 atLeast(c, "earlyStopping.patience", 0), minDelta(c), oneOf(c, "earlyStopping.metric", List.of("loss", "accuracy")),
                 c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),
                 atLeast(c, "checkpoint.keep", 1),
@@ -264,29 +261,37 @@ public record TrainConfig(
         return oneOf(c, "training.shuffle", List.of("auto", "partition", "global"));
     }
 
-    private static String reduction(Config c, List<String> layers) {
-        String reduction = oneOf(c, "engine.reduction", List.of("auto", "float", "exact"));
-        java.util.Optional<String> dropout = layers.stream().filter(l -> l.trim().startsWith("dropout")).findFirst();
-        if (reduction.equals("auto")) {
-            return c.getString("batchNorm.mode").equals("sync") && dropout.isEmpty() ? "exact" : "float";
+    /** The {@code engine.*} keys as one typed record, with {@code engine.reduction = auto} resolved. */
+    private static org.descent.engine.EngineOptions engine(Config c, List<String> layers) {
+        String sync = batchNormMode(c);
+        java.util.Optional<String> dropout = layers.stream().map(String::trim).filter(l -> l.startsWith("dropout")).findFirst();
+        EngineOptions.Reduction reduction;
+        try {
+            reduction = EngineOptions.resolveReduction(option(c, "engine.reduction", EngineOptions.Reduction.class), sync.equals("sync"), dropout);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(c.getValue("engine.reduction").origin().description() + ": " + e.getMessage(), e);
         }
-        if (reduction.equals("exact") && dropout.isPresent()) {
-            throw new IllegalArgumentException(c.getValue("engine.reduction").origin().description() + ": engine.reduction = exact cannot train "
-                    + dropout.get() + " (its masks are drawn per partition); remove it or use engine.reduction = float");
-        }
-        return reduction;
+        return new EngineOptions(option(c, "engine.mode", EngineOptions.Mode.class), option(c, "engine.transport", EngineOptions.Transport.class),
+                reduction, option(c, "engine.exchange", EngineOptions.Exchange.class), (int) atLeast(c, "engine.treeFanout", 1),
+                (int) atLeast(c, "engine.timeoutSeconds", 1), sync.equals("sync"));
     }
 
-    /** True for {@code engine.reduction = exact}. */
+    /** An {@code engine.*} key naming one of {@code type}'s constants, in lower case. */
+    private static <E extends Enum<E>> E option(Config c, String key, Class<E> type) {
+        List<String> accepted = java.util.Arrays.stream(type.getEnumConstants()).map(EngineOptions::name).toList();
+        return EngineOptions.parse(type, oneOf(c, key, accepted));
+    }
+
+    /** True for {@code engine.reduction = exact} (resolved). */
     public boolean exactReduction() {
-        return engineReduction.equals("exact");
+        return engine.exactSums();
     }
 
     private static String batchNormMode(Config c) {
         String mode = oneOf(c, "batchNorm.mode", List.of("local", "sync"));
-        if (mode.equals("sync") && !c.getString("engine.mode").equals("barrier")) {
+        if (mode.equals("sync") && c.getString("engine.mode").equals("job")) {
             throw new IllegalArgumentException(c.getValue("batchNorm.mode").origin().description()
-                    + ": batchNorm.mode = sync exchanges statistics inside a step and needs engine.mode = barrier");
+                    + ": batchNorm.mode = sync exchanges statistics inside a step and needs engine.mode = barrier (or auto)");
         }
         return mode;
     }

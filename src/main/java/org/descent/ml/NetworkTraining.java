@@ -12,6 +12,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.descent.engine.BatchPlan;
+import org.descent.engine.EngineOptions;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
 import org.descent.engine.spark.Block;
@@ -39,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 final class NetworkTraining {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkTraining.class);
-    /** A barrier task silent for this long fails the run (as {@code engine.timeoutSeconds} defaults to). */
-    private static final int BARRIER_TIMEOUT_SECONDS = 120;
     private static final String JOB_DESCRIPTION = "spark.job.description";
 
     private NetworkTraining() {
@@ -50,10 +49,10 @@ final class NetworkTraining {
      * @param outputs the size of the network's output: the number of classes, or 1
      */
     static TrainedNetwork fit(Dataset<?> dataset, NeuralNetParams p, String featuresCol, String labelCol, int outputs, Task task) {
-        boolean barrier = p.getEngineMode().equals("barrier");
         boolean syncBatchNorm = p.getBatchNormMode().equals("sync");
-        if (syncBatchNorm && !barrier) {
-            throw new IllegalArgumentException("batchNormMode = sync needs engineMode = barrier");
+        EngineOptions.Mode mode = EngineOptions.parse(EngineOptions.Mode.class, p.getEngineMode());
+        if (syncBatchNorm && mode == EngineOptions.Mode.JOB) {
+            throw new IllegalArgumentException("batchNormMode = sync needs engineMode = barrier (or auto)");
         }
         List<Row> first = dataset.select(featuresCol).takeAsList(1);
         if (first.isEmpty()) {
@@ -83,11 +82,10 @@ final class NetworkTraining {
         BatchPlan.Shuffle shuffle = syncBatchNorm || p.getBatchSize() < partitions ? BatchPlan.Shuffle.GLOBAL : BatchPlan.Shuffle.PARTITION;
         SparkTrainer trainer = new SparkTrainer(sc, model, Losses.byName(p.getLoss()), optimizer,
                 new LocalTrainer.Settings(p.getBatchSize(), p.getEpochs(), p.getSeed(), false).withShuffle(shuffle));
-        if (barrier) {
-            trainer.barrier(syncBatchNorm, BARRIER_TIMEOUT_SECONDS);
-        }
         // As engine.reduction = auto: exact sums where synchronized batch norm promises equality with one process.
-        trainer.exactSums(syncBatchNorm && model.layers().stream().noneMatch(l -> l.type().equals("dropout")));
+        EngineOptions.Reduction reduction = EngineOptions.resolveReduction(EngineOptions.Reduction.AUTO, syncBatchNorm,
+                model.layers().stream().filter(l -> l.type().equals("dropout")).map(l -> l.type()).findFirst());
+        trainer.engine(EngineOptions.defaults().withMode(mode).withSyncBatchNorm(syncBatchNorm).withReduction(reduction));
         String description = sc.getLocalProperty(JOB_DESCRIPTION);
         try {
             TrainingResult result = trainer.fit(blocks, null, m -> LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.5f (%.1f s)",

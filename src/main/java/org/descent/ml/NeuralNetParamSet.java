@@ -55,11 +55,12 @@ public final class NeuralNetParamSet implements Serializable {
         seed = new LongParam(owner, "seed", "random seed of the initial weights, the batch order and dropout");
         numPartitions = new IntParam(owner, "numPartitions", "partitions the training data is split into, one task each per step "
                 + "(≥ 0; 0 keeps the input's partitioning)", ParamRules.check("numPartitions", ParamRules.atLeast(0)));
-        engineMode = new Param<>(owner, "engineMode", "how steps run: job (one Spark job per step) or barrier (one barrier stage per epoch "
-                + "exchanging steps with the driver over TCP; needs a free task slot per partition)",
-                ParamRules.check("engineMode", ParamRules.oneOf("engine mode", java.util.List.of("job", "barrier"))));
+        engineMode = new Param<>(owner, "engineMode", "how steps run: auto (barrier when the cluster has a free task slot per partition "
+                + "and dynamic allocation is off, else job), job (one Spark job per step) or barrier (one barrier stage per epoch "
+                + "exchanging steps over Descent's own links; needs a free task slot per partition)",
+                ParamRules.check("engineMode", ParamRules.oneOf("engine mode", java.util.List.of("auto", "job", "barrier"))));
         batchNormMode = new Param<>(owner, "batchNormMode", "batch-norm statistics: local (each partition's own batch) or sync "
-                + "(the whole global batch, exchanged through the driver; needs engineMode barrier)",
+                + "(the whole global batch, exchanged through the driver; needs engineMode barrier or auto)",
                 ParamRules.check("batchNormMode", ParamRules.oneOf("batch-norm mode", java.util.List.of("local", "sync"))));
         owner.setDefault(layers, DEFAULT_LAYERS.clone());
         owner.setDefault(inputShape, new int[0]);
@@ -70,7 +71,7 @@ public final class NeuralNetParamSet implements Serializable {
         owner.setDefault(epochs, 10);
         owner.setDefault(seed, 1L);
         owner.setDefault(numPartitions, 0);
-        owner.setDefault(engineMode, "job");
+        owner.setDefault(engineMode, "auto");
         owner.setDefault(batchNormMode, "local");
     }
 }

@@ -63,7 +63,7 @@ public interface NeuralNetParams extends Params {
         return neuralNetParams().numPartitions;
     }
 
-    /** job or barrier (default job). */
+    /** auto, job or barrier (default auto: barrier when the cluster can hold the stage). */
     default Param<String> engineMode() {
         return neuralNetParams().engineMode;
     }

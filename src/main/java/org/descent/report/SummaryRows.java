@@ -34,6 +34,8 @@ final class SummaryRows {
             new Field("sparkMaster", "Spark master", Format.TEXT),
             new Field("partitions", "Partitions", Format.COUNT),
             new Field("engineMode", "Engine mode", Format.TEXT),
+            new Field("engineModeReason", "Engine mode chosen by", Format.TEXT),
+            new Field("exchange", "Barrier exchange", Format.TEXT),
             new Field("batchNormMode", "Batch-norm mode", Format.TEXT),
             new Field("reduction", "Reduction", Format.TEXT),
             new Field("blas", "BLAS", Format.TEXT),

@@ -236,7 +236,7 @@ class TrainCommandTest {
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("no such configuration file"), r.err());
 
-        r = CliTestSupport.run("train", "conf/quickstart.conf", "--set", "batchNorm.mode=sync");
+        r = CliTestSupport.run("train", "conf/quickstart.conf", "--set", "engine.mode=job", "--set", "batchNorm.mode=sync");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("needs engine.mode = barrier"), r.err());
 

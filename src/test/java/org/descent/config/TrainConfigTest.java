@@ -40,7 +40,7 @@ class TrainConfigTest {
             assertEquals(10, model.outputShape().size(), conf.toString());
         }
         TrainConfig cnn = TrainConfig.load(Path.of("conf/fashion-cnn.conf"), List.of());
-        assertEquals("barrier", cnn.engineMode());
+        assertEquals(org.descent.engine.EngineOptions.Mode.BARRIER, cnn.engine().mode());
         assertEquals("sync", cnn.batchNormMode());
     }
 
@@ -60,7 +60,7 @@ class TrainConfigTest {
         // auto: exact where synchronized batch norm promises equality with one process, unless dropout forbids it.
         List<String> sync = List.of("engine.mode=barrier", "batchNorm.mode=sync");
         assertTrue(TrainConfig.load(null, sync).exactReduction());
-        assertEquals("exact", TrainConfig.load(null, sync).engineReduction());
+        assertEquals(org.descent.engine.EngineOptions.Reduction.EXACT, TrainConfig.load(null, sync).engine().reduction());
         List<String> syncDropout = new java.util.ArrayList<>(sync);
         syncDropout.add("model.layers=[flatten, \"dense(32)\", \"dropout(0.5)\", \"dense(10)\"]");
         assertFalse(TrainConfig.load(null, syncDropout).exactReduction());
@@ -74,8 +74,8 @@ class TrainConfigTest {
 
     @Test
     void transportIsAutoOrTcp() {
-        assertEquals("auto", TrainConfig.load(null, List.of()).engineTransport());
-        assertEquals("tcp", TrainConfig.load(null, List.of("engine.transport=tcp")).engineTransport());
+        assertEquals(org.descent.engine.EngineOptions.Transport.AUTO, TrainConfig.load(null, List.of()).engine().transport());
+        assertEquals(org.descent.engine.EngineOptions.Transport.TCP, TrainConfig.load(null, List.of("engine.transport=tcp")).engine().transport());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("engine.transport=udp")))
                 .getMessage().contains("engine.transport = 'udp' is not one of [auto, tcp]"));
     }

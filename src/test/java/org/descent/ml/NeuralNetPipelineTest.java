@@ -245,7 +245,7 @@ class NeuralNetPipelineTest {
     void dataDependentMistakesAreRefusedWhenFittingStarts() {
         Dataset<Row> train = blobs(10, 8);
         assertFitRefused(train, classifier().setLayers("dense(8)", "relu", "dense(5)"), "the last layer, dense(5), has 5 units but the label column has 3 classes");
-        assertFitRefused(train, classifier().setBatchNormMode("sync"), "batchNormMode = sync needs engineMode = barrier");
+        assertFitRefused(train, classifier().setEngineMode("job").setBatchNormMode("sync"), "batchNormMode = sync needs engineMode = barrier");
         assertFitRefused(train, classifier().setInputShape(1, 2, 3), "inputShape [1, 2, 3] holds 6 values, the features vectors have 4");
         assertFitRefused(train, classifier().setLayers("conv2d(4, 3)"), "conv2d");
     }

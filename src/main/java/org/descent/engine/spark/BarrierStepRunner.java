@@ -12,6 +12,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.descent.engine.BatchPlan;
+import org.descent.engine.EngineOptions;
 import org.descent.loss.Loss;
 import org.descent.nn.Sequential;
 import org.slf4j.Logger;
@@ -29,6 +30,15 @@ import scala.reflect.ClassTag$;
  * is recomputed from the same parameters and nothing is applied twice. A task silent for longer
  * than the timeout fails the run with a message naming it. Tasks in the driver's JVM (local
  * masters) link in process unless the run asks for TCP: the same protocol without sockets.
+ *
+ * <p>Two exchanges ({@code engine.exchange}). The star: the driver sends the step to every task,
+ * answers synchronized batch norm's reductions itself, and adds every task's result in partition
+ * order ({@link PartitionSums}) — 2·W·P·4 bytes through the driver per step for W tasks and P
+ * parameters. The tree: once an attempt's tasks have linked, the driver sends each its place in a
+ * {@link Topology} (tasks of one executor under their leader, leaders in a tree over TCP), then sends
+ * each step to the root only and receives one sum from it ({@link TreeNode}): about 2·P·4 bytes per step
+ * whatever W, and batch norm's reductions never reach the driver. Every task keeps its link to the
+ * driver, which sees a task go as it sees a socket close.
  */
 final class BarrierStepRunner implements StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BarrierStepRunner.class);
@@ -41,6 +51,10 @@ final class BarrierStepRunner implements StepRunner {
     private final Sequential model;
     private final Loss loss;
     private final boolean syncBatchNorm;
+    private final boolean tree;
+    private final EngineOptions engine;
+    private final PartitionSums sums;
+    private Topology topology;
     private final StepOptions options;
     private final long timeoutMillis;
     private final BarrierTask.Stall stall;
@@ -61,7 +75,7 @@ final class BarrierStepRunner implements StepRunner {
     }
 
     BarrierStepRunner(JavaSparkContext sc, JavaRDD<Block> train, String runId, BatchPlan plan, Sequential model, Loss loss,
-                      boolean syncBatchNorm, StepOptions options, int timeoutSeconds, boolean inProcessLinks, BarrierTask.Stall stall,
+                      EngineOptions engine, EngineOptions.Exchange exchange, StepOptions options, BarrierTask.Stall stall,
                       java.util.function.Consumer<StepService> onService) {
         this.sc = sc;
         this.train = train;
@@ -69,9 +83,13 @@ final class BarrierStepRunner implements StepRunner {
         this.plan = plan;
         this.model = model;
         this.loss = loss;
-        this.syncBatchNorm = syncBatchNorm;
+        this.engine = engine;
+        this.syncBatchNorm = engine.syncBatchNorm();
+        this.tree = exchange == EngineOptions.Exchange.TREE;
+        this.sums = new PartitionSums(model.paramCount(), model.statsSize(), options.exactSums(), syncBatchNorm);
         this.options = options;
-        this.timeoutMillis = timeoutSeconds * 1000L;
+        this.timeoutMillis = engine.timeoutSeconds() * 1000L;
+        boolean inProcessLinks = engine.inProcessLinks();
         this.stall = stall;
         this.current = new StepService.Connection[plan.partitions()];
         try {
@@ -84,31 +102,15 @@ final class BarrierStepRunner implements StepRunner {
         }
     }
 
-    /**
-     * Barrier mode's preconditions, checked before any work: every partition needs a task slot at
-     * the same time, and executors must not come and go under a running barrier stage.
-     */
-    static void checkCluster(JavaSparkContext sc, int partitions) {
-        SparkConf conf = sc.getConf();
-        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
-            throw new IllegalArgumentException("engine.mode = barrier needs spark.dynamicAllocation.enabled=false (a barrier stage runs all its tasks at once)");
-        }
-        int slots = SparkSetup.taskSlots(sc);
-        if (partitions > slots) {
-            throw new IllegalArgumentException("engine.mode = barrier runs all " + partitions + " partitions at once but the cluster has " + slots
-                    + " task slots: set training.partitions ≤ " + slots + " (or add executor cores)");
-        }
-    }
-
     @Override
-    public List<PartitionResult> step(float[] params, float[] buffers, int epoch, long stepInEpoch, long step) {
+    public StepTotal step(float[] params, float[] buffers, int epoch, long stepInEpoch, long step) {
         try {
             while (true) {
                 if (stage == null) {
                     launch(epoch, step);
                 }
                 try {
-                    return runOnce(params, buffers, epoch, stepInEpoch, step);
+                    return tree ? runThroughTree(params, buffers, epoch, stepInEpoch, step) : runOnce(params, buffers, epoch, stepInEpoch, step);
                 } catch (AttemptLost e) {
                     LOG.warn("Descent barrier stage attempt {} lost in step {} ({}); waiting for Spark's next attempt to repeat the step",
                             attempt, step, e.getMessage());
@@ -126,7 +128,7 @@ final class BarrierStepRunner implements StepRunner {
         group = "descent-barrier-" + UUID.randomUUID();
         String description = "Descent: barrier stage from epoch " + epoch + ", step " + step;
         BarrierTask task = new BarrierTask(service.address(), service.token(), runId, plan, model, loss, syncBatchNorm, options,
-                (int) Math.min(Integer.MAX_VALUE, timeoutMillis), stall, ++launches);
+                (int) Math.min(Integer.MAX_VALUE, timeoutMillis), stall, ++launches, tree, engine.inProcessLinks());
         JavaRDD<Long> served = JavaRDD.fromRDD(train.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Long.class)),
                 ClassTag$.MODULE$.apply(Long.class));
         // A shuffle after the barrier stage makes it a map stage, which Spark relaunches as a whole when
@@ -144,8 +146,46 @@ final class BarrierStepRunner implements StepRunner {
         awaitAttempt(step);
     }
 
-    /** Waits until every partition of one stage attempt (the newest seen) has connected. */
+    /**
+     * Waits until every partition of one stage attempt (the newest seen) has connected; with the tree,
+     * then tells each its place in it.
+     */
     private void awaitAttempt(long step) throws InterruptedException {
+        awaitConnections(step);
+        if (tree) {
+            int w = current.length;
+            String[] executor = new String[w];
+            String[] host = new String[w];
+            int[] port = new int[w];
+            for (int p = 0; p < w; p++) {
+                executor[p] = current[p].executor;
+                host[p] = current[p].peerHost;
+                port[p] = current[p].peerPort;
+            }
+            topology = Topology.of(executor, host, port, engine.treeFanout());
+            LOG.info("Descent barrier stage attempt {}: {}", attempt, topology);
+            service.topologySent(topology);
+            for (StepService.Connection c : current) {
+                try {
+                    c.sendTopology(topology);
+                } catch (IOException e) {
+                    LOG.warn("sending the topology to {} failed: {}", c, e.getMessage());   // the task's loss follows as an event
+                }
+            }
+        }
+    }
+
+    /** The tree of the current attempt (null before one, or with the star). */
+    Topology topology() {
+        return topology;
+    }
+
+    @Override
+    public long[] driverBytes() {
+        return service.bytes();
+    }
+
+    private void awaitConnections(long step) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         List<StepService.Connection> pending = new ArrayList<>(early);
         early.clear();
@@ -186,7 +226,52 @@ final class BarrierStepRunner implements StepRunner {
         }
     }
 
-    private List<PartitionResult> runOnce(float[] params, float[] buffers, int epoch, long stepInEpoch, long step)
+    /** The tree: the step to the root, which relays it; one result back, the whole step's total. */
+    private StepTotal runThroughTree(float[] params, float[] buffers, int epoch, long stepInEpoch, long step) throws InterruptedException, AttemptLost {
+        long sendStart = System.nanoTime();
+        StepService.Connection root = current[topology.root()];
+        try {
+            root.sendStep(new StepMessage(epoch, stepInEpoch, step, params, buffers, wire));
+        } catch (IOException e) {
+            throw new AttemptLost(root + ": " + e.getMessage());
+        }
+        long send = System.nanoTime() - sendStart;
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            StepService.Event e = next(deadline, step, () -> "for the tree's sum from partition " + topology.root());
+            if (stale(e)) {
+                continue;
+            }
+            StepService.Connection from = e.from();
+            if (e.kind() == StepService.Kind.CONNECTED) {
+                early.add(from);
+                if (from.attempt > attempt) {
+                    throw new AttemptLost("stage attempt " + from.attempt + " started");
+                }
+                continue;
+            }
+            if (from.attempt != attempt || current[from.partition] != from) {
+                continue;
+            }
+            if (e.kind() == StepService.Kind.LOST) {
+                throw new AttemptLost(from + ": " + e.payload());
+            }
+            if (e.kind() != StepService.Kind.RESULT || from != root) {
+                throw new IllegalStateException(from + " sent the driver a " + e.kind() + " in step " + step + "; with the tree only the root answers");
+            }
+            StepService.StepResult r = (StepService.StepResult) e.payload();
+            if (r.step() != step) {
+                throw new IllegalStateException(from + " answered step " + r.step() + " while the driver is in step " + step);
+            }
+            PartitionResult total = r.result();
+            if (total.gradSum() == null) {
+                throw new IllegalStateException(from + " sent the tree's sum as exact doubles; the root rounds it to float32");
+            }
+            return new StepTotal(total.gradSum(), total.lossSum(), total.count(), total.stats(), send, total.computeNanos(), total.syncNanos(), 0);
+        }
+    }
+
+    private StepTotal runOnce(float[] params, float[] buffers, int epoch, long stepInEpoch, long step)
             throws InterruptedException, AttemptLost {
         long sendStart = System.nanoTime();
         StepMessage message = new StepMessage(epoch, stepInEpoch, step, params, buffers, wire);
@@ -246,11 +331,11 @@ final class BarrierStepRunner implements StepRunner {
                     throw new IllegalStateException(from + " answered step " + r.step() + " while the driver is in step " + step);
                 }
                 PartitionResult p = r.result();
-                results[from.partition] = p.withFetchNanos(send);
+                results[from.partition] = p;
                 received++;
             }
         }
-        return Arrays.asList(results);
+        return sums.combine(Arrays.asList(results), send);
     }
 
     /** An event from a connection of an earlier stage of this run: closed and ignored. */

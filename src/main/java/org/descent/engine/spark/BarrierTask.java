@@ -14,8 +14,11 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The executor's side of a barrier stage: link to the driver's {@link StepService} (in process
- * when the task runs in the driver's JVM, else over TCP presenting the token), then serve steps until told to stop — read the parameters, compute this partition's slice
- * ({@link PartitionWorker}, the same code as the job-per-step mode), send the result. The task
+ * when the task runs in the driver's JVM, else over TCP presenting the token), then serve steps until
+ * told to stop — read the parameters, compute this partition's slice ({@link PartitionWorker}, the same
+ * code as the job-per-step mode), send the result. With the tree exchange the task first learns its
+ * place in the tree from the driver and links to its parent and children ({@link TreeNode}); steps
+ * then come from its parent and its subtree's sum goes back to it. The task
  * holds no training state of its own: the driver says which step to run, so a relaunched stage
  * simply continues where the driver is.
  */
@@ -33,6 +36,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
     private final int timeoutMillis;
     private final Stall stall;
     private final int launch;
+    private final boolean tree;
+    private final boolean inProcessLinks;
 
     /**
      * Test hook: partition {@code partition} stops answering (or, with {@code crash}, fails) at global
@@ -42,7 +47,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
     }
 
     BarrierTask(java.net.InetSocketAddress driver, String token, String runId, BatchPlan plan, Sequential model, Loss loss,
-                boolean syncBatchNorm, StepOptions options, int timeoutMillis, Stall stall, int launch) {
+                boolean syncBatchNorm, StepOptions options, int timeoutMillis, Stall stall, int launch, boolean tree, boolean inProcessLinks) {
         this.host = driver.getHostString();
         this.port = driver.getPort();
         this.token = token;
@@ -55,6 +60,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
         this.timeoutMillis = timeoutMillis;
         this.stall = stall;
         this.launch = launch;
+        this.tree = tree;
+        this.inProcessLinks = inProcessLinks;
     }
 
     @Override
@@ -74,29 +81,38 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
             throw new IllegalStateException("partition " + partition + " crashed before linking (test hook)");
         }
         long served = 0;
-        try (DriverLink link = link(partition, context.stageAttemptNumber(), context::killTaskIfInterrupted)) {
-            while (true) {
-                StepMessage m = link.next();
-                if (m == null) {
-                    break;
-                }
-                if (stall != null && stall.partition() == partition && stall.step() == m.step && context.stageAttemptNumber() == 0) {
-                    if (stall.crash()) {
-                        throw new IllegalStateException("partition " + partition + " crashed in step " + m.step + " (test hook)");
+        int attempt = context.stageAttemptNumber();
+        // Tasks of one executor JVM share a tree node's copy; with engine.transport = tcp every task is its own group.
+        String executor = org.apache.spark.SparkEnv.get().executorId() + (inProcessLinks ? "" : "#" + partition);
+        boolean inDriverJvm = inProcessLinks && StepService.runsHere(token);
+        try (PeerServer server = tree && !inDriverJvm ? new PeerServer(peerHost(), token) : null;
+             DriverLink link = link(partition, attempt, context::killTaskIfInterrupted, executor, server == null ? -1 : server.port())) {
+            if (tree) {
+                Topology topology = link.awaitTopology();
+                TreeNode.Identity id = new TreeNode.Identity(token, attempt, launch, executor, timeoutMillis, context::killTaskIfInterrupted);
+                try (TreeNode node = TreeNode.link(partition, topology, plan, link, server, id, syncBatchNorm, model.statsSize())) {
+                    try {
+                        for (StepMessage m = node.next(); m != null; m = node.next()) {
+                            stallIfAsked(partition, m.step, attempt);
+                            node.finish(compute(worker, partition, block, m, node.collective(plan.activePartitions(m.epoch, m.stepInEpoch))));
+                            served++;
+                        }
+                    } finally {
+                        if (node.up() != link) {
+                            node.up().close();
+                        }
                     }
-                    Thread.sleep(Long.MAX_VALUE);
                 }
-                Collective collective = new DriverCollective(link, m.step, plan.activePartitions(m.epoch, m.stepInEpoch));
-                PartitionResult r = block == null
-                        ? PartitionResult.empty(partition, model.paramCount(), model.statsSize(), options.exactSums())
-                        : worker.step(partition, block, plan, new StepState(m.params, m.buffers), loss, m.epoch, m.stepInEpoch, m.step, collective,
-                                syncBatchNorm, options);
-                link.sendResult(m.step, r);
-                served++;
+            } else {
+                for (StepMessage m = link.next(); m != null; m = link.next()) {
+                    stallIfAsked(partition, m.step, attempt);
+                    link.sendResult(m.step, compute(worker, partition, block, m, new DriverCollective(link, m.step, plan.activePartitions(m.epoch, m.stepInEpoch))));
+                    served++;
+                }
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("partition " + partition + ": the driver's step service at " + host + ":" + port
-                    + " went away: " + e.getMessage(), e);
+                    + (tree ? " or a peer in the tree" : "") + " went away: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("partition " + partition + " interrupted", e);
@@ -104,10 +120,32 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
         return CollectionConverters.asScala(List.of(served).iterator());
     }
 
+    private PartitionResult compute(PartitionWorker worker, int partition, Block block, StepMessage m, Collective collective) {
+        return block == null
+                ? PartitionResult.empty(partition, model.paramCount(), model.statsSize(), options.exactSums())
+                : worker.step(partition, block, plan, new StepState(m.params, m.buffers), loss, m.epoch, m.stepInEpoch, m.step, collective,
+                        syncBatchNorm, options);
+    }
+
+    /** The test hook: stop answering, or fail, at the given step of stage attempt 0. */
+    private void stallIfAsked(int partition, long step, int attempt) throws InterruptedException {
+        if (stall != null && stall.partition() == partition && stall.step() == step && attempt == 0) {
+            if (stall.crash()) {
+                throw new IllegalStateException("partition " + partition + " crashed in step " + step + " (test hook)");
+            }
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    /** The address this executor's block manager serves on: where its peers in the tree reach it. */
+    private static String peerHost() {
+        return org.apache.spark.SparkEnv.get().blockManager().blockManagerId().host();
+    }
+
     /** In process when the driver's step service runs in this JVM and allows it, else over TCP. */
-    private DriverLink link(int partition, int attempt, Runnable checkKilled) throws IOException {
-        DriverLink local = StepService.linkInProcess(token, partition, attempt, launch, timeoutMillis, checkKilled);
-        return local != null ? local : new TcpDriverLink(host, port, token, partition, attempt, launch, timeoutMillis, checkKilled);
+    private DriverLink link(int partition, int attempt, Runnable checkKilled, String executor, int peerPort) throws IOException {
+        DriverLink local = StepService.linkInProcess(token, partition, attempt, launch, timeoutMillis, checkKilled, executor);
+        return local != null ? local : new TcpDriverLink(host, port, token, partition, attempt, launch, timeoutMillis, checkKilled, executor, peerPort);
     }
 
     /** Synchronized batch norm's sums, through the driver: send this partition's values, block for the sum over all active partitions. */

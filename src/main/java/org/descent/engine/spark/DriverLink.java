@@ -45,6 +45,9 @@ interface DriverLink extends Closeable {
         return m;
     }
 
+    /** The tree exchange's first message from the driver: this stage attempt's {@link Topology}. */
+    Topology awaitTopology() throws IOException, InterruptedException;
+
     /** The next step to run, or null when the driver says stop; waits for it. */
     StepMessage next() throws IOException, InterruptedException;
 

@@ -12,6 +12,12 @@ import java.io.Serializable;
 public record PartitionResult(int partition, float[] gradSum, double[] exactGradSum, double lossSum, long count, double[] stats, long fetchNanos,
                               long computeNanos, long syncNanos) implements Serializable {
 
+    /** The result's size as a {@link Wire} RESULT. */
+    long wireBytes() {
+        long gradient = exactGradSum != null ? 8L * exactGradSum.length : 4L * gradSum.length;
+        return 1 + 8 + 8 + 8 + 8 + 8 + 1 + 4 + gradient + 4 + 8L * stats.length;
+    }
+
     /** A partition with no examples in the step: zero gradients of the mode's kind. */
     static PartitionResult empty(int partition, int params, int statsSize, boolean exact) {
         return new PartitionResult(partition, exact ? null : new float[params], exact ? new double[params] : null, 0, 0, new double[statsSize], 0, 0, 0);

@@ -10,6 +10,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.descent.engine.BatchPlan;
 import org.descent.engine.DivergenceGuard;
 import org.descent.engine.EarlyStopping;
+import org.descent.engine.EngineOptions;
 import org.descent.engine.EpochMetrics;
 import org.descent.engine.EvalResult;
 import org.descent.engine.LocalTrainer;
@@ -18,22 +19,21 @@ import org.descent.engine.TrainingResult;
 import org.descent.engine.TrainingState;
 import org.descent.loss.Loss;
 import org.descent.nn.Sequential;
-import org.descent.nn.norm.MomentStats;
 import org.descent.optim.GradientTransform;
 
 /**
- * Data-parallel mini-batch training: one Spark job per step, or ({@link #barrier}) one barrier
- * stage per epoch exchanging each step with the driver over TCP ({@link BarrierStepRunner}); the
- * driver-side half below is the same for both.
+ * Data-parallel mini-batch training on Spark. How a step's parameters reach the partitions and their
+ * sums come back is a {@link StepRunner} chosen from the {@link EngineOptions}: one Spark job per step,
+ * or one barrier stage serving many steps ({@link BarrierStepRunner}) as a star through the driver or a
+ * tree through the executors; {@code engine.mode = auto} takes the barrier stage when the cluster can
+ * hold it ({@link #resolveMode}). The driver's loop below is the same for all of them.
  *
- * <p>The training blocks are cached once. Every step the driver broadcasts the parameters and
- * buffers (destroying the previous broadcast); each partition computes the gradient, loss, count
- * and batch-norm statistics of its slice of the global batch ({@link BatchPlan}); the driver
- * collects them, sums gradients and losses in partition order and merges statistics with
- * {@link MomentStats} in partition order — a fixed order, so the same seed and partitioning give
- * bit-identical weights — divides by the global count once and applies the optimizer, whose state
- * never leaves the driver. Step cost depends on the batch, not on the dataset's size: a step reads
- * only its slice of each cached block.
+ * <p>The training blocks are cached once. Every step each partition computes the gradient, loss,
+ * count and batch-norm statistics of its slice of the global batch ({@link BatchPlan}); the runner
+ * combines them in a fixed order (so the same seed and partitioning give bit-identical weights) into
+ * a {@link StepTotal}; the driver divides by the global count once and applies the optimizer, whose
+ * state never leaves the driver. Step cost depends on the batch, not on the dataset's size: a step
+ * reads only its slice of each cached block.
  *
  * <p>With {@link #earlyStopping} the run ends when the validation metric stops improving and the
  * best epoch's parameters are returned. A loss or gradient that is not finite stops the run before it is applied ({@link DivergenceGuard}).
@@ -43,12 +43,14 @@ import org.descent.optim.GradientTransform;
  * unbiased correction over the global count (never one partition's copy, never a mean of means).
  */
 public final class SparkTrainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkTrainer.class);
     private final JavaSparkContext sc;
     private final Sequential model;
     private final Loss loss;
     private final GradientTransform optimizer;
     private final LocalTrainer.Settings settings;
     private final StorageLevel storage;
+    private EngineOptions engine = EngineOptions.defaults();
     private StepListener stepListener;
     private long stepsPerEpoch;
     private EarlyStopping earlyStopping;
@@ -56,44 +58,52 @@ public final class SparkTrainer {
     private long evaluateEvery;
     private EvaluationListener evaluationListener;
     private int reshuffleEvery;
-    private boolean barrier;
-    private boolean syncBatchNorm;
-    private boolean exactSums;
-    private boolean warnedInexact;
     private org.descent.data.Augmentation augmentation;
-    private int timeoutSeconds = 120;
     private BarrierTask.Stall stall;
-    private boolean inProcessLinks = true;
     private java.util.function.Consumer<StepService> onService;
+    private JavaRDD<Block> test;
+    private Resolved resolved;
 
-    /**
-     * Barrier mode ({@link BarrierStepRunner}): one barrier stage serves the steps of an epoch (or up
-     * to the next checkpoint or evaluation) over the driver's step service; a task silent for
-     * {@code timeoutSeconds} fails the run. With {@code syncBatchNorm} every batch-norm layer
-     * normalizes with the statistics of the whole global batch, so a step equals a single-process
-     * step on the concatenated batch.
-     */
-    public SparkTrainer barrier(boolean syncBatchNorm, int timeoutSeconds) {
-        if (timeoutSeconds <= 0) {
-            throw new IllegalArgumentException("the barrier timeout must be positive, got " + timeoutSeconds);
-        }
-        this.barrier = true;
-        this.syncBatchNorm = syncBatchNorm;
-        this.timeoutSeconds = timeoutSeconds;
-        return this;
+    /** What {@code fit} ran: the step mode and, in barrier mode, the exchange, each with the reason it was chosen. */
+    public record Resolved(EngineOptions.Mode mode, String modeReason, EngineOptions.Exchange exchange, String exchangeReason) {
+    }
+
+    public SparkTrainer(JavaSparkContext sc, Sequential model, Loss loss, GradientTransform optimizer, LocalTrainer.Settings settings) {
+        this(sc, model, loss, optimizer, settings, StorageLevel.MEMORY_ONLY());
+    }
+
+    public SparkTrainer(JavaSparkContext sc, Sequential model, Loss loss, GradientTransform optimizer, LocalTrainer.Settings settings,
+                        StorageLevel storage) {
+        this.sc = sc;
+        this.model = model;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.settings = settings;
+        this.storage = storage;
     }
 
     /**
-     * Exact reduction ({@code engine.reduction = exact}): every sum over examples is taken on the grid of
-     * {@link org.descent.tensor.ExactSum} and products run one example at a time, so a partition's
-     * gradient and batch-norm sums, and their totals, do not depend on how the examples are split. With
-     * the global walk ({@link org.descent.engine.BatchPlan.Shuffle#GLOBAL}) and synchronized (or no)
-     * batch norm, runs over any number of partitions then give bit-identical parameters. Slower: the
-     * products lose BLAS's batching.
+     * How steps run ({@code engine.*}, {@code batchNorm.mode}): the mode, the barrier stage's link and
+     * exchange, and the reduction. With exact sums ({@code engine.reduction = exact}) every sum over
+     * examples is taken on the grid of {@link org.descent.tensor.ExactSum} and products run one example at
+     * a time, so with the global walk ({@link BatchPlan.Shuffle#GLOBAL}) and synchronized (or no) batch norm
+     * any number of partitions gives bit-identical parameters. With synchronized batch norm every batch-norm
+     * layer normalizes with the statistics of the whole global batch, so a step equals a single-process step
+     * on the concatenated batch.
      */
-    public SparkTrainer exactSums(boolean exact) {
-        this.exactSums = exact;
+    public SparkTrainer engine(EngineOptions options) {
+        this.engine = options;
         return this;
+    }
+
+    /** The options {@link #engine} was given. */
+    public EngineOptions engine() {
+        return engine;
+    }
+
+    /** What the last {@code fit} ran (null before one). */
+    public Resolved resolved() {
+        return resolved;
     }
 
     /** Transforms every training example in every step ({@code data.augment}); null for none. */
@@ -117,22 +127,11 @@ public final class SparkTrainer {
         return this;
     }
 
-    /**
-     * Barrier mode's link between tasks and driver ({@code engine.transport}): with {@code true} (the
-     * default) a task in the driver's JVM (a local master) exchanges steps and results with it in
-     * process, as objects; with {@code false}, and always for tasks in other JVMs, over TCP.
-     */
-    public SparkTrainer inProcessLinks(boolean allowed) {
-        this.inProcessLinks = allowed;
-        return this;
-    }
-
     /** Test hook: sees each barrier step service as it starts. */
     SparkTrainer onStepServiceForTesting(java.util.function.Consumer<StepService> hook) {
         this.onService = hook;
         return this;
     }
-    private JavaRDD<Block> test;
 
     /**
      * Redistributes the training examples across partitions at the start of every
@@ -195,27 +194,8 @@ public final class SparkTrainer {
         return this;
     }
 
-    public SparkTrainer(JavaSparkContext sc, Sequential model, Loss loss, GradientTransform optimizer, LocalTrainer.Settings settings) {
-        this(sc, model, loss, optimizer, settings, StorageLevel.MEMORY_ONLY());
-    }
-
-    public SparkTrainer(JavaSparkContext sc, Sequential model, Loss loss, GradientTransform optimizer, LocalTrainer.Settings settings,
-                        StorageLevel storage) {
-        this.sc = sc;
-        this.model = model;
-        this.loss = loss;
-        this.optimizer = optimizer;
-        this.settings = settings;
-        this.storage = storage;
-    }
-
     /** When to checkpoint: after every {@code everySteps} steps (0: never) and every {@code everyEpochs} epochs (0: never). */
     public record CheckpointPolicy(Checkpointer checkpointer, long everySteps, int everyEpochs) {
-    }
-
-    /** Trains from freshly initialized parameters on {@code train}; evaluates on {@code validation} (may be null) after every epoch. */
-    public TrainingResult fit(JavaRDD<Block> train, JavaRDD<Block> validation, LocalTrainer.Listener listener) {
-        return fit(train, validation, listener, null, null);
     }
 
     /** Ends the run after this many steps in all, even mid-epoch (benchmarks). */
@@ -230,152 +210,282 @@ public final class SparkTrainer {
         return this;
     }
 
+    /** Trains from freshly initialized parameters on {@code train}; evaluates on {@code validation} (may be null) after every epoch. */
+    public TrainingResult fit(JavaRDD<Block> train, JavaRDD<Block> validation, LocalTrainer.Listener listener) {
+        return fit(train, validation, listener, null, null);
+    }
+
     /**
      * Trains, continuing from {@code resume} when it is non-null (a checkpoint of a run with the
      * same configuration and partitioning), and checkpointing as {@code policy} says (may be null).
      */
     public TrainingResult fit(JavaRDD<Block> train, JavaRDD<Block> validation, LocalTrainer.Listener listener,
                               TrainingState resume, CheckpointPolicy policy) {
-        float[] params = resume != null ? resume.params().clone() : model.initParams(settings.seed());
-        float[] buffers = resume != null ? resume.buffers().clone() : model.initBuffers();
-        String runId = UUID.randomUUID().toString();
-        if (barrier) {
-            BarrierStepRunner.checkCluster(sc, train.getNumPartitions());
-        }
-        if (validation != null) {
-            Blocks.cache(validation, storage);
-        }
-        if (test != null) {
-            Blocks.cache(test, storage);
-        }
-        ParameterUpdater updater = new ParameterUpdater(optimizer, model.layout());
-        if (resume != null) {
-            updater.restore(resume.optimizer());
-        }
-        float[] gradSum = new float[model.paramCount()];
-        double[] exactSum = exactSums ? new double[model.paramCount()] : null;
-        double[] merged = new double[model.statsSize()];
-        List<EpochMetrics> history = new ArrayList<>(resume != null ? resume.history() : List.of());
-        long step = resume != null ? resume.step() : 0;
-        int firstEpoch = resume != null ? resume.epoch() : 0;
-        if (earlyStopping != null && validation == null) {
-            throw new IllegalArgumentException("early stopping needs validation data (data.validationSize > 0)");
-        }
-        EarlyStopping.State stopping = earlyStopping == null ? null
-                : resume != null && resume.earlyStopping() != null ? resume.earlyStopping() : earlyStopping.initial();
-        float[] bestParams = resume != null && resume.bestParams() != null ? resume.bestParams().clone() : null;
-        float[] bestBuffers = resume != null && resume.bestBuffers() != null ? resume.bestBuffers().clone() : null;
-        boolean stoppedEarly = stopping != null && earlyStopping.shouldStop(stopping);
-        if (stoppedEarly) {
-            firstEpoch = settings.epochs();   // the checkpoint was taken when early stopping ended the run
-        }
-        long examples = 0;
-        JavaRDD<Block> layout = null;
-        int round = -1;
-        BatchPlan plan = null;
-        StepRunner runner = null;
+        Run run = new Run(train, validation, listener, resume, policy);
         try {
-            for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
-                long t0 = System.nanoTime();
-                int wanted = reshuffleEvery > 0 ? epoch / reshuffleEvery : 0;
-                if (wanted != round) {
-                    if (runner != null) {
-                        runner.close();
-                    }
-                    if (layout != null && layout != train) {
-                        layout.unpersist(false);
-                    }
-                    round = wanted;
-                    sc.setJobDescription("Descent: layout of epoch " + epoch + " (reshuffle round " + round + ")");
-                    layout = Reshuffle.layout(train, settings.seed(), round);
-                    plan = new BatchPlan(Blocks.cache(layout, storage), settings.batchSize(), settings.dropLast(), settings.seed(), settings.shuffle());
-                    stepsPerEpoch = plan.stepsPerEpoch();
-                    runner = newRunner(layout, runId + "/" + round, plan);
-                }
-                boolean resumedEpoch = resume != null && epoch == firstEpoch;
-                double lossSum = resumedEpoch ? resume.epochLossSum() : 0;
-                long seen = resumedEpoch ? resume.epochSeen() : 0;
-                for (long s = resumedEpoch ? resume.stepInEpoch() : 0; s < plan.stepsPerEpoch() && step < maxSteps; s++) {
-                    long stepStart = System.nanoTime();
-                    double lossBefore = lossSum;
-                    List<PartitionResult> results = runner.step(params, buffers, epoch, s, step);
-                    long aggregateStart = System.nanoTime();
-                    long fetch = 0;
-                    long compute = 0;
-                    long sync = 0;
-                    java.util.Arrays.fill(merged, 0);
-                    long count = 0;
-                    boolean statsTaken = false;
-                    for (PartitionResult r : results) {
-                        lossSum += r.lossSum();
-                        count += r.count();
-                        fetch = Math.max(fetch, r.fetchNanos());
-                        compute = Math.max(compute, r.computeNanos() - r.syncNanos());
-                        sync = Math.max(sync, r.syncNanos());
-                        if (merged.length > 0 && r.count() > 0) {
-                            if (!syncBatchNorm) {
-                                MomentStats.mergeAll(merged, r.stats());
-                            } else if (!statsTaken) {
-                                // Synchronized: every partition holds the global batch's statistics already.
-                                System.arraycopy(r.stats(), 0, merged, 0, merged.length);
-                                statsTaken = true;
-                            }
-                        }
-                    }
-                    float[] stepGradient = totalGradient(results, gradSum, exactSum, step);
-                    seen += count;
-                    examples += count;
-                    DivergenceGuard.check(model.layout(), stepGradient, updater.prepare(stepGradient, count), lossSum - lossBefore, epoch, step);
-                    updater.applyPrepared(params, step);
-                    if (merged.length > 0) {
-                        model.updateBuffers(buffers, merged);
-                    }
-                    if (stepListener != null) {
-                        long end = System.nanoTime();
-                        stepListener.stepEnded(epoch, step, (lossSum - lossBefore) / Math.max(1, count), count, updater.gradientNorm(),
-                                new StepTiming((end - stepStart) / 1e6, fetch / 1e6, compute / 1e6, sync / 1e6, (end - aggregateStart) / 1e6));
-                    }
-                    step++;
-                    boolean evaluationDue = evaluateEvery > 0 && validation != null && step % evaluateEvery == 0 && s + 1 < plan.stepsPerEpoch();
-                    boolean checkpointDue = policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0 && s + 1 < plan.stepsPerEpoch();
-                    if (evaluationDue || checkpointDue) {
-                        runner.pause();
-                    }
-                    if (evaluationDue) {
-                        evaluationListener.evaluated(epoch, step, evaluate(validation, runId, params, buffers, "step " + step + " validation"));
-                    }
-                    if (checkpointDue) {
-                        save(policy, new TrainingState(params, buffers, updater.state(), epoch, s + 1, step, lossSum, seen, history,
-                                stopping, bestParams, bestBuffers));
-                    }
+            for (int epoch = run.firstEpoch; epoch < settings.epochs() && !run.over(); epoch++) {
+                StepRunner runner = run.runnerFor(epoch);
+                for (long s = run.firstStepOf(epoch); s < stepsPerEpoch && run.step < maxSteps; s++) {
+                    run.apply(runner.step(run.params, run.buffers, epoch, s, run.step), epoch);
+                    run.evaluateOrCheckpointIfDue(runner, epoch, s);
                 }
                 runner.pause();
-                EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "epoch " + epoch + " validation");
-                EvalResult tested = test == null ? null : evaluate(test, runId, params, buffers, "epoch " + epoch + " test");
-                EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, tested, (System.nanoTime() - t0) / 1e9);
-                history.add(m);
-                if (listener != null) {
-                    listener.epochEnded(m);
-                }
-                if (earlyStopping != null) {
-                    stopping = earlyStopping.observe(stopping, epoch, val);
-                    if (EarlyStopping.improvedAt(stopping, epoch)) {
-                        bestParams = params.clone();
-                        bestBuffers = buffers.clone();
-                    }
-                    stoppedEarly = earlyStopping.shouldStop(stopping) && epoch + 1 < settings.epochs();
-                }
-                boolean stepDue = policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0;
-                boolean epochDue = policy != null && policy.everyEpochs() > 0 && (epoch + 1) % policy.everyEpochs() == 0;
-                if (stepDue || epochDue || (policy != null && (epoch + 1 == settings.epochs() || stoppedEarly))) {
-                    save(policy, new TrainingState(params, buffers, updater.state(), epoch + 1, 0, step, 0, 0, history,
-                            stopping, bestParams, bestBuffers));
-                }
-                if (stoppedEarly || step >= maxSteps) {
-                    break;
-                }
+                run.endEpoch(epoch);
             }
         } finally {
+            run.close();
+        }
+        return run.result();
+    }
+
+    /**
+     * {@code engine.mode = auto} made concrete for {@code partitions}: a barrier stage when the cluster
+     * can hold it — a task slot for every partition at once and dynamic allocation off — else one job
+     * per step; synchronized batch norm needs the barrier stage, so without one it is an error. An
+     * explicit barrier mode is checked against the same conditions before any work.
+     */
+    Resolved resolveMode(int partitions) {
+        boolean dynamic = sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
+        int slots = SparkSetup.taskSlots(sc);
+        String fits = dynamic ? "spark.dynamicAllocation.enabled=true (a barrier stage runs all its tasks at once)"
+                : partitions > slots ? partitions + " partitions but " + slots + " task slots" : null;
+        EngineOptions.Mode mode = engine.mode();
+        String reason;
+        if (mode == EngineOptions.Mode.AUTO) {
+            if (fits == null) {
+                mode = EngineOptions.Mode.BARRIER;
+                reason = "auto: " + partitions + " partitions fit " + slots + " task slots";
+            } else if (engine.syncBatchNorm()) {
+                throw new IllegalArgumentException("batchNorm.mode = sync needs a barrier stage, which this cluster cannot hold: " + fits
+                        + "; set training.partitions ≤ " + slots + " (or add executor cores)");
+            } else {
+                mode = EngineOptions.Mode.JOB;
+                reason = "auto: " + fits;
+            }
+        } else if (mode == EngineOptions.Mode.BARRIER && fits != null) {
+            throw new IllegalArgumentException("engine.mode = barrier runs all " + partitions + " partitions at once but "
+                    + (dynamic ? "the cluster has " + fits : "the cluster has " + slots + " task slots: set training.partitions ≤ " + slots
+                            + " (or add executor cores)"));
+        } else {
+            reason = "engine.mode = " + EngineOptions.name(mode);
+        }
+        if (mode == EngineOptions.Mode.JOB) {
+            return new Resolved(mode, reason, null, "job mode has no barrier exchange");
+        }
+        int executors = executorJvms();
+        EngineOptions.Exchange exchange = engine.exchange();
+        String why;
+        if (exchange == EngineOptions.Exchange.AUTO) {
+            exchange = executors >= EngineOptions.TREE_FROM_EXECUTORS ? EngineOptions.Exchange.TREE : EngineOptions.Exchange.STAR;
+            why = "auto: " + (executors == 0 ? "every task in the driver's JVM" : executors + " executor JVM" + (executors == 1 ? "" : "s"));
+        } else {
+            why = "engine.exchange = " + EngineOptions.name(exchange);
+        }
+        return new Resolved(mode, reason, exchange, why);
+    }
+
+    /** Executor JVMs apart from the driver's (0 for local masters, whose tasks run in the driver). */
+    private int executorJvms() {
+        String master = sc.master();
+        if (master.startsWith("local") && !master.startsWith("local-cluster")) {
+            return 0;
+        }
+        java.util.regex.Matcher cluster = java.util.regex.Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,.*]").matcher(master);
+        if (cluster.matches()) {
+            return Integer.parseInt(cluster.group(1));
+        }
+        return Math.max(1, sc.sc().getExecutorMemoryStatus().size() - 1);
+    }
+
+    /** One {@code fit}: the trained state, the per-epoch bookkeeping, and the step runner of the current layout. */
+    private final class Run {
+        final JavaRDD<Block> train;
+        final JavaRDD<Block> validation;
+        final LocalTrainer.Listener listener;
+        final TrainingState resume;
+        final CheckpointPolicy policy;
+        final String runId = UUID.randomUUID().toString();
+        final float[] params;
+        final float[] buffers;
+        final ParameterUpdater updater;
+        final List<EpochMetrics> history;
+        final int firstEpoch;
+        long step;
+        long examples;
+        double lossSum;
+        long seen;
+        EarlyStopping.State stopping;
+        float[] bestParams;
+        float[] bestBuffers;
+        boolean stoppedEarly;
+        JavaRDD<Block> layout;
+        int round = -1;
+        BatchPlan plan;
+        StepRunner runner;
+        boolean warnedInexact;
+
+        Run(JavaRDD<Block> train, JavaRDD<Block> validation, LocalTrainer.Listener listener, TrainingState resume, CheckpointPolicy policy) {
+            if (earlyStopping != null && validation == null) {
+                throw new IllegalArgumentException("early stopping needs validation data (data.validationSize > 0)");
+            }
+            this.train = train;
+            this.validation = validation;
+            this.listener = listener;
+            this.resume = resume;
+            this.policy = policy;
+            resolved = resolveMode(train.getNumPartitions());
+            LOG.info("Descent engine: {} mode ({}){}", EngineOptions.name(resolved.mode()), resolved.modeReason(),
+                    resolved.exchange() == null ? "" : ", " + EngineOptions.name(resolved.exchange()) + " exchange (" + resolved.exchangeReason() + ")");
+            params = resume != null ? resume.params().clone() : model.initParams(settings.seed());
+            buffers = resume != null ? resume.buffers().clone() : model.initBuffers();
+            if (validation != null) {
+                Blocks.cache(validation, storage);
+            }
+            if (test != null) {
+                Blocks.cache(test, storage);
+            }
+            updater = new ParameterUpdater(optimizer, model.layout());
+            if (resume != null) {
+                updater.restore(resume.optimizer());
+            }
+            history = new ArrayList<>(resume != null ? resume.history() : List.of());
+            step = resume != null ? resume.step() : 0;
+            stopping = earlyStopping == null ? null
+                    : resume != null && resume.earlyStopping() != null ? resume.earlyStopping() : earlyStopping.initial();
+            bestParams = resume != null && resume.bestParams() != null ? resume.bestParams().clone() : null;
+            bestBuffers = resume != null && resume.bestBuffers() != null ? resume.bestBuffers().clone() : null;
+            // A checkpoint taken when early stopping ended the run has nothing left to train.
+            boolean ended = stopping != null && earlyStopping.shouldStop(stopping);
+            firstEpoch = ended ? settings.epochs() : resume != null ? resume.epoch() : 0;
+            stoppedEarly = ended;
+        }
+
+        /** The runner for {@code epoch}'s layout: a new one (and a new cached layout) when a reshuffle round starts. */
+        StepRunner runnerFor(int epoch) {
+            int wanted = reshuffleEvery > 0 ? epoch / reshuffleEvery : 0;
+            if (wanted != round) {
+                if (runner != null) {
+                    runner.close();
+                }
+                if (layout != null && layout != train) {
+                    layout.unpersist(false);
+                }
+                round = wanted;
+                sc.setJobDescription("Descent: layout of epoch " + epoch + " (reshuffle round " + round + ")");
+                layout = Reshuffle.layout(train, settings.seed(), round);
+                plan = new BatchPlan(Blocks.cache(layout, storage), settings.batchSize(), settings.dropLast(), settings.seed(), settings.shuffle());
+                stepsPerEpoch = plan.stepsPerEpoch();
+                StepOptions options = new StepOptions(engine.exactSums(), augmentation);
+                runner = resolved.mode() == EngineOptions.Mode.BARRIER
+                        ? new BarrierStepRunner(sc, layout, runId + "/" + round, plan, model, loss, engine, resolved.exchange(), options, stall, onService)
+                        : new JobStepRunner(sc, layout, runId + "/" + round, plan, model, loss, options);
+            }
+            boolean resumed = resume != null && epoch == firstEpoch;
+            lossSum = resumed ? resume.epochLossSum() : 0;
+            seen = resumed ? resume.epochSeen() : 0;
+            lastStepEnd = System.nanoTime();
+            return runner;
+        }
+
+        long firstStepOf(int epoch) {
+            return resume != null && epoch == firstEpoch ? resume.stepInEpoch() : 0;
+        }
+
+        boolean over() {
+            return stoppedEarly || step >= maxSteps;
+        }
+
+        /** The driver's half of a step: check for divergence, divide once, update the parameters and buffers, report. */
+        void apply(StepTotal total, int epoch) {
+            long start = System.nanoTime();
+            if (engine.exactSums()) {
+                warnIfInexact(total.gradient());
+            }
+            lossSum += total.lossSum();
+            seen += total.count();
+            examples += total.count();
+            DivergenceGuard.check(model.layout(), total.gradient(), updater.prepare(total.gradient(), total.count()), total.lossSum(), epoch, step);
+            updater.applyPrepared(params, step);
+            if (total.stats().length > 0) {
+                model.updateBuffers(buffers, total.stats());
+            }
+            if (stepListener != null) {
+                long end = System.nanoTime();
+                double aggregate = (end - start + total.combineNanos()) / 1e6;
+                stepListener.stepEnded(epoch, step, total.lossSum() / Math.max(1, total.count()), total.count(), updater.gradientNorm(),
+                        new StepTiming((end - lastStepEnd) / 1e6, total.sendNanos() / 1e6, total.computeNanos() / 1e6, total.syncNanos() / 1e6,
+                                aggregate));
+            }
+            lastStepEnd = System.nanoTime();
+            step++;
+        }
+
+        /** When the previous step ended (or the runner was ready): a step's whole time runs from here. */
+        private long lastStepEnd = System.nanoTime();
+
+        /** Sums on the grid are exact below {@link org.descent.tensor.ExactSum#EXACT_LIMIT}; warns once when a total passes it. */
+        private void warnIfInexact(float[] gradient) {
+            if (warnedInexact) {
+                return;
+            }
+            double largest = 0;
+            for (float g : gradient) {
+                largest = Math.max(largest, Math.abs(g));
+            }
+            if (largest >= org.descent.tensor.ExactSum.EXACT_LIMIT) {
+                warnedInexact = true;
+                LOG.warn("engine.reduction = exact: a gradient sum reached {} at step {}, past the {} up to which sums on the grid are exact; "
+                        + "from here the run may depend on the partitioning", largest, step, org.descent.tensor.ExactSum.EXACT_LIMIT);
+            }
+        }
+
+        /** Evaluation every k steps and step checkpoints, mid-epoch (the epoch's end does its own). */
+        void evaluateOrCheckpointIfDue(StepRunner runner, int epoch, long s) {
+            boolean last = s + 1 >= stepsPerEpoch;
+            boolean evaluationDue = !last && evaluateEvery > 0 && validation != null && step % evaluateEvery == 0;
+            boolean checkpointDue = !last && policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0;
+            if (evaluationDue || checkpointDue) {
+                runner.pause();
+            }
+            if (evaluationDue) {
+                evaluationListener.evaluated(epoch, step, evaluate(validation, runId, params, buffers, "step " + step + " validation"));
+            }
+            if (checkpointDue) {
+                save(policy, new TrainingState(params, buffers, updater.state(), epoch, s + 1, step, lossSum, seen, history, stopping, bestParams,
+                        bestBuffers));
+            }
+            lastStepEnd = System.nanoTime();
+        }
+
+        /** Evaluation, the epoch's metrics, early stopping and the epoch's checkpoint. */
+        void endEpoch(int epoch) {
+            long t0 = epochStart;
+            EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "epoch " + epoch + " validation");
+            EvalResult tested = test == null ? null : evaluate(test, runId, params, buffers, "epoch " + epoch + " test");
+            EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, tested, (System.nanoTime() - t0) / 1e9);
+            history.add(m);
+            if (listener != null) {
+                listener.epochEnded(m);
+            }
+            if (earlyStopping != null) {
+                stopping = earlyStopping.observe(stopping, epoch, val);
+                if (EarlyStopping.improvedAt(stopping, epoch)) {
+                    bestParams = params.clone();
+                    bestBuffers = buffers.clone();
+                }
+                stoppedEarly = earlyStopping.shouldStop(stopping) && epoch + 1 < settings.epochs();
+            }
+            boolean stepDue = policy != null && policy.everySteps() > 0 && step % policy.everySteps() == 0;
+            boolean epochDue = policy != null && policy.everyEpochs() > 0 && (epoch + 1) % policy.everyEpochs() == 0;
+            if (stepDue || epochDue || (policy != null && (epoch + 1 == settings.epochs() || stoppedEarly))) {
+                save(policy, new TrainingState(params, buffers, updater.state(), epoch + 1, 0, step, 0, 0, history, stopping, bestParams, bestBuffers));
+            }
+            epochStart = System.nanoTime();
+        }
+
+        private long epochStart = System.nanoTime();
+
+        void close() {
             if (runner != null) {
                 runner.close();
             }
@@ -389,66 +499,13 @@ public final class SparkTrainer {
             }
             ExecutorCache.release(runId);
         }
-        if (earlyStopping != null && bestParams != null) {
-            return new TrainingResult(bestParams, bestBuffers, history, step, examples, stopping.bestEpoch(), stoppedEarly);
-        }
-        return new TrainingResult(params, buffers, history, step, examples);
-    }
 
-    /**
-     * The step's gradient summed over partitions, in partition order: float32 into {@code gradSum}, or
-     * exactly into {@code exactSum} and then rounded to float32 in {@code gradSum}. A single float32
-     * partial sum is the total itself and is returned as it is.
-     */
-    private float[] totalGradient(List<PartitionResult> results, float[] gradSum, double[] exactSum, long step) {
-        if (exactSum == null && results.size() == 1) {
-            return results.get(0).gradSum();
-        }
-        if (exactSum != null) {
-            java.util.Arrays.fill(exactSum, 0);   // rounded into gradSum below, entry by entry
-        } else {
-            java.util.Arrays.fill(gradSum, 0f);
-        }
-        for (PartitionResult r : results) {
-            if (r.exactGradSum() != null) {
-                double[] g = r.exactGradSum();
-                for (int i = 0; i < g.length; i++) {
-                    exactSum[i] += g[i];
-                }
-            } else {
-                float[] g = r.gradSum();
-                for (int i = 0; i < g.length; i++) {
-                    gradSum[i] += g[i];
-                }
+        TrainingResult result() {
+            if (earlyStopping != null && bestParams != null) {
+                return new TrainingResult(bestParams, bestBuffers, history, step, examples, stopping.bestEpoch(), stoppedEarly);
             }
+            return new TrainingResult(params, buffers, history, step, examples);
         }
-        if (exactSum != null) {
-            roundExactSums(exactSum, gradSum, step);
-        }
-        return gradSum;
-    }
-
-    /** The exact total as float32 for the update; warns once when a sum passes the range where grid sums are exact. */
-    private void roundExactSums(double[] exactSum, float[] gradSum, long step) {
-        double largest = 0;
-        for (int i = 0; i < gradSum.length; i++) {
-            gradSum[i] = (float) exactSum[i];
-            largest = Math.max(largest, Math.abs(exactSum[i]));
-        }
-        if (largest >= org.descent.tensor.ExactSum.EXACT_LIMIT && !warnedInexact) {
-            warnedInexact = true;
-            org.slf4j.LoggerFactory.getLogger(SparkTrainer.class).warn("engine.reduction = exact: a gradient sum reached {} at step {}, "
-                    + "past the {} up to which sums on the grid are exact; from here the run may depend on the partitioning",
-                    largest, step, org.descent.tensor.ExactSum.EXACT_LIMIT);
-        }
-    }
-
-    private StepRunner newRunner(JavaRDD<Block> layout, String id, BatchPlan plan) {
-        if (barrier) {
-            return new BarrierStepRunner(sc, layout, id, plan, model, loss, syncBatchNorm, new StepOptions(exactSums, augmentation), timeoutSeconds,
-                    inProcessLinks, stall, onService);
-        }
-        return new JobStepRunner(sc, layout, id, plan, model, loss, new StepOptions(exactSums, augmentation));
     }
 
     private static void save(CheckpointPolicy policy, TrainingState state) {

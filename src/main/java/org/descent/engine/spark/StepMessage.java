@@ -27,6 +27,11 @@ final class StepMessage {
         this.wire = wire;
     }
 
+    /** The message's size in its {@link Wire} form. */
+    long wireBytes() {
+        return 1 + 4 + 8 + 8 + 4 + 4L * params.length + 4 + 4L * buffers.length;
+    }
+
     /** Writes the message in its {@link Wire} form (encoded by the first call). */
     void writeTo(DataOutputStream out) throws IOException {
         if (!encoded) {

@@ -51,14 +51,23 @@ final class StepService implements Closeable {
         final int partition;
         final int attempt;
         final int launch;
+        /** Where the task runs (its executor's id; tasks of one JVM share it) and where it accepts tree children (port −1: nowhere). */
+        final String executor;
+        final String peerHost;
+        final int peerPort;
 
-        Connection(int partition, int attempt, int launch) {
+        Connection(int partition, int attempt, int launch, String executor, String peerHost, int peerPort) {
             this.partition = partition;
             this.attempt = attempt;
             this.launch = launch;
+            this.executor = executor;
+            this.peerHost = peerHost;
+            this.peerPort = peerPort;
         }
 
         abstract void sendStep(StepMessage step) throws IOException;
+
+        abstract void sendTopology(Topology topology) throws IOException;
 
         abstract void sendSum(double[] sum) throws IOException;
 
@@ -75,8 +84,8 @@ final class StepService implements Closeable {
         private final DataOutputStream out;
         private final Wire wire = new Wire();
 
-        TcpConnection(int partition, int attempt, int launch, Socket socket, DataOutputStream out) {
-            super(partition, attempt, launch);
+        TcpConnection(int partition, int attempt, int launch, String executor, String peerHost, int peerPort, Socket socket, DataOutputStream out) {
+            super(partition, attempt, launch, executor, peerHost, peerPort);
             this.socket = socket;
             this.out = out;
         }
@@ -84,6 +93,13 @@ final class StepService implements Closeable {
         @Override
         void sendStep(StepMessage step) throws IOException {
             step.writeTo(out);
+        }
+
+        @Override
+        void sendTopology(Topology topology) throws IOException {
+            out.writeByte(Wire.TOPOLOGY);
+            topology.writeTo(out);
+            out.flush();
         }
 
         @Override
@@ -127,17 +143,24 @@ final class StepService implements Closeable {
     private final class InProcessConnection extends Connection {
         private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
 
-        InProcessConnection(int partition, int attempt, int launch) {
-            super(partition, attempt, launch);
+        InProcessConnection(int partition, int attempt, int launch, String executor) {
+            super(partition, attempt, launch, executor, "", -1);
         }
 
         @Override
         void sendStep(StepMessage step) {
+            sent.addAndGet(step.wireBytes());
             inbox.add(step);
         }
 
         @Override
+        void sendTopology(Topology topology) {
+            inbox.add(topology);
+        }
+
+        @Override
         void sendSum(double[] sum) {
+            sent.addAndGet(1 + 4 + 8L * sum.length);
             inbox.add(sum);
         }
 
@@ -180,6 +203,15 @@ final class StepService implements Closeable {
         }
 
         @Override
+        public Topology awaitTopology() throws IOException, InterruptedException {
+            Object m = receive();
+            if (m instanceof Topology t) {
+                return t;
+            }
+            throw new IOException("expected the tree's topology, got " + m);
+        }
+
+        @Override
         public StepMessage next() throws IOException, InterruptedException {
             Object m = receive();
             if (m == Signal.STOP) {
@@ -193,11 +225,13 @@ final class StepService implements Closeable {
 
         @Override
         public void sendResult(long step, PartitionResult result) {
+            received.addAndGet(result.wireBytes());
             events.add(new Event(Kind.RESULT, connection, new StepResult(step, result)));
         }
 
         @Override
         public void allReduceSum(long step, double[] values, int offset, int length) throws IOException, InterruptedException {
+            received.addAndGet(1 + 8 + 4 + 8L * length);
             events.add(new Event(Kind.REDUCE, connection, new Reduce(step, java.util.Arrays.copyOfRange(values, offset, offset + length))));
             Object m = receive();
             if (!(m instanceof double[] sum)) {
@@ -227,6 +261,9 @@ final class StepService implements Closeable {
     private final AtomicInteger inProcess = new AtomicInteger();
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final AtomicInteger refused = new AtomicInteger();
+    /** Bytes the driver sent and received over every link (in process: what TCP would have carried). */
+    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -253,15 +290,32 @@ final class StepService implements Closeable {
      * new connection; null when no such service runs here (the task is in another JVM, or the run
      * asked for TCP).
      */
-    static InProcessLink linkInProcess(String token, int partition, int attempt, int launch, int timeoutMillis, Runnable checkKilled) {
+    static InProcessLink linkInProcess(String token, int partition, int attempt, int launch, int timeoutMillis, Runnable checkKilled,
+                                       String executor) {
         StepService service = IN_THIS_JVM.get(token);
         if (service == null) {
             return null;
         }
-        InProcessConnection c = service.new InProcessConnection(partition, attempt, launch);
+        InProcessConnection c = service.new InProcessConnection(partition, attempt, launch, executor);
         service.inProcess.incrementAndGet();
         service.events.add(new Event(Kind.CONNECTED, c, null));
         return service.new InProcessLink(c, timeoutMillis, checkKilled);
+    }
+
+    /** True when the service with {@code token} runs in this JVM and lets its tasks link in process. */
+    static boolean runsHere(String token) {
+        return IN_THIS_JVM.containsKey(token);
+    }
+
+    private volatile Topology topology;
+
+    /** The tree the runner sent its tasks last (null with the star). */
+    Topology topology() {
+        return topology;
+    }
+
+    void topologySent(Topology t) {
+        this.topology = t;
     }
 
     /** Tasks that linked in process so far. */
@@ -281,6 +335,11 @@ final class StepService implements Closeable {
     /** Connections refused so far (wrong token, bad greeting). */
     int refused() {
         return refused.get();
+    }
+
+    /** {@code [sent, received]}: bytes the driver moved over its links so far. */
+    long[] bytes() {
+        return new long[] {sent.get(), received.get()};
     }
 
     /** The next event, or null after {@code millis} without one. */
@@ -308,7 +367,7 @@ final class StepService implements Closeable {
         try {
             s.setTcpNoDelay(true);
             s.setSoTimeout(HELLO_TIMEOUT_MILLIS);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(new CountingInput(s.getInputStream(), received), 1 << 16));
             int magic = in.readInt();
             int n = in.readInt();
             if (magic != Wire.MAGIC || n != token.length) {
@@ -324,8 +383,12 @@ final class StepService implements Closeable {
             int partition = in.readInt();
             int attempt = in.readInt();
             int launch = in.readInt();
+            String executor = in.readUTF();
+            String peerHost = in.readUTF();
+            int peerPort = in.readInt();
             s.setSoTimeout(0);   // the driver's loop owns timeouts from here on
-            Connection c = new TcpConnection(partition, attempt, launch, s, new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16)));
+            Connection c = new TcpConnection(partition, attempt, launch, executor, peerHost, peerPort, s,
+                    new DataOutputStream(new BufferedOutputStream(new CountingOutput(s.getOutputStream(), sent), 1 << 16)));
             events.add(new Event(Kind.CONNECTED, c, null));
             read(c, in);
         } catch (IOException e) {
@@ -374,6 +437,56 @@ final class StepService implements Closeable {
             }
         } catch (IOException e) {
             events.add(new Event(Kind.LOST, c, e.getMessage()));
+        }
+    }
+
+    /** An input stream that counts what it reads. */
+    private static final class CountingInput extends java.io.FilterInputStream {
+        private final java.util.concurrent.atomic.AtomicLong count;
+
+        CountingInput(java.io.InputStream in, java.util.concurrent.atomic.AtomicLong count) {
+            super(in);
+            this.count = count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count.addAndGet(n);
+            }
+            return n;
+        }
+    }
+
+    /** An output stream that counts what it writes. */
+    private static final class CountingOutput extends java.io.FilterOutputStream {
+        private final java.util.concurrent.atomic.AtomicLong count;
+
+        CountingOutput(java.io.OutputStream out, java.util.concurrent.atomic.AtomicLong count) {
+            super(out);
+            this.count = count;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count.incrementAndGet();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count.addAndGet(len);
         }
     }
 

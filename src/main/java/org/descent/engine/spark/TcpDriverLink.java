@@ -8,25 +8,40 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * The task's end of the {@link Wire} protocol over TCP: connects to the driver's {@link StepService},
- * greets with the job's token, then reads steps into arrays it reuses and writes results.
+ * The task's end of the {@link Wire} protocol over TCP: connects to the driver's {@link StepService}
+ * — or, in the tree exchange, to its parent task, which speaks the same protocol — greets with the
+ * job's token, then reads steps into arrays it reuses and writes results. A tree node relays every
+ * step's bytes to its TCP children while it reads them ({@link #relayTo}), chunk by chunk, so a child
+ * starts receiving before its parent has the whole step, and streams its result's gradient upward in
+ * chunks ({@link #sendResultHeader}, {@link #sendGradientChunk}, {@link #sendStats}).
  */
 final class TcpDriverLink implements DriverLink {
+    /** Bytes read and relayed at a time: the pipeline's chunk. */
+    static final int CHUNK_BYTES = 1 << 16;
     private final Socket socket = new Socket();
     private final DataOutputStream out;
     private final DataInputStream in;
     private final Wire wire = new Wire();
     private final Runnable checkKilled;
     private final int readTimeoutMillis;
+    private final byte[] chunk = new byte[CHUNK_BYTES];
+    private List<DataOutputStream> relay = List.of();
     private float[] params;
     private float[] buffers;
 
-    /** Connects within {@code timeoutMillis}; a read waits at most {@link DriverLink#readTimeoutMillis}. */
-    TcpDriverLink(String host, int port, String token, int partition, int attempt, int launch, int timeoutMillis, Runnable checkKilled)
-            throws IOException {
+    /**
+     * Connects within {@code timeoutMillis}; a read waits at most {@link DriverLink#readTimeoutMillis}.
+     * {@code executor}, {@code peerHost} and {@code peerPort} tell the driver where this task runs and
+     * where it accepts children in the tree (port −1: nowhere).
+     */
+    TcpDriverLink(String host, int port, String token, int partition, int attempt, int launch, int timeoutMillis, Runnable checkKilled,
+                  String executor, int peerPort) throws IOException {
         this.checkKilled = checkKilled;
         this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, DriverLink.readTimeoutMillis(timeoutMillis));
         try {
@@ -42,11 +57,24 @@ final class TcpDriverLink implements DriverLink {
             out.writeInt(partition);
             out.writeInt(attempt);
             out.writeInt(launch);
+            out.writeUTF(executor);
+            out.writeUTF(localHost());
+            out.writeInt(peerPort);
             out.flush();
         } catch (IOException e) {
             close();
             throw e;
         }
+    }
+
+    /** The address this task reached the driver from: where its peers can reach it too. */
+    String localHost() {
+        return socket.getLocalAddress().getHostAddress();
+    }
+
+    /** From now on every step and stop read is also copied, as it arrives, to these children's streams. */
+    void relayTo(List<DataOutputStream> children) {
+        this.relay = List.copyOf(children);
     }
 
     /**
@@ -69,10 +97,24 @@ final class TcpDriverLink implements DriverLink {
         }
     }
 
+    /** The tree exchange's first message: the stage attempt's topology. */
+    @Override
+    public Topology awaitTopology() throws IOException, InterruptedException {
+        byte type = awaitMessage();
+        if (type != Wire.TOPOLOGY) {
+            throw new IOException("expected the tree's topology, got message " + type);
+        }
+        return Topology.readFrom(in);
+    }
+
     @Override
     public StepMessage next() throws IOException, InterruptedException {
         byte type = awaitMessage();
         if (type == Wire.STOP) {
+            for (DataOutputStream child : relay) {
+                child.writeByte(Wire.STOP);
+                child.flush();
+            }
             return null;
         }
         if (type != Wire.STEP) {
@@ -81,27 +123,76 @@ final class TcpDriverLink implements DriverLink {
         int epoch = in.readInt();
         long stepInEpoch = in.readLong();
         long step = in.readLong();
-        params = wire.readFloats(in, params);
-        buffers = wire.readFloats(in, buffers);
+        for (DataOutputStream child : relay) {
+            child.writeByte(Wire.STEP);
+            child.writeInt(epoch);
+            child.writeLong(stepInEpoch);
+            child.writeLong(step);
+        }
+        params = readRelayed(params);
+        buffers = readRelayed(buffers);
+        for (DataOutputStream child : relay) {
+            child.flush();
+        }
         return new StepMessage(epoch, stepInEpoch, step, params, buffers, null);
+    }
+
+    /** A {@code floats} read chunk by chunk into {@code into} (reused when its length fits), each chunk relayed as it arrives. */
+    private float[] readRelayed(float[] into) throws IOException {
+        int n = Wire.length(in);
+        float[] values = into != null && into.length == n ? into : new float[n];
+        for (DataOutputStream child : relay) {
+            child.writeInt(n);
+        }
+        int perChunk = CHUNK_BYTES / 4;
+        for (int from = 0; from < n; from += perChunk) {
+            int len = Math.min(perChunk, n - from);
+            in.readFully(chunk, 0, 4 * len);
+            for (DataOutputStream child : relay) {
+                child.write(chunk, 0, 4 * len);
+                child.flush();
+            }
+            ByteBuffer.wrap(chunk, 0, 4 * len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, from, len);
+        }
+        return values;
     }
 
     @Override
     public void sendResult(long step, PartitionResult r) throws IOException {
+        boolean exact = r.exactGradSum() != null;
+        int length = exact ? r.exactGradSum().length : r.gradSum().length;
+        sendResultHeader(step, r.lossSum(), r.count(), r.computeNanos(), r.syncNanos(), exact, length);
+        if (exact) {
+            wire.writeDoubleValues(out, r.exactGradSum(), 0, length);
+        } else {
+            wire.writeFloatValues(out, r.gradSum(), 0, length);
+        }
+        sendStats(r.stats());
+    }
+
+    /** A RESULT's fixed part, up to the gradient's length; the gradient follows in chunks. */
+    void sendResultHeader(long step, double lossSum, long count, long computeNanos, long syncNanos, boolean exact, int length) throws IOException {
         out.writeByte(Wire.RESULT);
         out.writeLong(step);
-        out.writeDouble(r.lossSum());
-        out.writeLong(r.count());
-        out.writeLong(r.computeNanos());
-        out.writeLong(r.syncNanos());
-        if (r.exactGradSum() != null) {
-            out.writeByte(Wire.EXACT_GRADIENTS);
-            wire.writeDoubles(out, r.exactGradSum(), 0, r.exactGradSum().length);
-        } else {
-            out.writeByte(Wire.FLOAT_GRADIENTS);
-            wire.writeFloats(out, r.gradSum(), 0, r.gradSum().length);
-        }
-        wire.writeDoubles(out, r.stats(), 0, r.stats().length);
+        out.writeDouble(lossSum);
+        out.writeLong(count);
+        out.writeLong(computeNanos);
+        out.writeLong(syncNanos);
+        out.writeByte(exact ? Wire.EXACT_GRADIENTS : Wire.FLOAT_GRADIENTS);
+        out.writeInt(length);
+    }
+
+    void sendGradientChunk(float[] values, int offset, int length) throws IOException {
+        wire.writeFloatValues(out, values, offset, length);
+    }
+
+    void sendGradientChunk(double[] values, int offset, int length) throws IOException {
+        wire.writeDoubleValues(out, values, offset, length);
+    }
+
+    /** A RESULT's statistics, which end it. */
+    void sendStats(double[] stats) throws IOException {
+        wire.writeDoubles(out, stats, 0, stats.length);
         out.flush();
     }
 

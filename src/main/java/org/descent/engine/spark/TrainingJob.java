@@ -22,6 +22,7 @@ import org.descent.config.TrainConfig;
 import org.descent.data.LabelRule;
 import org.descent.data.Standardizer;
 import org.descent.engine.EarlyStopping;
+import org.descent.engine.EngineOptions;
 import org.descent.engine.EvalResult;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
@@ -68,7 +69,7 @@ public final class TrainingJob {
 
     /** A run's outcome, as written to summary.json. */
     public record Summary(double testAccuracy, double testLoss, int epochs, int bestEpoch, boolean stoppedEarly, long steps, double wallSeconds, double examplesPerSecond,
-                          String sparkMaster, int partitions, String engineMode, String batchNormMode, String reduction, String blas, String paramsSha256, String storageLevel, long cachedBytes,
+                          String sparkMaster, int partitions, String engineMode, String engineModeReason, String exchange, String batchNormMode, String reduction, String blas, String paramsSha256, String storageLevel, long cachedBytes,
                           long rawBytes, double cachedToRaw, String dataFormat, long badRows, String sparkVersion) {
     }
 
@@ -134,7 +135,7 @@ public final class TrainingJob {
                 config.momentumSchedule());
         Files.createDirectories(out);
         SparkConf conf = SparkSetup.conf("descent train", master);
-        if (config.engineMode().equals("barrier")) {
+        if (config.engine().mode() != org.descent.engine.EngineOptions.Mode.JOB) {
             // Spark's check that a barrier stage fits the cluster retries 40 × 15 s by default; here it gives
             // executors a few seconds to register, then fails (Descent checks the slots itself first).
             conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s");
@@ -235,12 +236,8 @@ public final class TrainingJob {
                         .put(evaluated + "Accuracy", r.accuracy())));
             }
             trainer.reshuffleEvery(config.reshuffleEveryEpochs());
-            trainer.exactSums(config.exactReduction());
+            trainer.engine(config.engine());
             trainer.augment(org.descent.data.Augmentation.of(config.augment(), model.inputShape()));
-            if (config.engineMode().equals("barrier")) {
-                trainer.barrier(config.batchNormMode().equals("sync"), config.engineTimeoutSeconds());
-                trainer.inProcessLinks(config.engineTransport().equals("auto"));
-            }
             if (validation != null) {
                 trainer.evaluateEachEpoch(test);
             }
@@ -275,7 +272,9 @@ public final class TrainingJob {
             }
             Blocks.StorageReport cache = Blocks.storageReport(sc, train);
             Summary summary = new Summary(last.accuracy(), last.loss(), result.history().size(), result.bestEpoch() + 1, result.stoppedEarly(), result.steps(), wall,
-                    result.examples() / wall, sc.master(), partitions, config.engineMode(), config.batchNormMode(), config.engineReduction(), Blas.get().description(), sha256(result.params()),
+                    result.examples() / wall, sc.master(), partitions, EngineOptions.name(trainer.resolved().mode()), trainer.resolved().modeReason(),
+                    trainer.resolved().exchange() == null ? "none" : EngineOptions.name(trainer.resolved().exchange()), config.batchNormMode(),
+                    EngineOptions.name(config.engine().reduction()), Blas.get().description(), sha256(result.params()),
                     cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio(), config.data().format(), splits.badRows(), sc.version());
             System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",
                     cache.level(), cache.cachedBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio());

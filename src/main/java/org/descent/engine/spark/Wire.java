@@ -10,10 +10,16 @@ import java.nio.ByteOrder;
  * The barrier step protocol's messages and bulk array encoding (big-endian, as
  * {@link DataOutputStream}). A task opens with {@code HELLO}; then the driver sends {@code STEP}
  * or {@code STOP}, the task answers a step with {@code RESULT}, and synchronized batch norm adds
- * {@code REDUCE} requests inside a step, each answered by a {@code SUM}.
+ * {@code REDUCE} requests inside a step, each answered by a {@code SUM}. With the tree exchange the driver
+ * first sends every task its {@code TOPOLOGY}; the same messages then also pass between a task and its
+ * parent in the tree (a child greets its parent with the same {@code HELLO}), so a node relays a
+ * {@code STEP}'s bytes to its children as they arrive and streams its {@code RESULT}'s gradient upward
+ * chunk by chunk as its children's chunks come in.
  *
  * <pre>
- * HELLO  task→driver  int magic, int n, byte[n] token, int partition, int stageAttempt, int launch
+ * HELLO    task→driver  int magic, int n, byte[n] token, int partition, int stageAttempt, int launch,
+ *                      utf executorId, utf peerHost, int peerPort (-1: none)
+ * TOPOLOGY driver→task  byte 4, int w, w × (int parent, utf executor, bool sameJvm, utf host, int port)
  * STEP   driver→task  byte 1, int epoch, long stepInEpoch, long step, floats params, floats buffers
  * STOP   driver→task  byte 2
  * SUM    driver→task  byte 3, doubles sums
@@ -30,6 +36,7 @@ final class Wire {
     static final byte STEP = 1;
     static final byte STOP = 2;
     static final byte SUM = 3;
+    static final byte TOPOLOGY = 4;
     static final byte RESULT = 10;
     static final byte REDUCE = 11;
     static final byte FLOAT_GRADIENTS = 0;
@@ -73,6 +80,11 @@ final class Wire {
 
     void writeFloats(DataOutputStream out, float[] values, int offset, int length) throws IOException {
         out.writeInt(length);
+        writeFloatValues(out, values, offset, length);
+    }
+
+    /** The values of a {@code floats} without its length: a chunk of an array whose length was written before. */
+    void writeFloatValues(DataOutputStream out, float[] values, int offset, int length) throws IOException {
         byte[] b = scratch(4L * length);
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, offset, length);
         out.write(b, 0, 4 * length);
@@ -80,6 +92,11 @@ final class Wire {
 
     void writeDoubles(DataOutputStream out, double[] values, int offset, int length) throws IOException {
         out.writeInt(length);
+        writeDoubleValues(out, values, offset, length);
+    }
+
+    /** The values of a {@code doubles} without its length. */
+    void writeDoubleValues(DataOutputStream out, double[] values, int offset, int length) throws IOException {
         byte[] b = scratch(8L * length);
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(values, offset, length);
         out.write(b, 0, 8 * length);
@@ -115,7 +132,35 @@ final class Wire {
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values, offset, n);
     }
 
-    private static int length(DataInputStream in) throws IOException {
+    /** Reads {@code length} floats (a chunk of an array) and adds them to {@code into[offset..]}. */
+    void addFloats(DataInputStream in, float[] into, int offset, int length) throws IOException {
+        byte[] b = scratch(4L * length);
+        in.readFully(b, 0, 4 * length);
+        java.nio.FloatBuffer f = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int i = 0; i < length; i++) {
+            into[offset + i] += f.get(i);
+        }
+    }
+
+    /** Reads {@code length} doubles (a chunk of an array) and adds them to {@code into[offset..]}. */
+    void addDoubles(DataInputStream in, double[] into, int offset, int length) throws IOException {
+        byte[] b = scratch(8L * length);
+        in.readFully(b, 0, 8 * length);
+        java.nio.DoubleBuffer d = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+        for (int i = 0; i < length; i++) {
+            into[offset + i] += d.get(i);
+        }
+    }
+
+    /** Reads an array's length, failing when it is not {@code expected}. */
+    static void expectLength(DataInputStream in, int expected, String what) throws IOException {
+        int n = length(in);
+        if (n != expected) {
+            throw new IOException(what + ": expected " + expected + " values, got " + n);
+        }
+    }
+
+    static int length(DataInputStream in) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > (1 << 28)) {
             throw new IOException("corrupt array length " + n);

@@ -61,10 +61,11 @@ class SparkTrainerClusterTest {
         Sequential mlp = Models.mlp(784, 32, 10);
         LocalTrainer.Settings settings = new LocalTrainer.Settings(150, 2, 4, false);
         TrainingResult undisturbed = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
-                .fit(IdxBlocks.read(sc, data.toString(), "train", 2), null, null);
+                .engine(TestEngines.job()).fit(IdxBlocks.read(sc, data.toString(), "train", 2), null, null);
         String app = sc.sc().applicationId();
         long[] killed = {-1};
         SparkTrainer disturbed = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
+                .engine(TestEngines.job())
                 .onStep((epoch, step, loss, examples, norm, ms) -> {
                     if (step == 10) {
                         killed[0] = killOneExecutor(app);
@@ -91,11 +92,11 @@ class SparkTrainerClusterTest {
                 "flatten", "dense(32)", "batch_norm", "relu", "dense(10)")));
         LocalTrainer.Settings settings = new LocalTrainer.Settings(150, 2, 4, false);
         TrainingResult undisturbed = new SparkTrainer(sc, bn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
-                .barrier(true, 120).fit(IdxBlocks.read(sc, data.toString(), "train", 2), null, null);
+                .engine(TestEngines.star(true, 120)).fit(IdxBlocks.read(sc, data.toString(), "train", 2), null, null);
         String app = sc.sc().applicationId();
         long[] killed = {-1};
         TrainingResult result = new SparkTrainer(sc, bn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
-                .barrier(true, 120)
+                .engine(TestEngines.star(true, 120))
                 .onStep((epoch, step, loss, examples, norm, ms) -> {
                     if (step == 10) {
                         killed[0] = killOneExecutor(app);
@@ -114,9 +115,9 @@ class SparkTrainerClusterTest {
         Sequential mlp = Models.mlp(784, 64, 10);
         LocalTrainer.Settings settings = new LocalTrainer.Settings(60, 1, 21, false);
         TrainingResult job = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
-                .fit(Blocks.fromDataset(sc, train, 2), null, null);
+                .engine(TestEngines.job()).fit(Blocks.fromDataset(sc, train, 2), null, null);
         TrainingResult barrier = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
-                .barrier(false, 120).fit(Blocks.fromDataset(sc, train, 2), null, null);
+                .engine(TestEngines.star(false, 120)).fit(Blocks.fromDataset(sc, train, 2), null, null);
         assertEquals(20, barrier.steps());
         assertArrayEquals(job.params(), barrier.params());
     }
@@ -132,10 +133,10 @@ class SparkTrainerClusterTest {
         Sequential mlp = Models.mlp(784, 64, 10);
         LocalTrainer.Settings settings = new LocalTrainer.Settings(60, 1, 21, false);
         TrainingResult undisturbed = new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
-                .barrier(false, 120).fit(Blocks.fromDataset(sc, train, 2), null, null);
+                .engine(TestEngines.star(false, 120)).fit(Blocks.fromDataset(sc, train, 2), null, null);
         TrainingResult relaunched = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(300), () ->
                 new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
-                        .barrier(false, 30).crashForTesting(1, -1).fit(Blocks.fromDataset(sc, train, 2), null, null));
+                        .engine(TestEngines.star(false, 30)).crashForTesting(1, -1).fit(Blocks.fromDataset(sc, train, 2), null, null));
         assertEquals(20, relaunched.steps());
         assertArrayEquals(undisturbed.params(), relaunched.params());
     }

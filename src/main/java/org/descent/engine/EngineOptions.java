@@ -1,0 +1,133 @@
+package org.descent.engine;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How the Spark engine runs a training step, decided once from the configuration ({@code engine.*},
+ * {@code batchNorm.mode}) or from the Spark ML stages' Params, and read as typed values from there on.
+ *
+ * <ul>
+ *   <li>{@link Mode}: one Spark job per step, one barrier stage serving many steps, or {@code auto} — a
+ *       barrier stage when the cluster can hold one (a task slot per partition, dynamic allocation
+ *       off), else job per step. Synchronized batch norm needs the barrier stage.</li>
+ *   <li>{@link Transport}: a barrier task in the driver's JVM links in process ({@code auto}) or over
+ *       TCP like an executor's ({@code tcp}).</li>
+ *   <li>{@link Reduction}: float32 sums, or sums on the exact grid of {@link org.descent.tensor.ExactSum}
+ *       that no partitioning changes; {@code auto} is resolved here ({@link #resolveReduction}).</li>
+ *   <li>{@link Exchange}: the barrier stage's path between driver and tasks — a star (the driver sends
+ *       the parameters to every task and receives every task's gradient) or a tree (the driver sends
+ *       once to a root, parameters flow down and sums flow up through the tasks, and the tasks of an
+ *       executor share one copy); {@code auto} picks the tree from {@link #TREE_FROM_EXECUTORS}
+ *       executors.</li>
+ * </ul>
+ *
+ * @param treeFanout children per inner node of the tree over executors (1: a pipelined chain)
+ * @param timeoutSeconds a barrier task silent for this long fails the run
+ */
+public record EngineOptions(Mode mode, Transport transport, Reduction reduction, Exchange exchange, int treeFanout, int timeoutSeconds,
+                            boolean syncBatchNorm) {
+    /** The barrier timeout when nothing sets one ({@code engine.timeoutSeconds}' default). */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 120;
+    /** The tree's default fan-out over executors. */
+    public static final int DEFAULT_TREE_FANOUT = 2;
+    /**
+     * {@code engine.exchange = auto} takes the tree from this many executor JVMs (BENCHMARKS.md, "Exchange":
+     * from two executors on, the driver's traffic is halved and the step is no slower).
+     */
+    public static final int TREE_FROM_EXECUTORS = 2;
+
+    public enum Mode { AUTO, JOB, BARRIER }
+
+    public enum Transport { AUTO, TCP }
+
+    public enum Reduction { AUTO, FLOAT, EXACT }
+
+    public enum Exchange { AUTO, STAR, TREE }
+
+    public EngineOptions {
+        if (timeoutSeconds <= 0) {
+            throw new IllegalArgumentException("the barrier timeout must be positive, got " + timeoutSeconds);
+        }
+        if (treeFanout < 1) {
+            throw new IllegalArgumentException("the tree's fan-out must be ≥ 1, got " + treeFanout);
+        }
+        if (reduction == Reduction.AUTO) {
+            throw new IllegalArgumentException("resolve engine.reduction = auto first (EngineOptions.resolveReduction)");
+        }
+        if (syncBatchNorm && mode == Mode.JOB) {
+            throw new IllegalArgumentException("batchNorm.mode = sync exchanges statistics inside a step and needs engine.mode = barrier (or auto)");
+        }
+    }
+
+    /** The defaults of {@code engine.*}: auto mode, in-process links where possible, float sums, auto exchange, local batch norm. */
+    public static EngineOptions defaults() {
+        return new EngineOptions(Mode.AUTO, Transport.AUTO, Reduction.FLOAT, Exchange.AUTO, DEFAULT_TREE_FANOUT, DEFAULT_TIMEOUT_SECONDS, false);
+    }
+
+    public EngineOptions withMode(Mode m) {
+        return new EngineOptions(m, transport, reduction, exchange, treeFanout, timeoutSeconds, syncBatchNorm);
+    }
+
+    public EngineOptions withTransport(Transport t) {
+        return new EngineOptions(mode, t, reduction, exchange, treeFanout, timeoutSeconds, syncBatchNorm);
+    }
+
+    public EngineOptions withReduction(Reduction r) {
+        return new EngineOptions(mode, transport, r, exchange, treeFanout, timeoutSeconds, syncBatchNorm);
+    }
+
+    public EngineOptions withExchange(Exchange e) {
+        return new EngineOptions(mode, transport, reduction, e, treeFanout, timeoutSeconds, syncBatchNorm);
+    }
+
+    public EngineOptions withTreeFanout(int fanout) {
+        return new EngineOptions(mode, transport, reduction, exchange, fanout, timeoutSeconds, syncBatchNorm);
+    }
+
+    public EngineOptions withTimeoutSeconds(int seconds) {
+        return new EngineOptions(mode, transport, reduction, exchange, treeFanout, seconds, syncBatchNorm);
+    }
+
+    /** With synchronized batch norm, which also needs a barrier stage (job mode becomes an error). */
+    public EngineOptions withSyncBatchNorm(boolean sync) {
+        return new EngineOptions(mode, transport, reduction, exchange, treeFanout, timeoutSeconds, sync);
+    }
+
+    public boolean exactSums() {
+        return reduction == Reduction.EXACT;
+    }
+
+    /** {@code engine.transport = auto}: a task in the driver's JVM links in process. */
+    public boolean inProcessLinks() {
+        return transport == Transport.AUTO;
+    }
+
+    /**
+     * {@code engine.reduction} made concrete: {@code auto} is exact with synchronized batch norm (whose
+     * point is equality with one process) unless the model has dropout, float otherwise; exact with
+     * dropout is refused, naming the layer (its masks are drawn per partition).
+     *
+     * @param dropoutLayer the model's first dropout layer, if any
+     */
+    public static Reduction resolveReduction(Reduction requested, boolean syncBatchNorm, Optional<String> dropoutLayer) {
+        if (requested == Reduction.AUTO) {
+            return syncBatchNorm && dropoutLayer.isEmpty() ? Reduction.EXACT : Reduction.FLOAT;
+        }
+        if (requested == Reduction.EXACT && dropoutLayer.isPresent()) {
+            throw new IllegalArgumentException("engine.reduction = exact cannot train " + dropoutLayer.get()
+                    + " (its masks are drawn per partition); remove it or use engine.reduction = float");
+        }
+        return requested;
+    }
+
+    /** An enum constant from its configuration spelling ({@code "barrier"} → {@code BARRIER}). */
+    public static <E extends Enum<E>> E parse(Class<E> type, String value) {
+        return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+    }
+
+    /** The configuration spelling of an enum constant ({@code BARRIER} → {@code "barrier"}). */
+    public static String name(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,233 @@
+package org.descent.engine.spark;
+
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/**
+ * A tree node's line to one child: steps and sums go down, batch-norm reductions and the child's
+ * subtree result come up. A child's next message is looked at once ({@link #nextKind}) and then
+ * consumed whole — a reduction ({@link #addReduce}) or a result, whose gradient is read in chunks in
+ * increasing order ({@link Result#addGradient}) so that a node can add and forward each chunk while
+ * the next one is still on its way. Over TCP ({@link Tcp}) the bytes are {@link Wire}'s; in the same
+ * JVM ({@link SameJvmLink}) messages pass as objects and arrays by reference.
+ */
+interface ChildLink extends Closeable {
+    int partition();
+
+    /** Sends a step the node did not relay as bytes. */
+    void sendStep(StepMessage step) throws IOException;
+
+    void sendStop() throws IOException;
+
+    /** The kind of the child's next message ({@link Wire#REDUCE} or {@link Wire#RESULT}), waiting for it; repeated calls return the same until it is consumed. */
+    byte nextKind() throws IOException, InterruptedException;
+
+    /** The length of the pending reduction. */
+    int reduceLength() throws IOException;
+
+    /** Consumes the pending reduction, adding its values to {@code into[offset, offset+length)}. */
+    void addReduce(double[] into, int offset, int length) throws IOException;
+
+    void sendSum(double[] values, int offset, int length) throws IOException;
+
+    /** Consumes the pending result's fixed part; its gradient and statistics follow through the returned reader. */
+    Result readResult() throws IOException;
+
+    @Override
+    void close();
+
+    /** A child subtree's result: compute is net of the synchronized batch norm waits, both the subtree's slowest. */
+    interface Result {
+        double lossSum();
+
+        long count();
+
+        long computeNanos();
+
+        long syncNanos();
+
+        /** Adds the next chunk, {@code [offset, offset+length)}, of the float32 gradient to {@code into}. */
+        void addGradient(float[] into, int offset, int length) throws IOException;
+
+        /** Adds the next chunk of the exact gradient to {@code into}. */
+        void addGradient(double[] into, int offset, int length) throws IOException;
+
+        /** The batch-norm statistics, after the whole gradient. */
+        double[] stats() throws IOException;
+    }
+
+    /** A child in another JVM (or any child with {@code engine.transport = tcp}). */
+    final class Tcp implements ChildLink {
+        private final int partition;
+        private final Socket socket;
+        private final DataInputStream in;
+        private final DataOutputStream out;
+        private final Wire wire = new Wire();
+        private final Runnable checkKilled;
+        private final long readTimeoutMillis;
+        private final double[] statsBuffer;
+        private byte pending = -1;
+        private int pendingLength;
+        private int timeoutMillis;
+
+        Tcp(PeerServer.Accepted a, Runnable checkKilled, int timeoutMillis, int statsSize) throws IOException {
+            this.partition = a.partition();
+            this.socket = a.socket();
+            this.in = a.in();
+            this.out = a.out();
+            this.checkKilled = checkKilled;
+            this.timeoutMillis = timeoutMillis;
+            this.readTimeoutMillis = DriverLink.readTimeoutMillis(timeoutMillis);
+            this.statsBuffer = new double[statsSize];
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeoutMillis));
+        }
+
+        /** The stream the node relays steps into. */
+        DataOutputStream out() {
+            return out;
+        }
+
+        @Override
+        public int partition() {
+            return partition;
+        }
+
+        @Override
+        public void sendStep(StepMessage step) throws IOException {
+            out.writeByte(Wire.STEP);
+            out.writeInt(step.epoch);
+            out.writeLong(step.stepInEpoch);
+            out.writeLong(step.step);
+            wire.writeFloats(out, step.params, 0, step.params.length);
+            wire.writeFloats(out, step.buffers, 0, step.buffers.length);
+            out.flush();
+        }
+
+        @Override
+        public void sendStop() throws IOException {
+            out.writeByte(Wire.STOP);
+            out.flush();
+        }
+
+        @Override
+        public byte nextKind() throws IOException, InterruptedException {
+            if (pending >= 0) {
+                return pending;
+            }
+            socket.setSoTimeout(DriverLink.KILL_CHECK_MILLIS);
+            byte type;
+            try {
+                type = DriverLink.await(() -> {
+                    try {
+                        return in.readByte();
+                    } catch (SocketTimeoutException e) {
+                        return null;
+                    }
+                }, checkKilled, readTimeoutMillis);
+            } finally {
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeoutMillis));
+            }
+            if (type == Wire.REDUCE) {
+                in.readLong();
+                pendingLength = Wire.length(in);
+            } else if (type != Wire.RESULT) {
+                throw new IOException("partition " + partition + " sent unknown message " + type);
+            }
+            pending = type;
+            return type;
+        }
+
+        @Override
+        public int reduceLength() {
+            return pendingLength;
+        }
+
+        @Override
+        public void addReduce(double[] into, int offset, int length) throws IOException {
+            if (pending != Wire.REDUCE || pendingLength != length) {
+                throw new IOException("partition " + partition + " sent a batch-norm exchange of " + pendingLength + " values, expected " + length);
+            }
+            pending = -1;
+            wire.addDoubles(in, into, offset, length);
+        }
+
+        @Override
+        public void sendSum(double[] values, int offset, int length) throws IOException {
+            out.writeByte(Wire.SUM);
+            wire.writeDoubles(out, values, offset, length);
+            out.flush();
+        }
+
+        @Override
+        public Result readResult() throws IOException {
+            if (pending != Wire.RESULT) {
+                throw new IOException("partition " + partition + ": expected a result");
+            }
+            pending = -1;
+            in.readLong();
+            double lossSum = in.readDouble();
+            long count = in.readLong();
+            long compute = in.readLong();
+            long sync = in.readLong();
+            byte kind = in.readByte();
+            int length = Wire.length(in);
+            return new Result() {
+                @Override
+                public double lossSum() {
+                    return lossSum;
+                }
+
+                @Override
+                public long count() {
+                    return count;
+                }
+
+                @Override
+                public long computeNanos() {
+                    return compute;
+                }
+
+                @Override
+                public long syncNanos() {
+                    return sync;
+                }
+
+                @Override
+                public void addGradient(float[] into, int offset, int len) throws IOException {
+                    check(Wire.FLOAT_GRADIENTS, into.length);
+                    wire.addFloats(in, into, offset, len);
+                }
+
+                @Override
+                public void addGradient(double[] into, int offset, int len) throws IOException {
+                    check(Wire.EXACT_GRADIENTS, into.length);
+                    wire.addDoubles(in, into, offset, len);
+                }
+
+                private void check(byte expected, int n) throws IOException {
+                    if (kind != expected || length != n) {
+                        throw new IOException("partition " + partition + " sent a gradient of " + length + " values of kind " + kind);
+                    }
+                }
+
+                @Override
+                public double[] stats() throws IOException {
+                    return wire.readDoubles(in, statsBuffer);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // the child fails on its own when the socket is gone
+            }
+        }
+    }
+}
