@@ -48,7 +48,7 @@ class NeuralNetParamsTest {
         assertEquals(10, c.getEpochs());
         assertEquals(1L, c.getSeed());
         assertEquals(0, c.getNumPartitions());
-        assertEquals("job", c.getEngineMode());
+        assertEquals("auto", c.getEngineMode());   // engine.mode = auto: the barrier stage when the cluster holds it
         assertEquals("local", c.getBatchNormMode());
         assertEquals(0, c.getInputShape().length);
         c.setLayers("dense(8)", "tanh").setLoss("hinge").setOptimizer("sgd").setLearningRate(0.5).setBatchSize(7).setEpochs(3).setSeed(42)

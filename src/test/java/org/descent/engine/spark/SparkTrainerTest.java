@@ -284,7 +284,7 @@ class SparkTrainerTest {
         sc.sc().addSparkListener(listener);
         try {
             new SparkTrainer(sc, Models.mlp(784, 16, 10), new SoftmaxCrossEntropy(), Optimizers.create("sgd", Map.of()), settings(2))
-                    .stopAfter(3).fit(Blocks.fromDataset(sc, train, 2), null, null);
+                    .engine(TestEngines.job()).stopAfter(3).fit(Blocks.fromDataset(sc, train, 2), null, null);
             sc.sc().listenerBus().waitUntilEmpty();
         } finally {
             sc.sc().removeSparkListener(listener);
