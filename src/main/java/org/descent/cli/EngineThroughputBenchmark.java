@@ -61,6 +61,9 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
             description = "Barrier mode's links (engine.transport) to measure: auto (in process for tasks in the driver's JVM), tcp "
                     + "(default ${DEFAULT-VALUE}).")
     List<String> transports;
+    @Option(names = "--exchanges", defaultValue = "auto", split = ",",
+            description = "Barrier mode's exchanges (engine.exchange) to measure: auto, star, tree (default ${DEFAULT-VALUE}).")
+    List<String> exchanges;
     @Option(names = "--rows", defaultValue = "20000", description = "Synthetic training rows (default ${DEFAULT-VALUE}).")
     long rows;
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the baseline (default ${DEFAULT-VALUE}).")
@@ -90,8 +93,19 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                 throw new UsageException("--transports: unknown transport '" + t + "' (known: auto, tcp)");
             }
         }
-        if (mode.equals("job") && transports.size() > 1) {
-            throw new UsageException("--transports: job mode has no barrier link to choose; give one transport");
+        for (String x : exchanges) {
+            if (!x.equals("auto") && !x.equals("star") && !x.equals("tree")) {
+                throw new UsageException("--exchanges: unknown exchange '" + x + "' (known: auto, star, tree)");
+            }
+        }
+        if (mode.equals("job") && (transports.size() > 1 || exchanges.size() > 1)) {
+            throw new UsageException("--transports, --exchanges: job mode has no barrier link to choose; give one of each");
+        }
+        List<String> variants = new ArrayList<>();
+        for (String t : transports) {
+            for (String x : exchanges) {
+                variants.add(t + "/" + x);
+            }
         }
         TorchBaseline torch = new TorchBaseline(python);
         Optional<String> torchMissing = noTorch ? Optional.of("--no-torch") : torch.unavailableReason();
@@ -116,13 +130,14 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                 Blocks.cache(data, StorageLevel.MEMORY_ONLY());
                 for (String m : models) {
                     Sequential model = m.equals("mlp") ? Models.mlp(784, 256, 256, 10) : Models.fashionCnn(true);
-                    double[][] descent = new double[transports.size()][rounds];
+                    double[][] descent = new double[variants.size()][rounds];
                     double[] baseline = new double[rounds];
                     for (int round = 0; round < rounds; round++) {
-                        for (int t = 0; t < transports.size(); t++) {
-                            descent[t][round] = measure(sc, model, data, transports.get(t).equals("auto"));
-                            System.out.printf(Locale.ROOT, "  %s (%d slots), %s, %s: %.0f examples/s%n", entry, slots, m, link(sc, transports.get(t)),
-                                    descent[t][round]);
+                        for (int t = 0; t < variants.size(); t++) {
+                            String[] v = variants.get(t).split("/");
+                            descent[t][round] = measure(sc, model, data, v[0].equals("auto"), v[1]);
+                            System.out.printf(Locale.ROOT, "  %s (%d slots), %s, %s, %s exchange: %.0f examples/s%n", entry, slots, m, link(sc, v[0]),
+                                    lastExchange, descent[t][round]);
                         }
                         baseline[round] = Double.NaN;
                         if (torchMissing.isEmpty()) {
@@ -134,25 +149,27 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                             }
                         }
                     }
-                    for (int t = 0; t < transports.size(); t++) {
-                        table.add(new Row(entry, slots, m, transports.get(t), median(descent[t]), median(baseline)));
+                    for (int t = 0; t < variants.size(); t++) {
+                        table.add(new Row(entry, slots, m, variants.get(t), median(descent[t]), median(baseline)));
                     }
                 }
                 data.unpersist(true);
             }
         }
         System.out.println(torchInfo != null ? torchInfo : "PyTorch: skipped (" + torchMissing.orElse("") + ")");
-        System.out.printf(Locale.ROOT, "%-28s %-5s %-6s %-5s %12s %16s %10s %12s%n", "master", "slots", "model", "link", "descent ex/s", "pytorch ex/s",
+        System.out.printf(Locale.ROOT, "%-28s %-5s %-6s %-10s %12s %16s %10s %12s%n", "master", "slots", "model", "link/exch.", "descent ex/s", "pytorch ex/s",
                 "ratio", "vs first");
         for (Row r : table) {
             Row first = table.stream().filter(f -> f.model().equals(r.model()) && f.transport().equals(r.transport())).findFirst().orElse(r);
-            System.out.printf(Locale.ROOT, "%-28s %-5d %-6s %-5s %12.0f %16s %10s %11.2fx%n", r.master(), r.slots(), r.model(), r.transport(), r.descent(),
+            System.out.printf(Locale.ROOT, "%-28s %-5d %-6s %-10s %12.0f %16s %10s %11.2fx%n", r.master(), r.slots(), r.model(), r.transport(), r.descent(),
                     Double.isNaN(r.torch()) ? "skipped" : String.format(Locale.ROOT, "%.0f (%d thr)", r.torch(), r.slots()),
                     Double.isNaN(r.torch()) ? "-" : String.format(Locale.ROOT, "%.2fx", r.descent() / r.torch()), r.descent() / first.descent());
         }
         System.out.println("ratio = Descent / PyTorch (target >= 1.0); vs first = Descent's examples/s over the first master's, same link (scaling).");
         if (mode.equals("barrier")) {
             System.out.println("link = engine.transport: auto passes steps in process to tasks in the driver's JVM (local masters), TCP to others; tcp: always TCP.");
+            System.out.println("exch. = engine.exchange: star (the driver sends to and hears from every task), tree (one copy per executor, executors in a "
+                    + "tree, the driver sends once and hears one sum); auto: the tree from " + EngineOptions.TREE_FROM_EXECUTORS + " executor JVMs.");
         }
         return 0;
     }
@@ -202,7 +219,9 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
     }
 
     /** Examples/s of whole steps: the batch times the timed steps over their summed wall time. */
-    private double measure(JavaSparkContext sc, Sequential model, JavaRDD<Block> data, boolean inProcessLinks) {
+    private String lastExchange = "";
+
+    private double measure(JavaSparkContext sc, Sequential model, JavaRDD<Block> data, boolean inProcessLinks, String exchange) {
         double[] millis = new double[1];
         int[] timed = new int[1];
         SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()),
@@ -215,10 +234,11 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                     }
                 });
         trainer.engine(mode.equals("barrier")
-                ? EngineOptions.defaults().withMode(EngineOptions.Mode.BARRIER).withExchange(EngineOptions.Exchange.STAR)
+                ? EngineOptions.defaults().withMode(EngineOptions.Mode.BARRIER).withExchange(EngineOptions.parse(EngineOptions.Exchange.class, exchange))
                         .withTransport(inProcessLinks ? EngineOptions.Transport.AUTO : EngineOptions.Transport.TCP)
                 : EngineOptions.defaults().withMode(EngineOptions.Mode.JOB));
         trainer.fit(data, null, null);
+        lastExchange = trainer.resolved().exchange() == null ? "no" : EngineOptions.name(trainer.resolved().exchange());
         return batch * (double) timed[0] / (millis[0] / 1000);
     }
 }

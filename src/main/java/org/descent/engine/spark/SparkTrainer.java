@@ -63,6 +63,7 @@ public final class SparkTrainer {
     private java.util.function.Consumer<StepService> onService;
     private JavaRDD<Block> test;
     private Resolved resolved;
+    private long[] driverBytes;
 
     /** What {@code fit} ran: the step mode and, in barrier mode, the exchange, each with the reason it was chosen. */
     public record Resolved(EngineOptions.Mode mode, String modeReason, EngineOptions.Exchange exchange, String exchangeReason) {
@@ -99,6 +100,11 @@ public final class SparkTrainer {
     /** The options {@link #engine} was given. */
     public EngineOptions engine() {
         return engine;
+    }
+
+    /** Bytes the driver sent and received on the barrier stage's links in the last {@code fit} ({@code [sent, received]}; null in job mode). */
+    public long[] driverBytes() {
+        return driverBytes;
     }
 
     /** What the last {@code fit} ran (null before one). */
@@ -488,6 +494,7 @@ public final class SparkTrainer {
         void close() {
             if (runner != null) {
                 runner.close();
+                driverBytes = runner.driverBytes();
             }
             String id = runId;
             // Runs where the cached blocks live, so every executor that holds a worker forgets it.

@@ -409,6 +409,11 @@ final class StepService implements Closeable {
     /** The connection's reader: messages become events until the stream ends. */
     private void read(Connection c, DataInputStream in) {
         Wire wire = new Wire();
+        // A task's next result arrives only after the driver has used this one and sent the next step, so one set of arrays per
+        // connection serves every step.
+        float[] gradBuffer = null;
+        double[] exactBuffer = null;
+        double[] statsBuffer = null;
         try {
             while (true) {
                 byte type = in.readByte();
@@ -423,9 +428,9 @@ final class StepService implements Closeable {
                         throw new IOException("unknown gradient encoding " + kind);
                     }
                     boolean exact = kind == Wire.EXACT_GRADIENTS;
-                    float[] grads = exact ? null : wire.readFloats(in, null);
-                    double[] exactGrads = exact ? wire.readDoubles(in, null) : null;
-                    double[] stats = wire.readDoubles(in, null);
+                    float[] grads = exact ? null : (gradBuffer = wire.readFloats(in, gradBuffer));
+                    double[] exactGrads = exact ? (exactBuffer = wire.readDoubles(in, exactBuffer)) : null;
+                    double[] stats = statsBuffer = wire.readDoubles(in, statsBuffer);
                     events.add(new Event(Kind.RESULT, c, new StepResult(step,
                             new PartitionResult(c.partition, grads, exactGrads, lossSum, count, stats, 0, compute, sync))));
                 } else if (type == Wire.REDUCE) {
