@@ -110,12 +110,20 @@ final class StepBenchmark implements Callable<Integer> {
                         trainer.engine(engineFor(mode));
                         trainer.fit(data, null, null);
                         double total = median(timings, SparkTrainer.StepTiming::totalMillis);
+                        if (mode.equals("job")) {
+                            jobFixed = median(timings, t -> t.totalMillis() - t.computeMillis() - t.aggregateMillis());
+                        }
                         double compute = median(timings, SparkTrainer.StepTiming::computeMillis);
                         double stepMinusCompute = median(timings, t -> t.totalMillis() - t.computeMillis());
                         overhead.put(mode, stepMinusCompute);
                         System.out.printf(Locale.ROOT, "%-12s %-10d %-6d %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %13.0f%n", mode, rows, batch, total, compute,
                                 median(timings, SparkTrainer.StepTiming::syncMillis), median(timings, SparkTrainer.StepTiming::fetchMillis), median(timings, SparkTrainer.StepTiming::aggregateMillis),
                                 median(timings, SparkTrainer.StepTiming::overheadMillis), stepMinusCompute, (double) cache.cachedBytes() / cache.examples());
+                    }
+                    if (overhead.containsKey("job")) {
+                        double empty = emptyJobMillis(sc, parts);
+                        System.out.printf(Locale.ROOT, "         rows %d, batch %d: job mode's fixed cost (step - compute - aggregate) %.2f ms vs an empty Spark job of "
+                                + "%d tasks %.2f ms: %.2fx (target <= 1.5x)%n", rows, batch, jobFixed, parts, empty, jobFixed / empty);
                     }
                     if (overhead.containsKey("job") && overhead.containsKey("barrier")) {
                         System.out.printf(Locale.ROOT, "         rows %d, batch %d: barrier overhead %.2f ms vs job %.2f ms: %.1fx lower (target >= 5x, <= 3 ms)%n",
@@ -127,6 +135,22 @@ final class StepBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "raw float32 bytes per row: %d (%d features + 1 label)%n", 4 * (features + 1), features);
         }
         return 0;
+    }
+
+    private double jobFixed;
+
+    /** The median time of an empty Spark job of {@code tasks} tasks, after as many untimed (the reference for job mode's fixed cost). */
+    static double emptyJobMillis(JavaSparkContext sc, int tasks) {
+        JavaRDD<Integer> empty = sc.parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks);
+        double[] ms = new double[200];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            empty.foreach(x -> { });
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        double[] timed = Arrays.copyOfRange(ms, 100, ms.length);
+        Arrays.sort(timed);
+        return timed[timed.length / 2];
     }
 
     /** job, barrier (the star) or barrier-sync as engine options. */

@@ -11,58 +11,54 @@ import org.descent.loss.Loss;
 import org.descent.nn.Sequential;
 
 /**
- * One Spark job per step: broadcast the parameters and buffers (destroying the broadcast after
- * the step), run every partition's slice on the executor that caches its block, collect the
- * results and add them up in partition order ({@link PartitionSums}). Costs a job launch per step (about
- * 1.5 empty Spark jobs: {@code bench steps} prints both) but needs nothing beyond Spark.
+ * One Spark job per step: every partition's slice runs on the executor that caches its block, and the
+ * results are added up in partition order ({@link PartitionSums}). What does not change between steps
+ * — the model, the loss, the batch plan, the step options — is broadcast once for the runner's life;
+ * a step's parameters and buffers travel inside the job's task closure, which Spark ships to the
+ * executors once per stage anyway, so a step costs one job and no broadcast of its own (about 1.5 empty
+ * Spark jobs: {@code bench steps} prints both). Needs nothing beyond Spark.
  */
 final class JobStepRunner implements StepRunner {
     private final JavaSparkContext sc;
     private final JavaRDD<Block> train;
     private final String runId;
-    private final BatchPlan plan;
-    private final Sequential model;
-    private final Loss loss;
-    private final StepOptions options;
+    private final Broadcast<Fixed> fixed;
     private final PartitionSums sums;
+
+    /** A run's parts that every step's tasks share. */
+    record Fixed(Sequential model, Loss loss, BatchPlan plan, StepOptions options) implements java.io.Serializable {
+    }
 
     JobStepRunner(JavaSparkContext sc, JavaRDD<Block> train, String runId, BatchPlan plan, Sequential model, Loss loss, StepOptions options) {
         this.sc = sc;
         this.train = train;
         this.runId = runId;
-        this.plan = plan;
-        this.model = model;
-        this.loss = loss;
-        this.options = options;
+        this.fixed = sc.broadcast(new Fixed(model, loss, plan, options));
         this.sums = new PartitionSums(model.paramCount(), model.statsSize(), options.exactSums(), false);
     }
 
     @Override
     public StepTotal step(float[] params, float[] buffers, int epoch, long stepInEpoch, long step) {
-        Broadcast<StepState> state = sc.broadcast(new StepState(params, buffers));
         sc.setJobDescription("Descent: epoch " + epoch + ", step " + step);
-        Sequential m = model;
-        Loss l = loss;
-        BatchPlan batches = plan;
-        StepOptions o = options;
+        // Read by the tasks only; the driver changes the arrays after the job has ended.
+        StepState state = new StepState(params, buffers);
+        Broadcast<Fixed> f = fixed;
         String run = runId;
-        try {
-            List<PartitionResult> results = new ArrayList<>(train.mapPartitionsWithIndex((p, blocks) -> {
-                List<PartitionResult> out = new ArrayList<>(1);
-                PartitionWorker worker = ExecutorCache.get(run, p, () -> new PartitionWorker(m));
-                long fetchStart = System.nanoTime();
-                StepState current = state.value();
-                long fetch = System.nanoTime() - fetchStart;
-                while (blocks.hasNext()) {
-                    PartitionResult r = worker.step(p, blocks.next(), batches, current, l, epoch, stepInEpoch, step, o);
-                    out.add(r.withFetchNanos(fetch));
-                }
-                return out.iterator();
-            }, true).collect());
-            results.sort(Comparator.comparingInt(PartitionResult::partition));
-            return sums.combine(results, 0);
-        } finally {
-            state.destroy();
-        }
+        List<PartitionResult> results = new ArrayList<>(train.mapPartitionsWithIndex((p, blocks) -> {
+            List<PartitionResult> out = new ArrayList<>(1);
+            Fixed run0 = f.value();
+            PartitionWorker worker = ExecutorCache.get(run, p, () -> new PartitionWorker(run0.model()));
+            while (blocks.hasNext()) {
+                out.add(worker.step(p, blocks.next(), run0.plan(), state, run0.loss(), epoch, stepInEpoch, step, run0.options()));
+            }
+            return out.iterator();
+        }, true).collect());
+        results.sort(Comparator.comparingInt(PartitionResult::partition));
+        return sums.combine(results, 0);
+    }
+
+    @Override
+    public void close() {
+        fixed.destroy();
     }
 }

@@ -20,6 +20,8 @@ public final class SparkSetup {
             conf.setMaster("local[*]");
         }
         String sparkMaster = conf.get("spark.master");
+        // A step's gradient (1 MB for the quickstart MLP) comes back with the task's result, not through a block fetch.
+        conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
         // local-cluster[N, cores, MB]: the MB is each worker's memory, but an executor takes spark.executor.memory
         // (1g by default) whatever the worker has; give the executor what the master string asks for.
         java.util.regex.Matcher localCluster = java.util.regex.Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*]").matcher(sparkMaster);
