@@ -60,7 +60,13 @@ final class ExchangeBenchmark implements Callable<Integer> {
     int warmup;
 
     /** The model's input width: a dense layer of {@code P/(IN+1)} units has about P parameters. */
-    private static final int IN = 15;
+    static final int IN = 15;
+
+    /** A one-layer model of about {@code p} parameters whose compute is small beside its exchange. */
+    static Sequential exchangeModel(long p) {
+        int units = (int) Math.max(10, p / (IN + 1));
+        return new Sequential(Shape.of(IN), LayerSpecs.parseAll(List.of("dense(" + units + ")")));
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -90,8 +96,7 @@ final class ExchangeBenchmark implements Callable<Integer> {
                     JavaRDD<Block> data = SyntheticBlocks.gaussianMixture(sc, tasks * 64L, IN, 10, 1.0, tasks, 5);
                     Blocks.cache(data, org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
                     for (long p : params) {
-                        int units = (int) Math.max(10, p / (IN + 1));
-                        Sequential model = new Sequential(Shape.of(IN), LayerSpecs.parseAll(List.of("dense(" + units + ")")));
+                        Sequential model = exchangeModel(p);
                         double rtt = roundTripMillis(sc, 4L * model.paramCount());
                         for (String x : exchanges) {
                             Result r = measure(sc, model, data, tasks, EngineOptions.parse(EngineOptions.Exchange.class, x));
@@ -115,6 +120,11 @@ final class ExchangeBenchmark implements Callable<Integer> {
     }
 
     private Result measure(JavaSparkContext sc, Sequential model, JavaRDD<Block> data, int tasks, EngineOptions.Exchange exchange) {
+        return measure(sc, model, data, tasks, exchange, warmup, steps);
+    }
+
+    /** The exchange of {@code model} over this cluster's {@code tasks} tasks (one example each), medians over {@code steps} after {@code warmup}. */
+    static Result measure(JavaSparkContext sc, Sequential model, JavaRDD<Block> data, int tasks, EngineOptions.Exchange exchange, int warmup, int steps) {
         List<double[]> timed = new ArrayList<>();
         SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("sgd", Map.of("learningRate", 1e-3)),
                 new LocalTrainer.Settings(tasks, 1_000_000, 1, false).withShuffle(org.descent.engine.BatchPlan.Shuffle.GLOBAL))
@@ -128,8 +138,7 @@ final class ExchangeBenchmark implements Callable<Integer> {
         trainer.fit(data, null, null);
         long[] bytes = trainer.driverBytes();
         double perStep = (bytes[0] + bytes[1]) / (double) (warmup + steps);
-        int depth = 0;
-        return new Result(median(timed, 0), median(timed, 1), perStep, exchange == EngineOptions.Exchange.TREE ? treeDepth(tasks, sc) : depth);
+        return new Result(median(timed, 0), median(timed, 1), perStep, exchange == EngineOptions.Exchange.TREE ? treeDepth(tasks, sc) : 0);
     }
 
     /** Depth of the tree over the executors (tasks of an executor hang one level under its leader). */
