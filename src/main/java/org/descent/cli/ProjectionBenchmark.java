@@ -73,33 +73,39 @@ final class ProjectionBenchmark implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "(compute: one thread, a batch of %d per executor, forward and backward; update: Adam over the parameters)%n", batch);
 
-        ExchangeCostModel loopback = null;
+        ExchangeCostModel engine = null;
         System.out.println();
-        System.out.println("Check on this machine: the exchange of a 270k-parameter model (bench exchange's), measured vs the model on the loopback link");
+        System.out.println("Calibration and check on this machine (loopback between JVMs): the engine's link fitted to its own exchange at W = 1 "
+                + "(bench exchange's one-layer models of 270k and 4M parameters, star), beside the bare socket's; then the model against the "
+                + "measured exchange of the 270k model at each W");
         System.out.printf(Locale.ROOT, "%-4s %-5s %12s %12s %8s%n", "W", "exch.", "measured ms", "model ms", "error");
         double worst = 0;
         for (int w : checkExecutors) {
-            try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent bench project", "local-cluster[" + w + ",1,512]")
+            try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent bench project", "local-cluster[" + w + ",1,1024]")
                     .set("spark.ui.enabled", "false").set("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s")
                     .set("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "120"))) {
                 sc.setLogLevel("ERROR");
-                if (loopback == null) {
-                    double small = 4.0 * 270_000;
-                    double large = 4.0 * 4_000_000;
-                    double rttSmall = ExchangeBenchmark.roundTripMillis(sc, (long) small) / 1e3;
-                    double rttLarge = ExchangeBenchmark.roundTripMillis(sc, (long) large) / 1e3;
-                    loopback = ExchangeCostModel.fit(small, rttSmall, large, rttLarge, CHUNK);
-                    System.out.printf(Locale.ROOT, "loopback link fitted to socket round trips of %.1f MB (%.2f ms) and %.1f MB (%.2f ms): "
-                            + "alpha %.1f us, beta %.3f ns/B (%.2f GB/s)%n", small / 1e6, rttSmall * 1e3, large / 1e6, rttLarge * 1e3,
-                            loopback.alpha() * 1e6, loopback.beta() * 1e9, 1 / loopback.beta() / 1e9);
-                }
                 JavaRDD<Block> data = SyntheticBlocks.gaussianMixture(sc, w * 64L, ExchangeBenchmark.IN, 10, 1.0, w, 5);
                 Blocks.cache(data, org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
                 Sequential model = ExchangeBenchmark.exchangeModel(270_000);
+                if (engine == null) {
+                    Sequential large = ExchangeBenchmark.exchangeModel(4_000_000);
+                    double small = 4.0 * model.paramCount();
+                    double big = 4.0 * large.paramCount();
+                    double exSmall = ExchangeBenchmark.measure(sc, model, data, w, EngineOptions.Exchange.STAR, 8, steps).exchangeMillis() / 1e3;
+                    double exBig = ExchangeBenchmark.measure(sc, large, data, w, EngineOptions.Exchange.STAR, 4, Math.max(5, steps / 2)).exchangeMillis() / 1e3;
+                    engine = ExchangeCostModel.fit(small, exSmall, big, exBig, CHUNK);
+                    double rttSmall = ExchangeBenchmark.roundTripMillis(sc, (long) small) / 1e3;
+                    double rttBig = ExchangeBenchmark.roundTripMillis(sc, (long) big) / 1e3;
+                    ExchangeCostModel socket = ExchangeCostModel.fit(small, rttSmall, big, rttBig, CHUNK);
+                    System.out.printf(Locale.ROOT, "engine link: exchanges of %.1f MB (%.2f ms) and %.1f MB (%.2f ms) -> alpha %.0f us, %.2f GB/s; "
+                            + "bare socket (the limit): %.2f and %.2f ms -> alpha %.0f us, %.2f GB/s%n", small / 1e6, exSmall * 1e3, big / 1e6, exBig * 1e3,
+                            engine.alpha() * 1e6, 1 / engine.beta() / 1e9, rttSmall * 1e3, rttBig * 1e3, socket.alpha() * 1e6, 1 / socket.beta() / 1e9);
+                }
                 for (EngineOptions.Exchange x : List.of(EngineOptions.Exchange.STAR, EngineOptions.Exchange.TREE)) {
                     ExchangeBenchmark.Result r = ExchangeBenchmark.measure(sc, model, data, w, x, 8, steps);
                     ExchangeCostModel.Topology t = x == EngineOptions.Exchange.STAR ? ExchangeCostModel.Topology.STAR : ExchangeCostModel.Topology.TREE;
-                    double predicted = loopback.exchangeSeconds(t, w, model.paramCount(), EngineOptions.DEFAULT_TREE_FANOUT) * 1e3;
+                    double predicted = engine.exchangeSeconds(t, w, model.paramCount(), EngineOptions.DEFAULT_TREE_FANOUT) * 1e3;
                     double error = (predicted - r.exchangeMillis()) / r.exchangeMillis();
                     worst = Math.max(worst, Math.abs(error));
                     System.out.printf(Locale.ROOT, "%-4d %-5s %12.2f %12.2f %+7.0f%%%n", w, EngineOptions.name(x), r.exchangeMillis(), predicted, 100 * error);
@@ -107,8 +113,8 @@ final class ProjectionBenchmark implements Callable<Integer> {
                 data.unpersist(true);
             }
         }
-        System.out.printf(Locale.ROOT, "largest error %.0f%% (this machine's executors share 2 cores with the driver, which a real cluster does not)%n",
-                100 * worst);
+        System.out.printf(Locale.ROOT, "largest error %.0f%% (W executors and the driver share this machine's 2 cores, and all links one memory bus; "
+                + "a cluster gives each its own)%n", 100 * worst);
 
         System.out.println();
         System.out.printf(Locale.ROOT, "Projection, weak scaling (%d examples per executor per step, 1 core each): assumed alpha %.0f us per message, "
@@ -117,8 +123,8 @@ final class ProjectionBenchmark implements Callable<Integer> {
         for (int w : PROJECTED) {
             head.append(String.format(Locale.ROOT, " %7s", "W=" + w));
         }
-        System.out.println(head + "   (efficiency T(1)/T(W); step ms at W=128)");
-        LineChart chart = new LineChart("Projected weak-scaling efficiency, 25 GbE", "executors", "efficiency T(1)/T(W)");
+        System.out.println(head + "   (efficiency (C+u)/T(W): one process's step without exchange over the step; step ms at W=128)");
+        LineChart chart = new LineChart("Projected weak-scaling efficiency, 25 GbE", "executors", "efficiency (C+u)/T(W)");
         for (double gbits : GBITS) {
             ExchangeCostModel net = ExchangeCostModel.network(gbits, alphaMicros * 1e-6, CHUNK);
             for (Workload wl : workloads) {

@@ -18,7 +18,8 @@ package org.descent.engine;
  *       behind the compute up to its length — {@code T = u + max(C, 2·max(1, min(k, W−1))·M·β) + 2·(α + d·(α + s·β))}.</li>
  * </ul>
  * Weak scaling keeps each executor's batch, so C and u do not change with W, and the efficiency is
- * {@code E(W) = T(1) / T(W)}. The model ignores congestion in the network's core (every link at full
+ * that of one process without any exchange over the step, {@code E(W) = (C + u) / T(W)} — as Horovod
+ * counts it against one GPU with no allreduce. The model ignores congestion in the network's core (every link at full
  * rate), stragglers and the in-executor sums, which run at memory speed.
  *
  * @param alpha seconds per message on a link
@@ -73,10 +74,9 @@ public record ExchangeCostModel(double alpha, double beta, double chunk) {
         return computeSeconds + updateSeconds + exchangeSeconds(topology, w, params, fanout);
     }
 
-    /** Weak-scaling efficiency at {@code w} executors: T(1) / T(w). */
+    /** Weak-scaling efficiency at {@code w} executors: one process's step without exchange, (C + u), over T(w). */
     public double efficiency(Topology topology, int w, double params, int fanout, double computeSeconds, double updateSeconds) {
-        return stepSeconds(topology, 1, params, fanout, computeSeconds, updateSeconds)
-                / stepSeconds(topology, w, params, fanout, computeSeconds, updateSeconds);
+        return (computeSeconds + updateSeconds) / stepSeconds(topology, w, params, fanout, computeSeconds, updateSeconds);
     }
 
     private double hop() {
