@@ -169,7 +169,7 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
         if (mode.equals("barrier")) {
             System.out.println("link = engine.transport: auto passes steps in process to tasks in the driver's JVM (local masters), TCP to others; tcp: always TCP.");
             System.out.println("exch. = engine.exchange: star (the driver sends to and hears from every task), tree (one copy per executor, executors in a "
-                    + "tree, the driver sends once and hears one sum); auto: the tree from " + EngineOptions.TREE_FROM_EXECUTORS + " executor JVMs.");
+                    + "tree, the driver sends once and hears one sum); auto: the tree from " + EngineOptions.TREE_FROM_EXECUTORS + " executor JVMs or several tasks per executor.");
         }
         return 0;
     }

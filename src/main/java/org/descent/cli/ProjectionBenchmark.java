@@ -65,7 +65,7 @@ final class ProjectionBenchmark implements Callable<Integer> {
         System.out.println("Exchange cost model (ExchangeCostModel's Javadoc has the formulas); BLAS: " + Blas.get().description());
         List<Workload> workloads = new ArrayList<>();
         workloads.add(workload("mlp 784-256-256-10", Models.mlp(784, 256, 256, 10), 20));
-        workloads.add(workload("bn cnn", Models.fashionCnn(true), 3));
+        workloads.add(workload("cnn (BN) 32-64-128", Models.fashionCnn(true), 3));
         workloads.add(workload("mlp25m 784-4096-4096-1024-10", Models.mlp(784, 4096, 4096, 1024, 10), 2));
         System.out.printf(Locale.ROOT, "%-30s %12s %22s %18s%n", "model", "parameters", "compute ms / executor", "driver Adam ms");
         for (Workload w : workloads) {

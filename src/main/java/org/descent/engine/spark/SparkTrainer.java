@@ -282,8 +282,10 @@ public final class SparkTrainer {
         EngineOptions.Exchange exchange = engine.exchange();
         String why;
         if (exchange == EngineOptions.Exchange.AUTO) {
-            exchange = executors >= EngineOptions.TREE_FROM_EXECUTORS ? EngineOptions.Exchange.TREE : EngineOptions.Exchange.STAR;
-            why = "auto: " + (executors == 0 ? "every task in the driver's JVM" : executors + " executor JVM" + (executors == 1 ? "" : "s"));
+            boolean shared = executors > 0 && partitions > executors;
+            exchange = executors >= EngineOptions.TREE_FROM_EXECUTORS || shared ? EngineOptions.Exchange.TREE : EngineOptions.Exchange.STAR;
+            why = "auto: " + (executors == 0 ? "every task in the driver's JVM"
+                    : executors + " executor JVM" + (executors == 1 ? "" : "s") + " for " + partitions + " tasks");
         } else {
             why = "engine.exchange = " + EngineOptions.name(exchange);
         }

@@ -162,10 +162,14 @@ final class TcpDriverLink implements DriverLink {
         boolean exact = r.exactGradSum() != null;
         int length = exact ? r.exactGradSum().length : r.gradSum().length;
         sendResultHeader(step, r.lossSum(), r.count(), r.computeNanos(), r.syncNanos(), exact, length);
-        if (exact) {
-            wire.writeDoubleValues(out, r.exactGradSum(), 0, length);
-        } else {
-            wire.writeFloatValues(out, r.gradSum(), 0, length);
+        int perChunk = CHUNK_BYTES / (exact ? 8 : 4);   // chunk by chunk: no scratch of the gradient's size
+        for (int from = 0; from < length; from += perChunk) {
+            int len = Math.min(perChunk, length - from);
+            if (exact) {
+                wire.writeDoubleValues(out, r.exactGradSum(), from, len);
+            } else {
+                wire.writeFloatValues(out, r.gradSum(), from, len);
+            }
         }
         sendStats(r.stats());
     }
