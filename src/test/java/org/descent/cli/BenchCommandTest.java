@@ -59,13 +59,13 @@ class BenchCommandTest {
                 "--warmup", "1", "--rows", "1000", "--batch", "64", "--transports", "auto,tcp", "--rounds", "2", "--no-torch");
         assertEquals(0, r.exitCode(), r.err());
         for (String link : new String[] {"auto", "tcp"}) {
-            assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[1]\\s+1\\s+mlp\\s+" + link + "\\s+\\d+\\s+skipped\\s+-\\s+1\\.00x")), r.out());
-            assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[2]\\s+2\\s+mlp\\s+" + link + "\\s+\\d+\\s+skipped\\s+-\\s+\\d+\\.\\d\\dx")), r.out());
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[1]\\s+1\\s+mlp\\s+" + link + "/auto\\s+\\d+\\s+skipped\\s+-\\s+1\\.00x")), r.out());
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[2]\\s+2\\s+mlp\\s+" + link + "/auto\\s+\\d+\\s+skipped\\s+-\\s+\\d+\\.\\d\\dx")), r.out());
         }
-        assertTrue(r.out().contains("local[1] (1 slots), mlp, in process: "), r.out());
-        assertEquals(2, r.out().lines().filter(l -> l.startsWith("  local[1] (1 slots), mlp, in process: ")).count(), r.out());
+        assertTrue(r.out().contains("local[1] (1 slots), mlp, in process, star exchange: "), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.startsWith("  local[1] (1 slots), mlp, in process, star exchange: ")).count(), r.out());
         assertTrue(r.out().contains("median of 2 alternating rounds"), r.out());
-        assertTrue(r.out().contains("local[2] (2 slots), mlp, TCP: "), r.out());
+        assertTrue(r.out().contains("local[2] (2 slots), mlp, TCP, star exchange: "), r.out());
         assertTrue(r.out().contains("PyTorch: skipped (--no-torch)"), r.out());
         CliTestSupport.Run bad = CliTestSupport.run("bench", "engine", "--mode", "ring");
         assertEquals(2, bad.exitCode());
