@@ -23,7 +23,7 @@ import java.util.List;
  */
 final class TcpDriverLink implements DriverLink {
     /** Bytes read and relayed at a time: the pipeline's chunk. */
-    static final int CHUNK_BYTES = 1 << 16;
+    static final int CHUNK_BYTES = Wire.CHUNK_BYTES;
     private final Socket socket = new Socket();
     private final DataOutputStream out;
     private final DataInputStream in;
@@ -162,14 +162,10 @@ final class TcpDriverLink implements DriverLink {
         boolean exact = r.exactGradSum() != null;
         int length = exact ? r.exactGradSum().length : r.gradSum().length;
         sendResultHeader(step, r.lossSum(), r.count(), r.computeNanos(), r.syncNanos(), exact, length);
-        int perChunk = CHUNK_BYTES / (exact ? 8 : 4);   // chunk by chunk: no scratch of the gradient's size
-        for (int from = 0; from < length; from += perChunk) {
-            int len = Math.min(perChunk, length - from);
-            if (exact) {
-                wire.writeDoubleValues(out, r.exactGradSum(), from, len);
-            } else {
-                wire.writeFloatValues(out, r.gradSum(), from, len);
-            }
+        if (exact) {   // encoded chunk by chunk: no scratch of the gradient's size
+            wire.writeDoubleValues(out, r.exactGradSum(), 0, length);
+        } else {
+            wire.writeFloatValues(out, r.gradSum(), 0, length);
         }
         sendStats(r.stats());
     }

@@ -42,23 +42,28 @@ final class Wire {
     static final byte FLOAT_GRADIENTS = 0;
     static final byte EXACT_GRADIENTS = 1;
 
-    private byte[] scratch = new byte[1 << 16];
-
-    private byte[] scratch(long bytes) {
-        if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("message of " + bytes + " bytes");
-        }
-        if (scratch.length < bytes) {
-            scratch = new byte[(int) Math.max(bytes, scratch.length * 2L)];
-        }
-        return scratch;
-    }
+    /**
+     * Bytes encoded or decoded at a time: bulk arrays go through one buffer of this size, chunk by
+     * chunk, so a receiver decodes a chunk while the next is still on the wire and a sender's first
+     * bytes leave before it has encoded the rest.
+     */
+    static final int CHUNK_BYTES = 1 << 16;
+    private final byte[] scratch = new byte[CHUNK_BYTES];
+    private final ByteBuffer scratchBuffer = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
+    private final java.nio.FloatBuffer scratchFloats = scratchBuffer.asFloatBuffer();
+    private final java.nio.DoubleBuffer scratchDoubles = scratchBuffer.asDoubleBuffer();
+    private static final int FLOATS_PER_CHUNK = CHUNK_BYTES / 4;
+    private static final int DOUBLES_PER_CHUNK = CHUNK_BYTES / 8;
 
     private byte[] step = new byte[0];
     private int stepLength;
 
-    /** Encodes a STEP message once ({@link #writeStep} then sends the same bytes to each task). */
-    void encodeStep(int epoch, long stepInEpoch, long globalStep, float[] params, float[] buffers) {
+    /**
+     * Encodes a STEP message once; {@link #writeStep} then sends the same bytes to each task. With a
+     * {@code first} stream the bytes also go to it chunk by chunk as they are encoded, so the first
+     * receiver (the tree's root, or the star's first task) starts reading before the encoding ends.
+     */
+    void encodeStep(int epoch, long stepInEpoch, long globalStep, float[] params, float[] buffers, DataOutputStream first) throws IOException {
         int length = 1 + 4 + 8 + 8 + 4 + 4 * params.length + 4 + 4 * buffers.length;
         if (step.length < length) {
             step = new byte[length];
@@ -66,11 +71,29 @@ final class Wire {
         ByteBuffer b = ByteBuffer.wrap(step);
         b.put(STEP).putInt(epoch).putLong(stepInEpoch).putLong(globalStep);
         b.putInt(params.length);
-        b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(params);
-        b.position(b.position() + 4 * params.length);
+        int sent = encodeFloats(b, params, 0, first);
         b.order(ByteOrder.BIG_ENDIAN).putInt(buffers.length);
-        b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(buffers);
+        sent = encodeFloats(b, buffers, sent, first);
+        if (first != null) {
+            first.write(step, sent, length - sent);
+            first.flush();
+        }
         stepLength = length;
+    }
+
+    /** Puts {@code values} at {@code b}'s position (little-endian) chunk by chunk, writing what is encoded so far to {@code to}. */
+    private int encodeFloats(ByteBuffer b, float[] values, int sent, DataOutputStream to) throws IOException {
+        java.nio.FloatBuffer f = b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int from = 0; from < values.length; from += FLOATS_PER_CHUNK) {
+            int len = Math.min(FLOATS_PER_CHUNK, values.length - from);
+            f.put(values, from, len);
+            b.position(b.position() + 4 * len);
+            if (to != null) {
+                to.write(step, sent, b.position() - sent);
+                sent = b.position();
+            }
+        }
+        return sent;
     }
 
     void writeStep(DataOutputStream out) throws IOException {
@@ -85,9 +108,11 @@ final class Wire {
 
     /** The values of a {@code floats} without its length: a chunk of an array whose length was written before. */
     void writeFloatValues(DataOutputStream out, float[] values, int offset, int length) throws IOException {
-        byte[] b = scratch(4L * length);
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, offset, length);
-        out.write(b, 0, 4 * length);
+        for (int from = 0; from < length; from += FLOATS_PER_CHUNK) {
+            int len = Math.min(FLOATS_PER_CHUNK, length - from);
+            scratchFloats.put(0, values, offset + from, len);
+            out.write(scratch, 0, 4 * len);
+        }
     }
 
     void writeDoubles(DataOutputStream out, double[] values, int offset, int length) throws IOException {
@@ -97,27 +122,34 @@ final class Wire {
 
     /** The values of a {@code doubles} without its length. */
     void writeDoubleValues(DataOutputStream out, double[] values, int offset, int length) throws IOException {
-        byte[] b = scratch(8L * length);
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(values, offset, length);
-        out.write(b, 0, 8 * length);
+        for (int from = 0; from < length; from += DOUBLES_PER_CHUNK) {
+            int len = Math.min(DOUBLES_PER_CHUNK, length - from);
+            scratchDoubles.put(0, values, offset + from, len);
+            out.write(scratch, 0, 8 * len);
+        }
     }
 
     /** Reads a float array into {@code into} when it has the right length, else into a new array; returns it. */
     float[] readFloats(DataInputStream in, float[] into) throws IOException {
         int n = length(in);
         float[] out = into != null && into.length == n ? into : new float[n];
-        byte[] b = scratch(4L * n);
-        in.readFully(b, 0, 4 * n);
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, 0, n);
+        readFloatValues(in, out, 0, n);
         return out;
+    }
+
+    /** Reads {@code length} floats into {@code values[offset..]}, chunk by chunk. */
+    void readFloatValues(DataInputStream in, float[] values, int offset, int length) throws IOException {
+        for (int from = 0; from < length; from += FLOATS_PER_CHUNK) {
+            int len = Math.min(FLOATS_PER_CHUNK, length - from);
+            in.readFully(scratch, 0, 4 * len);
+            scratchFloats.get(0, values, offset + from, len);
+        }
     }
 
     double[] readDoubles(DataInputStream in, double[] into) throws IOException {
         int n = length(in);
         double[] out = into != null && into.length == n ? into : new double[n];
-        byte[] b = scratch(8L * n);
-        in.readFully(b, 0, 8 * n);
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, 0, n);
+        readDoubleValues(in, out, 0, n);
         return out;
     }
 
@@ -127,28 +159,36 @@ final class Wire {
         if (n != length) {
             throw new IOException("expected " + length + " values, got " + n);
         }
-        byte[] b = scratch(8L * n);
-        in.readFully(b, 0, 8 * n);
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values, offset, n);
+        readDoubleValues(in, values, offset, n);
+    }
+
+    private void readDoubleValues(DataInputStream in, double[] values, int offset, int length) throws IOException {
+        for (int from = 0; from < length; from += DOUBLES_PER_CHUNK) {
+            int len = Math.min(DOUBLES_PER_CHUNK, length - from);
+            in.readFully(scratch, 0, 8 * len);
+            scratchDoubles.get(0, values, offset + from, len);
+        }
     }
 
     /** Reads {@code length} floats (a chunk of an array) and adds them to {@code into[offset..]}. */
     void addFloats(DataInputStream in, float[] into, int offset, int length) throws IOException {
-        byte[] b = scratch(4L * length);
-        in.readFully(b, 0, 4 * length);
-        java.nio.FloatBuffer f = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        for (int i = 0; i < length; i++) {
-            into[offset + i] += f.get(i);
+        for (int from = 0; from < length; from += FLOATS_PER_CHUNK) {
+            int len = Math.min(FLOATS_PER_CHUNK, length - from);
+            in.readFully(scratch, 0, 4 * len);
+            for (int i = 0; i < len; i++) {
+                into[offset + from + i] += scratchFloats.get(i);
+            }
         }
     }
 
     /** Reads {@code length} doubles (a chunk of an array) and adds them to {@code into[offset..]}. */
     void addDoubles(DataInputStream in, double[] into, int offset, int length) throws IOException {
-        byte[] b = scratch(8L * length);
-        in.readFully(b, 0, 8 * length);
-        java.nio.DoubleBuffer d = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
-        for (int i = 0; i < length; i++) {
-            into[offset + i] += d.get(i);
+        for (int from = 0; from < length; from += DOUBLES_PER_CHUNK) {
+            int len = Math.min(DOUBLES_PER_CHUNK, length - from);
+            in.readFully(scratch, 0, 8 * len);
+            for (int i = 0; i < len; i++) {
+                into[offset + from + i] += scratchDoubles.get(i);
+            }
         }
     }
 
