@@ -22,6 +22,9 @@ public final class SparkSetup {
         String sparkMaster = conf.get("spark.master");
         // A step's gradient (1 MB for the quickstart MLP) comes back with the task's result, not through a block fetch.
         conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
+        // What Descent broadcasts is float32 weights (the model once, job mode's task binary with a step's parameters every
+        // step): random mantissas that LZ4 cannot shrink, so compressing them only costs time on both ends.
+        conf.setIfMissing("spark.broadcast.compress", "false");
         // local-cluster[N, cores, MB]: the MB is each worker's memory, but an executor takes spark.executor.memory
         // (1g by default) whatever the worker has; give the executor what the master string asks for.
         java.util.regex.Matcher localCluster = java.util.regex.Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*]").matcher(sparkMaster);
