@@ -148,7 +148,7 @@ final class ProjectionBenchmark implements Callable<Integer> {
         }
         System.out.println("References: Horovod (Sergeev & Del Balso 2018): 88% scaling efficiency at 128 GPUs over 25 GbE TCP with a ring allreduce "
                 + "(Inception V3, ResNet-101); BigDL (Dai et al. 2019): two Spark jobs per iteration, so each step pays two job launches "
-                + "(bench steps: an empty job costs 8-11 ms here) before any transfer.");
+                + "(bench steps prints what an empty job costs here: 8-14 ms) before any transfer.");
         if (plot != null) {
             chart.yMax(1.02).writePng(plot, 900, 560);
             System.out.println("plot: " + plot);
