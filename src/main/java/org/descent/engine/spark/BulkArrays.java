@@ -20,6 +20,15 @@ final class BulkArrays {
     private BulkArrays() {
     }
 
+    /** A length as written: −1 for null, else at most Wire's limit (a corrupt stream is an error, not a huge allocation). */
+    private static int length(ObjectInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < -1 || n > (1 << 28)) {
+            throw new java.io.StreamCorruptedException("corrupt array length " + n);
+        }
+        return n;
+    }
+
     static void writeFloats(ObjectOutputStream out, float[] values) throws IOException {
         out.writeInt(values == null ? -1 : values.length);
         if (values == null) {
@@ -35,7 +44,7 @@ final class BulkArrays {
     }
 
     static float[] readFloats(ObjectInputStream in) throws IOException {
-        int n = in.readInt();
+        int n = length(in);
         if (n < 0) {
             return null;
         }
@@ -65,7 +74,7 @@ final class BulkArrays {
     }
 
     static double[] readDoubles(ObjectInputStream in) throws IOException {
-        int n = in.readInt();
+        int n = length(in);
         if (n < 0) {
             return null;
         }

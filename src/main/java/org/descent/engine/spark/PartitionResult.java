@@ -46,6 +46,7 @@ public record PartitionResult(int partition, float[] gradSum, double[] exactGrad
         }
 
         private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject();
             PartitionResult r = result;
             out.writeInt(r.partition());
             out.writeDouble(r.lossSum());
@@ -58,7 +59,8 @@ public record PartitionResult(int partition, float[] gradSum, double[] exactGrad
             BulkArrays.writeDoubles(out, r.stats());
         }
 
-        private void readObject(ObjectInputStream in) throws IOException {
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
             int partition = in.readInt();
             double lossSum = in.readDouble();
             long count = in.readLong();

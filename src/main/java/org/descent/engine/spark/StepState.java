@@ -24,11 +24,13 @@ public record StepState(float[] params, float[] buffers) implements Serializable
         }
 
         private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject();
             BulkArrays.writeFloats(out, state.params());
             BulkArrays.writeFloats(out, state.buffers());
         }
 
-        private void readObject(ObjectInputStream in) throws IOException {
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
             state = new StepState(BulkArrays.readFloats(in), BulkArrays.readFloats(in));
         }
 

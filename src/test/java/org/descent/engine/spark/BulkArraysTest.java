@@ -59,7 +59,11 @@ class BulkArraysTest {
         assertEquals(7, fb.fetchNanos());
         assertEquals(8, fb.computeNanos());
         assertEquals(9, fb.syncNanos());
-        double[] exact = {0.1, -2.5e300, Double.MIN_VALUE};
+        double[] exact = new double[20_000];   // three 64 KB chunks of doubles, the last one partial
+        for (int i = 0; i < exact.length; i++) {
+            exact[i] = Math.scalb(i * 0.1 - 7, i % 600 - 300);
+        }
+        exact[1] = Double.MIN_VALUE;
         PartitionResult e = roundTrip(new PartitionResult(0, null, exact, 0, 1, new double[0], 0, 0, 0));
         assertNull(e.gradSum());
         assertArrayEquals(exact, e.exactGradSum());
