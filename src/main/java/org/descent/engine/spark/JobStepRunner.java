@@ -2,11 +2,9 @@ package org.descent.engine.spark;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.descent.engine.BatchPlan;
 import org.descent.loss.Loss;
@@ -45,8 +43,18 @@ final class JobStepRunner implements StepRunner {
     public StepTotal step(float[] params, float[] buffers, int epoch, long stepInEpoch, long step) {
         sc.setJobDescription("Descent: epoch " + epoch + ", step " + step);
         // Read by the tasks only; the driver changes the arrays after the job has ended.
-        StepSlices slices = new StepSlices(fixed, runId, new StepState(params, buffers), epoch, stepInEpoch, step);
-        List<PartitionResult> results = new ArrayList<>(train.mapPartitionsWithIndex(slices, true).collect());
+        StepState state = new StepState(params, buffers);   // serialized in bulk with the task closure
+        Broadcast<Fixed> f = fixed;
+        String run = runId;
+        List<PartitionResult> results = new ArrayList<>(train.mapPartitionsWithIndex((p, blocks) -> {
+            List<PartitionResult> out = new ArrayList<>(1);
+            Fixed run0 = f.value();
+            PartitionWorker worker = ExecutorCache.get(run, p, () -> new PartitionWorker(run0.model()));
+            while (blocks.hasNext()) {
+                out.add(worker.step(p, blocks.next(), run0.plan(), state, run0.loss(), epoch, stepInEpoch, step, run0.options()));
+            }
+            return out.iterator();
+        }, true).collect());
         results.sort(Comparator.comparingInt(PartitionResult::partition));
         return sums.combine(results, 0);
     }
@@ -54,39 +62,5 @@ final class JobStepRunner implements StepRunner {
     @Override
     public void close() {
         fixed.destroy();
-    }
-
-    /**
-     * A step's task: each partition's slice of the global batch, with the step's parameters
-     * ({@link StepState}, serialized in bulk) in its fields.
-     */
-    private static final class StepSlices implements Function2<Integer, Iterator<Block>, Iterator<PartitionResult>> {
-        private static final long serialVersionUID = 1L;
-        private final Broadcast<Fixed> fixed;
-        private final String runId;
-        private final StepState state;
-        private final int epoch;
-        private final long stepInEpoch;
-        private final long step;
-
-        StepSlices(Broadcast<Fixed> fixed, String runId, StepState state, int epoch, long stepInEpoch, long step) {
-            this.fixed = fixed;
-            this.runId = runId;
-            this.state = state;
-            this.epoch = epoch;
-            this.stepInEpoch = stepInEpoch;
-            this.step = step;
-        }
-
-        @Override
-        public Iterator<PartitionResult> call(Integer p, Iterator<Block> blocks) {
-            List<PartitionResult> out = new ArrayList<>(1);
-            Fixed run = fixed.value();
-            PartitionWorker worker = ExecutorCache.get(runId, p, () -> new PartitionWorker(run.model()));
-            while (blocks.hasNext()) {
-                out.add(worker.step(p, blocks.next(), run.plan(), state, run.loss(), epoch, stepInEpoch, step, run.options()));
-            }
-            return out.iterator();
-        }
     }
 }

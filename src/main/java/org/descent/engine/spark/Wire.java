@@ -107,7 +107,7 @@ final class Wire {
     }
 
     /** The values of a {@code floats} without its length: a chunk of an array whose length was written before. */
-    void writeFloatValues(DataOutputStream out, float[] values, int offset, int length) throws IOException {
+    void writeFloatValues(java.io.DataOutput out, float[] values, int offset, int length) throws IOException {
         for (int from = 0; from < length; from += FLOATS_PER_CHUNK) {
             int len = Math.min(FLOATS_PER_CHUNK, length - from);
             scratchFloats.put(0, values, offset + from, len);
@@ -121,7 +121,7 @@ final class Wire {
     }
 
     /** The values of a {@code doubles} without its length. */
-    void writeDoubleValues(DataOutputStream out, double[] values, int offset, int length) throws IOException {
+    void writeDoubleValues(java.io.DataOutput out, double[] values, int offset, int length) throws IOException {
         for (int from = 0; from < length; from += DOUBLES_PER_CHUNK) {
             int len = Math.min(DOUBLES_PER_CHUNK, length - from);
             scratchDoubles.put(0, values, offset + from, len);
@@ -137,8 +137,8 @@ final class Wire {
         return out;
     }
 
-    /** Reads {@code length} floats into {@code values[offset..]}, chunk by chunk. */
-    void readFloatValues(DataInputStream in, float[] values, int offset, int length) throws IOException {
+    /** Reads {@code length} floats into {@code values[offset..]}, chunk by chunk (from a socket, or a Java serialization stream). */
+    void readFloatValues(java.io.DataInput in, float[] values, int offset, int length) throws IOException {
         for (int from = 0; from < length; from += FLOATS_PER_CHUNK) {
             int len = Math.min(FLOATS_PER_CHUNK, length - from);
             in.readFully(scratch, 0, 4 * len);
@@ -162,7 +162,7 @@ final class Wire {
         readDoubleValues(in, values, offset, n);
     }
 
-    private void readDoubleValues(DataInputStream in, double[] values, int offset, int length) throws IOException {
+    void readDoubleValues(java.io.DataInput in, double[] values, int offset, int length) throws IOException {
         for (int from = 0; from < length; from += DOUBLES_PER_CHUNK) {
             int len = Math.min(DOUBLES_PER_CHUNK, length - from);
             in.readFully(scratch, 0, 8 * len);
