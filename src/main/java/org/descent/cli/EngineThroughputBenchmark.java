@@ -64,6 +64,10 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
     @Option(names = "--exchanges", defaultValue = "auto", split = ",",
             description = "Barrier mode's exchanges (engine.exchange) to measure: auto, star, tree (default ${DEFAULT-VALUE}).")
     List<String> exchanges;
+    @Option(names = "--overlap", defaultValue = "on", split = ",",
+            description = "engine.overlap values to measure: on (a task's gradient leaves during backward), off (after it) "
+                    + "(default ${DEFAULT-VALUE}); with both, the variants are named link/exchange/overlap.")
+    List<String> overlaps;
     @Option(names = "--rows", defaultValue = "20000", description = "Synthetic training rows (default ${DEFAULT-VALUE}).")
     long rows;
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the baseline (default ${DEFAULT-VALUE}).")
@@ -98,13 +102,20 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                 throw new UsageException("--exchanges: unknown exchange '" + x + "' (known: auto, star, tree)");
             }
         }
-        if (mode.equals("job") && (transports.size() > 1 || exchanges.size() > 1)) {
-            throw new UsageException("--transports, --exchanges: job mode has no barrier link to choose; give one of each");
+        for (String o : overlaps) {
+            if (!o.equals("on") && !o.equals("off")) {
+                throw new UsageException("--overlap: unknown value '" + o + "' (known: on, off)");
+            }
+        }
+        if (mode.equals("job") && (transports.size() > 1 || exchanges.size() > 1 || overlaps.size() > 1)) {
+            throw new UsageException("--transports, --exchanges, --overlap: job mode has no barrier link to choose; give one of each");
         }
         List<String> variants = new ArrayList<>();
         for (String t : transports) {
             for (String x : exchanges) {
-                variants.add(t + "/" + x);
+                for (String o : overlaps) {
+                    variants.add(t + "/" + x + (overlaps.size() > 1 ? "/" + o : ""));
+                }
             }
         }
         TorchBaseline torch = new TorchBaseline(python);
@@ -135,9 +146,10 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                     for (int round = 0; round < rounds; round++) {
                         for (int t = 0; t < variants.size(); t++) {
                             String[] v = variants.get(t).split("/");
-                            descent[t][round] = measure(sc, model, data, v[0].equals("auto"), v[1]);
-                            System.out.printf(Locale.ROOT, "  %s (%d slots), %s, %s, %s exchange: %.0f examples/s%n", entry, slots, m, link(sc, v[0]),
-                                    lastExchange, descent[t][round]);
+                            boolean overlap = v.length > 2 ? v[2].equals("on") : overlaps.get(0).equals("on");
+                            descent[t][round] = measure(sc, model, data, v[0].equals("auto"), v[1], overlap);
+                            System.out.printf(Locale.ROOT, "  %s (%d slots), %s, %s, %s exchange%s: %.0f examples/s%n", entry, slots, m, link(sc, v[0]),
+                                    lastExchange, mode.equals("barrier") ? overlap ? ", overlapped" : ", not overlapped" : "", descent[t][round]);
                         }
                         baseline[round] = Double.NaN;
                         if (torchMissing.isEmpty()) {
@@ -157,11 +169,11 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
             }
         }
         System.out.println(torchInfo != null ? torchInfo : "PyTorch: skipped (" + torchMissing.orElse("") + ")");
-        System.out.printf(Locale.ROOT, "%-28s %-5s %-6s %-10s %12s %16s %10s %12s%n", "master", "slots", "model", "link/exch.", "descent ex/s", "pytorch ex/s",
+        System.out.printf(Locale.ROOT, "%-28s %-5s %-6s %-14s %12s %16s %10s %12s%n", "master", "slots", "model", "link/exch.", "descent ex/s", "pytorch ex/s",
                 "ratio", "vs first");
         for (Row r : table) {
             Row first = table.stream().filter(f -> f.model().equals(r.model()) && f.transport().equals(r.transport())).findFirst().orElse(r);
-            System.out.printf(Locale.ROOT, "%-28s %-5d %-6s %-10s %12.0f %16s %10s %11.2fx%n", r.master(), r.slots(), r.model(), r.transport(), r.descent(),
+            System.out.printf(Locale.ROOT, "%-28s %-5d %-6s %-14s %12.0f %16s %10s %11.2fx%n", r.master(), r.slots(), r.model(), r.transport(), r.descent(),
                     Double.isNaN(r.torch()) ? "skipped" : String.format(Locale.ROOT, "%.0f (%d thr)", r.torch(), r.slots()),
                     Double.isNaN(r.torch()) ? "-" : String.format(Locale.ROOT, "%.2fx", r.descent() / r.torch()), r.descent() / first.descent());
         }
@@ -170,6 +182,7 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
             System.out.println("link = engine.transport: auto passes steps in process to tasks in the driver's JVM (local masters), TCP to others; tcp: always TCP.");
             System.out.println("exch. = engine.exchange: star (the driver sends to and hears from every task), tree (one copy per executor, executors in a "
                     + "tree, the driver sends once and hears one sum); auto: the tree from " + EngineOptions.TREE_FROM_EXECUTORS + " executor JVMs or several tasks per executor.");
+            System.out.println("overlap = engine.overlap: on, a task with a TCP line up sends its gradient in segments while backward runs; off, after it.");
         }
         return 0;
     }
@@ -221,7 +234,7 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
     /** Examples/s of whole steps: the batch times the timed steps over their summed wall time. */
     private String lastExchange = "";
 
-    private double measure(JavaSparkContext sc, Sequential model, JavaRDD<Block> data, boolean inProcessLinks, String exchange) {
+    private double measure(JavaSparkContext sc, Sequential model, JavaRDD<Block> data, boolean inProcessLinks, String exchange, boolean overlap) {
         double[] millis = new double[1];
         int[] timed = new int[1];
         SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of()),
@@ -235,7 +248,7 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
                 });
         trainer.engine(mode.equals("barrier")
                 ? EngineOptions.defaults().withMode(EngineOptions.Mode.BARRIER).withExchange(EngineOptions.parse(EngineOptions.Exchange.class, exchange))
-                        .withTransport(inProcessLinks ? EngineOptions.Transport.AUTO : EngineOptions.Transport.TCP)
+                        .withTransport(inProcessLinks ? EngineOptions.Transport.AUTO : EngineOptions.Transport.TCP).withOverlap(overlap)
                 : EngineOptions.defaults().withMode(EngineOptions.Mode.JOB));
         trainer.fit(data, null, null);
         lastExchange = trainer.resolved().exchange() == null ? "no" : EngineOptions.name(trainer.resolved().exchange());

@@ -273,7 +273,7 @@ public record TrainConfig(
         }
         return new EngineOptions(option(c, "engine.mode", EngineOptions.Mode.class), option(c, "engine.transport", EngineOptions.Transport.class),
                 reduction, option(c, "engine.exchange", EngineOptions.Exchange.class), (int) atLeast(c, "engine.treeFanout", 1),
-                (int) atLeast(c, "engine.timeoutSeconds", 1), sync.equals("sync"));
+                (int) atLeast(c, "engine.timeoutSeconds", 1), sync.equals("sync"), c.getBoolean("engine.overlap"));
     }
 
     /** An {@code engine.*} key naming one of {@code type}'s constants, in lower case. */

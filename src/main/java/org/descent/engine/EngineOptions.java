@@ -24,9 +24,12 @@ import java.util.Optional;
  *
  * @param treeFanout children per inner node of the tree over executors (1: a pipelined chain)
  * @param timeoutSeconds a barrier task silent for this long fails the run
+ * @param overlap a barrier task whose line up is TCP sends its gradient segment by segment while backward
+ *                still runs, the last layers' first ({@code engine.overlap}); the sums, and so the weights,
+ *                are the same bits either way
  */
 public record EngineOptions(Mode mode, Transport transport, Reduction reduction, Exchange exchange, int treeFanout, int timeoutSeconds,
-                            boolean syncBatchNorm) {
+                            boolean syncBatchNorm, boolean overlap) {
     /** The barrier timeout when nothing sets one ({@code engine.timeoutSeconds}' default). */
     public static final int DEFAULT_TIMEOUT_SECONDS = 120;
     /** The tree's default fan-out over executors. */
@@ -64,36 +67,41 @@ public record EngineOptions(Mode mode, Transport transport, Reduction reduction,
 
     /** The defaults of {@code engine.*}: auto mode, in-process links where possible, float sums, auto exchange, local batch norm. */
     public static EngineOptions defaults() {
-        return new EngineOptions(Mode.AUTO, Transport.AUTO, Reduction.FLOAT, Exchange.AUTO, DEFAULT_TREE_FANOUT, DEFAULT_TIMEOUT_SECONDS, false);
+        return new EngineOptions(Mode.AUTO, Transport.AUTO, Reduction.FLOAT, Exchange.AUTO, DEFAULT_TREE_FANOUT, DEFAULT_TIMEOUT_SECONDS, false, true);
     }
 
     public EngineOptions withMode(Mode m) {
-        return new EngineOptions(m, transport, reduction, exchange, treeFanout, timeoutSeconds, syncBatchNorm);
+        return new EngineOptions(m, transport, reduction, exchange, treeFanout, timeoutSeconds, syncBatchNorm, overlap);
     }
 
     public EngineOptions withTransport(Transport t) {
-        return new EngineOptions(mode, t, reduction, exchange, treeFanout, timeoutSeconds, syncBatchNorm);
+        return new EngineOptions(mode, t, reduction, exchange, treeFanout, timeoutSeconds, syncBatchNorm, overlap);
     }
 
     public EngineOptions withReduction(Reduction r) {
-        return new EngineOptions(mode, transport, r, exchange, treeFanout, timeoutSeconds, syncBatchNorm);
+        return new EngineOptions(mode, transport, r, exchange, treeFanout, timeoutSeconds, syncBatchNorm, overlap);
     }
 
     public EngineOptions withExchange(Exchange e) {
-        return new EngineOptions(mode, transport, reduction, e, treeFanout, timeoutSeconds, syncBatchNorm);
+        return new EngineOptions(mode, transport, reduction, e, treeFanout, timeoutSeconds, syncBatchNorm, overlap);
     }
 
     public EngineOptions withTreeFanout(int fanout) {
-        return new EngineOptions(mode, transport, reduction, exchange, fanout, timeoutSeconds, syncBatchNorm);
+        return new EngineOptions(mode, transport, reduction, exchange, fanout, timeoutSeconds, syncBatchNorm, overlap);
     }
 
     public EngineOptions withTimeoutSeconds(int seconds) {
-        return new EngineOptions(mode, transport, reduction, exchange, treeFanout, seconds, syncBatchNorm);
+        return new EngineOptions(mode, transport, reduction, exchange, treeFanout, seconds, syncBatchNorm, overlap);
     }
 
     /** With synchronized batch norm, which also needs a barrier stage (job mode becomes an error). */
     public EngineOptions withSyncBatchNorm(boolean sync) {
-        return new EngineOptions(mode, transport, reduction, exchange, treeFanout, timeoutSeconds, sync);
+        return new EngineOptions(mode, transport, reduction, exchange, treeFanout, timeoutSeconds, sync, overlap);
+    }
+
+    /** With or without the gradient upload overlapped with backward ({@code engine.overlap}). */
+    public EngineOptions withOverlap(boolean o) {
+        return new EngineOptions(mode, transport, reduction, exchange, treeFanout, timeoutSeconds, syncBatchNorm, o);
     }
 
     public boolean exactSums() {

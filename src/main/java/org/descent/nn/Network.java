@@ -59,7 +59,9 @@ public final class Network {
      * Forward in {@code ctx.mode}, the loss, and backward: adds the gradient of the summed loss to
      * {@code ctx.grads} and returns the summed loss. Backward ends at the first layer with
      * parameters, which is not asked for ∂L/∂x: for an MLP behind {@code flatten} that saves the
-     * product {@code dY·W} of its widest layer, a quarter of the step's arithmetic.
+     * product {@code dY·W} of its widest layer, a quarter of the step's arithmetic. With
+     * {@code ctx.progress} set, each layer's backward is followed by {@link GradientProgress#ready}
+     * with the layer's parameter offset.
      */
     public double lossAndGradient(StepContext ctx, float[] x, float[] labels, int n, Loss loss) {
         float[] out = forward(ctx, x, n);
@@ -75,9 +77,15 @@ public final class Network {
         int first = model.firstTrainedLayer();
         for (int i = kernels.length - 1; i >= first; i--) {
             kernels[i].backward(ctx, n, acts[i], acts[i + 1], dy, i == first ? null : dx);
+            if (ctx.progress != null) {
+                ctx.progress.ready(ctx, model.slot(i).paramOffset());
+            }
             float[] t = dy;
             dy = dx;
             dx = t;
+        }
+        if (ctx.progress != null) {
+            ctx.progress.ready(ctx, 0);   // the layers before the first trained one have no parameters
         }
         return value;
     }

@@ -62,10 +62,10 @@ class BenchCommandTest {
             assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[1]\\s+1\\s+mlp\\s+" + link + "/auto\\s+\\d+\\s+skipped\\s+-\\s+1\\.00x")), r.out());
             assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[2]\\s+2\\s+mlp\\s+" + link + "/auto\\s+\\d+\\s+skipped\\s+-\\s+\\d+\\.\\d\\dx")), r.out());
         }
-        assertTrue(r.out().contains("local[1] (1 slots), mlp, in process, star exchange: "), r.out());
-        assertEquals(2, r.out().lines().filter(l -> l.startsWith("  local[1] (1 slots), mlp, in process, star exchange: ")).count(), r.out());
+        assertTrue(r.out().contains("local[1] (1 slots), mlp, in process, star exchange, overlapped: "), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.startsWith("  local[1] (1 slots), mlp, in process, star exchange, overlapped: ")).count(), r.out());
         assertTrue(r.out().contains("median of 2 alternating rounds"), r.out());
-        assertTrue(r.out().contains("local[2] (2 slots), mlp, TCP, star exchange: "), r.out());
+        assertTrue(r.out().contains("local[2] (2 slots), mlp, TCP, star exchange, overlapped: "), r.out());
         assertTrue(r.out().contains("PyTorch: skipped (--no-torch)"), r.out());
         CliTestSupport.Run bad = CliTestSupport.run("bench", "engine", "--mode", "ring");
         assertEquals(2, bad.exitCode());
@@ -76,6 +76,9 @@ class BenchCommandTest {
         CliTestSupport.Run badLink = CliTestSupport.run("bench", "engine", "--transports", "udp");
         assertEquals(2, badLink.exitCode());
         assertTrue(badLink.err().contains("unknown transport 'udp'"), badLink.err());
+        CliTestSupport.Run badOverlap = CliTestSupport.run("bench", "engine", "--overlap", "sometimes");
+        assertEquals(2, badOverlap.exitCode());
+        assertTrue(badOverlap.err().contains("--overlap: unknown value 'sometimes'"), badOverlap.err());
     }
 
     @Test

@@ -128,7 +128,8 @@ final class BarrierStepRunner implements StepRunner {
         group = "descent-barrier-" + UUID.randomUUID();
         String description = "Descent: barrier stage from epoch " + epoch + ", step " + step;
         BarrierTask task = new BarrierTask(service.address(), service.token(), runId, plan, model, loss, syncBatchNorm, options,
-                (int) Math.min(Integer.MAX_VALUE, timeoutMillis), stall, ++launches, tree, engine.inProcessLinks());
+                (int) Math.min(Integer.MAX_VALUE, timeoutMillis), stall, ++launches, tree, engine.inProcessLinks(),
+                engine.overlap());
         JavaRDD<Long> served = JavaRDD.fromRDD(train.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Long.class)),
                 ClassTag$.MODULE$.apply(Long.class));
         // A shuffle after the barrier stage makes it a map stage, which Spark relaunches as a whole when

@@ -38,6 +38,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
     private final int launch;
     private final boolean tree;
     private final boolean inProcessLinks;
+    private final boolean overlap;
 
     /**
      * Test hook: partition {@code partition} stops answering (or, with {@code crash}, fails) at global
@@ -47,7 +48,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
     }
 
     BarrierTask(java.net.InetSocketAddress driver, String token, String runId, BatchPlan plan, Sequential model, Loss loss,
-                boolean syncBatchNorm, StepOptions options, int timeoutMillis, Stall stall, int launch, boolean tree, boolean inProcessLinks) {
+                boolean syncBatchNorm, StepOptions options, int timeoutMillis, Stall stall, int launch, boolean tree, boolean inProcessLinks,
+                boolean overlap) {
         this.host = driver.getHostString();
         this.port = driver.getPort();
         this.token = token;
@@ -62,6 +64,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
         this.launch = launch;
         this.tree = tree;
         this.inProcessLinks = inProcessLinks;
+        this.overlap = overlap;
     }
 
     @Override
@@ -94,7 +97,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
                     try {
                         for (StepMessage m = node.next(); m != null; m = node.next()) {
                             stallIfAsked(partition, m.step, attempt);
-                            node.finish(compute(worker, partition, block, m, node.collective(plan.activePartitions(m.epoch, m.stepInEpoch))));
+                            node.finish(compute(worker, partition, block, m, node.collective(plan.activePartitions(m.epoch, m.stepInEpoch)),
+                                    node.progress(overlap)));
                             served++;
                         }
                     } finally {
@@ -104,15 +108,24 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
                     }
                 }
             } else {
+                // Over TCP the gradient leaves while backward runs (engine.overlap); in process it passes by reference anyway.
+                GradientStreamer streamer = overlap && link instanceof TcpDriverLink tcp ? new GradientStreamer(tcp, false) : null;
                 for (StepMessage m = link.next(); m != null; m = link.next()) {
                     stallIfAsked(partition, m.step, attempt);
-                    link.sendResult(m.step, compute(worker, partition, block, m, new DriverCollective(link, m.step, plan.activePartitions(m.epoch, m.stepInEpoch))));
+                    PartitionResult r = compute(worker, partition, block, m, new DriverCollective(link, m.step, plan.activePartitions(m.epoch, m.stepInEpoch)),
+                            streamer == null ? null : streamer.begin(m.step));
+                    if (streamer != null) {
+                        ((TcpDriverLink) link).sendResult(m.step, r, streamer);
+                    } else {
+                        link.sendResult(m.step, r);
+                    }
                     served++;
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("partition " + partition + ": the driver's step service at " + host + ":" + port
-                    + (tree ? " or a peer in the tree" : "") + " went away: " + e.getMessage(), e);
+            throw wentAway(partition, e);
+        } catch (java.io.UncheckedIOException e) {   // a streamed gradient's send, from inside backward
+            throw wentAway(partition, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("partition " + partition + " interrupted", e);
@@ -120,11 +133,17 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
         return CollectionConverters.asScala(List.of(served).iterator());
     }
 
-    private PartitionResult compute(PartitionWorker worker, int partition, Block block, StepMessage m, Collective collective) {
+    private java.io.UncheckedIOException wentAway(int partition, IOException e) {
+        return new java.io.UncheckedIOException("partition " + partition + ": the driver's step service at " + host + ":" + port
+                + (tree ? " or a peer in the tree" : "") + " went away: " + e.getMessage(), e);
+    }
+
+    private PartitionResult compute(PartitionWorker worker, int partition, Block block, StepMessage m, Collective collective,
+                                    org.descent.nn.GradientProgress progress) {
         return block == null
                 ? PartitionResult.empty(partition, model.paramCount(), model.statsSize(), options.exactSums())
                 : worker.step(partition, block, plan, new StepState(m.params, m.buffers), loss, m.epoch, m.stepInEpoch, m.step, collective,
-                        syncBatchNorm, options);
+                        syncBatchNorm, options, progress);
     }
 
     /** The test hook: stop answering, or fail, at the given step of stage attempt 0. */

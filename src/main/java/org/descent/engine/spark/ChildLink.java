@@ -12,7 +12,9 @@ import java.net.SocketTimeoutException;
  * subtree result come up. A child's next message is looked at once ({@link #nextKind}) and then
  * consumed whole — a reduction ({@link #addReduce}) or a result, whose gradient is read in chunks in
  * increasing order ({@link Result#addGradient}) so that a node can add and forward each chunk while
- * the next one is still on its way. Over TCP ({@link Tcp}) the bytes are {@link Wire}'s; in the same
+ * the next one is still on its way. A child that streamed its gradient during backward
+ * ({@link GradientStreamer}) sent it before as {@code GRADIENT} segments, which are read into place as
+ * they are met ({@link GradientSegments}) and added from there. Over TCP ({@link Tcp}) the bytes are {@link Wire}'s; in the same
  * JVM ({@link SameJvmLink}) messages pass as objects and arrays by reference.
  */
 interface ChildLink extends Closeable {
@@ -70,6 +72,7 @@ interface ChildLink extends Closeable {
         private final Runnable checkKilled;
         private final long readTimeoutMillis;
         private final double[] statsBuffer;
+        private final GradientSegments segments;
         private byte pending = -1;
         private int pendingLength;
         private int timeoutMillis;
@@ -83,6 +86,7 @@ interface ChildLink extends Closeable {
             this.timeoutMillis = timeoutMillis;
             this.readTimeoutMillis = DriverLink.readTimeoutMillis(timeoutMillis);
             this.statsBuffer = new double[statsSize];
+            this.segments = new GradientSegments("partition " + partition);
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeoutMillis));
         }
 
@@ -118,18 +122,9 @@ interface ChildLink extends Closeable {
             if (pending >= 0) {
                 return pending;
             }
-            socket.setSoTimeout(DriverLink.KILL_CHECK_MILLIS);
             byte type;
-            try {
-                type = DriverLink.await(() -> {
-                    try {
-                        return in.readByte();
-                    } catch (SocketTimeoutException e) {
-                        return null;
-                    }
-                }, checkKilled, readTimeoutMillis);
-            } finally {
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeoutMillis));
+            while ((type = awaitType()) == Wire.GRADIENT) {
+                segments.read(in, wire);   // streamed during the child's backward: into place now, added at the result
             }
             if (type == Wire.REDUCE) {
                 in.readLong();
@@ -139,6 +134,22 @@ interface ChildLink extends Closeable {
             }
             pending = type;
             return type;
+        }
+
+        /** The type byte of the child's next message; waiting for it, looks every {@link DriverLink#KILL_CHECK_MILLIS} ms for a kill. */
+        private byte awaitType() throws IOException, InterruptedException {
+            socket.setSoTimeout(DriverLink.KILL_CHECK_MILLIS);
+            try {
+                return DriverLink.await(() -> {
+                    try {
+                        return in.readByte();
+                    } catch (SocketTimeoutException e) {
+                        return null;
+                    }
+                }, checkKilled, readTimeoutMillis);
+            } finally {
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeoutMillis));
+            }
         }
 
         @Override
@@ -168,13 +179,16 @@ interface ChildLink extends Closeable {
                 throw new IOException("partition " + partition + ": expected a result");
             }
             pending = -1;
-            in.readLong();
+            long step = in.readLong();
             double lossSum = in.readDouble();
             long count = in.readLong();
             long compute = in.readLong();
             long sync = in.readLong();
             byte kind = in.readByte();
-            int length = Wire.length(in);
+            boolean sent = kind == Wire.FLOAT_GRADIENTS_SENT || kind == Wire.EXACT_GRADIENTS_SENT;
+            int length = sent ? -1 : Wire.length(in);
+            float[] sentFloats = kind == Wire.FLOAT_GRADIENTS_SENT ? segments.takeFloats(step) : null;
+            double[] sentDoubles = kind == Wire.EXACT_GRADIENTS_SENT ? segments.takeDoubles(step) : null;
             return new Result() {
                 @Override
                 public double lossSum() {
@@ -198,19 +212,28 @@ interface ChildLink extends Closeable {
 
                 @Override
                 public void addGradient(float[] into, int offset, int len) throws IOException {
+                    if (sentFloats != null && sentFloats.length == into.length) {
+                        PartitionSums.add(into, sentFloats, offset, len);
+                        return;
+                    }
                     check(Wire.FLOAT_GRADIENTS, into.length);
                     wire.addFloats(in, into, offset, len);
                 }
 
                 @Override
                 public void addGradient(double[] into, int offset, int len) throws IOException {
+                    if (sentDoubles != null && sentDoubles.length == into.length) {
+                        PartitionSums.add(into, sentDoubles, offset, len);
+                        return;
+                    }
                     check(Wire.EXACT_GRADIENTS, into.length);
                     wire.addDoubles(in, into, offset, len);
                 }
 
                 private void check(byte expected, int n) throws IOException {
                     if (kind != expected || length != n) {
-                        throw new IOException("partition " + partition + " sent a gradient of " + length + " values of kind " + kind);
+                        throw new IOException("partition " + partition + " sent a gradient of " + (sent ? "streamed " : length + " ") + "values of kind "
+                                + kind + " where " + n + " of kind " + expected + " were due");
                     }
                 }
 

@@ -85,6 +85,19 @@ final class PartitionSums {
         }
     }
 
+    /** Adds {@code values[offset, offset+length)} into {@code into} at the same indices. */
+    static void add(float[] into, float[] values, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            into[i] += values[i];
+        }
+    }
+
+    static void add(double[] into, double[] values, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            into[i] += values[i];
+        }
+    }
+
     static void add(float[] into, float[] values) {
         for (int i = 0; i < into.length; i++) {
             into[i] += values[i];

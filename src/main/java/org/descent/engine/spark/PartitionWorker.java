@@ -45,7 +45,7 @@ final class PartitionWorker {
 
     PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step,
                          StepOptions options) {
-        return step(partition, block, plan, state, loss, epoch, stepInEpoch, step, org.descent.nn.Collective.LOCAL, false, options);
+        return step(partition, block, plan, state, loss, epoch, stepInEpoch, step, org.descent.nn.Collective.LOCAL, false, options, null);
     }
 
     /**
@@ -53,10 +53,11 @@ final class PartitionWorker {
      * statistics of the whole global batch, summed through {@code collective} (whose size is the
      * number of partitions with examples in this step). With exact sums the gradient comes back as
      * {@link PartitionResult#exactGradSum} ({@link StepContext#exactGrads}). An augmentation transforms
-     * each example with a stream drawn from (seed, epoch, the example's index in the data).
+     * each example with a stream drawn from (seed, epoch, the example's index in the data). A
+     * {@code progress} (or null) hears after each layer's backward how far the gradient is final.
      */
     PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step,
-                         org.descent.nn.Collective collective, boolean syncBatchNorm, StepOptions options) {
+                         org.descent.nn.Collective collective, boolean syncBatchNorm, StepOptions options, org.descent.nn.GradientProgress progress) {
         boolean exactSums = options.exactSums();
         if (this.plan == null) {
             this.plan = plan;   // a worker serves one run and layout: keep the first copy, whose epoch walk is computed once
@@ -95,7 +96,13 @@ final class PartitionWorker {
         timed.nanos = 0;
         ctx.collective = timed;
         ctx.syncBatchNorm = syncBatchNorm;
-        double lossSum = network.lossAndGradient(ctx, x, y, n, loss);
+        ctx.progress = progress;
+        double lossSum;
+        try {
+            lossSum = network.lossAndGradient(ctx, x, y, n, loss);
+        } finally {
+            ctx.progress = null;
+        }
         return new PartitionResult(partition, grads, exactGrads, lossSum, n, stats, 0, System.nanoTime() - t0, timed.nanos);
     }
 

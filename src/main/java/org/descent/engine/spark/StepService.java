@@ -264,6 +264,8 @@ final class StepService implements Closeable {
     /** Bytes the driver sent and received over every link (in process: what TCP would have carried). */
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+    /** GRADIENT segments received so far: gradients that tasks streamed during backward ({@code engine.overlap}). */
+    private final java.util.concurrent.atomic.AtomicLong streamedSegments = new java.util.concurrent.atomic.AtomicLong();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -342,6 +344,11 @@ final class StepService implements Closeable {
         return new long[] {sent.get(), received.get()};
     }
 
+    /** GRADIENT segments received so far (over TCP, from tasks that overlapped their upload with backward). */
+    long streamedSegments() {
+        return streamedSegments.get();
+    }
+
     /** The next event, or null after {@code millis} without one. */
     Event poll(long millis) throws InterruptedException {
         return events.poll(millis, TimeUnit.MILLISECONDS);
@@ -414,22 +421,29 @@ final class StepService implements Closeable {
         float[] gradBuffer = null;
         double[] exactBuffer = null;
         double[] statsBuffer = null;
+        GradientSegments segments = new GradientSegments(c.toString());
         try {
             while (true) {
                 byte type = in.readByte();
-                if (type == Wire.RESULT) {
+                if (type == Wire.GRADIENT) {
+                    segments.read(in, wire);
+                    streamedSegments.incrementAndGet();
+                } else if (type == Wire.RESULT) {
                     long step = in.readLong();
                     double lossSum = in.readDouble();
                     long count = in.readLong();
                     long compute = in.readLong();
                     long sync = in.readLong();
                     byte kind = in.readByte();
-                    if (kind != Wire.EXACT_GRADIENTS && kind != Wire.FLOAT_GRADIENTS) {
-                        throw new IOException("unknown gradient encoding " + kind);
+                    float[] grads = null;
+                    double[] exactGrads = null;
+                    switch (kind) {
+                        case Wire.FLOAT_GRADIENTS -> grads = gradBuffer = wire.readFloats(in, gradBuffer);
+                        case Wire.EXACT_GRADIENTS -> exactGrads = exactBuffer = wire.readDoubles(in, exactBuffer);
+                        case Wire.FLOAT_GRADIENTS_SENT -> grads = segments.takeFloats(step);
+                        case Wire.EXACT_GRADIENTS_SENT -> exactGrads = segments.takeDoubles(step);
+                        default -> throw new IOException("unknown gradient encoding " + kind);
                     }
-                    boolean exact = kind == Wire.EXACT_GRADIENTS;
-                    float[] grads = exact ? null : (gradBuffer = wire.readFloats(in, gradBuffer));
-                    double[] exactGrads = exact ? (exactBuffer = wire.readDoubles(in, exactBuffer)) : null;
                     double[] stats = statsBuffer = wire.readDoubles(in, statsBuffer);
                     events.add(new Event(Kind.RESULT, c, new StepResult(step,
                             new PartitionResult(c.partition, grads, exactGrads, lossSum, count, stats, 0, compute, sync))));

@@ -19,7 +19,8 @@ import java.util.List;
  * job's token, then reads steps into arrays it reuses and writes results. A tree node relays every
  * step's bytes to its TCP children while it reads them ({@link #relayTo}), chunk by chunk, so a child
  * starts receiving before its parent has the whole step, and streams its result's gradient upward in
- * chunks ({@link #sendResultHeader}, {@link #sendGradientChunk}, {@link #sendStats}).
+ * chunks ({@link #sendResultHeader}, {@link #sendGradientChunk}, {@link #sendStats}) — or, overlapped
+ * with backward, in segments before the result ({@link #sendGradientSegment}, {@link GradientStreamer}).
  */
 final class TcpDriverLink implements DriverLink {
     /** Bytes read and relayed at a time: the pipeline's chunk. */
@@ -159,27 +160,44 @@ final class TcpDriverLink implements DriverLink {
 
     @Override
     public void sendResult(long step, PartitionResult r) throws IOException {
+        sendResult(step, r, null);
+    }
+
+    /**
+     * Answers step {@code step}; when {@code streamed} has sent the whole gradient already (overlapped
+     * with backward), the result only says so and carries the rest.
+     */
+    void sendResult(long step, PartitionResult r, GradientStreamer streamed) throws IOException {
         boolean exact = r.exactGradSum() != null;
-        int length = exact ? r.exactGradSum().length : r.gradSum().length;
-        sendResultHeader(step, r.lossSum(), r.count(), r.computeNanos(), r.syncNanos(), exact, length);
-        if (exact) {   // encoded chunk by chunk: no scratch of the gradient's size
-            wire.writeDoubleValues(out, r.exactGradSum(), 0, length);
+        if (streamed != null && streamed.sentAll()) {
+            sendResultHeader(step, r.lossSum(), r.count(), r.computeNanos(), r.syncNanos(), streamed.sentKind(exact), 0);
         } else {
-            wire.writeFloatValues(out, r.gradSum(), 0, length);
+            int length = exact ? r.exactGradSum().length : r.gradSum().length;
+            sendResultHeader(step, r.lossSum(), r.count(), r.computeNanos(), r.syncNanos(), exact ? Wire.EXACT_GRADIENTS : Wire.FLOAT_GRADIENTS, length);
+            if (exact) {   // encoded chunk by chunk: no scratch of the gradient's size
+                wire.writeDoubleValues(out, r.exactGradSum(), 0, length);
+            } else {
+                wire.writeFloatValues(out, r.gradSum(), 0, length);
+            }
         }
         sendStats(r.stats());
     }
 
-    /** A RESULT's fixed part, up to the gradient's length; the gradient follows in chunks. */
-    void sendResultHeader(long step, double lossSum, long count, long computeNanos, long syncNanos, boolean exact, int length) throws IOException {
+    /**
+     * A RESULT's fixed part, up to its gradient's kind and, when the gradient follows in this message
+     * (in chunks), its length; a gradient sent before in GRADIENTs has none.
+     */
+    void sendResultHeader(long step, double lossSum, long count, long computeNanos, long syncNanos, byte kind, int length) throws IOException {
         out.writeByte(Wire.RESULT);
         out.writeLong(step);
         out.writeDouble(lossSum);
         out.writeLong(count);
         out.writeLong(computeNanos);
         out.writeLong(syncNanos);
-        out.writeByte(exact ? Wire.EXACT_GRADIENTS : Wire.FLOAT_GRADIENTS);
-        out.writeInt(length);
+        out.writeByte(kind);
+        if (kind == Wire.FLOAT_GRADIENTS || kind == Wire.EXACT_GRADIENTS) {
+            out.writeInt(length);
+        }
     }
 
     void sendGradientChunk(float[] values, int offset, int length) throws IOException {
@@ -188,6 +206,31 @@ final class TcpDriverLink implements DriverLink {
 
     void sendGradientChunk(double[] values, int offset, int length) throws IOException {
         wire.writeDoubleValues(out, values, offset, length);
+    }
+
+    /** A GRADIENT message: {@code values[from, from+length)} as entries {@code [offset, offset+length)} of a {@code total}-value float32 gradient. */
+    void sendGradientSegment(long step, int total, int offset, float[] values, int from, int length) throws IOException {
+        out.writeByte(Wire.GRADIENT);
+        out.writeLong(step);
+        out.writeByte(Wire.FLOAT_GRADIENTS);
+        out.writeInt(total);
+        out.writeInt(offset);
+        wire.writeFloats(out, values, from, length);
+    }
+
+    /** A GRADIENT message of an exact gradient. */
+    void sendGradientSegment(long step, int total, int offset, double[] values, int from, int length) throws IOException {
+        out.writeByte(Wire.GRADIENT);
+        out.writeLong(step);
+        out.writeByte(Wire.EXACT_GRADIENTS);
+        out.writeInt(total);
+        out.writeInt(offset);
+        wire.writeDoubles(out, values, from, length);
+    }
+
+    /** Sends what is buffered now. */
+    void flush() throws IOException {
+        out.flush();
     }
 
     /** A RESULT's statistics, which end it. */

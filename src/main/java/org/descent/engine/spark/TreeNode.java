@@ -38,6 +38,7 @@ final class TreeNode implements Closeable {
     private float[] rounded;
     private double[] relayScratch = new double[0];
     private StepMessage current;
+    private GradientStreamer streamer;
 
     private TreeNode(int partition, Topology topology, BatchPlan plan, DriverLink up, List<ChildLink> children, boolean syncBatchNorm, int statsSize) {
         this.partition = partition;
@@ -148,6 +149,22 @@ final class TreeNode implements Closeable {
         return m;
     }
 
+    /**
+     * What backward tells of its progress in the current step ({@code engine.overlap}): a leaf whose line
+     * up is TCP streams its gradient up while backward runs ({@link GradientStreamer}); null for a node
+     * with children, which adds theirs to its own before it sends, and for a line up in process, which
+     * passes the arrays by reference.
+     */
+    org.descent.nn.GradientProgress progress(boolean overlap) {
+        if (!overlap || !children.isEmpty() || !(up instanceof TcpDriverLink tcp)) {
+            return null;
+        }
+        if (streamer == null) {
+            streamer = new GradientStreamer(tcp, root);   // the root's receiver is the driver, which takes float32
+        }
+        return streamer.begin(current.step);
+    }
+
     /** Synchronized batch norm's sums for the current step, through the tree; {@code size} partitions take part. */
     Collective collective(int size) {
         return new Collective() {
@@ -233,10 +250,13 @@ final class TreeNode implements Closeable {
         if (roundHere && (rounded == null || rounded.length != n)) {
             rounded = new float[n];
         }
-        if (streamed) {
-            tcpUp.sendResultHeader(current.step, lossSum, count, compute, sync, exact && !root, n);
+        boolean sentAlready = streamed && streamer != null && streamer.sentAll();   // a leaf's, overlapped with its backward
+        if (sentAlready) {
+            tcpUp.sendResultHeader(current.step, lossSum, count, compute, sync, streamer.sentKind(exact), 0);
+        } else if (streamed) {
+            tcpUp.sendResultHeader(current.step, lossSum, count, compute, sync, exact && !root ? Wire.EXACT_GRADIENTS : Wire.FLOAT_GRADIENTS, n);
         }
-        for (int from = 0; from < n; from += CHUNK_VALUES) {
+        for (int from = 0; from < (sentAlready ? 0 : n); from += CHUNK_VALUES) {
             int len = Math.min(CHUNK_VALUES, n - from);
             for (ChildLink.Result r : results) {
                 if (exact) {

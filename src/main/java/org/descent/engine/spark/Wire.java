@@ -14,7 +14,11 @@ import java.nio.ByteOrder;
  * first sends every task its {@code TOPOLOGY}; the same messages then also pass between a task and its
  * parent in the tree (a child greets its parent with the same {@code HELLO}), so a node relays a
  * {@code STEP}'s bytes to its children as they arrive and streams its {@code RESULT}'s gradient upward
- * chunk by chunk as its children's chunks come in.
+ * chunk by chunk as its children's chunks come in. With {@code engine.overlap} a task whose line up is
+ * TCP sends its gradient while backward still runs: one {@code GRADIENT} per segment of
+ * {@link #SEGMENT_VALUES} values, the last segment first, each as soon as backward has finished it
+ * ({@link GradientStreamer}), and then a {@code RESULT} whose gradient kind says it was sent already.
+ * Segments are messages of their own, so synchronized batch norm's {@code REDUCE}s interleave with them.
  *
  * <pre>
  * HELLO    task→driver  int magic, int n, byte[n] token, int partition, int stageAttempt, int launch,
@@ -24,8 +28,11 @@ import java.nio.ByteOrder;
  * STOP   driver→task  byte 2
  * SUM    driver→task  byte 3, doubles sums
  * RESULT task→driver  byte 10, long step, double lossSum, long count, long computeNanos, long syncNanos,
- *                    byte 0 + floats grads | byte 1 + doubles grads (exact mode), doubles stats
+ *                    byte 0 + floats grads | byte 1 + doubles grads (exact mode)
+ *                    | byte 2 | byte 3 (float32 | exact gradient sent before in GRADIENTs), doubles stats
  * REDUCE task→driver  byte 11, long step, doubles values
+ * GRADIENT task→driver byte 12, long step, byte 0 | 1 (float32 | exact), int total, int offset,
+ *                    floats | doubles: values [offset, offset + length) of the total-value gradient
  * </pre>
  * where {@code floats} and {@code doubles} are an int length followed by the values, little-endian
  * (the machines' own order, so encoding is a memory copy). A step's message is encoded once and
@@ -41,6 +48,15 @@ final class Wire {
     static final byte REDUCE = 11;
     static final byte FLOAT_GRADIENTS = 0;
     static final byte EXACT_GRADIENTS = 1;
+    static final byte FLOAT_GRADIENTS_SENT = 2;
+    static final byte EXACT_GRADIENTS_SENT = 3;
+    static final byte GRADIENT = 12;
+    /**
+     * A streamed gradient's segment ({@code GRADIENT}): small enough that the last layers' segments
+     * leave while backward is far from done, large enough that a header per segment is noise (22 bytes
+     * per 32 KB).
+     */
+    static final int SEGMENT_VALUES = 8192;
 
     /**
      * Bytes encoded or decoded at a time: bulk arrays go through one buffer of this size, chunk by
@@ -190,6 +206,21 @@ final class Wire {
                 into[offset + from + i] += scratchDoubles.get(i);
             }
         }
+    }
+
+    /** The number of {@link #SEGMENT_VALUES}-value segments of an {@code n}-value gradient. */
+    static int segments(int n) {
+        return (n + SEGMENT_VALUES - 1) / SEGMENT_VALUES;
+    }
+
+    /** The first index of segment {@code s}. */
+    static int segmentStart(int s) {
+        return s * SEGMENT_VALUES;
+    }
+
+    /** The number of values of segment {@code s} of an {@code n}-value gradient. */
+    static int segmentLength(int n, int s) {
+        return Math.min(SEGMENT_VALUES, n - s * SEGMENT_VALUES);
     }
 
     /** Reads an array's length, failing when it is not {@code expected}. */

@@ -110,6 +110,45 @@ class TreeExchangeClusterTest {
         assertArrayEquals(starOfOne.params(), treeOfOne.params());
     }
 
+    /**
+     * engine.overlap: gradients streamed segment by segment during backward give the bits of gradients sent
+     * after it — the star (every task streams to the driver) and the tree (its leaves stream to their parents,
+     * a lone root to the driver, rounding exact sums segment by segment), exact sums with synchronized batch
+     * norm, whose backward reductions interleave with the segments, and float sums. A model whose last layers
+     * span more than a segment, so that some segments leave before the batch-norm layer's reduction.
+     */
+    @Test
+    void overlappedUploadsGiveTheBitsOfUploadsAfterBackward() {
+        Sequential bn = new Sequential(Shape.of(784), LayerSpecs.parseAll(List.of("dense(32)", "batch_norm", "relu", "dense(256)", "relu", "dense(10)")));
+        assertTrue(bn.paramCount() - bn.slot(3).paramOffset() > Wire.SEGMENT_VALUES, "the last layers fill a segment");
+        EngineOptions exactStar = TestEngines.star(true, 120).withReduction(EngineOptions.Reduction.EXACT);
+        record Case(EngineOptions engine, int executors, boolean driverHearsSegments) {
+        }
+        List<Case> cases = List.of(new Case(exactStar, 3, true), new Case(exactStar.withExchange(EngineOptions.Exchange.TREE), 1, true),
+                new Case(exactStar.withExchange(EngineOptions.Exchange.TREE), 3, false), new Case(TestEngines.star(false, 120), 2, true),
+                new Case(TestEngines.tree(false, 120), 3, false));
+        for (Case c : cases) {
+            String what = c.engine().exchange() + (c.engine().exactSums() ? " exact" : " float") + ", " + c.executors() + " executors";
+            AtomicReference<StepService> off = new AtomicReference<>();
+            AtomicReference<StepService> on = new AtomicReference<>();
+            TrainingResult after = trainer(bn, c.engine().withOverlap(false)).onStepServiceForTesting(off::set)
+                    .fit(Blocks.fromDataset(sc, train, c.executors()), null, null);
+            TrainingResult during = trainer(bn, c.engine().withOverlap(true)).onStepServiceForTesting(on::set)
+                    .fit(Blocks.fromDataset(sc, train, c.executors()), null, null);
+            assertEquals(20, during.steps(), what);
+            assertArrayEquals(after.params(), during.params(), what + ": parameters");
+            assertArrayEquals(after.buffers(), during.buffers(), what + ": running statistics");
+            assertEquals(0, off.get().streamedSegments(), what + ": nothing streamed without overlap");
+            long streamed = on.get().streamedSegments();
+            int perResult = Wire.segments(bn.paramCount());
+            if (c.driverHearsSegments()) {
+                assertEquals(20L * c.executors() * perResult, streamed, what + ": every task streamed every step's gradient to the driver");
+            } else {
+                assertEquals(0, streamed, what + ": the driver hears the root's sum, which waits for its children");
+            }
+        }
+    }
+
     /** A stranger dialing a task's peer port with a wrong token is refused (the socket closed on it) and the run is unchanged. */
     @Test
     void aPeerConnectionWithAWrongTokenIsRefusedAndChangesNothing() {
