@@ -24,9 +24,9 @@ import java.util.Optional;
  *
  * @param treeFanout children per inner node of the tree over executors (1: a pipelined chain)
  * @param timeoutSeconds a barrier task silent for this long fails the run
- * @param overlap a barrier task whose line up is TCP sends its gradient segment by segment while backward
- *                still runs, the last layers' first ({@code engine.overlap}); the sums, and so the weights,
- *                are the same bits either way
+ * @param overlap a barrier task whose line up is TCP starts forward while the step's parameters still
+ *                arrive and sends its gradient segment by segment while backward still runs, the last
+ *                layers' first ({@code engine.overlap}); the weights are the same bits either way
  */
 public record EngineOptions(Mode mode, Transport transport, Reduction reduction, Exchange exchange, int treeFanout, int timeoutSeconds,
                             boolean syncBatchNorm, boolean overlap) {

@@ -38,7 +38,9 @@ public final class Network {
 
     /**
      * Runs the layers on {@code x} ({@code n × inputSize}) in {@code ctx.mode}; returns the output
-     * buffer ({@code n × outputSize} at index 0), valid until the next call.
+     * buffer ({@code n × outputSize} at index 0), valid until the next call. With {@code ctx.arriving}
+     * set, each layer first waits for its own parameters, so the first layers compute while the
+     * later layers' parameters are still arriving.
      */
     public float[] forward(StepContext ctx, float[] x, int n) {
         if (x.length < n * sizes[0]) {
@@ -49,6 +51,9 @@ public final class Network {
             int need = n * sizes[i + 1];
             if (acts[i + 1].length < need) {
                 acts[i + 1] = new float[need];
+            }
+            if (ctx.arriving != null) {
+                ctx.arriving.awaitThrough(i + 1 < kernels.length ? model.slot(i + 1).paramOffset() : model.paramCount());
             }
             kernels[i].forward(ctx, n, acts[i], acts[i + 1]);
         }

@@ -14,6 +14,8 @@ package org.descent.nn;
  *       partitions and fold into the running buffers;</li>
  *   <li>{@code seed}: the random seed of this step on this worker, derived from (seed, epoch, step,
  *       partition); layers derive their own stream from it and their index;</li>
+ *   <li>{@code arriving}: when set, the parameters are still arriving and forward waits for each layer's
+ *       ({@link ParamsArriving});</li>
  *   <li>{@code progress}: when set, backward reports after each layer from which index on the
  *       gradient is final ({@link GradientProgress});</li>
  *   <li>{@code collective}: sums across workers for synchronized batch norm;</li>
@@ -37,6 +39,8 @@ public final class StepContext {
     public boolean syncBatchNorm;
     /** Exact mode's gradient accumulator (same layout as {@code grads}), or null. */
     public double[] exactGrads;
+    /** When set, forward waits before each layer for that layer's parameters to arrive ({@link ParamsArriving}). */
+    public ParamsArriving arriving;
     /** Told after each layer's backward how far the gradient is final ({@link GradientProgress}), or null. */
     public GradientProgress progress;
 

@@ -94,6 +94,9 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
                 Topology topology = link.awaitTopology();
                 TreeNode.Identity id = new TreeNode.Identity(token, attempt, launch, executor, timeoutMillis, context::killTaskIfInterrupted);
                 try (TreeNode node = TreeNode.link(partition, topology, plan, link, server, id, syncBatchNorm, model.statsSize())) {
+                    if (overlap && node.up() instanceof TcpDriverLink up) {
+                        up.receiveInBackground();   // forward starts while the step still arrives (and is relayed on)
+                    }
                     try {
                         for (StepMessage m = node.next(); m != null; m = node.next()) {
                             stallIfAsked(partition, m.step, attempt);
@@ -110,6 +113,9 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
             } else {
                 // Over TCP the gradient leaves while backward runs (engine.overlap); in process it passes by reference anyway.
                 GradientStreamer streamer = overlap && link instanceof TcpDriverLink tcp ? new GradientStreamer(tcp, false) : null;
+                if (streamer != null) {
+                    ((TcpDriverLink) link).receiveInBackground();   // and forward starts while the step still arrives
+                }
                 for (StepMessage m = link.next(); m != null; m = link.next()) {
                     stallIfAsked(partition, m.step, attempt);
                     PartitionResult r = compute(worker, partition, block, m, new DriverCollective(link, m.step, plan.activePartitions(m.epoch, m.stepInEpoch)),
@@ -143,7 +149,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
         return block == null
                 ? PartitionResult.empty(partition, model.paramCount(), model.statsSize(), options.exactSums())
                 : worker.step(partition, block, plan, new StepState(m.params, m.buffers), loss, m.epoch, m.stepInEpoch, m.step, collective,
-                        syncBatchNorm, options, progress);
+                        syncBatchNorm, options, progress, m.arrival);
     }
 
     /** The test hook: stop answering, or fail, at the given step of stage attempt 0. */

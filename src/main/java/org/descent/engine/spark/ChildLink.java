@@ -102,6 +102,14 @@ interface ChildLink extends Closeable {
 
         @Override
         public void sendStep(StepMessage step) throws IOException {
+            if (step.arrival != null) {
+                try {
+                    step.arrival.awaitAll();   // only a node whose line up is TCP has an arrival, and it relays as the bytes come
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while the step arrived");
+                }
+            }
             out.writeByte(Wire.STEP);
             out.writeInt(step.epoch);
             out.writeLong(step.stepInEpoch);

@@ -45,7 +45,7 @@ final class PartitionWorker {
 
     PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step,
                          StepOptions options) {
-        return step(partition, block, plan, state, loss, epoch, stepInEpoch, step, org.descent.nn.Collective.LOCAL, false, options, null);
+        return step(partition, block, plan, state, loss, epoch, stepInEpoch, step, org.descent.nn.Collective.LOCAL, false, options, null, null);
     }
 
     /**
@@ -54,10 +54,12 @@ final class PartitionWorker {
      * number of partitions with examples in this step). With exact sums the gradient comes back as
      * {@link PartitionResult#exactGradSum} ({@link StepContext#exactGrads}). An augmentation transforms
      * each example with a stream drawn from (seed, epoch, the example's index in the data). A
-     * {@code progress} (or null) hears after each layer's backward how far the gradient is final.
+     * {@code progress} (or null) hears after each layer's backward how far the gradient is final; with
+     * an {@code arriving} (or null) the parameters are still arriving and forward waits for each layer's.
      */
     PartitionResult step(int partition, Block block, BatchPlan plan, StepState state, Loss loss, long epoch, long stepInEpoch, long step,
-                         org.descent.nn.Collective collective, boolean syncBatchNorm, StepOptions options, org.descent.nn.GradientProgress progress) {
+                         org.descent.nn.Collective collective, boolean syncBatchNorm, StepOptions options, org.descent.nn.GradientProgress progress,
+                         org.descent.nn.ParamsArriving arriving) {
         boolean exactSums = options.exactSums();
         if (this.plan == null) {
             this.plan = plan;   // a worker serves one run and layout: keep the first copy, whose epoch walk is computed once
@@ -97,11 +99,13 @@ final class PartitionWorker {
         ctx.collective = timed;
         ctx.syncBatchNorm = syncBatchNorm;
         ctx.progress = progress;
+        ctx.arriving = arriving;
         double lossSum;
         try {
             lossSum = network.lossAndGradient(ctx, x, y, n, loss);
         } finally {
             ctx.progress = null;
+            ctx.arriving = null;
         }
         return new PartitionResult(partition, grads, exactGrads, lossSum, n, stats, 0, System.nanoTime() - t0, timed.nanos);
     }

@@ -16,10 +16,17 @@ final class StepMessage {
     final long step;
     final float[] params;
     final float[] buffers;
+    /** Null when the arrays are whole; else they are still arriving and forward waits for each layer's parameters. */
+    final StepArrival arrival;
     private final Wire wire;
     private boolean encoded;
 
     StepMessage(int epoch, long stepInEpoch, long step, float[] params, float[] buffers, Wire wire) {
+        this(epoch, stepInEpoch, step, params, buffers, wire, null);
+    }
+
+    StepMessage(int epoch, long stepInEpoch, long step, float[] params, float[] buffers, Wire wire, StepArrival arrival) {
+        this.arrival = arrival;
         this.epoch = epoch;
         this.stepInEpoch = stepInEpoch;
         this.step = step;

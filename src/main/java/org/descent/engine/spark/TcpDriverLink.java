@@ -35,6 +35,8 @@ final class TcpDriverLink implements DriverLink {
     private List<DataOutputStream> relay = List.of();
     private float[] params;
     private float[] buffers;
+    private java.util.concurrent.ExecutorService receiver;
+    private StepArrival arrival;
 
     /**
      * Connects within {@code timeoutMillis}; a read waits at most {@link DriverLink#readTimeoutMillis}.
@@ -110,6 +112,7 @@ final class TcpDriverLink implements DriverLink {
 
     @Override
     public StepMessage next() throws IOException, InterruptedException {
+        finishReceiving();
         byte type = awaitMessage();
         if (type == Wire.STOP) {
             for (DataOutputStream child : relay) {
@@ -130,16 +133,64 @@ final class TcpDriverLink implements DriverLink {
             child.writeLong(stepInEpoch);
             child.writeLong(step);
         }
-        params = readRelayed(params);
-        buffers = readRelayed(buffers);
-        for (DataOutputStream child : relay) {
-            child.flush();
+        if (receiver != null && params != null && buffers != null) {
+            // Overlapped: forward starts on the arrays while a background reader fills them, the first layers' first.
+            StepArrival a = new StepArrival();
+            arrival = a;
+            receiver.execute(() -> {
+                try {
+                    if (readRelayed(params, a) != params || readRelayed(buffers, null) != buffers) {
+                        throw new IOException("step " + step + "'s parameters or buffers changed size");
+                    }
+                    flushRelays();
+                    a.complete();
+                } catch (IOException e) {
+                    a.fail(e);
+                }
+            });
+            return new StepMessage(epoch, stepInEpoch, step, params, buffers, null, a);
         }
+        params = readRelayed(params, null);
+        buffers = readRelayed(buffers, null);
+        flushRelays();
         return new StepMessage(epoch, stepInEpoch, step, params, buffers, null);
     }
 
-    /** A {@code floats} read chunk by chunk into {@code into} (reused when its length fits), each chunk relayed as it arrives. */
-    private float[] readRelayed(float[] into) throws IOException {
+    private void flushRelays() throws IOException {
+        for (DataOutputStream child : relay) {
+            child.flush();
+        }
+    }
+
+    /**
+     * From now on a step's arrays are read by a background thread while the step computes
+     * ({@code engine.overlap}; from the second step on, once the arrays' sizes are known): the
+     * returned message's {@link StepMessage#arrival} tells forward how far they are.
+     */
+    void receiveInBackground() {
+        if (receiver == null) {
+            receiver = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "descent-step-receiver");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    /** Waits until the step being received in the background is whole: the stream is then at the next message. */
+    private void finishReceiving() throws IOException, InterruptedException {
+        StepArrival a = arrival;
+        if (a != null) {
+            arrival = null;
+            a.awaitAll();
+        }
+    }
+
+    /**
+     * A {@code floats} read chunk by chunk into {@code into} (reused when its length fits), each chunk
+     * relayed as it arrives and, with an {@code arrival}, published to the step's forward.
+     */
+    private float[] readRelayed(float[] into, StepArrival arrival) throws IOException {
         int n = Wire.length(in);
         float[] values = into != null && into.length == n ? into : new float[n];
         for (DataOutputStream child : relay) {
@@ -154,6 +205,9 @@ final class TcpDriverLink implements DriverLink {
                 child.flush();
             }
             ByteBuffer.wrap(chunk, 0, 4 * len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, from, len);
+            if (arrival != null) {
+                arrival.arrived(from + len);
+            }
         }
         return values;
     }
@@ -241,6 +295,7 @@ final class TcpDriverLink implements DriverLink {
 
     @Override
     public void allReduceSum(long step, double[] values, int offset, int length) throws IOException, InterruptedException {
+        finishReceiving();   // the sum comes after the step's bytes
         out.writeByte(Wire.REDUCE);
         out.writeLong(step);
         wire.writeDoubles(out, values, offset, length);
@@ -254,6 +309,9 @@ final class TcpDriverLink implements DriverLink {
 
     @Override
     public void close() {
+        if (receiver != null) {
+            receiver.shutdownNow();
+        }
         try {
             socket.close();
         } catch (IOException ignored) {

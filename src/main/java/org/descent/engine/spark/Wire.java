@@ -19,6 +19,8 @@ import java.nio.ByteOrder;
  * {@link #SEGMENT_VALUES} values, the last segment first, each as soon as backward has finished it
  * ({@link GradientStreamer}), and then a {@code RESULT} whose gradient kind says it was sent already.
  * Segments are messages of their own, so synchronized batch norm's {@code REDUCE}s interleave with them.
+ * The same option has a task read a {@code STEP}'s arrays in the background ({@link StepArrival}) while
+ * forward runs on the layers whose parameters are in.
  *
  * <pre>
  * HELLO    task→driver  int magic, int n, byte[n] token, int partition, int stageAttempt, int launch,

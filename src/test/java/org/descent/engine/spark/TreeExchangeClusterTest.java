@@ -111,14 +111,14 @@ class TreeExchangeClusterTest {
     }
 
     /**
-     * engine.overlap: gradients streamed segment by segment during backward give the bits of gradients sent
-     * after it — the star (every task streams to the driver) and the tree (its leaves stream to their parents,
+     * engine.overlap: forward on parameters as they arrive and gradients streamed segment by segment during
+     * backward give the bits of steps that receive everything first and send after backward — the star (every task streams to the driver) and the tree (its leaves stream to their parents,
      * a lone root to the driver, rounding exact sums segment by segment), exact sums with synchronized batch
      * norm, whose backward reductions interleave with the segments, and float sums. A model whose last layers
      * span more than a segment, so that some segments leave before the batch-norm layer's reduction.
      */
     @Test
-    void overlappedUploadsGiveTheBitsOfUploadsAfterBackward() {
+    void overlappedStepsGiveTheBitsOfStepsWithoutOverlap() {
         Sequential bn = new Sequential(Shape.of(784), LayerSpecs.parseAll(List.of("dense(32)", "batch_norm", "relu", "dense(256)", "relu", "dense(10)")));
         assertTrue(bn.paramCount() - bn.slot(3).paramOffset() > Wire.SEGMENT_VALUES, "the last layers fill a segment");
         EngineOptions exactStar = TestEngines.star(true, 120).withReduction(EngineOptions.Reduction.EXACT);
