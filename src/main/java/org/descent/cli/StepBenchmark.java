@@ -48,7 +48,9 @@ final class StepBenchmark implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "15", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--modes", defaultValue = "job,barrier", split = ",",
-            description = "Step modes to compare: job, barrier, barrier-sync (barrier with synchronized batch norm) (default ${DEFAULT-VALUE}).")
+            description = "Step modes to compare: job, barrier, barrier-serial (barrier with engine.overlap = false: a task receives the whole "
+                    + "step before forward and sends its gradient after backward), barrier-sync (barrier with synchronized batch norm) "
+                    + "(default ${DEFAULT-VALUE}).")
     List<String> modes;
     @Option(names = "--partitions", defaultValue = "0", description = "Data partitions; 0: one per task slot (default ${DEFAULT-VALUE}).")
     int partitions;
@@ -62,8 +64,8 @@ final class StepBenchmark implements Callable<Integer> {
             throw new UsageException("--steps, --sizes, --batches and --features must be positive, --warmup and --partitions ≥ 0");
         }
         for (String m : modes) {
-            if (!m.equals("job") && !m.equals("barrier") && !m.equals("barrier-sync")) {
-                throw new UsageException("--modes: unknown step mode '" + m + "'; accepted: job, barrier, barrier-sync");
+            if (!List.of("job", "barrier", "barrier-serial", "barrier-sync").contains(m)) {
+                throw new UsageException("--modes: unknown step mode '" + m + "'; accepted: job, barrier, barrier-serial, barrier-sync");
             }
         }
         List<Layer> layers = LayerSpecs.parseAll(List.of("dense(256)", "batch_norm", "relu", "dense(256)", "batch_norm", "relu", "dense(10)"));
@@ -80,7 +82,7 @@ final class StepBenchmark implements Callable<Integer> {
             System.out.println("median ms per step; compute = the slowest task's arithmetic; bn sync = its longest wait in synchronized batch "
                     + "norm's exchanges; broadcast = job mode's broadcast fetch / barrier mode's parameter send; "
                     + "other = scheduling, serialization, transfer; overhead = step - compute");
-            System.out.printf(Locale.ROOT, "%-12s %-10s %-6s %9s %9s %9s %9s %9s %9s %9s %13s%n", "mode", "rows", "batch", "step", "compute", "bn sync",
+            System.out.printf(Locale.ROOT, "%-15s %-10s %-6s %9s %9s %9s %9s %9s %9s %9s %13s%n", "mode", "rows", "batch", "step", "compute", "bn sync",
                     "broadcast", "aggregate", "other", "overhead", "cached B/row");
             for (long rows : sizes) {
                 JavaRDD<Block> data = SyntheticBlocks.gaussianMixture(sc, rows, features, 10, 1.0, parts, 3);
@@ -116,7 +118,7 @@ final class StepBenchmark implements Callable<Integer> {
                         double compute = median(timings, SparkTrainer.StepTiming::computeMillis);
                         double stepMinusCompute = median(timings, t -> t.totalMillis() - t.computeMillis());
                         overhead.put(mode, stepMinusCompute);
-                        System.out.printf(Locale.ROOT, "%-12s %-10d %-6d %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %13.0f%n", mode, rows, batch, total, compute,
+                        System.out.printf(Locale.ROOT, "%-15s %-10d %-6d %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %13.0f%n", mode, rows, batch, total, compute,
                                 median(timings, SparkTrainer.StepTiming::syncMillis), median(timings, SparkTrainer.StepTiming::fetchMillis), median(timings, SparkTrainer.StepTiming::aggregateMillis),
                                 median(timings, SparkTrainer.StepTiming::overheadMillis), stepMinusCompute, (double) cache.cachedBytes() / cache.examples());
                     }
@@ -153,11 +155,12 @@ final class StepBenchmark implements Callable<Integer> {
         return timed[timed.length / 2];
     }
 
-    /** job, barrier (the star) or barrier-sync as engine options. */
+    /** job, barrier (the star), barrier-serial (the star without overlap) or barrier-sync as engine options. */
     static EngineOptions engineFor(String mode) {
         EngineOptions job = EngineOptions.defaults().withMode(EngineOptions.Mode.JOB);
         return mode.startsWith("barrier")
                 ? job.withMode(EngineOptions.Mode.BARRIER).withExchange(EngineOptions.Exchange.STAR).withSyncBatchNorm(mode.equals("barrier-sync"))
+                        .withOverlap(!mode.equals("barrier-serial"))
                 : job;
     }
 
