@@ -35,11 +35,22 @@ public final class AdaDelta implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
         float lr = (float) learningRate.at(step);
         float[] sq = state.slot("meanSquareGrad");
         float[] acc = state.slot("meanSquareDelta");
         float c = 1f - rho;
-        for (int i = 0; i < u.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = u[i];
             sq[i] = sq[i] * rho + g * g * c;
             float std = (float) Math.sqrt(sq[i] + eps);

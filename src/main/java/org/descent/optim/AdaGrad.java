@@ -26,9 +26,20 @@ public final class AdaGrad implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
         float lr = (float) learningRate.at(step);
         float[] r = state.slot("sumSquares");
-        for (int i = 0; i < u.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = u[i];
             r[i] += g * g;
             u[i] = -lr * (g / ((float) Math.sqrt(r[i]) + eps));

@@ -44,6 +44,17 @@ public final class Adam implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
         long t = step + 1;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
@@ -56,7 +67,7 @@ public final class Adam implements GradientTransform {
         float[] m = state.slot("m");
         float[] v = state.slot("v");
         float[] vMax = amsgrad ? state.slot("vMax") : null;
-        for (int i = 0; i < u.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = u[i];
             m[i] = m[i] * b1 + g * c1;
             v[i] = v[i] * b2 + g * g * c2;

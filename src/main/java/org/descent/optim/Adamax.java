@@ -32,13 +32,24 @@ public final class Adamax implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
         long t = step + 1;
         float clr = (float) (learningRate.at(step) / (1 - Math.pow(beta1, t)));
         float b1 = (float) beta1;
         float c1 = (float) (1 - beta1);
         float[] m = state.slot("m");
         float[] inf = state.slot("uInf");
-        for (int i = 0; i < u.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = u[i];
             m[i] = m[i] * b1 + g * c1;
             inf[i] = Math.max(inf[i] * beta2, Math.abs(g) + eps);

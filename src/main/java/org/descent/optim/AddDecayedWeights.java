@@ -24,7 +24,18 @@ public final class AddDecayedWeights implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
-        for (int i = 0; i < u.length; i++) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (decayed[i]) {
                 u[i] += lambda * params[i];
             }

@@ -38,6 +38,19 @@ public final class Chain implements GradientTransform {
         }
     }
 
+    /** Element-wise when every stage is: a range then passes through every stage in order. */
+    @Override
+    public boolean elementwise() {
+        return stages.stream().allMatch(GradientTransform::elementwise);
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
+        for (int i = 0; i < stages.size(); i++) {
+            stages.get(i).update(u, state.child(i), params, step, from, to);
+        }
+    }
+
     @Override
     public String toString() {
         return stages.stream().map(Object::toString).collect(Collectors.joining(" → "));

@@ -18,7 +18,18 @@ public final class ClipByValue implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
-        for (int i = 0; i < u.length; i++) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
+        for (int i = from; i < to; i++) {
             u[i] = Math.max(-c, Math.min(c, u[i]));
         }
     }

@@ -26,8 +26,19 @@ public final class DecoupledWeightDecay implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
         float decay = (float) (learningRate.at(step) * lambda);
-        for (int i = 0; i < u.length; i++) {
+        for (int i = from; i < to; i++) {
             u[i] -= decay * params[i];
         }
     }

@@ -21,4 +21,28 @@ public interface GradientTransform extends Serializable {
      * @param step   the 0-based step being taken; bias corrections use {@code t = step + 1}
      */
     void update(float[] u, OptState state, float[] params, long step);
+
+    /**
+     * True when {@link #update} transforms every entry on its own — from its gradient entry, its own
+     * state entries, its parameter and the step's scalars (learning rate, bias corrections), with no
+     * quantity over the whole vector (a global norm, a per-layer trust ratio) and no state that
+     * changes once per call — so that updates over the ranges of any split of {@code [0, n)}, in any
+     * order, give the bits of one update over the whole. The driver then updates each gradient segment
+     * as soon as its sum is complete ({@code engine.overlap}).
+     */
+    default boolean elementwise() {
+        return false;
+    }
+
+    /**
+     * {@link #update} of the entries {@code [from, to)} only; for an {@link #elementwise} transform,
+     * any split of {@code [0, n)} into ranges gives the bits of one update over the whole. Others
+     * update the whole vector at once and refuse a part of it.
+     */
+    default void update(float[] u, OptState state, float[] params, long step, int from, int to) {
+        if (from != 0 || to != u.length) {
+            throw new UnsupportedOperationException(this + " updates the whole vector at once, not [" + from + ", " + to + ")");
+        }
+        update(u, state, params, step);
+    }
 }

@@ -32,10 +32,21 @@ public final class Nesterov implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
         float lr = (float) learningRate.at(step);
         float mu = (float) momentum.at(step);
         float[] v = state.slot("velocity");
-        for (int i = 0; i < u.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = u[i];
             v[i] = mu * v[i] - lr * g;
             u[i] = mu * v[i] - lr * g;

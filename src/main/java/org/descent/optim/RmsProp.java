@@ -40,12 +40,23 @@ public final class RmsProp implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
         float lr = (float) learningRate.at(step);
         float[] r = state.slot("meanSquare");
         float[] mean = centered ? state.slot("mean") : null;
         float[] buf = momentum > 0 ? state.slot("buffer") : null;
         float oneMinusRho = 1f - rho;
-        for (int i = 0; i < u.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = u[i];
             r[i] = rho * r[i] + oneMinusRho * g * g;
             float avg;

@@ -35,9 +35,20 @@ public final class Rprop implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
         float[] prev = state.slot("previousGradient");
         float[] size = state.slot("stepSize");
-        for (int i = 0; i < u.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = u[i];
             float product = g * prev[i];
             if (product > 0) {

@@ -19,8 +19,19 @@ public final class Sgd implements GradientTransform {
 
     @Override
     public void update(float[] u, OptState state, float[] params, long step) {
+        update(u, state, params, step, 0, u.length);
+    }
+
+    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
+    @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
+    public void update(float[] u, OptState state, float[] params, long step, int from, int to) {
         float lr = (float) learningRate.at(step);
-        for (int i = 0; i < u.length; i++) {
+        for (int i = from; i < to; i++) {
             u[i] = -lr * u[i];
         }
     }

@@ -42,6 +42,63 @@ class OptimizersTest {
         assertTrue(failures.length() == 0, failures.toString());
     }
 
+    /**
+     * The driver's overlapped update: an element-wise optimizer updated range by range, the last range
+     * first, gives the bits of one update over the whole, step after step (state and parameters); the
+     * optimizers with a quantity over the whole vector or a per-call state say they are not element-wise.
+     */
+    @Test
+    void elementwiseOptimizersUpdatedRangeByRangeGiveTheWholeUpdatesBits() {
+        org.descent.nn.ParamLayout layout = org.descent.nn.Models.mlp(20, 30, 5).layout();
+        int n = layout.size();
+        int[] cuts = {n, n - 7, 100, 0};
+        java.util.Set<String> whole = java.util.Set.of("lars", "lamb", "nadam");
+        java.util.Random random = new java.util.Random(5);
+        for (String name : Optimizers.names()) {
+            for (Map<String, Double> extra : List.of(Map.<String, Double>of(), Map.of("clipValue", 0.05), Map.of("weightDecay", 0.01),
+                    Map.of("clipNorm", 1.0))) {
+                GradientTransform opt = Optimizers.create(name, extra);
+                boolean expected = !whole.contains(name) && !extra.containsKey("clipNorm");
+                assertEquals(expected, opt.elementwise(), name + " " + extra);
+                if (!expected) {
+                    continue;
+                }
+                OptState wholeState = opt.init(layout);
+                OptState rangedState = opt.init(layout);
+                float[] wholeParams = new float[n];
+                for (int i = 0; i < n; i++) {
+                    wholeParams[i] = (float) random.nextGaussian();
+                }
+                float[] rangedParams = wholeParams.clone();
+                for (long step = 0; step < 3; step++) {
+                    float[] g = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        g[i] = (float) random.nextGaussian() * 0.1f;
+                    }
+                    float[] u = g.clone();
+                    opt.update(u, wholeState, wholeParams, step);
+                    for (int i = 0; i < n; i++) {
+                        wholeParams[i] += u[i];
+                    }
+                    float[] v = g.clone();
+                    for (int c = 0; c + 1 < cuts.length; c++) {
+                        int from = cuts[c + 1];
+                        int to = cuts[c];
+                        opt.update(v, rangedState, rangedParams, step, from, to);
+                        for (int i = from; i < to; i++) {
+                            rangedParams[i] += v[i];
+                        }
+                    }
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(wholeParams, rangedParams, name + " " + extra + ", step " + step);
+                    assertEquals(wholeState, rangedState, name + " " + extra + ", step " + step);
+                }
+            }
+        }
+        GradientTransform lamb = Optimizers.create("lamb", Map.of());
+        OptState state = lamb.init(layout);
+        assertThrows(UnsupportedOperationException.class, () -> lamb.update(new float[n], state, new float[n], 0, 0, n - 1));
+    }
+
     @Test
     void unknownNamesAndKeysSuggestTheNearestOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.create("adamm", Map.of()));
