@@ -9,17 +9,41 @@ import org.descent.optim.OptState;
  * example count <em>once</em> ({@code g = (1/m) Σ_i ∇L_i}), turned into an update by the optimizer
  * chain and added to the parameters ({@code θ ← θ + Δθ}). The optimizer state lives here and
  * nowhere else. One work buffer is reused, so a step allocates nothing.
+ *
+ * <p>The gradient is taken in segments of {@link #SEGMENT_VALUES} values, the last segment first —
+ * the order in which backward finishes them and the overlapped exchange delivers their sums
+ * ({@code engine.overlap}). A caller that has the whole sum calls {@link #prepare}; a step runner that
+ * sees segments complete one by one calls {@link #beginStep} and {@link #prepareSegment} for each, and,
+ * when the optimizer is {@link GradientTransform#elementwise}, {@link #applySegment} at once, so the
+ * update of the last layers runs while the first layers' sums are still arriving. Both give the same
+ * bits: the same arithmetic per entry, and the norm summed per segment in the same order. A segment's
+ * parameters and optimizer state are saved before it is updated, so a step cut short (a lost task, whose
+ * step is repeated; a non-finite segment further down, which stops the run) is {@linkplain #rollBack
+ * rolled back} to exactly the state before it.
  */
 public final class ParameterUpdater {
+    /** The unit of the overlapped exchange and update: a gradient segment's length in values. */
+    public static final int SEGMENT_VALUES = 8192;
     private final GradientTransform optimizer;
     private OptState state;
     private final float[] work;
     private double gradientNorm;
+    private float inv;
+    private double sumSquares;
+    /** The step's mean gradient is in {@code work[preparedFrom, n)}; the update is applied to {@code [appliedFrom, n)}. */
+    private int preparedFrom;
+    private int appliedFrom;
+    /** The state's vectors and, for the segments updated in this step, their entries and the parameters' from before. */
+    private java.util.List<float[]> vectors;
+    private float[][] savedVectors;
+    private float[] savedParams;
 
     public ParameterUpdater(GradientTransform optimizer, ParamLayout layout) {
         this.optimizer = optimizer;
         this.state = optimizer.init(layout);
         this.work = new float[layout.size()];
+        this.preparedFrom = work.length;
+        this.appliedFrom = work.length;
     }
 
     /**
@@ -40,18 +64,41 @@ public final class ParameterUpdater {
      * change, so a caller can stop a diverged run here with the last good step's parameters.
      */
     public double prepare(float[] gradSum, long count) {
+        beginStep(count);
+        for (int s = segments(work.length) - 1; s >= 0; s--) {
+            prepareSegment(gradSum, s * SEGMENT_VALUES, Math.min(work.length, (s + 1) * SEGMENT_VALUES));
+        }
+        return gradientNorm;
+    }
+
+    /** Starts a step whose summed gradient over {@code count} examples comes segment by segment. */
+    public void beginStep(long count) {
         if (count <= 0) {
             throw new IllegalArgumentException("a step needs at least one example, got " + count);
         }
-        float inv = (float) (1.0 / count);
+        inv = (float) (1.0 / count);
+        sumSquares = 0;
+        preparedFrom = work.length;
+        appliedFrom = work.length;
+        gradientNorm = work.length == 0 ? 0 : Double.NaN;
+    }
+
+    /**
+     * Takes the mean of {@code gradSum[from, to)}, the next segment down ({@code to} is where the last
+     * one began; {@code from} a multiple of {@link #SEGMENT_VALUES}); returns whether it is finite.
+     * After the first segment, {@link #gradientNorm} is the whole step's.
+     */
+    public boolean prepareSegment(float[] gradSum, int from, int to) {
+        if (to != preparedFrom || from % SEGMENT_VALUES != 0 || from >= to) {
+            throw new IllegalArgumentException("gradient segment [" + from + ", " + to + ") does not follow [" + preparedFrom + ", " + work.length + ")");
+        }
         // Four partial sums of squares: independent chains the CPU overlaps (one chain waits on every add).
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
-        int n = work.length;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
+        int i = from;
+        for (; i + 3 < to; i += 4) {
             float a = gradSum[i] * inv;
             float b = gradSum[i + 1] * inv;
             float c = gradSum[i + 2] * inv;
@@ -65,20 +112,98 @@ public final class ParameterUpdater {
             s2 += (double) c * c;
             s3 += (double) d * d;
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             work[i] = gradSum[i] * inv;
             s0 += (double) work[i] * work[i];
         }
-        gradientNorm = Math.sqrt((s0 + s1) + (s2 + s3));
-        return gradientNorm;
+        double partial = (s0 + s1) + (s2 + s3);
+        sumSquares += partial;
+        preparedFrom = from;
+        if (from == 0) {
+            gradientNorm = Math.sqrt(sumSquares);
+        }
+        return Double.isFinite(partial);
     }
 
-    /** Turns the prepared mean gradient into the optimizer's update and adds it: {@code θ ← θ + Δθ}. */
-    public void applyPrepared(float[] params, long step) {
-        optimizer.update(work, state, params, step);
-        for (int j = 0; j < work.length; j++) {
+    /** True when the optimizer can update a prepared segment on its own ({@link GradientTransform#elementwise}). */
+    public boolean updatesSegments() {
+        return optimizer.elementwise();
+    }
+
+    /**
+     * Updates the prepared segment {@code [from, to)}, the next one down, at once: {@code θ ← θ + Δθ}
+     * over it (an element-wise optimizer only).
+     */
+    public void applySegment(float[] params, long step, int from, int to) {
+        if (to != appliedFrom || from < preparedFrom || !optimizer.elementwise()) {
+            throw new IllegalStateException("cannot update [" + from + ", " + to + ") now: prepared from " + preparedFrom + ", applied from "
+                    + appliedFrom + (optimizer.elementwise() ? "" : ", and " + optimizer + " is not element-wise"));
+        }
+        save(params, from, to);
+        updateRange(params, step, from, to);
+    }
+
+    private void updateRange(float[] params, long step, int from, int to) {
+        optimizer.update(work, state, params, step, from, to);
+        for (int j = from; j < to; j++) {
             params[j] += work[j];
         }
+        appliedFrom = from;
+    }
+
+    private void save(float[] params, int from, int to) {
+        if (vectors == null) {
+            vectors = state.vectors();
+            savedVectors = new float[vectors.size()][];
+            for (int k = 0; k < savedVectors.length; k++) {
+                savedVectors[k] = new float[vectors.get(k).length];
+            }
+            savedParams = new float[work.length];
+        }
+        System.arraycopy(params, from, savedParams, from, to - from);
+        for (int k = 0; k < savedVectors.length; k++) {
+            System.arraycopy(vectors.get(k), from, savedVectors[k], from, to - from);
+        }
+    }
+
+    /**
+     * Undoes this step's {@link #applySegment}s: the parameters and optimizer state are again those from
+     * before the step, bit for bit, and the step can be taken again (or the run stopped) from there.
+     */
+    public void rollBack(float[] params) {
+        int n = work.length;
+        if (appliedFrom < n) {
+            System.arraycopy(savedParams, appliedFrom, params, appliedFrom, n - appliedFrom);
+            for (int k = 0; k < savedVectors.length; k++) {
+                System.arraycopy(savedVectors[k], appliedFrom, vectors.get(k), appliedFrom, n - appliedFrom);
+            }
+        }
+        appliedFrom = n;
+        preparedFrom = n;
+    }
+
+    /** True when the whole step's mean gradient is prepared (by {@link #prepare} or segment by segment). */
+    public boolean prepared() {
+        return preparedFrom == 0;
+    }
+
+    /**
+     * Turns the prepared mean gradient into the optimizer's update and adds it: {@code θ ← θ + Δθ} —
+     * over what {@link #applySegment} has not updated yet.
+     */
+    public void applyPrepared(float[] params, long step) {
+        if (preparedFrom != 0) {
+            throw new IllegalStateException("the step's gradient is prepared only from " + preparedFrom);
+        }
+        if (appliedFrom == work.length) {
+            optimizer.update(work, state, params, step);
+            for (int j = 0; j < work.length; j++) {
+                params[j] += work[j];
+            }
+        } else if (appliedFrom > 0) {
+            updateRange(params, step, 0, appliedFrom);   // the step is past its checks: nothing to save
+        }
+        appliedFrom = 0;
     }
 
     /** ‖g‖₂ of the last step's mean gradient, before any clipping of the optimizer chain. */
@@ -93,5 +218,11 @@ public final class ParameterUpdater {
     /** Continues from a saved state (a checkpoint's). */
     public void restore(OptState saved) {
         this.state = saved.deepCopy();
+        this.vectors = null;
+    }
+
+    /** The number of segments of an {@code n}-value gradient. */
+    public static int segments(int n) {
+        return (n + SEGMENT_VALUES - 1) / SEGMENT_VALUES;
     }
 }

@@ -63,6 +63,15 @@ public final class OptState implements Serializable {
         return scalars;
     }
 
+    /** Every vector slot of this state and its children, depth first: what an update may change entry by entry. */
+    public List<float[]> vectors() {
+        List<float[]> out = new ArrayList<>(slots.values());
+        for (OptState c : children) {
+            out.addAll(c.vectors());
+        }
+        return out;
+    }
+
     public OptState deepCopy() {
         OptState c = new OptState();
         slots.forEach((k, v) -> c.slots.put(k, v.clone()));

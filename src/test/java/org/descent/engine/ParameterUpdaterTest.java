@@ -88,4 +88,56 @@ class ParameterUpdaterTest {
         DivergenceGuard.check(LAYOUT, finite, n, 1.0, 0, 7);
         assertThrows(DivergenceException.class, () -> DivergenceGuard.check(LAYOUT, finite, n, Double.NaN, 0, 7));
     }
+
+    /**
+     * The overlapped update: segments prepared and updated one by one, the last first, as their sums
+     * complete, give the bits of prepare and applyPrepared over the whole — parameters, norm and Adam's
+     * moments — on a layout of several segments; a step cut short rolls back to the state before it.
+     */
+    @Test
+    void segmentBySegmentEqualsTheWholeAndRollsBackExactly() {
+        ParamLayout layout = Models.mlp(100, 300, 10).layout();   // 33,310 values: five segments, the last a short one
+        int n = layout.size();
+        assertEquals(5, ParameterUpdater.segments(n));
+        ParameterUpdater whole = new ParameterUpdater(Optimizers.create("adamw", Map.of("learningRate", 0.01)), layout);
+        ParameterUpdater segmented = new ParameterUpdater(Optimizers.create("adamw", Map.of("learningRate", 0.01)), layout);
+        float[] a = gaussian(7, n, 0.1);
+        float[] b = a.clone();
+        for (long step = 0; step < 3; step++) {
+            float[] gradSum = gaussian(8 + step, n, 2);
+            double norm = whole.prepare(gradSum, 16);
+            whole.applyPrepared(a, step);
+            segmented.beginStep(16);
+            for (int s = ParameterUpdater.segments(n) - 1; s >= 0; s--) {
+                int from = s * ParameterUpdater.SEGMENT_VALUES;
+                int to = Math.min(n, from + ParameterUpdater.SEGMENT_VALUES);
+                assertEquals(true, segmented.prepareSegment(gradSum, from, to));
+                segmented.applySegment(b, step, from, to);
+            }
+            assertEquals(norm, segmented.gradientNorm(), "step " + step);
+            segmented.applyPrepared(b, step);   // nothing left to update
+            assertArrayEquals(a, b, "step " + step);
+            assertEquals(whole.state(), segmented.state(), "step " + step);
+        }
+        float[] before = b.clone();
+        org.descent.optim.OptState stateBefore = segmented.state().deepCopy();
+        float[] gradSum = gaussian(20, n, 2);
+        segmented.beginStep(16);
+        for (int s = ParameterUpdater.segments(n) - 1; s >= 2; s--) {
+            int from = s * ParameterUpdater.SEGMENT_VALUES;
+            segmented.prepareSegment(gradSum, from, Math.min(n, from + ParameterUpdater.SEGMENT_VALUES));
+            segmented.applySegment(b, 3, from, Math.min(n, from + ParameterUpdater.SEGMENT_VALUES));
+        }
+        assertFalse(java.util.Arrays.equals(before, b), "three segments were updated");
+        segmented.rollBack(b);
+        assertArrayEquals(before, b);
+        assertEquals(stateBefore, segmented.state());
+        assertFalse(segmented.prepared());
+        ParameterUpdater lamb = new ParameterUpdater(Optimizers.create("lamb", Map.of()), layout);
+        assertFalse(lamb.updatesSegments());
+        lamb.beginStep(1);
+        lamb.prepareSegment(gradSum, 4 * ParameterUpdater.SEGMENT_VALUES, n);
+        assertThrows(IllegalStateException.class, () -> lamb.applySegment(b, 0, 4 * ParameterUpdater.SEGMENT_VALUES, n));
+        assertThrows(IllegalArgumentException.class, () -> lamb.prepareSegment(gradSum, 0, ParameterUpdater.SEGMENT_VALUES), "segments come in order");
+    }
 }

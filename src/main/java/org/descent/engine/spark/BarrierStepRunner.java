@@ -103,15 +103,20 @@ final class BarrierStepRunner implements StepRunner {
     }
 
     @Override
-    public StepTotal step(float[] params, float[] buffers, int epoch, long stepInEpoch, long step) {
+    public StepTotal step(float[] params, float[] buffers, int epoch, long stepInEpoch, long step, SegmentSink sink) {
         try {
             while (true) {
                 if (stage == null) {
                     launch(epoch, step);
                 }
                 try {
-                    return tree ? runThroughTree(params, buffers, epoch, stepInEpoch, step) : runOnce(params, buffers, epoch, stepInEpoch, step);
+                    SegmentSink segments = engine.overlap() ? sink : null;
+                    return tree ? runThroughTree(params, buffers, epoch, stepInEpoch, step, segments)
+                            : runOnce(params, buffers, epoch, stepInEpoch, step, segments);
                 } catch (AttemptLost e) {
+                    if (sink != null) {
+                        sink.abandon();   // the step is repeated from the parameters it started with
+                    }
                     LOG.warn("Descent barrier stage attempt {} lost in step {} ({}); waiting for Spark's next attempt to repeat the step",
                             attempt, step, e.getMessage());
                     dropAttempt();
@@ -228,7 +233,8 @@ final class BarrierStepRunner implements StepRunner {
     }
 
     /** The tree: the step to the root, which relays it; one result back, the whole step's total. */
-    private StepTotal runThroughTree(float[] params, float[] buffers, int epoch, long stepInEpoch, long step) throws InterruptedException, AttemptLost {
+    private StepTotal runThroughTree(float[] params, float[] buffers, int epoch, long stepInEpoch, long step, SegmentSink sink)
+            throws InterruptedException, AttemptLost {
         long sendStart = System.nanoTime();
         StepService.Connection root = current[topology.root()];
         try {
@@ -238,6 +244,10 @@ final class BarrierStepRunner implements StepRunner {
         }
         long send = System.nanoTime() - sendStart;
         long deadline = System.currentTimeMillis() + timeoutMillis;
+        int nextTo = model.paramCount();   // the root's streamed sum reaches the sink down to here
+        if (sink != null) {
+            sink.begin(batchSize(epoch, stepInEpoch));
+        }
         while (true) {
             StepService.Event e = next(deadline, step, () -> "for the tree's sum from partition " + topology.root());
             if (stale(e)) {
@@ -257,8 +267,17 @@ final class BarrierStepRunner implements StepRunner {
             if (e.kind() == StepService.Kind.LOST) {
                 throw new AttemptLost(from + ": " + e.payload());
             }
-            if (e.kind() != StepService.Kind.RESULT || from != root) {
+            if ((e.kind() != StepService.Kind.RESULT && e.kind() != StepService.Kind.SEGMENT) || from != root) {
                 throw new IllegalStateException(from + " sent the driver a " + e.kind() + " in step " + step + "; with the tree only the root answers");
+            }
+            if (e.kind() == StepService.Kind.SEGMENT) {
+                StepService.Segment sg = (StepService.Segment) e.payload();
+                if (sg.step() != step || sg.floats() == null) {
+                    throw new IllegalStateException(from + " streamed a gradient segment of step " + sg.step() + " in step " + step
+                            + (sg.floats() == null ? " as exact doubles; the root rounds to float32" : ""));
+                }
+                nextTo = feed(sink, sg.floats(), sg.offset(), nextTo);
+                continue;
             }
             StepService.StepResult r = (StepService.StepResult) e.payload();
             if (r.step() != step) {
@@ -268,11 +287,12 @@ final class BarrierStepRunner implements StepRunner {
             if (total.gradSum() == null) {
                 throw new IllegalStateException(from + " sent the tree's sum as exact doubles; the root rounds it to float32");
             }
+            feed(sink, total.gradSum(), 0, nextTo);
             return new StepTotal(total.gradSum(), total.lossSum(), total.count(), total.stats(), send, total.computeNanos(), total.syncNanos(), 0);
         }
     }
 
-    private StepTotal runOnce(float[] params, float[] buffers, int epoch, long stepInEpoch, long step)
+    private StepTotal runOnce(float[] params, float[] buffers, int epoch, long stepInEpoch, long step, SegmentSink sink)
             throws InterruptedException, AttemptLost {
         long sendStart = System.nanoTime();
         StepMessage message = new StepMessage(epoch, stepInEpoch, step, params, buffers, wire);
@@ -294,6 +314,19 @@ final class BarrierStepRunner implements StepRunner {
         double[][] reduce = new double[plan.partitions()][];
         int received = 0;
         int posted = 0;
+        // With a sink, the gradient is summed segment by segment, the last first, as soon as every partition has sent a segment
+        // (a streamed gradient is in place from readyFrom[p] on, a whole result from 0); the sink updates it meanwhile.
+        int n = model.paramCount();
+        float[][] floats = new float[plan.partitions()][];
+        double[][] exacts = new double[plan.partitions()][];
+        int[] readyFrom = new int[plan.partitions()];
+        Arrays.fill(readyFrom, n);
+        int nextTo = n;
+        float[] gradient = null;
+        long combineNanos = 0;
+        if (sink != null) {
+            sink.begin(batchSize(epoch, stepInEpoch));
+        }
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (received < results.length) {
             StepService.Event e = next(deadline, step, () -> "for partitions " + missing(results) + " to answer");
@@ -326,6 +359,14 @@ final class BarrierStepRunner implements StepRunner {
                     Arrays.fill(reduce, null);
                     posted = 0;
                 }
+            } else if (e.kind() == StepService.Kind.SEGMENT) {
+                StepService.Segment sg = (StepService.Segment) e.payload();
+                if (sg.step() != step || results[from.partition] != null) {
+                    throw new IllegalStateException(from + " streamed a gradient segment of step " + sg.step() + " while the driver is in step " + step);
+                }
+                floats[from.partition] = sg.floats();
+                exacts[from.partition] = sg.doubles();
+                readyFrom[from.partition] = sg.offset();
             } else {
                 StepService.StepResult r = (StepService.StepResult) e.payload();
                 if (r.step() != step || results[from.partition] != null) {
@@ -334,9 +375,55 @@ final class BarrierStepRunner implements StepRunner {
                 PartitionResult p = r.result();
                 results[from.partition] = p;
                 received++;
+                floats[from.partition] = p.gradSum();
+                exacts[from.partition] = p.exactGradSum();
+                readyFrom[from.partition] = 0;
+            }
+            if (sink != null && e.kind() != StepService.Kind.REDUCE) {
+                int complete = Arrays.stream(readyFrom).max().orElse(0);
+                while (nextTo > 0 && segmentStart(nextTo) >= complete) {
+                    int lower = segmentStart(nextTo);
+                    long t = System.nanoTime();
+                    gradient = sums.sumRange(floats, exacts, lower, nextTo);
+                    combineNanos += System.nanoTime() - t;
+                    sink.segment(gradient, lower, nextTo);
+                    nextTo = lower;
+                }
             }
         }
-        return sums.combine(Arrays.asList(results), send);
+        if (sink == null) {
+            return sums.combine(Arrays.asList(results), send);
+        }
+        StepTotal total = sums.finish(Arrays.asList(results), send, gradient, System.nanoTime());
+        return new StepTotal(total.gradient(), total.lossSum(), total.count(), total.stats(), total.sendNanos(), total.computeNanos(),
+                total.syncNanos(), total.combineNanos() + combineNanos);
+    }
+
+    /** Where the segment that ends at {@code to} begins. */
+    private static int segmentStart(int to) {
+        return (to - 1) / Wire.SEGMENT_VALUES * Wire.SEGMENT_VALUES;
+    }
+
+    /** Hands {@code gradient}'s segments from {@code nextTo} down to {@code from} to the sink (if any); returns the new lower end. */
+    private static int feed(SegmentSink sink, float[] gradient, int from, int nextTo) {
+        if (sink == null) {
+            return nextTo;
+        }
+        while (nextTo > from) {
+            int lower = segmentStart(nextTo);
+            sink.segment(gradient, lower, nextTo);
+            nextTo = lower;
+        }
+        return nextTo;
+    }
+
+    /** The global batch of the step: the examples of every partition's slice. */
+    private long batchSize(int epoch, long stepInEpoch) {
+        long count = 0;
+        for (int p = 0; p < plan.partitions(); p++) {
+            count += plan.sliceLength(p, epoch, stepInEpoch);
+        }
+        return count;
     }
 
     /** An event from a connection of an earlier stage of this run: closed and ignored. */

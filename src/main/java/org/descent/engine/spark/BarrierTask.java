@@ -42,9 +42,11 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
 
     /**
      * Test hook: partition {@code partition} stops answering (or, with {@code crash}, fails) at global
-     * step {@code step} in stage attempt 0; a negative step with {@code crash} fails before linking.
+     * step {@code step} in stage attempt 0; a negative step with {@code crash} fails before linking. With
+     * {@code afterGradient} it fails a second after it has sent the step's gradient (streamed with
+     * {@code engine.overlap}), before its result: the driver has every segment and may have updated them.
      */
-    record Stall(int partition, long step, boolean crash) implements Serializable {
+    record Stall(int partition, long step, boolean crash, boolean afterGradient) implements Serializable {
     }
 
     BarrierTask(java.net.InetSocketAddress driver, String token, String runId, BatchPlan plan, Sequential model, Loss loss,
@@ -120,6 +122,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
                     stallIfAsked(partition, m.step, attempt);
                     PartitionResult r = compute(worker, partition, block, m, new DriverCollective(link, m.step, plan.activePartitions(m.epoch, m.stepInEpoch)),
                             streamer == null ? null : streamer.begin(m.step));
+                    crashAfterGradientIfAsked(partition, m.step, attempt);
                     if (streamer != null) {
                         ((TcpDriverLink) link).sendResult(m.step, r, streamer);
                     } else {
@@ -154,11 +157,19 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
 
     /** The test hook: stop answering, or fail, at the given step of stage attempt 0. */
     private void stallIfAsked(int partition, long step, int attempt) throws InterruptedException {
-        if (stall != null && stall.partition() == partition && stall.step() == step && attempt == 0) {
+        if (stall != null && !stall.afterGradient() && stall.partition() == partition && stall.step() == step && attempt == 0) {
             if (stall.crash()) {
                 throw new IllegalStateException("partition " + partition + " crashed in step " + step + " (test hook)");
             }
             Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    /** The test hook: fail a second after the step's gradient has gone, before the result. */
+    private void crashAfterGradientIfAsked(int partition, long step, int attempt) throws InterruptedException {
+        if (stall != null && stall.afterGradient() && stall.partition() == partition && stall.step() == step && attempt == 0) {
+            Thread.sleep(1_000);   // the other tasks' segments and results reach the driver first
+            throw new IllegalStateException("partition " + partition + " crashed after sending step " + step + "'s gradient (test hook)");
         }
     }
 

@@ -24,8 +24,8 @@ final class GradientSegments {
         this.from = from;
     }
 
-    /** Reads the rest of a {@code GRADIENT} message, after its type byte, into place. */
-    void read(DataInputStream in, Wire wire) throws IOException {
+    /** Reads the rest of a {@code GRADIENT} message, after its type byte, into place; returns the segment's offset. */
+    int read(DataInputStream in, Wire wire) throws IOException {
         long s = in.readLong();
         byte k = in.readByte();
         int n = in.readInt();
@@ -55,6 +55,22 @@ final class GradientSegments {
             }
             wire.readDoubleValues(in, doubles, offset, length);
         }
+        return offset;
+    }
+
+    /** The step of the gradient being received. */
+    long step() {
+        return step;
+    }
+
+    /** The float32 gradient being received (entries from the last segment read on are in place), or null. */
+    float[] floats() {
+        return kind == Wire.FLOAT_GRADIENTS ? floats : null;
+    }
+
+    /** The exact gradient being received, or null. */
+    double[] doubles() {
+        return kind == Wire.EXACT_GRADIENTS ? doubles : null;
     }
 
     /** The whole float32 gradient of {@code forStep}, for a RESULT that says it was sent before; the next step starts anew. */

@@ -28,6 +28,21 @@ final class PartitionSums {
     /** The step's total of {@code results} (in partition order); {@code sendNanos} is the driver's parameter send or the slowest fetch. */
     StepTotal combine(List<PartitionResult> results, long sendNanos) {
         long start = System.nanoTime();
+        float[][] floats = new float[results.size()][];
+        double[][] exacts = new double[results.size()][];
+        for (int p = 0; p < floats.length; p++) {
+            floats[p] = results.get(p).gradSum();
+            exacts[p] = results.get(p).exactGradSum();
+        }
+        float[] gradient = sumRange(floats, exacts, 0, gradSum.length);
+        return finish(results, sendNanos, gradient, start);
+    }
+
+    /**
+     * The step's total of {@code results} whose gradients were summed already, range by range
+     * ({@link #sumRange}, into {@code gradient}); {@code start} is when the combination began.
+     */
+    StepTotal finish(List<PartitionResult> results, long sendNanos, float[] gradient, long start) {
         double lossSum = 0;
         long count = 0;
         long fetch = sendNanos;
@@ -50,29 +65,34 @@ final class PartitionSums {
                 }
             }
         }
-        float[] gradient = gradient(results);
         return new StepTotal(gradient, lossSum, count, merged, fetch, compute, sync, System.nanoTime() - start);
     }
 
-    /** The gradient summed in partition order; a single float32 partial sum is the total itself and is returned as it is. */
-    private float[] gradient(List<PartitionResult> results) {
-        if (exactSum == null && results.size() == 1) {
-            return results.get(0).gradSum();
+    /**
+     * Entries {@code [from, to)} of the gradient summed over the partitions in partition order —
+     * {@code floats[p]} a partition's float32 sum, or {@code exacts[p]} its exact one, whichever is
+     * not null — and returns the array that holds them: a single float32 partial sum is the total
+     * itself and is returned as it is; exact sums are added on the grid and rounded once. Summing the
+     * whole at once or range by range gives the same bits (the same additions per entry).
+     */
+    float[] sumRange(float[][] floats, double[][] exacts, int from, int to) {
+        if (exactSum == null && floats.length == 1) {
+            return floats[0];
         }
         if (exactSum != null) {
-            Arrays.fill(exactSum, 0);   // rounded into gradSum below, entry by entry
+            Arrays.fill(exactSum, from, to, 0);   // rounded into gradSum below, entry by entry
         } else {
-            Arrays.fill(gradSum, 0f);
+            Arrays.fill(gradSum, from, to, 0f);
         }
-        for (PartitionResult r : results) {
-            if (r.exactGradSum() != null) {
-                add(exactSum, r.exactGradSum());
+        for (int p = 0; p < floats.length; p++) {
+            if (exacts[p] != null) {
+                add(exactSum, exacts[p], from, to - from);
             } else {
-                add(gradSum, r.gradSum());
+                add(gradSum, floats[p], from, to - from);
             }
         }
         if (exactSum != null) {
-            for (int i = 0; i < gradSum.length; i++) {
+            for (int i = from; i < to; i++) {
                 gradSum[i] = (float) exactSum[i];
             }
         }

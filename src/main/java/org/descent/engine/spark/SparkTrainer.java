@@ -120,7 +120,7 @@ public final class SparkTrainer {
 
     /** Test hook: in barrier mode, {@code partition} stops answering at global step {@code step} (first stage attempt only). */
     SparkTrainer stallForTesting(int partition, long step) {
-        this.stall = new BarrierTask.Stall(partition, step, false);
+        this.stall = new BarrierTask.Stall(partition, step, false, false);
         return this;
     }
 
@@ -129,7 +129,16 @@ public final class SparkTrainer {
      * it links to the driver when {@code step} is negative (first stage attempt only).
      */
     SparkTrainer crashForTesting(int partition, long step) {
-        this.stall = new BarrierTask.Stall(partition, step, true);
+        this.stall = new BarrierTask.Stall(partition, step, true, false);
+        return this;
+    }
+
+    /**
+     * Test hook: in barrier mode, {@code partition}'s task fails at global step {@code step} a second after
+     * it has sent its gradient and before its result (first stage attempt only).
+     */
+    SparkTrainer crashAfterGradientForTesting(int partition, long step) {
+        this.stall = new BarrierTask.Stall(partition, step, true, true);
         return this;
     }
 
@@ -232,7 +241,7 @@ public final class SparkTrainer {
             for (int epoch = run.firstEpoch; epoch < settings.epochs() && !run.over(); epoch++) {
                 StepRunner runner = run.runnerFor(epoch);
                 for (long s = run.firstStepOf(epoch); s < stepsPerEpoch && run.step < maxSteps; s++) {
-                    run.apply(runner.step(run.params, run.buffers, epoch, s, run.step), epoch);
+                    run.apply(runner.step(run.params, run.buffers, epoch, s, run.step, run), epoch);
                     run.evaluateOrCheckpointIfDue(runner, epoch, s);
                 }
                 runner.pause();
@@ -306,7 +315,7 @@ public final class SparkTrainer {
     }
 
     /** One {@code fit}: the trained state, the per-epoch bookkeeping, and the step runner of the current layout. */
-    private final class Run {
+    private final class Run implements StepRunner.SegmentSink {
         final JavaRDD<Block> train;
         final JavaRDD<Block> validation;
         final LocalTrainer.Listener listener;
@@ -331,6 +340,9 @@ public final class SparkTrainer {
         BatchPlan plan;
         StepRunner runner;
         boolean warnedInexact;
+        /** This step's gradient came segment by segment ({@link #segment}); false when a segment was not finite (the whole check fails). */
+        boolean segmented;
+        boolean segmentsFinite;
 
         Run(JavaRDD<Block> train, JavaRDD<Block> validation, LocalTrainer.Listener listener, TrainingState resume, CheckpointPolicy policy) {
             if (earlyStopping != null && validation == null) {
@@ -403,6 +415,36 @@ public final class SparkTrainer {
             return stoppedEarly || step >= maxSteps;
         }
 
+        @Override
+        public void begin(long count) {
+            updater.beginStep(count);
+            segmented = true;
+            segmentsFinite = true;
+        }
+
+        /**
+         * A segment of this step's summed gradient is complete: take its mean and, with an element-wise
+         * optimizer, update it now, while the rest arrives. A non-finite segment updates nothing more; the
+         * step's check then fails and rolls back what was updated.
+         */
+        @Override
+        public void segment(float[] gradient, int from, int to) {
+            if (!segmentsFinite) {
+                return;
+            }
+            segmentsFinite = updater.prepareSegment(gradient, from, to);
+            if (segmentsFinite && updater.updatesSegments()) {
+                updater.applySegment(params, step, from, to);
+            }
+        }
+
+        /** The step is repeated on a new stage attempt: what its segments updated is undone. */
+        @Override
+        public void abandon() {
+            updater.rollBack(params);
+            segmented = false;
+        }
+
         /** The driver's half of a step: check for divergence, divide once, update the parameters and buffers, report. */
         void apply(StepTotal total, int epoch) {
             long start = System.nanoTime();
@@ -412,7 +454,15 @@ public final class SparkTrainer {
             lossSum += total.lossSum();
             seen += total.count();
             examples += total.count();
-            DivergenceGuard.check(model.layout(), total.gradient(), updater.prepare(total.gradient(), total.count()), total.lossSum(), epoch, step);
+            boolean bySegment = segmented && segmentsFinite && updater.prepared();
+            segmented = false;
+            double norm = bySegment ? updater.gradientNorm() : updater.prepare(total.gradient(), total.count());
+            try {
+                DivergenceGuard.check(model.layout(), total.gradient(), norm, total.lossSum(), epoch, step);
+            } catch (org.descent.engine.DivergenceException e) {
+                updater.rollBack(params);   // the segments updated during the step: the run stops on the last good step's state
+                throw e;
+            }
             updater.applyPrepared(params, step);
             if (total.stats().length > 0) {
                 model.updateBuffers(buffers, total.stats());

@@ -40,7 +40,14 @@ final class StepService implements Closeable {
     record Event(Kind kind, Connection from, Object payload) {
     }
 
-    enum Kind { CONNECTED, RESULT, REDUCE, LOST }
+    enum Kind { CONNECTED, RESULT, REDUCE, SEGMENT, LOST }
+
+    /**
+     * A SEGMENT: a task's streamed gradient is in place from {@code offset} on (segments come the last
+     * first), in {@code floats} or, exact, {@code doubles} — the arrays its RESULT will carry.
+     */
+    record Segment(long step, int offset, float[] floats, double[] doubles) {
+    }
 
     /** A REDUCE request: the step it belongs to and the values to sum. */
     record Reduce(long step, double[] values) {
@@ -426,8 +433,9 @@ final class StepService implements Closeable {
             while (true) {
                 byte type = in.readByte();
                 if (type == Wire.GRADIENT) {
-                    segments.read(in, wire);
+                    int offset = segments.read(in, wire);
                     streamedSegments.incrementAndGet();
+                    events.add(new Event(Kind.SEGMENT, c, new Segment(segments.step(), offset, segments.floats(), segments.doubles())));
                 } else if (type == Wire.RESULT) {
                     long step = in.readLong();
                     double lossSum = in.readDouble();

@@ -58,7 +58,7 @@ final class Wire {
      * leave while backward is far from done, large enough that a header per segment is noise (22 bytes
      * per 32 KB).
      */
-    static final int SEGMENT_VALUES = 8192;
+    static final int SEGMENT_VALUES = org.descent.engine.ParameterUpdater.SEGMENT_VALUES;
 
     /**
      * Bytes encoded or decoded at a time: bulk arrays go through one buffer of this size, chunk by
@@ -212,7 +212,7 @@ final class Wire {
 
     /** The number of {@link #SEGMENT_VALUES}-value segments of an {@code n}-value gradient. */
     static int segments(int n) {
-        return (n + SEGMENT_VALUES - 1) / SEGMENT_VALUES;
+        return org.descent.engine.ParameterUpdater.segments(n);
     }
 
     /** The first index of segment {@code s}. */

@@ -315,6 +315,32 @@ class BarrierStepRunnerTest {
     }
 
     /**
+     * The driver's overlapped update, cut short: over TCP a task streams its gradient during backward and the
+     * driver updates each segment as soon as every task has sent it; a task that then fails before its result
+     * leaves the driver with segments updated for a step that must be taken again. They are rolled back, the
+     * step is repeated on the relaunched stage, and the run ends with the parameters of an undisturbed run
+     * (Adam: its moments rolled back too).
+     */
+    @Test
+    void aTaskFailingAfterItsGradientWasUpdatedIsRolledBack() {
+        Sequential mlp = Models.mlp(784, 32, 10);
+        int[] sizes = {600, 600};
+        org.descent.engine.EngineOptions tcp = TestEngines.star(false, 600).withTransport(org.descent.engine.EngineOptions.Transport.TCP);
+        java.util.function.Supplier<SparkTrainer> adam = () -> new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(),
+                Optimizers.create("adam", Map.of("learningRate", 1e-3)), new LocalTrainer.Settings(60, 1, 21, false));
+        TrainingResult undisturbed = adam.get().engine(tcp).fit(Blocks.fromDataset(sc, train, sizes), null, null);
+        TrainingResult serial = adam.get().engine(tcp.withOverlap(false)).fit(Blocks.fromDataset(sc, train, sizes), null, null);
+        assertArrayEquals(serial.params(), undisturbed.params(), "overlapped and serial steps over TCP");
+        AtomicReference<StepService> service = new AtomicReference<>();
+        TrainingResult crashed = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(300), () ->
+                adam.get().engine(tcp).crashAfterGradientForTesting(1, 4).onStepServiceForTesting(service::set)
+                        .fit(Blocks.fromDataset(sc, train, sizes), null, null));
+        assertTrue(service.get().streamedSegments() > 20L * 2 * Wire.segments(mlp.paramCount()) - 1, "gradients were streamed");
+        assertEquals(20, crashed.steps());
+        assertArrayEquals(undisturbed.params(), crashed.params());
+    }
+
+    /**
      * The tree in one JVM: the three tasks of local[3] form one group under partition 0, which shares its
      * step with the others and adds their sums in partition order — the star's order, so even float sums
      * give the star's bits — and is the only task the driver exchanges with.
