@@ -95,7 +95,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
             if (tree) {
                 Topology topology = link.awaitTopology();
                 TreeNode.Identity id = new TreeNode.Identity(token, attempt, launch, executor, timeoutMillis, context::killTaskIfInterrupted);
-                try (TreeNode node = TreeNode.link(partition, topology, plan, link, server, id, syncBatchNorm, model.statsSize())) {
+                try (TreeNode node = TreeNode.link(partition, topology, plan, link, server, id, syncBatchNorm, model.statsSize(), overlap)) {
                     if (overlap && node.up() instanceof TcpDriverLink up) {
                         up.receiveInBackground();   // forward starts while the step still arrives (and is relayed on)
                     }
@@ -103,7 +103,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
                         for (StepMessage m = node.next(); m != null; m = node.next()) {
                             stallIfAsked(partition, m.step, attempt);
                             node.finish(compute(worker, partition, block, m, node.collective(plan.activePartitions(m.epoch, m.stepInEpoch)),
-                                    node.progress(overlap)));
+                                    node.progress()));
                             served++;
                         }
                     } finally {

@@ -22,6 +22,7 @@ final class GradientStreamer implements GradientProgress {
     private long step;
     private int next;
     private boolean started;
+    private int sentFrom;
 
     /** Streams up {@code up}; with {@code roundExact} an exact gradient is sent as float32 (the tree's root, whose receiver is the driver). */
     GradientStreamer(TcpDriverLink up, boolean roundExact) {
@@ -34,12 +35,18 @@ final class GradientStreamer implements GradientProgress {
     GradientStreamer begin(long step) {
         this.step = step;
         this.started = false;
+        this.sentFrom = Integer.MAX_VALUE;
         return this;
     }
 
     /** True when this step's whole gradient has been sent (backward ran to its end). */
     boolean sentAll() {
         return started && next < 0;
+    }
+
+    /** The lowest index sent so far in this step: the gradient is sent from here on ({@link Integer#MAX_VALUE} before anything went). */
+    int sentFrom() {
+        return sentFrom;
     }
 
     /** The kind of gradient the step's {@code RESULT} announces as sent. */
@@ -70,6 +77,7 @@ final class GradientStreamer implements GradientProgress {
                     up.sendGradientSegment(step, total, from, ctx.exactGrads, from, length);
                 }
                 sent = true;
+                sentFrom = from;
             }
             if (sent) {
                 up.flush();

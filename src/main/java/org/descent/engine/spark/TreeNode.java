@@ -18,7 +18,10 @@ import org.descent.nn.norm.MomentStats;
  * loss and count summed, the slowest compute and wait, batch-norm statistics merged, and the gradient
  * added up chunk by chunk — its own first, then each child's in {@link Topology#children} order — and
  * sent on as each chunk is complete. The root rounds an exact sum to float32 once, so the driver
- * receives one float32 gradient per step, whatever the number of executors.
+ * receives one float32 gradient per step, whatever the number of executors. With {@code engine.overlap}
+ * a leaf streams its gradient during backward ({@link GradientStreamer}) and a node with children sends
+ * its subtree's sum as {@code GRADIENT} segments, the last first, each as soon as it is added up, so the
+ * driver sums and updates the root's segments while the next ones arrive.
  *
  * <p>A task with no examples in a step still relays its children's reductions and results; which
  * children take part in a reduction follows from the step's plan, which every task knows.
@@ -39,8 +42,11 @@ final class TreeNode implements Closeable {
     private double[] relayScratch = new double[0];
     private StepMessage current;
     private GradientStreamer streamer;
+    private final boolean overlap;
 
-    private TreeNode(int partition, Topology topology, BatchPlan plan, DriverLink up, List<ChildLink> children, boolean syncBatchNorm, int statsSize) {
+    private TreeNode(int partition, Topology topology, BatchPlan plan, DriverLink up, List<ChildLink> children, boolean syncBatchNorm, int statsSize,
+                     boolean overlap) {
+        this.overlap = overlap;
         this.partition = partition;
         this.topology = topology;
         this.plan = plan;
@@ -71,7 +77,7 @@ final class TreeNode implements Closeable {
      * root), then accepts its TCP children on {@code server} and meets its in-process ones.
      */
     static TreeNode link(int partition, Topology topology, BatchPlan plan, DriverLink driver, PeerServer server, Identity id, boolean syncBatchNorm,
-                         int statsSize) throws IOException, InterruptedException {
+                         int statsSize, boolean overlap) throws IOException, InterruptedException {
         int parent = topology.parent(partition);
         DriverLink up;
         if (parent == Topology.DRIVER) {
@@ -120,7 +126,7 @@ final class TreeNode implements Closeable {
             }
             throw e;
         }
-        return new TreeNode(partition, topology, plan, up, children, syncBatchNorm, statsSize);
+        return new TreeNode(partition, topology, plan, up, children, syncBatchNorm, statsSize, overlap);
     }
 
     /** The next step from above, passed on to every child; null when the stage is told to stop (passed on too). */
@@ -155,7 +161,7 @@ final class TreeNode implements Closeable {
      * with children, which adds theirs to its own before it sends, and for a line up in process, which
      * passes the arrays by reference.
      */
-    org.descent.nn.GradientProgress progress(boolean overlap) {
+    org.descent.nn.GradientProgress progress() {
         if (!overlap || !children.isEmpty() || !(up instanceof TcpDriverLink tcp)) {
             return null;
         }
@@ -250,33 +256,50 @@ final class TreeNode implements Closeable {
         if (roundHere && (rounded == null || rounded.length != n)) {
             rounded = new float[n];
         }
-        boolean sentAlready = streamed && streamer != null && streamer.sentAll();   // a leaf's, overlapped with its backward
-        if (sentAlready) {
-            tcpUp.sendResultHeader(current.step, lossSum, count, compute, sync, streamer.sentKind(exact), 0);
-        } else if (streamed) {
-            tcpUp.sendResultHeader(current.step, lossSum, count, compute, sync, exact && !root ? Wire.EXACT_GRADIENTS : Wire.FLOAT_GRADIENTS, n);
-        }
-        for (int from = 0; from < (sentAlready ? 0 : n); from += CHUNK_VALUES) {
-            int len = Math.min(CHUNK_VALUES, n - from);
-            for (ChildLink.Result r : results) {
-                if (exact) {
-                    r.addGradient(doubles, from, len);
-                } else {
-                    r.addGradient(floats, from, len);
+        if (streamed && overlap) {
+            // Segment by segment, the last first, each as soon as it is added up: the receiver (the driver, for the root) sums
+            // and updates it while the next one comes. A leaf has sent what its backward finished already.
+            int sentFrom = streamer != null ? Math.min(n, streamer.sentFrom()) : n;
+            for (int s = Wire.segments(n) - 1; s >= 0; s--) {
+                int from = Wire.segmentStart(s);
+                if (from >= sentFrom) {
+                    continue;
                 }
-            }
-            if (roundHere) {
-                for (int i = from; i < from + len; i++) {
-                    rounded[i] = (float) doubles[i];
-                }
-            }
-            if (streamed) {
+                int len = Wire.segmentLength(n, s);
+                addChildren(results, exact, floats, doubles, from, len);
                 if (roundHere) {
-                    tcpUp.sendGradientChunk(rounded, from, len);
+                    for (int i = from; i < from + len; i++) {
+                        rounded[i] = (float) doubles[i];
+                    }
+                    tcpUp.sendGradientSegment(current.step, n, from, rounded, from, len);
                 } else if (exact) {
-                    tcpUp.sendGradientChunk(doubles, from, len);
+                    tcpUp.sendGradientSegment(current.step, n, from, doubles, from, len);
                 } else {
-                    tcpUp.sendGradientChunk(floats, from, len);
+                    tcpUp.sendGradientSegment(current.step, n, from, floats, from, len);
+                }
+                tcpUp.flush();
+            }
+            tcpUp.sendResultHeader(current.step, lossSum, count, compute, sync, exact && !root ? Wire.EXACT_GRADIENTS_SENT : Wire.FLOAT_GRADIENTS_SENT, 0);
+        } else {
+            if (streamed) {
+                tcpUp.sendResultHeader(current.step, lossSum, count, compute, sync, exact && !root ? Wire.EXACT_GRADIENTS : Wire.FLOAT_GRADIENTS, n);
+            }
+            for (int from = 0; from < n; from += CHUNK_VALUES) {
+                int len = Math.min(CHUNK_VALUES, n - from);
+                addChildren(results, exact, floats, doubles, from, len);
+                if (roundHere) {
+                    for (int i = from; i < from + len; i++) {
+                        rounded[i] = (float) doubles[i];
+                    }
+                }
+                if (streamed) {
+                    if (roundHere) {
+                        tcpUp.sendGradientChunk(rounded, from, len);
+                    } else if (exact) {
+                        tcpUp.sendGradientChunk(doubles, from, len);
+                    } else {
+                        tcpUp.sendGradientChunk(floats, from, len);
+                    }
                 }
             }
         }
@@ -288,6 +311,17 @@ final class TreeNode implements Closeable {
             boolean asFloat = !exact || roundHere;
             up.sendResult(current.step, new PartitionResult(partition, asFloat ? (roundHere ? rounded : floats) : null, asFloat ? null : doubles,
                     lossSum, count, stats, 0, compute + (root ? 0 : sync), sync));
+        }
+    }
+
+    /** Adds the children's gradients at {@code [from, from+len)} to the node's own, in {@link Topology#children} order. */
+    private static void addChildren(List<ChildLink.Result> results, boolean exact, float[] floats, double[] doubles, int from, int len) throws IOException {
+        for (ChildLink.Result r : results) {
+            if (exact) {
+                r.addGradient(doubles, from, len);
+            } else {
+                r.addGradient(floats, from, len);
+            }
         }
     }
 
