@@ -39,6 +39,27 @@ interface ChildLink extends Closeable {
     /** Consumes the pending result's fixed part; its gradient and statistics follow through the returned reader. */
     Result readResult() throws IOException;
 
+    /** The step was passed down: from now on the child may stream its gradient ({@code engine.overlap}). */
+    default void startStep() {
+    }
+
+    /**
+     * True when the child's streamed gradient (its subtree's sum) is in place from {@code from} on, so
+     * that {@link #addSegment} can add it without waiting; never waits.
+     */
+    default boolean hasSegment(int from) {
+        return false;
+    }
+
+    /** Adds the child's streamed values {@code [from, from+length)} to {@code into} (float32, or exact when {@code into} is). */
+    default void addSegment(float[] into, int from, int length) {
+        throw new UnsupportedOperationException("partition " + partition() + " streamed nothing");
+    }
+
+    default void addSegment(double[] into, int from, int length) {
+        throw new UnsupportedOperationException("partition " + partition() + " streamed nothing");
+    }
+
     @Override
     void close();
 
@@ -73,6 +94,18 @@ interface ChildLink extends Closeable {
         private final long readTimeoutMillis;
         private final double[] statsBuffer;
         private final GradientSegments segments;
+        /**
+         * Who reads the child's stream. Between a step's start and the child's next REDUCE or RESULT a
+         * background reader does, putting GRADIENT segments into place as they come ({@link #segmentsFrom})
+         * so the node can add them during its own backward; it stops at any other message's type byte
+         * ({@link #stoppedAt}) and the node's thread reads that message itself.
+         */
+        private boolean readerOwns;
+        private byte stoppedAt = -1;
+        private IOException readFailure;
+        private volatile int segmentsFrom = Integer.MAX_VALUE;
+        private volatile boolean closed;
+        private final Thread reader;
         private byte pending = -1;
         private int pendingLength;
         private int timeoutMillis;
@@ -88,6 +121,69 @@ interface ChildLink extends Closeable {
             this.statsBuffer = new double[statsSize];
             this.segments = new GradientSegments("partition " + partition);
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeoutMillis));
+            this.reader = new Thread(this::readSegments, "descent-child-reader-" + partition);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The background reader: while it owns the stream, GRADIENT segments into place; any other message stops it. */
+        private void readSegments() {
+            while (!closed) {
+                synchronized (this) {
+                    while (!readerOwns && !closed) {
+                        try {
+                            wait();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                try {
+                    byte type = in.readByte();
+                    if (type == Wire.GRADIENT) {
+                        segmentsFrom = segments.read(in, wire);   // the volatile write publishes the values read
+                        continue;
+                    }
+                    synchronized (this) {
+                        stoppedAt = type;
+                        readerOwns = false;
+                        notifyAll();
+                    }
+                } catch (IOException e) {
+                    synchronized (this) {
+                        readFailure = e;
+                        readerOwns = false;
+                        notifyAll();
+                    }
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public synchronized void startStep() {
+            segmentsFrom = Integer.MAX_VALUE;
+            stoppedAt = -1;
+            readerOwns = true;
+            notifyAll();
+        }
+
+        @Override
+        public boolean hasSegment(int from) {
+            return segmentsFrom <= from;
+        }
+
+        @Override
+        public void addSegment(float[] into, int from, int length) {
+            PartitionSums.add(into, segments.floats(), from, length);
+        }
+
+        @Override
+        public void addSegment(double[] into, int from, int length) {
+            PartitionSums.add(into, segments.doubles(), from, length);
         }
 
         /** The stream the node relays steps into. */
@@ -130,10 +226,7 @@ interface ChildLink extends Closeable {
             if (pending >= 0) {
                 return pending;
             }
-            byte type;
-            while ((type = awaitType()) == Wire.GRADIENT) {
-                segments.read(in, wire);   // streamed during the child's backward: into place now, added at the result
-            }
+            byte type = awaitStop();
             if (type == Wire.REDUCE) {
                 in.readLong();
                 pendingLength = Wire.length(in);
@@ -144,20 +237,25 @@ interface ChildLink extends Closeable {
             return type;
         }
 
-        /** The type byte of the child's next message; waiting for it, looks every {@link DriverLink#KILL_CHECK_MILLIS} ms for a kill. */
-        private byte awaitType() throws IOException, InterruptedException {
-            socket.setSoTimeout(DriverLink.KILL_CHECK_MILLIS);
-            try {
-                return DriverLink.await(() -> {
-                    try {
-                        return in.readByte();
-                    } catch (SocketTimeoutException e) {
-                        return null;
-                    }
-                }, checkKilled, readTimeoutMillis);
-            } finally {
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeoutMillis));
+        /** Waits until the reader has stopped at a message other than a segment; returns its type (its byte is read). */
+        private synchronized byte awaitStop() throws IOException, InterruptedException {
+            long deadline = System.currentTimeMillis() + readTimeoutMillis;
+            while (readerOwns) {
+                wait(DriverLink.KILL_CHECK_MILLIS);
+                checkKilled.run();
+                if (System.currentTimeMillis() > deadline) {
+                    throw new SocketTimeoutException("partition " + partition + " sent nothing in " + readTimeoutMillis / 1000 + " s");
+                }
             }
+            if (readFailure != null) {
+                throw readFailure;
+            }
+            if (stoppedAt < 0) {
+                throw new IOException("partition " + partition + ": no message is due before the step starts");
+            }
+            byte type = stoppedAt;
+            stoppedAt = -1;
+            return type;
         }
 
         @Override
@@ -172,6 +270,10 @@ interface ChildLink extends Closeable {
             }
             pending = -1;
             wire.addDoubles(in, into, offset, length);
+            synchronized (this) {
+                readerOwns = true;   // the child's segments may follow again
+                notifyAll();
+            }
         }
 
         @Override
@@ -254,6 +356,10 @@ interface ChildLink extends Closeable {
 
         @Override
         public void close() {
+            closed = true;
+            synchronized (this) {
+                notifyAll();
+            }
             try {
                 socket.close();
             } catch (IOException ignored) {

@@ -22,6 +22,14 @@ final class SameJvmLink {
     private final String key;
     private final BlockingQueue<Object> down = new LinkedBlockingQueue<>();
     private final BlockingQueue<Object> up = new LinkedBlockingQueue<>();
+    /**
+     * The child's gradient as its backward finishes it ({@code engine.overlap}): its buffers, final from
+     * {@code readyFrom} on (the volatile write publishes them), so the leader can add them during its own
+     * backward. Reset when the leader sends the next step.
+     */
+    private volatile float[] progressFloats;
+    private volatile double[] progressDoubles;
+    private volatile int readyFrom = Integer.MAX_VALUE;
 
     private SameJvmLink(String key) {
         this.key = key;
@@ -51,6 +59,16 @@ final class SameJvmLink {
         return m;
     }
 
+    /** What a child in the leader's JVM tells of its backward: its buffers and how far they are final. */
+    static org.descent.nn.GradientProgress progressOf(DriverLink childEnd) {
+        SameJvmLink box = ((ChildEnd) childEnd).box();
+        return (ctx, offset) -> {
+            box.progressFloats = ctx.grads;
+            box.progressDoubles = ctx.exactGrads;
+            box.readyFrom = offset;
+        };
+    }
+
     private final class ChildEnd implements DriverLink {
         private final long readTimeoutMillis;
         private final Runnable checkKilled;
@@ -59,6 +77,10 @@ final class SameJvmLink {
         ChildEnd(long readTimeoutMillis, Runnable checkKilled) {
             this.readTimeoutMillis = readTimeoutMillis;
             this.checkKilled = checkKilled;
+        }
+
+        SameJvmLink box() {
+            return SameJvmLink.this;
         }
 
         @Override
@@ -121,7 +143,23 @@ final class SameJvmLink {
 
         @Override
         public void sendStep(StepMessage step) {
+            readyFrom = Integer.MAX_VALUE;
             down.add(step);
+        }
+
+        @Override
+        public boolean hasSegment(int from) {
+            return readyFrom <= from;
+        }
+
+        @Override
+        public void addSegment(float[] into, int from, int length) {
+            PartitionSums.add(into, progressFloats, from, length);
+        }
+
+        @Override
+        public void addSegment(double[] into, int from, int length) {
+            PartitionSums.add(into, progressDoubles, from, length);
         }
 
         @Override

@@ -177,6 +177,14 @@ final class TcpDriverLink implements DriverLink {
         }
     }
 
+    /**
+     * Waits until the step being received in the background is whole (and relayed to the children, whose
+     * streams are then free for other messages).
+     */
+    void awaitStep() throws IOException, InterruptedException {
+        finishReceiving();
+    }
+
     /** Waits until the step being received in the background is whole: the stream is then at the next message. */
     private void finishReceiving() throws IOException, InterruptedException {
         StepArrival a = arrival;

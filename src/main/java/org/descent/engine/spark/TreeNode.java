@@ -42,6 +42,7 @@ final class TreeNode implements Closeable {
     private double[] relayScratch = new double[0];
     private StepMessage current;
     private GradientStreamer streamer;
+    private Forwarder forwarder;
     private final boolean overlap;
 
     private TreeNode(int partition, Topology topology, BatchPlan plan, DriverLink up, List<ChildLink> children, boolean syncBatchNorm, int statsSize,
@@ -144,6 +145,9 @@ final class TreeNode implements Closeable {
             }
         }
         if (m != null) {
+            for (ChildLink c : children) {
+                c.startStep();
+            }
             for (int i = 0; i < children.size(); i++) {
                 activeChild[i] = false;
                 for (int q : topology.subtree(children.get(i).partition())) {
@@ -162,13 +166,113 @@ final class TreeNode implements Closeable {
      * passes the arrays by reference.
      */
     org.descent.nn.GradientProgress progress() {
-        if (!overlap || !children.isEmpty() || !(up instanceof TcpDriverLink tcp)) {
+        if (!overlap) {
             return null;
         }
-        if (streamer == null) {
-            streamer = new GradientStreamer(tcp, root);   // the root's receiver is the driver, which takes float32
+        if (!root && topology.sameJvmAsParent(partition)) {
+            return SameJvmLink.progressOf(up);   // the leader adds what is final of this task's gradient during its own backward
         }
-        return streamer.begin(current.step);
+        if (!(up instanceof TcpDriverLink tcp)) {
+            return null;
+        }
+        if (children.isEmpty()) {
+            if (streamer == null) {
+                streamer = new GradientStreamer(tcp, root);   // the root's receiver is the driver, which takes float32
+            }
+            return streamer.begin(current.step);
+        }
+        if (forwarder == null) {
+            forwarder = new Forwarder(tcp);
+        }
+        return forwarder.begin(current.step);
+    }
+
+    /**
+     * A node with children, overlapped: after each layer of its own backward it sends up every segment,
+     * from the top down, that is final in its own gradient and already in from every child, the
+     * children's values added to its own in {@link Topology#children} order — the order of the sum
+     * after backward, so the same bits. It never waits for a child: what is not in yet goes at
+     * {@link #finish}.
+     */
+    private final class Forwarder implements org.descent.nn.GradientProgress {
+        private final TcpDriverLink tcp;
+        private long step;
+        private int nextTo = -1;
+
+        Forwarder(TcpDriverLink tcp) {
+            this.tcp = tcp;
+        }
+
+        Forwarder begin(long s) {
+            step = s;
+            nextTo = -1;
+            return this;
+        }
+
+        /** The lowest index sent in this step ({@link Integer#MAX_VALUE} before anything went). */
+        int sentFrom() {
+            return nextTo < 0 ? Integer.MAX_VALUE : nextTo;
+        }
+
+        @Override
+        public void ready(org.descent.nn.StepContext ctx, int offset) {
+            boolean exact = ctx.exactGrads != null;
+            int n = exact ? ctx.exactGrads.length : ctx.grads.length;
+            if (nextTo < 0) {
+                nextTo = n;
+            }
+            boolean sent = false;
+            try {
+                while (nextTo > 0) {
+                    int from = (nextTo - 1) / Wire.SEGMENT_VALUES * Wire.SEGMENT_VALUES;
+                    if (from < offset || !childrenHave(from)) {
+                        break;
+                    }
+                    int len = nextTo - from;
+                    for (ChildLink c : children) {
+                        if (exact) {
+                            c.addSegment(ctx.exactGrads, from, len);
+                        } else {
+                            c.addSegment(ctx.grads, from, len);
+                        }
+                    }
+                    sendSegment(tcp, step, exact, ctx.grads, ctx.exactGrads, n, from, len);
+                    nextTo = from;
+                    sent = true;
+                }
+                if (sent) {
+                    tcp.flush();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("sending step " + step + "'s gradient sums failed: " + e.getMessage(), e);
+            }
+        }
+
+        private boolean childrenHave(int from) {
+            for (ChildLink c : children) {
+                if (!c.hasSegment(from)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Sends {@code [from, from+len)} of the subtree's sum up as a GRADIENT; the root rounds an exact sum to float32. */
+    private void sendSegment(TcpDriverLink tcp, long step, boolean exact, float[] floats, double[] doubles, int n, int from, int len) throws IOException {
+        if (exact && root) {
+            if (rounded == null || rounded.length != n) {
+                rounded = new float[n];
+            }
+            for (int i = from; i < from + len; i++) {
+                rounded[i] = (float) doubles[i];
+            }
+            tcp.sendGradientSegment(step, n, from, rounded, from, len);
+        } else if (exact) {
+            tcp.sendGradientSegment(step, n, from, doubles, from, len);
+        } else {
+            tcp.sendGradientSegment(step, n, from, floats, from, len);
+        }
     }
 
     /** Synchronized batch norm's sums for the current step, through the tree; {@code size} partitions take part. */
@@ -195,6 +299,9 @@ final class TreeNode implements Closeable {
 
     /** One reduction: the active children's values added to ours, then up and the total back down (the root has it). */
     private void reduce(double[] values, int offset, int length) throws IOException, InterruptedException {
+        if (up instanceof TcpDriverLink tcp) {
+            tcp.awaitStep();   // the children's streams carry the relayed step until it is whole; the sums come after it
+        }
         for (int i = 0; i < children.size(); i++) {
             if (activeChild[i]) {
                 ChildLink c = children.get(i);
@@ -259,24 +366,16 @@ final class TreeNode implements Closeable {
         if (streamed && overlap) {
             // Segment by segment, the last first, each as soon as it is added up: the receiver (the driver, for the root) sums
             // and updates it while the next one comes. A leaf has sent what its backward finished already.
-            int sentFrom = streamer != null ? Math.min(n, streamer.sentFrom()) : n;
+            int sentFrom = Math.min(n, streamer != null && children.isEmpty() ? streamer.sentFrom()
+                    : forwarder != null && own.count() > 0 ? forwarder.sentFrom() : n);
             for (int s = Wire.segments(n) - 1; s >= 0; s--) {
                 int from = Wire.segmentStart(s);
                 if (from >= sentFrom) {
                     continue;
                 }
-                int len = Wire.segmentLength(n, s);
+                int len = Math.min(sentFrom, from + Wire.SEGMENT_VALUES) - from;
                 addChildren(results, exact, floats, doubles, from, len);
-                if (roundHere) {
-                    for (int i = from; i < from + len; i++) {
-                        rounded[i] = (float) doubles[i];
-                    }
-                    tcpUp.sendGradientSegment(current.step, n, from, rounded, from, len);
-                } else if (exact) {
-                    tcpUp.sendGradientSegment(current.step, n, from, doubles, from, len);
-                } else {
-                    tcpUp.sendGradientSegment(current.step, n, from, floats, from, len);
-                }
+                sendSegment(tcpUp, current.step, exact, floats, doubles, n, from, len);
                 tcpUp.flush();
             }
             tcpUp.sendResultHeader(current.step, lossSum, count, compute, sync, exact && !root ? Wire.EXACT_GRADIENTS_SENT : Wire.FLOAT_GRADIENTS_SENT, 0);
