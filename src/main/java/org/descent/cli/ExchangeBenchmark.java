@@ -128,7 +128,8 @@ final class ExchangeBenchmark implements Callable<Integer> {
         List<double[]> timed = new ArrayList<>();
         SparkTrainer trainer = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("sgd", Map.of("learningRate", 1e-3)),
                 new LocalTrainer.Settings(tasks, 1_000_000, 1, false).withShuffle(org.descent.engine.BatchPlan.Shuffle.GLOBAL))
-                .engine(EngineOptions.defaults().withMode(EngineOptions.Mode.BARRIER).withExchange(exchange).withTimeoutSeconds(600))
+                .engine(EngineOptions.defaults().withMode(EngineOptions.Mode.BARRIER).withExchange(exchange).withTimeoutSeconds(600)
+                        .withOverlap(false))   // the exchange alone: a one-layer model has no layers to overlap it with
                 .stopAfter(warmup + steps)
                 .onStep((epoch, step, loss, n, norm, t) -> {
                     if (step >= warmup) {
