@@ -54,7 +54,8 @@ final class ProjectionBenchmark implements Callable<Integer> {
     private static final double[] GBITS = {10, 25, 100};
     private static final double CHUNK = 64 * 1024;
 
-    record Workload(String name, long params, double computeSeconds, double updateSeconds) {
+    /** A model to project: its parameters, its first trained layer's share of them, one executor's compute and the driver's update. */
+    record Workload(String name, long params, double firstShare, double computeSeconds, double updateSeconds) {
     }
 
     @Override
@@ -67,9 +68,10 @@ final class ProjectionBenchmark implements Callable<Integer> {
         workloads.add(workload("mlp 784-256-256-10", Models.mlp(784, 256, 256, 10), 20));
         workloads.add(workload("cnn (BN) 32-64-128", Models.fashionCnn(true), 3));
         workloads.add(workload("mlp25m 784-4096-4096-1024-10", Models.mlp(784, 4096, 4096, 1024, 10), 2));
-        System.out.printf(Locale.ROOT, "%-30s %12s %22s %18s%n", "model", "parameters", "compute ms / executor", "driver Adam ms");
+        System.out.printf(Locale.ROOT, "%-30s %12s %12s %22s %18s%n", "model", "parameters", "first layer", "compute ms / executor", "driver Adam ms");
         for (Workload w : workloads) {
-            System.out.printf(Locale.ROOT, "%-30s %12d %22.2f %18.2f%n", w.name(), w.params(), w.computeSeconds() * 1e3, w.updateSeconds() * 1e3);
+            System.out.printf(Locale.ROOT, "%-30s %12d %11.1f%% %22.2f %18.2f%n", w.name(), w.params(), 100 * w.firstShare(), w.computeSeconds() * 1e3,
+                    w.updateSeconds() * 1e3);
         }
         System.out.printf(Locale.ROOT, "(compute: one thread, a batch of %d per executor, forward and backward; update: Adam over the parameters)%n", batch);
 
@@ -135,10 +137,12 @@ final class ProjectionBenchmark implements Callable<Integer> {
                     double[] y = new double[PROJECTED.length];
                     for (int i = 0; i < PROJECTED.length; i++) {
                         x[i] = PROJECTED[i];
-                        y[i] = net.efficiency(t, PROJECTED[i], wl.params(), EngineOptions.DEFAULT_TREE_FANOUT, wl.computeSeconds(), wl.updateSeconds());
+                        y[i] = net.efficiency(t, PROJECTED[i], wl.params(), wl.firstShare(), EngineOptions.DEFAULT_TREE_FANOUT, wl.computeSeconds(),
+                                wl.updateSeconds());
                         row.append(String.format(Locale.ROOT, " %6.1f%%", 100 * y[i]));
                     }
-                    double step128 = net.stepSeconds(t, 128, wl.params(), EngineOptions.DEFAULT_TREE_FANOUT, wl.computeSeconds(), wl.updateSeconds());
+                    double step128 = net.stepSeconds(t, 128, wl.params(), wl.firstShare(), EngineOptions.DEFAULT_TREE_FANOUT, wl.computeSeconds(),
+                            wl.updateSeconds());
                     System.out.println(row + String.format(Locale.ROOT, "   %8.1f ms", step128 * 1e3));
                     if (gbits == 25 && t != ExchangeCostModel.Topology.STAR) {
                         chart.add(wl.name().split(" ")[0] + ", " + t.name().toLowerCase(Locale.ROOT).replace('_', ' '), x, y, LineChart.Style.LINE_AND_MARKERS, null);
@@ -172,6 +176,8 @@ final class ProjectionBenchmark implements Callable<Integer> {
         }
         java.util.Arrays.sort(ms);
         double update = ms[rounds / 2];
-        return new Workload(name, model.paramCount(), Math.max(0, step - update), update);
+        int first = model.firstTrainedLayer();
+        long firstParams = model.layout().segments().stream().filter(seg -> seg.layer() == first).mapToLong(seg -> seg.end() - seg.offset()).sum();
+        return new Workload(name, model.paramCount(), firstParams / (double) model.paramCount(), Math.max(0, step - update), update);
     }
 }

@@ -13,9 +13,14 @@ package org.descent.engine;
  *   <li><b>tree</b> of fan-out k, pipelined in chunks: the busiest link (an inner node's, carrying
  *       min(k, W−1) copies) bounds each direction, and a chunk needs d hops to cross the depth d —
  *       {@code T = C + u + 2·(α + max(1, min(k, W−1))·M·β + d·(α + s·β))}; a chain is k = 1, d = W − 1;</li>
- *   <li><b>overlapped tree</b> (gradients of the last layers leave while earlier layers are still in
- *       backward, and the first layers compute while the rest of the parameters arrive): the transfers hide
- *       behind the compute up to its length — {@code T = u + max(C, 2·max(1, min(k, W−1))·M·β) + 2·(α + d·(α + s·β))}.</li>
+ *   <li><b>overlapped tree</b>, as {@code engine.overlap} builds it: forward starts as each layer's
+ *       parameters arrive and the last layers' gradients leave during backward, at every level of the
+ *       tree; the driver updates each segment as its sum completes. What cannot hide is the first trained
+ *       layer's share f of the parameters — needed before forward starts, final only when backward ends —
+ *       and its share f·u of the update; the (1−f)·u updated earlier hide behind the first layer's
+ *       gradient coming up: with b = max(1, min(k, W−1)),
+ *       {@code T = max(C + 2·b·f·M·β, 2·b·M·β) + f·u + max(0, (1−f)·u − b·f·M·β) + 2·(α + d·(α + s·β))};
+ *       f = 0 is the ideal where every transfer hides behind the compute.</li>
  * </ul>
  * Weak scaling keeps each executor's batch, so C and u do not change with W, and the efficiency is
  * that of one process without any exchange over the step, {@code E(W) = (C + u) / T(W)} — as Horovod
@@ -67,16 +72,29 @@ public record ExchangeCostModel(double alpha, double beta, double chunk) {
 
     /** One step's time for {@code w} executors computing {@code computeSeconds} each, with the driver's update {@code updateSeconds}. */
     public double stepSeconds(Topology topology, int w, double params, int fanout, double computeSeconds, double updateSeconds) {
+        return stepSeconds(topology, w, params, 0, fanout, computeSeconds, updateSeconds);
+    }
+
+    /** As above, for a model whose first trained layer holds {@code firstShare} of the parameters (the overlapped tree's exposed part). */
+    public double stepSeconds(Topology topology, int w, double params, double firstShare, int fanout, double computeSeconds, double updateSeconds) {
         if (topology == Topology.OVERLAPPED_TREE) {
             double m = 4 * params;
-            return updateSeconds + Math.max(computeSeconds, 2 * busiest(w, fanout) * m * beta) + 2 * (alpha + depth(w, fanout) * hop());
+            double b = busiest(w, fanout);
+            double firstUp = b * firstShare * m * beta;
+            return Math.max(computeSeconds + 2 * firstUp, 2 * b * m * beta) + firstShare * updateSeconds
+                    + Math.max(0, (1 - firstShare) * updateSeconds - firstUp) + 2 * (alpha + depth(w, fanout) * hop());
         }
         return computeSeconds + updateSeconds + exchangeSeconds(topology, w, params, fanout);
     }
 
     /** Weak-scaling efficiency at {@code w} executors: one process's step without exchange, (C + u), over T(w). */
     public double efficiency(Topology topology, int w, double params, int fanout, double computeSeconds, double updateSeconds) {
-        return (computeSeconds + updateSeconds) / stepSeconds(topology, w, params, fanout, computeSeconds, updateSeconds);
+        return efficiency(topology, w, params, 0, fanout, computeSeconds, updateSeconds);
+    }
+
+    /** As above, for a model whose first trained layer holds {@code firstShare} of the parameters. */
+    public double efficiency(Topology topology, int w, double params, double firstShare, int fanout, double computeSeconds, double updateSeconds) {
+        return (computeSeconds + updateSeconds) / stepSeconds(topology, w, params, firstShare, fanout, computeSeconds, updateSeconds);
     }
 
     private double hop() {

@@ -47,4 +47,22 @@ class ExchangeCostModelTest {
         assertTrue(net.stepSeconds(ExchangeCostModel.Topology.OVERLAPPED_TREE, 128, 25e6, 2, 0.3, 0.02)
                 < net.stepSeconds(ExchangeCostModel.Topology.TREE, 128, 25e6, 2, 0.3, 0.02), "overlap hides transfers behind compute");
     }
+
+    /**
+     * The overlapped tree as built exposes the first trained layer's share f: with f = 0 every transfer
+     * hides behind the compute (the ideal), with f = 1 nothing does and it costs what the tree costs.
+     */
+    @Test
+    void theOverlappedTreeExposesTheFirstLayersShare() {
+        ExchangeCostModel.Topology o = ExchangeCostModel.Topology.OVERLAPPED_TREE;
+        double tree = net.stepSeconds(ExchangeCostModel.Topology.TREE, 64, 25e6, 2, 0.3, 0.02);
+        assertEquals(tree, net.stepSeconds(o, 64, 25e6, 1.0, 2, 0.3, 0.02), 1e-12, "f = 1: nothing to overlap");
+        double ideal = net.stepSeconds(o, 64, 25e6, 0.0, 2, 0.3, 0.02);
+        assertEquals(ideal, net.stepSeconds(o, 64, 25e6, 2, 0.3, 0.02), 1e-15);
+        double m = 4 * 25e6;
+        assertEquals(0.02 + Math.max(0.3, 2 * 2 * m * net.beta()) + 2 * (net.alpha() + ExchangeCostModel.depth(64, 2) * (net.alpha() + net.chunk() * net.beta())),
+                ideal, 1e-12);
+        double mlp = net.stepSeconds(o, 64, 25e6, 0.13, 2, 0.3, 0.02);
+        assertTrue(ideal < mlp && mlp < tree, ideal + " < " + mlp + " < " + tree);
+    }
 }

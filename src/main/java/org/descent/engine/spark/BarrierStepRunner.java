@@ -271,7 +271,7 @@ final class BarrierStepRunner implements StepRunner {
                 throw new IllegalStateException(from + " sent the driver a " + e.kind() + " in step " + step + "; with the tree only the root answers");
             }
             if (e.kind() == StepService.Kind.SEGMENT) {
-                StepService.Segment sg = (StepService.Segment) e.payload();
+                StepService.Segment sg = ((StepService.Streamed) e.payload()).take();
                 if (sg.step() != step || sg.floats() == null) {
                     throw new IllegalStateException(from + " streamed a gradient segment of step " + sg.step() + " in step " + step
                             + (sg.floats() == null ? " as exact doubles; the root rounds to float32" : ""));
@@ -360,7 +360,7 @@ final class BarrierStepRunner implements StepRunner {
                     posted = 0;
                 }
             } else if (e.kind() == StepService.Kind.SEGMENT) {
-                StepService.Segment sg = (StepService.Segment) e.payload();
+                StepService.Segment sg = ((StepService.Streamed) e.payload()).take();
                 if (sg.step() != step || results[from.partition] != null) {
                     throw new IllegalStateException(from + " streamed a gradient segment of step " + sg.step() + " while the driver is in step " + step);
                 }

@@ -8,15 +8,19 @@ import org.descent.nn.ParamsArriving;
  * publishes how many values are in place after every chunk, and forward waits for each layer's
  * ({@link ParamsArriving}) instead of for the whole message. The buffers (running statistics, which
  * training-mode forward does not read) follow the parameters; the step is whole when the reader is done.
+ * The reader wakes the waiting forward only once what it waits for is in, not at every chunk.
  */
 final class StepArrival implements ParamsArriving {
     private int arrived;
+    private int awaited = Integer.MAX_VALUE;
     private boolean done;
     private IOException failure;
 
     synchronized void arrived(int values) {
         arrived = values;
-        notifyAll();
+        if (values >= awaited) {
+            notifyAll();
+        }
     }
 
     synchronized void complete() {
@@ -34,11 +38,14 @@ final class StepArrival implements ParamsArriving {
     public synchronized void awaitThrough(int end) {
         try {
             while (arrived < end && !done) {
+                awaited = end;
                 wait();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the step's parameters arrived", e);
+        } finally {
+            awaited = Integer.MAX_VALUE;
         }
         if (failure != null) {
             throw new java.io.UncheckedIOException("receiving the step's parameters failed: " + failure.getMessage(), failure);

@@ -43,10 +43,40 @@ final class StepService implements Closeable {
     enum Kind { CONNECTED, RESULT, REDUCE, SEGMENT, LOST }
 
     /**
-     * A SEGMENT: a task's streamed gradient is in place from {@code offset} on (segments come the last
-     * first), in {@code floats} or, exact, {@code doubles} — the arrays its RESULT will carry.
+     * A task's streamed gradient is in place from {@code offset} on (segments come the last first), in
+     * {@code floats} or, exact, {@code doubles} — the arrays its RESULT will carry.
      */
     record Segment(long step, int offset, float[] floats, double[] doubles) {
+    }
+
+    /**
+     * A task's gradient as it streams in, the payload of its SEGMENT events. Segments come in bursts (all
+     * that one layer's backward finished), so the reader queues one event at a time per task and the
+     * driver, when it takes it, reads how far the gradient is in by then: one wake-up per burst, not per
+     * segment.
+     */
+    static final class Streamed {
+        private final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile long step;
+        private volatile float[] floats;
+        private volatile double[] doubles;
+        private volatile int readyFrom;
+
+        /** The reader's side: the segment at {@code offset} is in; true when an event should be queued for it. */
+        private boolean arrived(long s, int offset, float[] f, double[] d) {
+            step = s;
+            floats = f;
+            doubles = d;
+            readyFrom = offset;   // last: the volatile write publishes the rest
+            return queued.compareAndSet(false, true);
+        }
+
+        /** The driver's side: how far the gradient is in now; a segment arriving after this queues a new event. */
+        Segment take() {
+            queued.set(false);
+            int from = readyFrom;
+            return new Segment(step, from, floats, doubles);
+        }
     }
 
     /** A REDUCE request: the step it belongs to and the values to sum. */
@@ -429,13 +459,16 @@ final class StepService implements Closeable {
         double[] exactBuffer = null;
         double[] statsBuffer = null;
         GradientSegments segments = new GradientSegments(c.toString());
+        Streamed streamed = new Streamed();
         try {
             while (true) {
                 byte type = in.readByte();
                 if (type == Wire.GRADIENT) {
                     int offset = segments.read(in, wire);
                     streamedSegments.incrementAndGet();
-                    events.add(new Event(Kind.SEGMENT, c, new Segment(segments.step(), offset, segments.floats(), segments.doubles())));
+                    if (streamed.arrived(segments.step(), offset, segments.floats(), segments.doubles())) {
+                        events.add(new Event(Kind.SEGMENT, c, streamed));
+                    }
                 } else if (type == Wire.RESULT) {
                     long step = in.readLong();
                     double lossSum = in.readDouble();
