@@ -273,7 +273,19 @@ public record TrainConfig(
         }
         return new EngineOptions(option(c, "engine.mode", EngineOptions.Mode.class), option(c, "engine.transport", EngineOptions.Transport.class),
                 reduction, option(c, "engine.exchange", EngineOptions.Exchange.class), (int) atLeast(c, "engine.treeFanout", 1),
-                (int) atLeast(c, "engine.timeoutSeconds", 1), sync.equals("sync"), c.getBoolean("engine.overlap"));
+                (int) atLeast(c, "engine.timeoutSeconds", 1), sync.equals("sync"), overlap(c));
+    }
+
+    /** {@code engine.overlap}: auto, or a boolean (true/false, on/off, yes/no). */
+    private static EngineOptions.Overlap overlap(Config c) {
+        String v = c.getString("engine.overlap").trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "auto" -> EngineOptions.Overlap.AUTO;
+            case "true", "on", "yes" -> EngineOptions.Overlap.ON;
+            case "false", "off", "no" -> EngineOptions.Overlap.OFF;
+            default -> throw new IllegalArgumentException(c.getValue("engine.overlap").origin().description() + ": engine.overlap = '" + v
+                    + "'; accepted: auto, true, false");
+        };
     }
 
     /** An {@code engine.*} key naming one of {@code type}'s constants, in lower case. */

@@ -26,10 +26,12 @@ import java.util.Optional;
  * @param timeoutSeconds a barrier task silent for this long fails the run
  * @param overlap a barrier task whose line up is TCP starts forward while the step's parameters still
  *                arrive and sends its gradient segment by segment while backward still runs, the last
- *                layers' first ({@code engine.overlap}); the weights are the same bits either way
+ *                layers' first, and the driver updates each segment as its sum completes
+ *                ({@code engine.overlap}); {@code auto} overlaps when executors run on other hosts than the
+ *                driver's; the weights are the same bits either way
  */
 public record EngineOptions(Mode mode, Transport transport, Reduction reduction, Exchange exchange, int treeFanout, int timeoutSeconds,
-                            boolean syncBatchNorm, boolean overlap) {
+                            boolean syncBatchNorm, Overlap overlap) {
     /** The barrier timeout when nothing sets one ({@code engine.timeoutSeconds}' default). */
     public static final int DEFAULT_TIMEOUT_SECONDS = 120;
     /** The tree's default fan-out over executors. */
@@ -50,6 +52,14 @@ public record EngineOptions(Mode mode, Transport transport, Reduction reduction,
 
     public enum Exchange { AUTO, STAR, TREE }
 
+    /**
+     * {@code engine.overlap}: on, off, or auto — on when some executor runs on another host than the
+     * driver; off when every executor shares the driver's host, whose cores the transfers' copies would
+     * take from the compute (measured on a 2-core machine: 0.5–1 ms more per quickstart step with one
+     * executor JVM, 4 % less throughput for the CNN with two; BENCHMARKS.md, "Overlap").
+     */
+    public enum Overlap { AUTO, ON, OFF }
+
     public EngineOptions {
         if (timeoutSeconds <= 0) {
             throw new IllegalArgumentException("the barrier timeout must be positive, got " + timeoutSeconds);
@@ -67,7 +77,7 @@ public record EngineOptions(Mode mode, Transport transport, Reduction reduction,
 
     /** The defaults of {@code engine.*}: auto mode, in-process links where possible, float sums, auto exchange, local batch norm. */
     public static EngineOptions defaults() {
-        return new EngineOptions(Mode.AUTO, Transport.AUTO, Reduction.FLOAT, Exchange.AUTO, DEFAULT_TREE_FANOUT, DEFAULT_TIMEOUT_SECONDS, false, true);
+        return new EngineOptions(Mode.AUTO, Transport.AUTO, Reduction.FLOAT, Exchange.AUTO, DEFAULT_TREE_FANOUT, DEFAULT_TIMEOUT_SECONDS, false, Overlap.AUTO);
     }
 
     public EngineOptions withMode(Mode m) {
@@ -99,9 +109,19 @@ public record EngineOptions(Mode mode, Transport transport, Reduction reduction,
         return new EngineOptions(mode, transport, reduction, exchange, treeFanout, timeoutSeconds, sync, overlap);
     }
 
-    /** With or without the gradient upload overlapped with backward ({@code engine.overlap}). */
-    public EngineOptions withOverlap(boolean o) {
+    /** With {@code engine.overlap} as given. */
+    public EngineOptions withOverlap(Overlap o) {
         return new EngineOptions(mode, transport, reduction, exchange, treeFanout, timeoutSeconds, syncBatchNorm, o);
+    }
+
+    /** With the exchange overlapped with the compute ({@code engine.overlap = on}) or not ({@code off}). */
+    public EngineOptions withOverlap(boolean on) {
+        return withOverlap(on ? Overlap.ON : Overlap.OFF);
+    }
+
+    /** True for {@code engine.overlap = on} (auto is resolved before a stage starts). */
+    public boolean overlapped() {
+        return overlap == Overlap.ON;
     }
 
     public boolean exactSums() {

@@ -36,6 +36,7 @@ final class SummaryRows {
             new Field("engineMode", "Engine mode", Format.TEXT),
             new Field("engineModeReason", "Engine mode chosen by", Format.TEXT),
             new Field("exchange", "Barrier exchange", Format.TEXT),
+            new Field("overlap", "Exchange overlapped with compute", Format.TEXT),
             new Field("batchNormMode", "Batch-norm mode", Format.TEXT),
             new Field("reduction", "Reduction", Format.TEXT),
             new Field("blas", "BLAS", Format.TEXT),

@@ -81,6 +81,15 @@ class TrainConfigTest {
     }
 
     @Test
+    void overlapIsAutoOrABoolean() {
+        assertEquals(org.descent.engine.EngineOptions.Overlap.AUTO, TrainConfig.load(null, List.of()).engine().overlap());
+        assertEquals(org.descent.engine.EngineOptions.Overlap.ON, TrainConfig.load(null, List.of("engine.overlap=true")).engine().overlap());
+        assertEquals(org.descent.engine.EngineOptions.Overlap.OFF, TrainConfig.load(null, List.of("engine.overlap=off")).engine().overlap());
+        String message = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("engine.overlap=sometimes"))).getMessage();
+        assertTrue(message.contains("engine.overlap = 'sometimes'; accepted: auto, true, false"), message);
+    }
+
+    @Test
     void schedulesComeFromTheirBlocks() throws Exception {
         Path f = dir.resolve("s.conf");
         Files.writeString(f, "optimizer { name = momentum, learningRate = 0.1, momentum = 0.9 }\n"

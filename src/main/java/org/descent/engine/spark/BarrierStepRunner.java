@@ -110,7 +110,7 @@ final class BarrierStepRunner implements StepRunner {
                     launch(epoch, step);
                 }
                 try {
-                    SegmentSink segments = engine.overlap() ? sink : null;
+                    SegmentSink segments = engine.overlapped() ? sink : null;
                     return tree ? runThroughTree(params, buffers, epoch, stepInEpoch, step, segments)
                             : runOnce(params, buffers, epoch, stepInEpoch, step, segments);
                 } catch (AttemptLost e) {
@@ -134,7 +134,7 @@ final class BarrierStepRunner implements StepRunner {
         String description = "Descent: barrier stage from epoch " + epoch + ", step " + step;
         BarrierTask task = new BarrierTask(service.address(), service.token(), runId, plan, model, loss, syncBatchNorm, options,
                 (int) Math.min(Integer.MAX_VALUE, timeoutMillis), stall, ++launches, tree, engine.inProcessLinks(),
-                engine.overlap());
+                engine.overlapped());
         JavaRDD<Long> served = JavaRDD.fromRDD(train.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(Long.class)),
                 ClassTag$.MODULE$.apply(Long.class));
         // A shuffle after the barrier stage makes it a map stage, which Spark relaunches as a whole when

@@ -65,8 +65,12 @@ public final class SparkTrainer {
     private Resolved resolved;
     private long[] driverBytes;
 
-    /** What {@code fit} ran: the step mode and, in barrier mode, the exchange, each with the reason it was chosen. */
-    public record Resolved(EngineOptions.Mode mode, String modeReason, EngineOptions.Exchange exchange, String exchangeReason) {
+    /**
+     * What {@code fit} ran: the step mode and, in barrier mode, the exchange and whether it overlaps the
+     * compute, each with the reason it was chosen.
+     */
+    public record Resolved(EngineOptions.Mode mode, String modeReason, EngineOptions.Exchange exchange, String exchangeReason, boolean overlap,
+                           String overlapReason) {
     }
 
     public SparkTrainer(JavaSparkContext sc, Sequential model, Loss loss, GradientTransform optimizer, LocalTrainer.Settings settings) {
@@ -285,7 +289,7 @@ public final class SparkTrainer {
             reason = "engine.mode = " + EngineOptions.name(mode);
         }
         if (mode == EngineOptions.Mode.JOB) {
-            return new Resolved(mode, reason, null, "job mode has no barrier exchange");
+            return new Resolved(mode, reason, null, "job mode has no barrier exchange", false, "job mode has no barrier exchange");
         }
         int executors = executorJvms();
         EngineOptions.Exchange exchange = engine.exchange();
@@ -298,7 +302,34 @@ public final class SparkTrainer {
         } else {
             why = "engine.exchange = " + EngineOptions.name(exchange);
         }
-        return new Resolved(mode, reason, exchange, why);
+        boolean overlap;
+        String overlapWhy;
+        if (engine.overlap() != EngineOptions.Overlap.AUTO) {
+            overlap = engine.overlapped();
+            overlapWhy = "engine.overlap = " + overlap;
+        } else if (executors == 0) {
+            overlap = false;
+            overlapWhy = "auto: every task in the driver's JVM, arrays passed by reference";
+        } else {
+            java.util.Set<String> elsewhere = executorHostsBesideTheDriver();
+            overlap = !elsewhere.isEmpty();
+            overlapWhy = overlap ? "auto: executors on " + elsewhere.size() + " other host" + (elsewhere.size() == 1 ? "" : "s")
+                    : "auto: every executor on the driver's host, whose cores the transfers would take from the compute";
+        }
+        return new Resolved(mode, reason, exchange, why, overlap, overlapWhy);
+    }
+
+    /** The hosts of the executors registered now that are not the driver's (loopback counts as the driver's). */
+    private java.util.Set<String> executorHostsBesideTheDriver() {
+        String driver = sc.getConf().get("spark.driver.host", "localhost");
+        java.util.Set<String> hosts = new java.util.TreeSet<>();
+        for (String id : scala.jdk.javaapi.CollectionConverters.asJava(sc.sc().getExecutorMemoryStatus()).keySet()) {
+            String host = id.substring(0, Math.max(0, id.lastIndexOf(':')));
+            if (!host.equals(driver) && !host.equals("localhost") && !host.startsWith("127.")) {
+                hosts.add(host);
+            }
+        }
+        return hosts;
     }
 
     /** Executor JVMs apart from the driver's (0 for local masters, whose tasks run in the driver). */
@@ -355,7 +386,8 @@ public final class SparkTrainer {
             this.policy = policy;
             resolved = resolveMode(train.getNumPartitions());
             LOG.info("Descent engine: {} mode ({}){}", EngineOptions.name(resolved.mode()), resolved.modeReason(),
-                    resolved.exchange() == null ? "" : ", " + EngineOptions.name(resolved.exchange()) + " exchange (" + resolved.exchangeReason() + ")");
+                    resolved.exchange() == null ? "" : ", " + EngineOptions.name(resolved.exchange()) + " exchange (" + resolved.exchangeReason() + "), "
+                            + (resolved.overlap() ? "overlapped" : "not overlapped") + " (" + resolved.overlapReason() + ")");
             params = resume != null ? resume.params().clone() : model.initParams(settings.seed());
             buffers = resume != null ? resume.buffers().clone() : model.initBuffers();
             if (validation != null) {
@@ -397,7 +429,8 @@ public final class SparkTrainer {
                 stepsPerEpoch = plan.stepsPerEpoch();
                 StepOptions options = new StepOptions(engine.exactSums(), augmentation);
                 runner = resolved.mode() == EngineOptions.Mode.BARRIER
-                        ? new BarrierStepRunner(sc, layout, runId + "/" + round, plan, model, loss, engine, resolved.exchange(), options, stall, onService)
+                        ? new BarrierStepRunner(sc, layout, runId + "/" + round, plan, model, loss, engine.withOverlap(resolved.overlap()), resolved.exchange(),
+                                options, stall, onService)
                         : new JobStepRunner(sc, layout, runId + "/" + round, plan, model, loss, options);
             }
             boolean resumed = resume != null && epoch == firstEpoch;

@@ -69,7 +69,7 @@ public final class TrainingJob {
 
     /** A run's outcome, as written to summary.json. */
     public record Summary(double testAccuracy, double testLoss, int epochs, int bestEpoch, boolean stoppedEarly, long steps, double wallSeconds, double examplesPerSecond,
-                          String sparkMaster, int partitions, String engineMode, String engineModeReason, String exchange, String batchNormMode, String reduction, String blas, String paramsSha256, String storageLevel, long cachedBytes,
+                          String sparkMaster, int partitions, String engineMode, String engineModeReason, String exchange, String overlap, String batchNormMode, String reduction, String blas, String paramsSha256, String storageLevel, long cachedBytes,
                           long rawBytes, double cachedToRaw, String dataFormat, long badRows, String sparkVersion) {
     }
 
@@ -273,7 +273,9 @@ public final class TrainingJob {
             Blocks.StorageReport cache = Blocks.storageReport(sc, train);
             Summary summary = new Summary(last.accuracy(), last.loss(), result.history().size(), result.bestEpoch() + 1, result.stoppedEarly(), result.steps(), wall,
                     result.examples() / wall, sc.master(), partitions, EngineOptions.name(trainer.resolved().mode()), trainer.resolved().modeReason(),
-                    trainer.resolved().exchange() == null ? "none" : EngineOptions.name(trainer.resolved().exchange()), config.batchNormMode(),
+                    trainer.resolved().exchange() == null ? "none" : EngineOptions.name(trainer.resolved().exchange()),
+                    trainer.resolved().exchange() == null ? "none" : (trainer.resolved().overlap() ? "on" : "off") + " (" + trainer.resolved().overlapReason() + ")",
+                    config.batchNormMode(),
                     EngineOptions.name(config.engine().reduction()), Blas.get().description(), sha256(result.params()),
                     cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio(), config.data().format(), splits.badRows(), sc.version());
             System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",

@@ -376,6 +376,8 @@ class BarrierStepRunnerTest {
         assertEquals(org.descent.engine.EngineOptions.Mode.BARRIER, barrier.resolved().mode());
         assertEquals("auto: 2 partitions fit 3 task slots", barrier.resolved().modeReason());
         assertEquals(org.descent.engine.EngineOptions.Exchange.STAR, barrier.resolved().exchange(), "every task in the driver's JVM");
+        assertEquals(false, barrier.resolved().overlap());
+        assertEquals("auto: every task in the driver's JVM, arrays passed by reference", barrier.resolved().overlapReason());
         int[] tooMany = {300, 300, 300, 300};
         SparkTrainer job = trainer(mlp, tooMany, 1);
         TrainingResult b = job.fit(Blocks.fromDataset(sc, train, tooMany), null, null);

@@ -146,6 +146,20 @@ class TreeExchangeClusterTest {
         }
     }
 
+    /** engine.overlap = auto leaves the exchange serial when every executor shares the driver's host (here: loopback). */
+    @Test
+    void autoOverlapIsOffWhenEveryExecutorSharesTheDriversHost() {
+        SparkTrainer t = trainer(Models.mlp(784, 16, 10), TestEngines.star(false, 120).withOverlap(EngineOptions.Overlap.AUTO));
+        AtomicReference<StepService> service = new AtomicReference<>();
+        t.onStepServiceForTesting(service::set).stopAfter(3).fit(Blocks.fromDataset(sc, train, 2), null, null);
+        assertEquals(false, t.resolved().overlap());
+        assertEquals("auto: every executor on the driver's host, whose cores the transfers would take from the compute", t.resolved().overlapReason());
+        assertEquals(0, service.get().streamedSegments());
+        t = trainer(Models.mlp(784, 16, 10), TestEngines.star(false, 120).withOverlap(EngineOptions.Overlap.ON));
+        t.stopAfter(1).fit(Blocks.fromDataset(sc, train, 2), null, null);
+        assertEquals("engine.overlap = true", t.resolved().overlapReason());
+    }
+
     /** A stranger dialing a task's peer port with a wrong token is refused (the socket closed on it) and the run is unchanged. */
     @Test
     void aPeerConnectionWithAWrongTokenIsRefusedAndChangesNothing() {
