@@ -59,7 +59,7 @@ final class StepBenchmark implements Callable<Integer> {
     int features;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (steps <= 0 || warmup < 0 || partitions < 0 || features <= 0 || sizes.stream().anyMatch(s -> s <= 0) || batches.stream().anyMatch(b -> b <= 0)) {
             throw new UsageException("--steps, --sizes, --batches and --features must be positive, --warmup and --partitions ≥ 0");
         }
@@ -126,6 +126,18 @@ final class StepBenchmark implements Callable<Integer> {
                         double empty = emptyJobMillis(sc, parts);
                         System.out.printf(Locale.ROOT, "         rows %d, batch %d: job mode's fixed cost (step - compute - aggregate) %.2f ms vs an empty Spark job of "
                                 + "%d tasks %.2f ms: %.2fx (target <= 1.5x)%n", rows, batch, jobFixed, parts, empty, jobFixed / empty);
+                    }
+                    boolean executorJvms = !sc.master().startsWith("local[") && !sc.master().equals("local");
+                    if (executorJvms && overhead.keySet().stream().anyMatch(m -> m.startsWith("barrier"))) {
+                        // The limit of a TCP exchange: the model's bytes to an executor JVM and back over a bare socket, measured now.
+                        double rtt = ExchangeBenchmark.roundTripMillis(sc, 4L * model.paramCount());
+                        for (Map.Entry<String, Double> o : overhead.entrySet()) {
+                            if (o.getKey().startsWith("barrier")) {
+                                System.out.printf(Locale.ROOT, "         rows %d, batch %d: %s overhead %.2f ms vs a bare socket round trip of the model's %.2f MB "
+                                        + "between the driver and an executor JVM %.2f ms: %.2fx (target <= 1 ms and <= 2x)%n", rows, batch, o.getKey(), o.getValue(),
+                                        4e-6 * model.paramCount(), rtt, o.getValue() / rtt);
+                            }
+                        }
                     }
                     if (overhead.containsKey("job") && overhead.containsKey("barrier")) {
                         System.out.printf(Locale.ROOT, "         rows %d, batch %d: barrier overhead %.2f ms vs job %.2f ms: %.1fx lower (target >= 5x, <= 3 ms)%n",
