@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.descent.bench.ThroughputBenchmark;
 import org.descent.bench.TorchBaseline;
-import org.descent.nn.Models;
+import org.descent.models.Models;
 import org.descent.nn.Sequential;
 import org.descent.tensor.Blas;
 import picocli.CommandLine.Command;

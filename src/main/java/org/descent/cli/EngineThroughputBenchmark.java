@@ -20,7 +20,7 @@ import org.descent.engine.spark.SparkSetup;
 import org.descent.engine.spark.SparkTrainer;
 import org.descent.engine.spark.SyntheticBlocks;
 import org.descent.loss.SoftmaxCrossEntropy;
-import org.descent.nn.Models;
+import org.descent.models.Models;
 import org.descent.nn.Sequential;
 import org.descent.optim.Optimizers;
 import org.descent.tensor.Blas;

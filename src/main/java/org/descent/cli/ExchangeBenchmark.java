@@ -26,7 +26,7 @@ import org.descent.engine.spark.SparkSetup;
 import org.descent.engine.spark.SparkTrainer;
 import org.descent.engine.spark.SyntheticBlocks;
 import org.descent.loss.SoftmaxCrossEntropy;
-import org.descent.nn.LayerSpecs;
+import org.descent.models.LayerSpecs;
 import org.descent.nn.Sequential;
 import org.descent.optim.Optimizers;
 import org.descent.tensor.Shape;

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.descent.bench.Experiment;
 import org.descent.config.TrainConfig;
-import org.descent.engine.spark.TrainingJob;
+import org.descent.app.TrainingJob;
 import org.descent.io.AtomicFiles;
 import org.descent.report.LineChart;
 import org.descent.report.RunMetrics;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code descent landscape}: runs optimizers on a two-dimensional test function and writes their
- * trajectories as CSV and, on request, as a contour plot (the seed's Beale and saddle figures).
+ * trajectories as CSV and, on request, as a contour plot (the optimization deck's Beale and saddle figures).
  */
 @Command(name = "landscape", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run optimizers on a 2-D test function; write the trajectories as CSV and optionally a contour plot.",

@@ -22,7 +22,7 @@ import org.apache.spark.storage.RDDInfo;
 import org.descent.config.TrainConfig;
 import org.descent.data.Mnist;
 import org.descent.engine.spark.SparkSetup;
-import org.descent.engine.spark.TrainingJob;
+import org.descent.app.TrainingJob;
 import org.descent.report.RunMetrics;
 import org.descent.tensor.Blas;
 import picocli.CommandLine.Command;

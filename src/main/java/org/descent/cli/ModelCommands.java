@@ -20,7 +20,7 @@ import org.descent.engine.spark.IdxBlocks;
 import org.descent.engine.spark.SparkEvaluator;
 import org.descent.engine.spark.SparkSetup;
 import org.descent.engine.spark.TrainingData;
-import org.descent.engine.spark.TrainingJob;
+import org.descent.app.TrainingJob;
 import org.descent.data.LabelRule;
 import org.descent.loss.Losses;
 import picocli.CommandLine.Command;
@@ -126,7 +126,7 @@ final class ModelCommands {
             }
             try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent predict", master))) {
                 sc.setLogLevel("WARN");
-                String target = TrainingJob.resolveDataDir(out);
+                String target = org.descent.io.DriverPaths.qualify(out);
                 org.apache.hadoop.fs.Path dest = new org.apache.hadoop.fs.Path(target);
                 FileSystem fs = dest.getFileSystem(sc.hadoopConfiguration());
                 if (fs.exists(dest)) {

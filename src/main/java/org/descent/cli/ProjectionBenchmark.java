@@ -17,7 +17,7 @@ import org.descent.engine.spark.Block;
 import org.descent.engine.spark.Blocks;
 import org.descent.engine.spark.SparkSetup;
 import org.descent.engine.spark.SyntheticBlocks;
-import org.descent.nn.Models;
+import org.descent.models.Models;
 import org.descent.nn.Sequential;
 import org.descent.optim.Optimizers;
 import org.descent.report.LineChart;

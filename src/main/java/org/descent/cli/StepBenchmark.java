@@ -18,7 +18,7 @@ import org.descent.engine.spark.SparkTrainer;
 import org.descent.engine.spark.SyntheticBlocks;
 import org.descent.loss.SoftmaxCrossEntropy;
 import org.descent.nn.Layer;
-import org.descent.nn.LayerSpecs;
+import org.descent.models.LayerSpecs;
 import org.descent.nn.Sequential;
 import org.descent.optim.Optimizers;
 import org.descent.tensor.Blas;

@@ -19,9 +19,9 @@ import org.descent.engine.spark.Block;
 import org.descent.engine.spark.IdxBlocks;
 import org.descent.engine.spark.SparkSetup;
 import org.descent.engine.spark.SparkTrainer;
-import org.descent.engine.spark.TrainingJob;
+import org.descent.app.TrainingJob;
 import org.descent.loss.SoftmaxCrossEntropy;
-import org.descent.nn.Models;
+import org.descent.models.Models;
 import org.descent.nn.Sequential;
 import org.descent.optim.Optimizers;
 import org.descent.report.LineChart;
@@ -69,7 +69,7 @@ final class SyncBatchNormBenchmark implements Callable<Integer> {
                 .set("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "10");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("ERROR");
-            String dir = TrainingJob.resolveDataDir(data);
+            String dir = org.descent.io.DriverPaths.qualify(data);
             JavaRDD<Block> spread = IdxBlocks.read(sc, dir, "train", partitions);
             Standardizer standardizer = IdxBlocks.fitStandardizer(spread);
             spread = IdxBlocks.standardize(spread, standardizer);

@@ -68,8 +68,25 @@ public record TrainConfig(
         return ConfigFactory.parseResources(TrainConfig.class, "defaults.conf", ConfigParseOptions.defaults().setAllowMissing(false));
     }
 
-    /** Loads {@code file} (may be null: defaults only) with {@code key=value} overrides. */
+    /**
+     * Loads {@code file} (may be null: defaults only) with {@code key=value} overrides. An error names
+     * where the value came from: the file and line, or the {@code --set} that gave it (without the line
+     * number 1 that the parser gives every one-line override).
+     */
     public static TrainConfig load(Path file, List<String> overrides) {
+        try {
+            return loadChecked(file, overrides);
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            String clean = message.replaceFirst("(--set [^\\n]*?): 1: ", "$1: ");
+            if (clean.equals(message)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(clean, e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    private static TrainConfig loadChecked(Path file, List<String> overrides) {
         Config defaults = defaults();
         Config user = ConfigFactory.empty();
         if (file != null) {
@@ -264,7 +281,15 @@ public record TrainConfig(
     /** The {@code engine.*} keys as one typed record, with {@code engine.reduction = auto} resolved. */
     private static org.descent.engine.EngineOptions engine(Config c, List<String> layers) {
         String sync = batchNormMode(c);
-        java.util.Optional<String> dropout = layers.stream().map(String::trim).filter(l -> l.startsWith("dropout")).findFirst();
+        List<org.descent.nn.Layer> parsed = new java.util.ArrayList<>();
+        for (String spec : layers) {
+            try {
+                parsed.add(org.descent.models.LayerSpecs.parse(spec));
+            } catch (IllegalArgumentException e) {
+                // a bad spec is named later, with the layer's place and input shape
+            }
+        }
+        java.util.Optional<String> dropout = EngineOptions.firstDropout(parsed);
         EngineOptions.Reduction reduction;
         try {
             reduction = EngineOptions.resolveReduction(option(c, "engine.reduction", EngineOptions.Reduction.class), sync.equals("sync"), dropout);

@@ -3,7 +3,7 @@ package org.descent.data;
 import java.io.Serializable;
 
 /**
- * Input normalization as the seed lists it, a per-feature affine map {@code x' = (x − c_j)·s_j}
+ * Input normalization as the optimization deck lists it, a per-feature affine map {@code x' = (x − c_j)·s_j}
  * fitted on training data only and applied unchanged to validation and test data (and saved with
  * a model):
  * <ul>

@@ -8,7 +8,7 @@ import org.descent.tensor.Rng;
  * Which examples form each step's global mini-batch, for data split into partitions of sizes
  * {@code n_p} (N in all, partition p holding the examples numbered {@code o_p … o_p + n_p − 1},
  * {@code o_p = Σ_{q<p} n_q}). Every example is used exactly once per epoch. With {@code dropLast}
- * an epoch has ⌊N/B⌋ steps and the final partial batch is skipped; otherwise ⌈N/B⌉. The seed's
+ * an epoch has ⌊N/B⌋ steps and the final partial batch is skipped; otherwise ⌈N/B⌉. The optimization deck's
  * regimes are B = N (batch), 1 &lt; B &lt; N (mini-batch) and B = 1 (stochastic).
  *
  * <p>Two ways to walk an epoch ({@link Shuffle}):
@@ -31,7 +31,19 @@ public final class BatchPlan implements Serializable {
     private static final long serialVersionUID = 2L;
 
     /** How an epoch's examples are ordered: per partition, or one permutation over all partitions. */
-    public enum Shuffle { PARTITION, GLOBAL }
+    public enum Shuffle {
+        PARTITION, GLOBAL;
+
+        /**
+         * {@code training.shuffle = auto}: the global walk where the per-partition one cannot serve —
+         * synchronized batch norm (whose point is equality with one process, whatever the partitioning)
+         * and batches smaller than the number of partitions (the stochastic regime) — else the
+         * per-partition walk. The {@code train} command and the Spark ML estimators both ask here.
+         */
+        public static Shuffle auto(boolean syncBatchNorm, long batchSize, int partitions) {
+            return syncBatchNorm || batchSize < partitions ? GLOBAL : PARTITION;
+        }
+    }
 
     private final long[] sizes;
     private final long[] offsets;

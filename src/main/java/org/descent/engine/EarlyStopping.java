@@ -3,7 +3,7 @@ package org.descent.engine;
 import java.io.Serializable;
 
 /**
- * Early stopping (the seed's regularizer): after each epoch the validation metric is compared with
+ * Early stopping (the optimization deck's regularizer): after each epoch the validation metric is compared with
  * the best so far; an epoch improves it when it is better by more than {@code minDelta}; after
  * {@code patience} epochs without improvement training stops, and the parameters of the best epoch
  * are restored. The metric is the validation loss (lower is better) or accuracy (higher is better).

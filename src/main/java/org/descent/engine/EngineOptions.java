@@ -133,6 +133,11 @@ public record EngineOptions(Mode mode, Transport transport, Reduction reduction,
         return transport == Transport.AUTO;
     }
 
+    /** The first dropout layer of {@code layers} (as its spec, e.g. {@code dropout(0.5)}): what exact sums cannot train. */
+    public static Optional<String> firstDropout(java.util.List<? extends org.descent.nn.Layer> layers) {
+        return layers.stream().filter(l -> l.type().equals("dropout")).map(Object::toString).findFirst();
+    }
+
     /**
      * {@code engine.reduction} made concrete: {@code auto} is exact with synchronized batch norm (whose
      * point is equality with one process) unless the model has dropout, float otherwise; exact with

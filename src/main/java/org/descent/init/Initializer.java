@@ -1,15 +1,13 @@
 package org.descent.init;
 
 import java.io.Serializable;
-import org.descent.nn.ParamSpec;
 import org.descent.tensor.Rng;
 
 /**
- * Fills one parameter tensor. The tensor holds {@link ParamSpec#rows()} units of
- * {@link ParamSpec#fanIn()} incoming weights each; {@link ParamSpec#fanOut()} is the number of
- * outputs each input feeds (times the kernel area for convolutions), as in Glorot &amp; Bengio.
+ * Fills one parameter tensor of the given {@link TensorShape} (units of incoming weights, fan-in and
+ * fan-out). It knows shapes only, not the network's parameter specs, which hold an initializer each.
  */
 @FunctionalInterface
 public interface Initializer extends Serializable {
-    void fill(float[] w, int offset, ParamSpec spec, Rng rng);
+    void fill(float[] w, int offset, TensorShape shape, Rng rng);
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleFunction;
-import org.descent.nn.ParamSpec;
 import org.descent.tensor.Rng;
 import org.descent.util.Suggest;
 
@@ -13,13 +12,13 @@ import org.descent.util.Suggest;
  * The initializers, by factory method and by name ({@link #byName}). For a unit with n = fanIn
  * inputs:
  * <ul>
- *   <li>{@code zeros}, {@code constant(c)} — e.g. biases of 0.01 for ReLU units, as the seed suggests;</li>
+ *   <li>{@code zeros}, {@code constant(c)} — e.g. biases of 0.01 for ReLU units, as the optimization deck suggests;</li>
  *   <li>{@code uniform(a)} U(−a, a) and {@code normal(σ)} N(0, σ²): small random values;</li>
  *   <li>{@code xavier_uniform} U(±√(6/(fanIn+fanOut))), {@code xavier_normal} N(0, 2/(fanIn+fanOut))
  *       (Glorot &amp; Bengio 2010);</li>
  *   <li>{@code lecun_normal} N(0, 1/n), {@code lecun_uniform} U(±√(3/n)) (LeCun et al. 1998). The
- *       seed's "Xavier" {@code randn(n)/sqrt(n)} is LeCun normal: the same standard deviation √(1/n);</li>
- *   <li>{@code he_normal} N(0, 2/n) — the seed's {@code randn(n)·sqrt(2/n)} — and {@code he_uniform}
+ *       optimization deck's "Xavier" {@code randn(n)/sqrt(n)} is LeCun normal: the same standard deviation √(1/n);</li>
+ *   <li>{@code he_normal} N(0, 2/n) — the optimization deck's {@code randn(n)·sqrt(2/n)} — and {@code he_uniform}
  *       U(±√(6/n)) (He et al. 2015);</li>
  *   <li>{@code orthogonal(gain)}: rows of an orthogonalized Gaussian matrix (Saxe et al. 2014);</li>
  *   <li>{@code sparse(k)}: each unit gets exactly min(k, n) non-zero incoming weights from a unit
@@ -35,10 +34,10 @@ public final class Initializers {
         private enum Kind { CONSTANT, UNIFORM, NORMAL, XAVIER_UNIFORM, XAVIER_NORMAL, LECUN_UNIFORM, LECUN_NORMAL, HE_UNIFORM, HE_NORMAL }
 
         @Override
-        public void fill(float[] w, int offset, ParamSpec spec, Rng rng) {
-            double n = spec.fanIn();
-            double fans = spec.fanIn() + (double) spec.fanOut();
-            for (int i = 0; i < spec.length(); i++) {
+        public void fill(float[] w, int offset, TensorShape shape, Rng rng) {
+            double n = shape.fanIn();
+            double fans = shape.fanIn() + (double) shape.fanOut();
+            for (int i = 0; i < shape.length(); i++) {
                 double v = switch (kind) {
                     case CONSTANT -> a;
                     case UNIFORM -> uniform(rng, a);

@@ -1,6 +1,5 @@
 package org.descent.init;
 
-import org.descent.nn.ParamSpec;
 import org.descent.tensor.Rng;
 
 /**
@@ -19,9 +18,9 @@ final class Orthogonal implements Initializer {
     }
 
     @Override
-    public void fill(float[] w, int offset, ParamSpec spec, Rng rng) {
-        int rows = spec.rows();
-        int cols = spec.length() / rows;
+    public void fill(float[] w, int offset, TensorShape shape, Rng rng) {
+        int rows = shape.rows();
+        int cols = shape.length() / rows;
         boolean byRows = rows <= cols;
         int vectors = byRows ? rows : cols;
         int dim = byRows ? cols : rows;

@@ -1,10 +1,9 @@
 package org.descent.init;
 
-import org.descent.nn.ParamSpec;
 import org.descent.tensor.Rng;
 
 /**
- * Sparse initialization (Martens 2010, as the seed's deep-autoencoder slides use): every unit gets
+ * Sparse initialization (Martens 2010, as the batch-norm deck's deep-autoencoder slides use): every unit gets
  * exactly {@code min(k, fanIn)} non-zero incoming weights, at distinct random positions, drawn from
  * a unit Gaussian; all others are zero. Units then differ from one another (symmetry is broken)
  * while the scale of their input does not grow with fanIn.
@@ -18,9 +17,9 @@ final class Sparse implements Initializer {
     }
 
     @Override
-    public void fill(float[] w, int offset, ParamSpec spec, Rng rng) {
-        int rows = spec.rows();
-        int cols = spec.length() / rows;
+    public void fill(float[] w, int offset, TensorShape shape, Rng rng) {
+        int rows = shape.rows();
+        int cols = shape.length() / rows;
         int k = Math.min(nonZeros, cols);
         int[] index = new int[cols];
         for (int r = 0; r < rows; r++) {

@@ -1,7 +1,7 @@
 package org.descent.landscape;
 
 /**
- * The quadratic bowl of the seed's single linear neuron, badly conditioned:
+ * The quadratic bowl of the optimization deck's single linear neuron, badly conditioned:
  * {@code f = ½(x² + 50y²)} (condition number 50). Gradient descent zig-zags across the steep y
  * direction while crawling along x; momentum and per-parameter rates fix that. Minimum 0 at (0, 0).
  */

@@ -9,7 +9,7 @@ public interface TestFunction {
     /** Writes {@code (∂f/∂x, ∂f/∂y)} into {@code out}. */
     void gradient(double x, double y, double[] out);
 
-    /** The usual start point of the seed's figures. */
+    /** The usual start point of the optimization deck's figures. */
     double[] defaultStart();
 
     /** The plotting window {@code {xMin, xMax, yMin, yMax}}. */

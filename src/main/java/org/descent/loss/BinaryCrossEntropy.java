@@ -1,7 +1,7 @@
 package org.descent.loss;
 
 /**
- * Logistic loss (the seed's cross-entropy surrogate) on logits z with targets t ∈ [0, 1], one per
+ * Logistic loss (the optimization deck's cross-entropy surrogate) on logits z with targets t ∈ [0, 1], one per
  * output: {@code L = −t·log σ(z) − (1−t)·log(1−σ(z))}, computed stably as
  * {@code max(z, 0) − z·t + log(1 + e^{−|z|})}; {@code ∂L/∂z = σ(z) − t}. Equals PyTorch's
  * {@code BCEWithLogitsLoss(reduction='sum')}.

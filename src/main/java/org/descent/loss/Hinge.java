@@ -1,7 +1,7 @@
 package org.descent.loss;
 
 /**
- * Hinge loss, the seed's {@code max(0, 1 − y f(x))}. With one output, labels 0/1 (or −1/+1) give
+ * Hinge loss, the optimization deck's {@code max(0, 1 − y f(x))}. With one output, labels 0/1 (or −1/+1) give
  * y = ∓1 and {@code L = max(0, 1 − y f)}. With k &gt; 1 outputs and a class-index label y, the
  * multi-class form of PyTorch's {@code MultiMarginLoss(margin=1)}:
  * {@code L = (1/k) Σ_{j≠y} max(0, 1 − f_y + f_j)}.

@@ -23,7 +23,7 @@ import org.descent.engine.spark.RowBlocks;
 import org.descent.engine.spark.SparkTrainer;
 import org.descent.loss.Losses;
 import org.descent.nn.Layer;
-import org.descent.nn.LayerSpecs;
+import org.descent.models.LayerSpecs;
 import org.descent.nn.Sequential;
 import org.descent.nn.layers.Dense;
 import org.descent.optim.GradientTransform;
@@ -78,13 +78,12 @@ final class NetworkTraining {
         } catch (DataFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        // As training.shuffle = auto: the global walk where the per-partition one cannot serve.
-        BatchPlan.Shuffle shuffle = syncBatchNorm || p.getBatchSize() < partitions ? BatchPlan.Shuffle.GLOBAL : BatchPlan.Shuffle.PARTITION;
+        BatchPlan.Shuffle shuffle = BatchPlan.Shuffle.auto(syncBatchNorm, p.getBatchSize(), partitions);   // as training.shuffle = auto
         SparkTrainer trainer = new SparkTrainer(sc, model, Losses.byName(p.getLoss()), optimizer,
                 new LocalTrainer.Settings(p.getBatchSize(), p.getEpochs(), p.getSeed(), false).withShuffle(shuffle));
         // As engine.reduction = auto: exact sums where synchronized batch norm promises equality with one process.
         EngineOptions.Reduction reduction = EngineOptions.resolveReduction(EngineOptions.Reduction.AUTO, syncBatchNorm,
-                model.layers().stream().filter(l -> l.type().equals("dropout")).map(l -> l.type()).findFirst());
+                EngineOptions.firstDropout(model.layers()));
         trainer.engine(EngineOptions.defaults().withMode(mode).withSyncBatchNorm(syncBatchNorm).withReduction(reduction));
         String description = sc.getLocalProperty(JOB_DESCRIPTION);
         try {

@@ -8,7 +8,7 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.descent.nn.LayerSpecs;
+import org.descent.models.LayerSpecs;
 import org.descent.optim.Optimizers;
 
 /**

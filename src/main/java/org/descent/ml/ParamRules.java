@@ -2,7 +2,7 @@ package org.descent.ml;
 
 import java.io.Serializable;
 import java.util.Collection;
-import org.descent.nn.LayerSpecs;
+import org.descent.models.LayerSpecs;
 import org.descent.util.Suggest;
 import scala.Function1;
 import scala.runtime.AbstractFunction1;

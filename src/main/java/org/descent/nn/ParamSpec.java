@@ -22,6 +22,11 @@ public record ParamSpec(String name, int length, int fanIn, int fanOut, Initiali
         return Math.max(1, length / fanIn);
     }
 
+    /** The tensor's shape, as its initializer sees it. */
+    public org.descent.init.TensorShape shape() {
+        return new org.descent.init.TensorShape(length, fanIn, fanOut);
+    }
+
     public ParamSpec withInit(Initializer newInit) {
         return new ParamSpec(name, length, fanIn, fanOut, newInit, decayed);
     }

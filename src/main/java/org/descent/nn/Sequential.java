@@ -128,7 +128,7 @@ public final class Sequential implements Serializable {
             t = seg.layer() == lastLayer ? t + 1 : 0;
             lastLayer = seg.layer();
             Rng rng = new Rng(Rng.derive(seed, seg.layer(), t));
-            seg.spec().init().fill(params, seg.offset(), seg.spec(), rng);
+            seg.spec().init().fill(params, seg.offset(), seg.spec().shape(), rng);
         }
         return params;
     }

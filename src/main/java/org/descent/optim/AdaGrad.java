@@ -4,7 +4,7 @@ import org.descent.nn.ParamLayout;
 import org.descent.schedule.Schedule;
 
 /**
- * AdaGrad (Duchi, Hazan &amp; Singer 2011), as the seed: {@code r ← r + g⊙g},
+ * AdaGrad (Duchi, Hazan &amp; Singer 2011), as the optimization deck: {@code r ← r + g⊙g},
  * {@code Δθ = −α/(δ + √r) ⊙ g}, with δ outside the root (as PyTorch; default δ = 1e-10).
  */
 public final class AdaGrad implements GradientTransform {

@@ -4,7 +4,7 @@ import org.descent.nn.ParamLayout;
 import org.descent.schedule.Schedule;
 
 /**
- * Classical momentum, as the seed writes it: {@code v ← λ_t v − α_t g}, {@code θ ← θ + v}, with
+ * Classical momentum, as the optimization deck writes it: {@code v ← λ_t v − α_t g}, {@code θ ← θ + v}, with
  * the velocity starting at {@code v₀ = 0}. The momentum λ may follow a schedule (Sutskever et al.
  * 2013). For a constant α this is PyTorch's {@code SGD(momentum=λ)} with {@code v = −α·buf}.
  */

@@ -4,7 +4,7 @@ import org.descent.nn.ParamLayout;
 import org.descent.schedule.Schedule;
 
 /**
- * RMSProp (Tieleman &amp; Hinton 2012), as the seed: {@code r ← ρr + (1−ρ) g⊙g},
+ * RMSProp (Tieleman &amp; Hinton 2012), as the optimization deck: {@code r ← ρr + (1−ρ) g⊙g},
  * {@code Δθ = −α g/(δ + √r)}. Centered (Graves 2013) also tracks {@code ḡ ← ρḡ + (1−ρ)g} and
  * divides by {@code √(r − ḡ²) + δ}. With momentum μ &gt; 0: {@code b ← μb + g/(√r + δ)},
  * {@code Δθ = −αb}. PyTorch's RMSprop semantics (its {@code alpha} is ρ here; δ outside the root).

@@ -3,7 +3,7 @@ package org.descent.optim;
 import org.descent.nn.ParamLayout;
 
 /**
- * Resilient propagation (Riedmiller &amp; Braun 1993), as the seed and PyTorch: a per-parameter step
+ * Resilient propagation (Riedmiller &amp; Braun 1993), as the batch-norm deck and PyTorch: a per-parameter step
  * size v that grows by η⁺ while the gradient keeps its sign and shrinks by η⁻ when it flips,
  * clamped to [stepMin, stepMax]; {@code Δθ = −v·sign(g)}. After a sign change the gradient is taken
  * as 0 (no step, and no change next time). Step sizes start at the learning rate. Only the sign of

@@ -3,7 +3,7 @@ package org.descent.optim;
 import org.descent.nn.ParamLayout;
 import org.descent.schedule.Schedule;
 
-/** Plain gradient descent: {@code Δθ = −α_t g} (the seed's batch, mini-batch and stochastic forms differ only in g). */
+/** Plain gradient descent: {@code Δθ = −α_t g} (the optimization deck's batch, mini-batch and stochastic forms differ only in g). */
 public final class Sgd implements GradientTransform {
     private static final long serialVersionUID = 1L;
     private final Schedule learningRate;

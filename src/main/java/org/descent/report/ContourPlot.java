@@ -16,7 +16,7 @@ import java.util.function.DoubleBinaryOperator;
 
 /**
  * A filled contour map of a function of two variables with optimizer trajectories drawn over it,
- * as in the seed's Beale and saddle figures. Contour levels are quantiles of the function over the
+ * as in the optimization deck's Beale and saddle figures. Contour levels are quantiles of the function over the
  * plotted window, so functions whose values span many orders of magnitude (Beale) still show
  * their valleys. Pure Java2D; written atomically as PNG.
  */

@@ -24,10 +24,25 @@ import org.descent.data.DataFormatException;
  * @param evaluations the evaluations every k steps, in step order
  */
 public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> evaluations) {
+    /**
+     * One line of {@code metrics.jsonl}: the schema is the record's components, whose names are the
+     * JSON fields — written by {@link #json} and read back by {@link #read}, so a field is added in one
+     * place. A NaN field is left out of the line and reads back as NaN.
+     */
+    public sealed interface Line permits Step, Epoch, Evaluation {
+        /** The line's {@code "type"}. */
+        String type();
+    }
+
     /** A {@code "type":"step"} line; every field but {@code step} and {@code loss} may be NaN. */
     public record Step(long step, double epoch, double loss, double examples, double ms, double computeMs, double broadcastMs,
                        double aggregateMs, double overheadMs, double learningRate, double momentum, double gradNorm,
-                       double examplesPerSecond, double bnSyncMs) {
+                       double examplesPerSecond, double bnSyncMs) implements Line {
+        @Override
+        public String type() {
+            return "step";
+        }
+
         /** The step count after this step: the x coordinate shared with epochs and evaluations. */
         public long done() {
             return step + 1;
@@ -36,11 +51,84 @@ public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> 
 
     /** A {@code "type":"epoch"} line; every field but {@code epoch} may be NaN. */
     public record Epoch(int epoch, double steps, double trainLoss, double trainAccuracy, double validationLoss, double validationAccuracy,
-                        double testLoss, double testAccuracy, double seconds) {
+                        double testLoss, double testAccuracy, double seconds) implements Line {
+        @Override
+        public String type() {
+            return "epoch";
+        }
     }
 
     /** A {@code "type":"evaluation"} line (every k steps); {@code step} counts the steps done. */
-    public record Evaluation(long step, double epoch, double validationLoss, double validationAccuracy, double testLoss, double testAccuracy) {
+    public record Evaluation(long step, double epoch, double validationLoss, double validationAccuracy, double testLoss, double testAccuracy)
+            implements Line {
+        @Override
+        public String type() {
+            return "evaluation";
+        }
+    }
+
+    /** The fields a line of each type must have. */
+    private static final java.util.Map<Class<?>, java.util.Set<String>> REQUIRED = java.util.Map.of(Step.class, java.util.Set.of("step", "loss"),
+            Epoch.class, java.util.Set.of("epoch"), Evaluation.class, java.util.Set.of("step"));
+
+    /**
+     * {@code line} as a JSON object: {@code "type"}, then its components in order, NaN ones left out;
+     * whole numbers are written as integers.
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode json(Line line, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = mapper.createObjectNode().put("type", line.type());
+        for (java.lang.reflect.RecordComponent c : line.getClass().getRecordComponents()) {
+            Object v = value(c, line);
+            if (v instanceof Double d) {
+                if (Double.isNaN(d) && !REQUIRED.get(line.getClass()).contains(c.getName())) {
+                    continue;
+                }
+                if (Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+                    o.put(c.getName(), (long) (double) d);
+                } else {
+                    o.put(c.getName(), d);
+                }
+            } else {
+                o.put(c.getName(), ((Number) v).longValue());
+            }
+        }
+        return o;
+    }
+
+    private static Object value(java.lang.reflect.RecordComponent c, Object record) {
+        try {
+            return c.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("metrics line component " + c.getName(), e);
+        }
+    }
+
+    /** A line of {@code type} from a JSON object: its components by name, the required ones checked. */
+    private static <R extends Line> R line(JsonNode n, Class<R> type) throws Json.NotANumber {
+        java.lang.reflect.RecordComponent[] cs = type.getRecordComponents();
+        Object[] args = new Object[cs.length];
+        Class<?>[] types = new Class<?>[cs.length];
+        java.util.Set<String> required = REQUIRED.get(type);
+        for (int i = 0; i < cs.length; i++) {
+            String name = cs[i].getName();
+            types[i] = cs[i].getType();
+            if (types[i] == long.class) {
+                args[i] = required(n, name);
+            } else if (types[i] == int.class) {
+                long v = required(n, name);
+                if (v > Integer.MAX_VALUE) {
+                    throw new Json.NotANumber("'" + name + "' is out of range: " + v);
+                }
+                args[i] = (int) v;
+            } else {
+                args[i] = required.contains(name) ? requiredNumber(n, name) : Json.number(n, name);
+            }
+        }
+        try {
+            return type.getDeclaredConstructor(types).newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("metrics line " + type.getSimpleName(), e);
+        }
     }
 
     public RunMetrics {
@@ -79,15 +167,15 @@ public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> 
                 try {
                     switch (type.textValue()) {
                         case "step" -> {
-                            Step s = step(node);
+                            Step s = line(node, Step.class);
                             steps.put(s.step(), s);
                         }
                         case "epoch" -> {
-                            Epoch e = epoch(node);
+                            Epoch e = line(node, Epoch.class);
                             epochs.put(e.epoch(), e);
                         }
                         case "evaluation" -> {
-                            Evaluation e = evaluation(node);
+                            Evaluation e = line(node, Evaluation.class);
                             evaluations.put(e.step(), e);
                         }
                         default -> {
@@ -119,28 +207,6 @@ public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> 
     /** Whether some evaluation line has a finite value of the field. */
     public boolean anyEvaluation(java.util.function.ToDoubleFunction<Evaluation> field) {
         return evaluations.stream().anyMatch(e -> Double.isFinite(field.applyAsDouble(e)));
-    }
-
-    private static Step step(JsonNode n) throws Json.NotANumber {
-        return new Step(required(n, "step"), Json.number(n, "epoch"), requiredNumber(n, "loss"), Json.number(n, "examples"),
-                Json.number(n, "ms"), Json.number(n, "computeMs"), Json.number(n, "broadcastMs"), Json.number(n, "aggregateMs"),
-                Json.number(n, "overheadMs"), Json.number(n, "learningRate"), Json.number(n, "momentum"), Json.number(n, "gradNorm"),
-                Json.number(n, "examplesPerSecond"), Json.number(n, "bnSyncMs"));
-    }
-
-    private static Epoch epoch(JsonNode n) throws Json.NotANumber {
-        long epoch = required(n, "epoch");
-        if (epoch > Integer.MAX_VALUE) {
-            throw new Json.NotANumber("'epoch' is out of range: " + epoch);
-        }
-        return new Epoch((int) epoch, Json.number(n, "steps"), Json.number(n, "trainLoss"), Json.number(n, "trainAccuracy"),
-                Json.number(n, "validationLoss"), Json.number(n, "validationAccuracy"), Json.number(n, "testLoss"),
-                Json.number(n, "testAccuracy"), Json.number(n, "seconds"));
-    }
-
-    private static Evaluation evaluation(JsonNode n) throws Json.NotANumber {
-        return new Evaluation(required(n, "step"), Json.number(n, "epoch"), Json.number(n, "validationLoss"),
-                Json.number(n, "validationAccuracy"), Json.number(n, "testLoss"), Json.number(n, "testAccuracy"));
     }
 
     /** A field that must be present as a non-negative integer. */

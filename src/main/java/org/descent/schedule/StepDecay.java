@@ -1,6 +1,6 @@
 package org.descent.schedule;
 
-/** Step decay, e.g. halving every few epochs (the seed): {@code α_t = α₀ γ^⌊t/s⌋}. */
+/** Step decay, e.g. halving every few epochs (the optimization deck): {@code α_t = α₀ γ^⌊t/s⌋}. */
 public record StepDecay(double initial, double gamma, long stepSize) implements Schedule {
     public StepDecay {
         if (stepSize <= 0) {

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.descent.config.TrainConfig;
-import org.descent.engine.spark.TrainingJob;
+import org.descent.app.TrainingJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

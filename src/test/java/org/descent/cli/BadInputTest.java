@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The corpus is generated here from a small, valid CSV data set (three Gaussian blobs), which also
  * trains and evaluates end to end as the control case.
  */
+@org.junit.jupiter.api.Tag("spark")
 class BadInputTest {
     @TempDir
     static Path dir;

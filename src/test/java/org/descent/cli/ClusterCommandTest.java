@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its own JVM), a short training run on it through {@code train --master spark://…} in both step
  * modes, {@code cluster stop}, and no process left behind.
  */
+@org.junit.jupiter.api.Tag("spark")
 class ClusterCommandTest {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code evaluate} and {@code predict} on a model that {@code train} just wrote. */
+@org.junit.jupiter.api.Tag("spark")
 class ModelCommandsTest {
     @TempDir
     static Path dir;

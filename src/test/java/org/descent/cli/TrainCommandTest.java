@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code descent train} end to end on embedded Spark (local[2]) with a 1,000-image slice of Fashion-MNIST. */
+@org.junit.jupiter.api.Tag("spark")
 class TrainCommandTest {
     @TempDir
     static Path dir;

@@ -36,7 +36,7 @@ class TrainConfigTest {
         for (Path conf : confs) {
             TrainConfig c = TrainConfig.load(conf, List.of());
             org.descent.nn.Sequential model = new org.descent.nn.Sequential(org.descent.tensor.Shape.of(1, 28, 28),
-                    org.descent.nn.LayerSpecs.parseAll(c.layers()));
+                    org.descent.models.LayerSpecs.parseAll(c.layers()));
             assertEquals(10, model.outputShape().size(), conf.toString());
         }
         TrainConfig cnn = TrainConfig.load(Path.of("conf/fashion-cnn.conf"), List.of());
@@ -78,6 +78,20 @@ class TrainConfigTest {
         assertEquals(org.descent.engine.EngineOptions.Transport.TCP, TrainConfig.load(null, List.of("engine.transport=tcp")).engine().transport());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("engine.transport=udp")))
                 .getMessage().contains("engine.transport = 'udp' is not one of [auto, tcp]"));
+    }
+
+    /** The engine's defaults are written once: what the shipped configuration gives is EngineOptions.defaults(). */
+    @Test
+    void theConfigurationsEngineDefaultsAreTheEngines() {
+        assertEquals(org.descent.engine.EngineOptions.defaults(), TrainConfig.load(null, List.of()).engine());
+    }
+
+    /** A bad --set value names the override, without the parser's line number 1. */
+    @Test
+    void aBadOverrideIsNamedWithoutALineNumber() {
+        String message = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("training.epochs=many"))).getMessage();
+        assertTrue(message.startsWith("--set training.epochs=many: "), message);
+        assertTrue(!message.contains(": 1:"), message);
     }
 
     @Test

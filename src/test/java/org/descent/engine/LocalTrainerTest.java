@@ -13,7 +13,7 @@ import org.descent.data.Dataset;
 import org.descent.data.Mnist;
 import org.descent.data.Standardizer;
 import org.descent.loss.SoftmaxCrossEntropy;
-import org.descent.nn.Models;
+import org.descent.models.Models;
 import org.descent.nn.Sequential;
 import org.descent.optim.Optimizers;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
-import org.descent.nn.Models;
+import org.descent.models.Models;
 import org.descent.nn.ParamLayout;
 import org.descent.optim.Optimizers;
 import org.descent.tensor.Rng;

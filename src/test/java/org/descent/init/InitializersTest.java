@@ -16,7 +16,7 @@ class InitializersTest {
 
     private static float[] fill(Initializer init, ParamSpec spec, long seed) {
         float[] w = new float[spec.length()];
-        init.fill(w, 0, spec, new Rng(seed));
+        init.fill(w, 0, spec.shape(), new Rng(seed));
         return w;
     }
 

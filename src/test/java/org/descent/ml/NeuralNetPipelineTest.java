@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * StandardScaler: fit, evaluate with MLlib's evaluators, save and load, determinism, both step
  * modes, and refusals that depend on the data.
  */
+@org.junit.jupiter.api.Tag("spark")
 class NeuralNetPipelineTest {
     private static final String[] RAW = {"a", "b", "c", "d"};
     private static SparkSession spark;

@@ -49,7 +49,7 @@ class OptimizersTest {
      */
     @Test
     void elementwiseOptimizersUpdatedRangeByRangeGiveTheWholeUpdatesBits() {
-        org.descent.nn.ParamLayout layout = org.descent.nn.Models.mlp(20, 30, 5).layout();
+        org.descent.nn.ParamLayout layout = org.descent.models.Models.mlp(20, 30, 5).layout();
         int n = layout.size();
         int[] cuts = {n, n - 7, 100, 0};
         java.util.Set<String> whole = java.util.Set.of("lars", "lamb", "nadam");

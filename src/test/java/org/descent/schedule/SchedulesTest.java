@@ -29,13 +29,12 @@ class SchedulesTest {
     }
 
     @Test
-    void theSeedsDecayFormulas() {
+    void theOptimizationDecksDecayFormulas() {
         assertEquals(0.1 * Math.exp(-0.01 * 300), new ExponentialDecay(0.1, 0.01).at(300), 1e-15);
         assertEquals(0.1 / (1 + 0.5 * 4), new InverseTimeDecay(0.1, 0.5).at(4), 1e-15);
         assertEquals(0.05, new StepDecay(0.1, 0.5, 10).at(19), 1e-15);
         assertEquals(0.1 * 0.25 + 0.001, new PolynomialDecay(0.101, 0.001, 100, 2).at(50), 1e-12);
         assertEquals(0.001, new PolynomialDecay(0.101, 0.001, 100, 2).at(500), 1e-15);
-        assertEquals(0.2, new PerEpoch(new StepDecay(0.4, 0.5, 1), 100).at(150), 1e-15);
     }
 
     @Test

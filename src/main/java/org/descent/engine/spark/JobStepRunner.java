@@ -15,8 +15,8 @@ import org.descent.nn.Sequential;
  * results are added up in partition order ({@link PartitionSums}). What does not change between steps
  * — the model, the loss, the batch plan, the step options — is broadcast once for the runner's life;
  * a step's parameters and buffers travel inside the job's task closure, which Spark ships to the
- * executors once per stage anyway, so a step costs one job and no broadcast of its own (1.5–2 empty
- * Spark jobs in {@code local[2]}: {@code bench steps} prints both). Parameters and gradients are
+ * executors once per stage anyway, so a step costs one job and no broadcast of its own (about two
+ * empty Spark jobs in {@code local[2]}; {@code bench steps} prints both, measured in the same run). Parameters and gradients are
  * serialized in bulk ({@link BulkArrays}): Java serialization's value-by-value float arrays cost more
  * than the job. Needs nothing beyond Spark.
  */

@@ -51,7 +51,7 @@ public final class TrainingData {
         Configuration hadoop = sc.hadoopConfiguration();
         switch (spec.format()) {
             case "idx" -> {
-                String dir = TrainingJob.resolveDataDir(spec.dir());
+                String dir = org.descent.io.DriverPaths.qualify(spec.dir());
                 org.descent.data.Dataset test = IdxBlocks.load(dir, "t10k", hadoop);   // fail fast, on the driver, on missing or corrupt files
                 return new TrainingData(sc, spec, test.shape(), null);
             }
@@ -62,7 +62,7 @@ public final class TrainingData {
             case "libsvm" -> {
                 int features = spec.libsvmFeatures();
                 if (features == 0) {
-                    features = TextRows.libsvmFeatures(sc, TextRows.files(TrainingJob.resolveDataDir(required(spec.train(), "data.train")), hadoop),
+                    features = TextRows.libsvmFeatures(sc, TextRows.files(org.descent.io.DriverPaths.qualify(required(spec.train(), "data.train")), hadoop),
                             spec.skipBadRows());
                     if (features == 0) {
                         throw new DataFormatException(spec.train() + ": no feature index in any row");
@@ -89,7 +89,7 @@ public final class TrainingData {
      */
     public static Shape shapeWithoutSpark(DataSpec spec, Configuration hadoop) throws IOException {
         return switch (spec.format()) {
-            case "idx" -> IdxBlocks.load(TrainingJob.resolveDataDir(spec.dir()), "t10k", hadoop).shape();
+            case "idx" -> IdxBlocks.load(org.descent.io.DriverPaths.qualify(spec.dir()), "t10k", hadoop).shape();
             case "csv" -> Shape.of(csvParser(spec, hadoop).features());
             case "libsvm" -> spec.libsvmFeatures() > 0 ? Shape.of(spec.libsvmFeatures()) : null;
             case "synthetic" -> Shape.of(spec.synthetic().features());
@@ -123,7 +123,7 @@ public final class TrainingData {
     }
 
     private static CsvParser csvParser(DataSpec spec, Configuration hadoop) throws IOException {
-        String trainPath = TrainingJob.resolveDataDir(required(spec.train(), "data.train"));
+        String trainPath = org.descent.io.DriverPaths.qualify(required(spec.train(), "data.train"));
         String first = firstContentLine(TextRows.files(trainPath, hadoop), hadoop, trainPath);
         List<String> columns = CsvParser.split(first, spec.csvDelimiter());
         int label;
@@ -150,7 +150,7 @@ public final class TrainingData {
         Configuration hadoop = sc.hadoopConfiguration();
         switch (spec.format()) {
             case "idx" -> {
-                String dir = TrainingJob.resolveDataDir(spec.dir());
+                String dir = org.descent.io.DriverPaths.qualify(spec.dir());
                 JavaRDD<Block> train = IdxBlocks.read(sc, dir, "train", partitions, holdout, false);
                 JavaRDD<Block> validation = holdout > 0 ? IdxBlocks.read(sc, dir, "train", partitions, holdout, true) : null;
                 JavaRDD<Block> test = IdxBlocks.read(sc, dir, "t10k", partitions);
@@ -159,8 +159,8 @@ public final class TrainingData {
                 return new Splits(train, validation, test, 0, List.of());
             }
             case "csv", "libsvm" -> {
-                String trainPath = TrainingJob.resolveDataDir(spec.train());
-                String testPath = TrainingJob.resolveDataDir(required(spec.test(), "data.test"));
+                String trainPath = org.descent.io.DriverPaths.qualify(spec.train());
+                String testPath = org.descent.io.DriverPaths.qualify(required(spec.test(), "data.test"));
                 boolean header = spec.format().equals("csv") && spec.csvHeader();
                 List<Path> trainFiles = TextRows.files(trainPath, hadoop);
                 List<Path> testFiles = TextRows.files(testPath, hadoop);
@@ -207,13 +207,13 @@ public final class TrainingData {
         Configuration hadoop = sc.hadoopConfiguration();
         switch (spec.format()) {
             case "idx" -> {
-                String dir = TrainingJob.resolveDataDir(spec.dir());
+                String dir = org.descent.io.DriverPaths.qualify(spec.dir());
                 JavaRDD<Block> blocks = IdxBlocks.read(sc, dir, path, partitions);
                 Blocks.checkLabels(blocks, rule, dir + " (" + path + ")");
                 return blocks;
             }
             case "csv", "libsvm" -> {
-                String resolved = TrainingJob.resolveDataDir(path);
+                String resolved = org.descent.io.DriverPaths.qualify(path);
                 return RowBlocks.assemble(sc, TextRows.parse(sc, TextRows.files(resolved, hadoop), parser, spec.format().equals("csv") && spec.csvHeader(), rule),
                         shape.size(), partitions, 0, spec.skipBadRows(), resolved).train();
             }
@@ -232,7 +232,7 @@ public final class TrainingData {
     }
 
     private static Dataset<Row> frame(JavaSparkContext sc, String path) {
-        return SparkSession.builder().sparkContext(sc.sc()).getOrCreate().read().parquet(TrainingJob.resolveDataDir(path));
+        return SparkSession.builder().sparkContext(sc.sc()).getOrCreate().read().parquet(org.descent.io.DriverPaths.qualify(path));
     }
 
     /**

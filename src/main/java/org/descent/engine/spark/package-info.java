@@ -7,6 +7,7 @@
  * {@link org.descent.engine.spark.BarrierTask}; tasks in the driver's JVM link in process,
  * {@link org.descent.engine.spark.DriverLink}), then combines them in partition order and applies
  * the optimizer on the driver. Around it: checkpoints, evaluation and prediction on the executors,
- * full reshuffles, and the {@code train} job's run directory.
+ * and full reshuffles. The {@code train} command's run (configuration, report, run directory) is
+ * {@code org.descent.app}'s, above this package.
  */
 package org.descent.engine.spark;

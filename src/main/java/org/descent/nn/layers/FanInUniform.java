@@ -1,7 +1,7 @@
 package org.descent.nn.layers;
 
 import org.descent.init.Initializer;
-import org.descent.nn.ParamSpec;
+import org.descent.init.TensorShape;
 import org.descent.tensor.Rng;
 
 /**
@@ -16,9 +16,9 @@ public final class FanInUniform implements Initializer {
     }
 
     @Override
-    public void fill(float[] w, int offset, ParamSpec spec, Rng rng) {
-        double bound = 1.0 / Math.sqrt(spec.fanIn());
-        for (int i = 0; i < spec.length(); i++) {
+    public void fill(float[] w, int offset, TensorShape shape, Rng rng) {
+        double bound = 1.0 / Math.sqrt(shape.fanIn());
+        for (int i = 0; i < shape.length(); i++) {
             w[offset + i] = (float) ((2 * rng.nextDouble() - 1) * bound);
         }
     }

@@ -11,7 +11,7 @@ import org.descent.tensor.ExactSum;
 import org.descent.tensor.Shape;
 
 /**
- * Batch normalization (Ioffe &amp; Szegedy 2015), with the axes of the seed's table: per feature for
+ * Batch normalization (Ioffe &amp; Szegedy 2015), with the axes of the optimization deck's table: per feature for
  * a dense input {@code [F]}, per channel over N·H·W for a feature map {@code [C,H,W]}.
  *
  * <p>Training: over the m values of a channel in the batch, {@code μ = (1/m)Σx},

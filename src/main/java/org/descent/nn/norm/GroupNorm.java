@@ -9,7 +9,7 @@ import org.descent.tensor.Shape;
 
 /**
  * Group normalization (Wu &amp; He 2018): the C channels are split into G groups of C/G; per example
- * and group, μ and σ² over the (C/G)·H·W values (the seed's table: μ, σ² ∈ ℝ^{N×G}); learnable γ and
+ * and group, μ and σ² over the (C/G)·H·W values (the optimization deck's table: μ, σ² ∈ ℝ^{N×G}); learnable γ and
  * β per channel. G = 1 normalizes like layer norm, G = C like instance norm (with per-channel
  * affine). A {@code [F]} input is treated as F channels of one value.
  */

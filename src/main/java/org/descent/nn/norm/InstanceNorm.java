@@ -9,7 +9,7 @@ import org.descent.tensor.Shape;
 
 /**
  * Instance normalization (Ulyanov, Vedaldi &amp; Lempitsky 2016): per example and channel, μ and σ²
- * over the H·W values of that channel (the seed's table: μ, σ² ∈ ℝ^{N×C}); optional learnable γ and
+ * over the H·W values of that channel (the optimization deck's table: μ, σ² ∈ ℝ^{N×C}); optional learnable γ and
  * β per channel (PyTorch's {@code InstanceNorm2d(affine=True)}, without running statistics).
  */
 public final class InstanceNorm implements Layer {

@@ -9,7 +9,7 @@ import org.descent.tensor.Shape;
 
 /**
  * Layer normalization (Ba, Kiros &amp; Hinton 2016): per example, μ and σ² over all its values (the
- * seed's table: μ, σ² ∈ ℝ^N), then a learnable γ and β per element of the example's shape (as
+ * optimization deck's table: μ, σ² ∈ ℝ^N), then a learnable γ and β per element of the example's shape (as
  * PyTorch's {@code LayerNorm(normalized_shape = example shape)}). Same in training and evaluation.
  */
 public final class LayerNorm implements Layer {

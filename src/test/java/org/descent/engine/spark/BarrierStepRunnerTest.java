@@ -21,8 +21,8 @@ import org.descent.data.Standardizer;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
 import org.descent.loss.SoftmaxCrossEntropy;
-import org.descent.nn.LayerSpecs;
-import org.descent.nn.Models;
+import org.descent.models.LayerSpecs;
+import org.descent.models.Models;
 import org.descent.nn.Sequential;
 import org.descent.optim.Optimizers;
 import org.descent.tensor.Shape;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Barrier mode on real Spark (local[3]: three task slots in one JVM) against job-per-step and the single-process trainer. */
+@org.junit.jupiter.api.Tag("spark")
 class BarrierStepRunnerTest {
     private static JavaSparkContext sc;
     private static Dataset train;

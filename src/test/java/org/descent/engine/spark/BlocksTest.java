@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** DataFrames (ML vector or array feature columns) become one float32 block per partition. */
+@org.junit.jupiter.api.Tag("spark")
 class BlocksTest {
     private static SparkSession spark;
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Full reshuffles across partitions on real Spark (local[2]). */
+@org.junit.jupiter.api.Tag("spark")
 class ReshuffleTest {
     private static JavaSparkContext sc;
     private static Dataset data;

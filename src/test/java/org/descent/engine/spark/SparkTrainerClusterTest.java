@@ -15,7 +15,7 @@ import org.descent.data.Standardizer;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
 import org.descent.loss.SoftmaxCrossEntropy;
-import org.descent.nn.Models;
+import org.descent.models.Models;
 import org.descent.nn.Sequential;
 import org.descent.optim.Optimizers;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * The engine with executors in separate JVMs: Spark's local-cluster mode (2 workers × 1 core × 1 GB),
  * started from the test classpath (recipe: shared/docs/spark-on-this-machine.md).
  */
+@org.junit.jupiter.api.Tag("spark")
 class SparkTrainerClusterTest {
     private static JavaSparkContext sc;
     private static Dataset train;
@@ -88,7 +89,7 @@ class SparkTrainerClusterTest {
         Path data = dir.resolve("data");
         java.nio.file.Files.createDirectories(data);
         org.descent.cli.SmallIdx.write(Path.of("data/fashion-mnist"), data, 3000, 100);
-        Sequential bn = new Sequential(org.descent.tensor.Shape.of(1, 28, 28), org.descent.nn.LayerSpecs.parseAll(java.util.List.of(
+        Sequential bn = new Sequential(org.descent.tensor.Shape.of(1, 28, 28), org.descent.models.LayerSpecs.parseAll(java.util.List.of(
                 "flatten", "dense(32)", "batch_norm", "relu", "dense(10)")));
         LocalTrainer.Settings settings = new LocalTrainer.Settings(150, 2, 4, false);
         TrainingResult undisturbed = new SparkTrainer(sc, bn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)

@@ -17,7 +17,7 @@ import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
 import org.descent.loss.SoftmaxCrossEntropy;
 import org.descent.nn.Layer;
-import org.descent.nn.Models;
+import org.descent.models.Models;
 import org.descent.nn.Sequential;
 import org.descent.nn.layers.Dense;
 import org.descent.nn.layers.Flatten;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The job-per-step engine on real Spark (local[2]) against the single-process trainer. */
+@org.junit.jupiter.api.Tag("spark")
 class SparkTrainerTest {
     private static JavaSparkContext sc;
     private static Dataset train;

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same order whatever the format and the number of input files, contiguous partitions, hold-out,
  * and bad rows named by file and line (or skipped and counted).
  */
+@org.junit.jupiter.api.Tag("spark")
 class TrainingDataTest {
     private static final int ROWS = 103;
     private static final int FEATURES = 5;

@@ -21,8 +21,8 @@ import org.descent.engine.EngineOptions;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
 import org.descent.loss.SoftmaxCrossEntropy;
-import org.descent.nn.LayerSpecs;
-import org.descent.nn.Models;
+import org.descent.models.LayerSpecs;
+import org.descent.models.Models;
 import org.descent.nn.Sequential;
 import org.descent.optim.Optimizers;
 import org.descent.tensor.Shape;
@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * The tree exchange between executor JVMs: local-cluster with 3 executors × 1 core × 512 MB, so W
  * partitions are W executors linked over TCP with the job's token.
  */
+@org.junit.jupiter.api.Tag("spark")
 class TreeExchangeClusterTest {
     private static JavaSparkContext sc;
     private static Dataset train;

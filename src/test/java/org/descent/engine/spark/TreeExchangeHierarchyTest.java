@@ -17,7 +17,7 @@ import org.descent.engine.EngineOptions;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
 import org.descent.loss.SoftmaxCrossEntropy;
-import org.descent.nn.LayerSpecs;
+import org.descent.models.LayerSpecs;
 import org.descent.nn.Sequential;
 import org.descent.optim.Optimizers;
 import org.descent.tensor.Shape;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * sharing its leader's received parameters and adding its gradients in process, and give in exact mode
  * the bits of four executors of one core — with the same driver traffic.
  */
+@org.junit.jupiter.api.Tag("spark")
 class TreeExchangeHierarchyTest {
 
     @Test

@@ -1,4 +1,4 @@
-package org.descent.engine.spark;
+package org.descent.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,20 +26,29 @@ import org.descent.engine.EngineOptions;
 import org.descent.engine.EvalResult;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
+import org.descent.engine.spark.Block;
+import org.descent.engine.spark.Blocks;
+import org.descent.engine.spark.Checkpointer;
+import org.descent.engine.spark.IdxBlocks;
+import org.descent.engine.spark.SparkSetup;
+import org.descent.engine.spark.SparkTrainer;
+import org.descent.engine.spark.TrainingData;
 import org.descent.io.AtomicFiles;
 import org.descent.loss.Loss;
 import org.descent.loss.Losses;
-import org.descent.nn.LayerSpecs;
+import org.descent.models.LayerSpecs;
 import org.descent.nn.Sequential;
 import org.descent.optim.GradientTransform;
 import org.descent.optim.Optimizers;
 import org.descent.report.ConsoleProgress;
+import org.descent.report.RunMetrics;
 import org.descent.tensor.Blas;
 import org.descent.tensor.Shape;
 
 /**
  * One {@code descent train} run: reads the data named by the configuration, trains with the
- * job-per-step engine on the given Spark master, and writes the run directory:
+ * Spark engine on the given Spark master (in the step mode {@code engine.mode} resolves to: one barrier
+ * stage serving many steps, or one job per step; {@link SparkTrainer#resolveMode}), and writes the run directory:
  * {@code metrics.jsonl} (one JSON line per step and per epoch), {@code model.bin} (model,
  * parameters, buffers and input standardization), {@code config.conf} (the resolved
  * configuration), {@code summary.json} and checkpoints (by default in {@code checkpoints/}). Every file is written under a temporary name and
@@ -214,14 +223,11 @@ public final class TrainingJob {
                     : Optimizers.keys(config.optimizer()).containsKey("beta1") ? "beta1" : null;
             double beta1 = config.optimizerSettings().getOrDefault("beta1", Optimizers.keys(config.optimizer()).getOrDefault("beta1", 0.0));
             trainer.onStep((epoch, step, meanLoss, examples, gradNorm, t) -> {
-                ObjectNode line = json.createObjectNode().put("type", "step").put("epoch", epoch).put("step", step).put("loss", meanLoss)
-                        .put("examples", examples).put("learningRate", config.learningRateSchedule().at(step));
-                if (momentumKey != null) {   // the Adam family's momentum is β₁, the decay of its first moment
-                    line.put("momentum", momentumKey.equals("momentum") ? config.momentumSchedule().at(step) : beta1);
-                }
-                writeLine(metrics, line.put("gradNorm", gradNorm).put("ms", t.totalMillis()).put("examplesPerSecond", examples * 1000.0 / t.totalMillis())
-                        .put("computeMs", t.computeMillis()).put("bnSyncMs", t.syncMillis()).put("broadcastMs", t.fetchMillis()).put("aggregateMs", t.aggregateMillis())
-                        .put("overheadMs", t.overheadMillis()));
+                // the Adam family's momentum is β₁, the decay of its first moment
+                double momentum = momentumKey == null ? Double.NaN : momentumKey.equals("momentum") ? config.momentumSchedule().at(step) : beta1;
+                writeLine(metrics, RunMetrics.json(new RunMetrics.Step(step, epoch, meanLoss, examples, t.totalMillis(), t.computeMillis(),
+                        t.fetchMillis(), t.aggregateMillis(), t.overheadMillis(), config.learningRateSchedule().at(step), momentum, gradNorm,
+                        examples * 1000.0 / t.totalMillis(), t.syncMillis()), json));
                 long perEpoch = trainer.stepsPerEpoch();
                 progress.step(epoch, step - (long) epoch * perEpoch + 1, perEpoch, meanLoss, examples);
             });
@@ -231,9 +237,10 @@ public final class TrainingJob {
             }
             String evaluated = validation != null ? "validation" : "test";
             if (config.evaluateEverySteps() > 0) {
-                trainer.evaluateEvery(config.evaluateEverySteps(), (epoch, step, r) -> writeLine(metrics, json.createObjectNode()
-                        .put("type", "evaluation").put("epoch", epoch).put("step", step).put(evaluated + "Loss", r.loss())
-                        .put(evaluated + "Accuracy", r.accuracy())));
+                boolean onValidation = evaluated.equals("validation");
+                trainer.evaluateEvery(config.evaluateEverySteps(), (epoch, step, r) -> writeLine(metrics, RunMetrics.json(new RunMetrics.Evaluation(step, epoch,
+                        onValidation ? r.loss() : Double.NaN, onValidation ? r.accuracy() : Double.NaN, onValidation ? Double.NaN : r.loss(),
+                        onValidation ? Double.NaN : r.accuracy()), json)));
             }
             trainer.reshuffleEvery(config.reshuffleEveryEpochs());
             trainer.engine(config.engine());
@@ -242,14 +249,18 @@ public final class TrainingJob {
                 trainer.evaluateEachEpoch(test);
             }
             TrainingResult result = trainer.fit(train, validation != null ? validation : test, m -> {
-                ObjectNode line = json.createObjectNode().put("type", "epoch").put("epoch", m.epoch()).put("steps", m.steps())
-                        .put("trainLoss", m.trainLoss()).put(evaluated + "Loss", m.validation().loss()).put(evaluated + "Accuracy", m.validation().accuracy());
+                boolean onValidation = evaluated.equals("validation");
                 String testPart = "";
+                double testLoss = onValidation ? Double.NaN : m.validation().loss();
+                double testAccuracy = onValidation ? Double.NaN : m.validation().accuracy();
                 if (m.test() != null) {
-                    line.put("testLoss", m.test().loss()).put("testAccuracy", m.test().accuracy());
+                    testLoss = m.test().loss();
+                    testAccuracy = m.test().accuracy();
                     testPart = String.format(Locale.ROOT, ", test loss %.4f, test accuracy %.4f", m.test().loss(), m.test().accuracy());
                 }
-                writeLine(metrics, line.put("seconds", m.seconds()));
+                writeLine(metrics, RunMetrics.json(new RunMetrics.Epoch(m.epoch(), m.steps(), m.trainLoss(), Double.NaN,
+                        onValidation ? m.validation().loss() : Double.NaN, onValidation ? m.validation().accuracy() : Double.NaN, testLoss, testAccuracy,
+                        m.seconds()), json));
                 progress.clear();
                 System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s loss %.4f, %s accuracy %.4f%s (%.1f s)%n",
                         m.epoch() + 1, m.trainLoss(), evaluated, m.validation().loss(), evaluated, m.validation().accuracy(), testPart, m.seconds());
@@ -290,15 +301,12 @@ public final class TrainingJob {
         }
     }
 
-    /**
-     * training.shuffle = auto: the global walk where the per-partition one cannot serve — synchronized
-     * batch norm (whose point is equality with one process, whatever the partitioning) and batches
-     * smaller than the number of partitions (the stochastic regime) — else the per-partition walk.
-     */
+    /** {@code training.shuffle}, with auto resolved ({@link org.descent.engine.BatchPlan.Shuffle#auto}). */
     static org.descent.engine.BatchPlan.Shuffle shuffle(TrainConfig config, int partitions) {
         String s = config.shuffle();
         if (s.equals("auto")) {
-            s = config.batchNormMode().equals("sync") || config.batchSize() < partitions ? "global" : "partition";
+            s = org.descent.engine.BatchPlan.Shuffle.auto(config.batchNormMode().equals("sync"), config.batchSize(), partitions).name()
+                    .toLowerCase(Locale.ROOT);
         }
         if (s.equals("global") && config.reshuffleEveryEpochs() > 0) {
             // The walk already draws every batch from all partitions; moving examples between partitions would only make
@@ -310,16 +318,6 @@ public final class TrainingJob {
         return org.descent.engine.BatchPlan.Shuffle.valueOf(s.toUpperCase(Locale.ROOT));
     }
 
-    /**
-     * A path without a scheme is local to the driver: it is made absolute there, because executors
-     * run in working directories of their own (any {@code scheme://} path is passed on as it is).
-     */
-    public static String resolveDataDir(String dir) {
-        if (dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
-            return dir;
-        }
-        return java.nio.file.Path.of(dir).toAbsolutePath().normalize().toUri().toString();
-    }
 
     /** A fresh metrics file, or on resume a copy of the previous one to append to (renamed into place at the end). */
     private BufferedWriter openMetrics() throws IOException {

@@ -1,4 +1,4 @@
-package org.descent.engine.spark;
+package org.descent.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,11 +23,11 @@ class TrainingJobTest {
 
     @Test
     void relativeDataDirectoriesBecomeAbsoluteUris() {
-        String resolved = TrainingJob.resolveDataDir("data/fashion-mnist");
+        String resolved = org.descent.io.DriverPaths.qualify("data/fashion-mnist");
         assertTrue(resolved.startsWith("file:/"), resolved);
         assertEquals(Path.of("data/fashion-mnist").toAbsolutePath().toUri().toString(), resolved);
-        assertEquals("hdfs://namenode:8020/data/fmnist", TrainingJob.resolveDataDir("hdfs://namenode:8020/data/fmnist"));
-        assertEquals("s3a://bucket/fmnist", TrainingJob.resolveDataDir("s3a://bucket/fmnist"));
+        assertEquals("hdfs://namenode:8020/data/fmnist", org.descent.io.DriverPaths.qualify("hdfs://namenode:8020/data/fmnist"));
+        assertEquals("s3a://bucket/fmnist", org.descent.io.DriverPaths.qualify("s3a://bucket/fmnist"));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.descent.nn;
+package org.descent.models;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.descent.nn.Layer;
 import org.descent.nn.layers.AvgPool2d;
 import org.descent.nn.layers.Conv2d;
 import org.descent.nn.layers.Dense;

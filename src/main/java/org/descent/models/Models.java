@@ -1,7 +1,9 @@
-package org.descent.nn;
+package org.descent.models;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.descent.nn.Layer;
+import org.descent.nn.Sequential;
 import org.descent.nn.layers.Conv2d;
 import org.descent.nn.layers.Dense;
 import org.descent.nn.layers.Flatten;
