@@ -138,6 +138,122 @@ public final class TrainingJob {
         return Shape.of(dims.stream().mapToInt(Integer::intValue).toArray());
     }
 
+    /** The loss and the model's outputs fit the labels (or, with data.target = input, the inputs). */
+    private void checkTargets(Sequential model, Loss loss, boolean reconstruct) {
+        int outputs = model.outputShape().size();
+        int features = model.inputShape().size();
+        if (reconstruct && (outputs != features || loss.labelWidth(outputs) != outputs)) {
+            throw new IllegalArgumentException("data.target = input: the model's last layer gives " + outputs + " outputs per example and the input has "
+                    + features + " features; an autoencoder needs the same number, and a loss with a target vector (squared_error, binary_cross_entropy)"
+                    + ", not " + config.loss());
+        }
+        if (reconstruct && config.loss().equals("binary_cross_entropy") && !config.normalize().equals("minmax")) {
+            throw new IllegalArgumentException("data.target = input with loss = binary_cross_entropy needs targets in [0, 1]: set data.normalize = minmax"
+                    + " (it is " + config.normalize() + ")");
+        }
+        if (!reconstruct && loss.labelWidth(outputs) != 1) {
+            throw new IllegalArgumentException("loss " + config.loss() + " with " + outputs + " outputs needs " + loss.labelWidth(outputs)
+                    + " label values per example; the data gives one (or set data.target = input to reconstruct the input)");
+        }
+    }
+
+    /** The splits as the network sees them: normalized (fitted on the training data) and, to reconstruct, inputs as targets. */
+    private record Prepared(JavaRDD<Block> train, JavaRDD<Block> validation, JavaRDD<Block> test, Standardizer standardizer) {
+    }
+
+    private Prepared prepare(TrainingData.Splits splits, boolean reconstruct) {
+        JavaRDD<Block> train = splits.train();
+        JavaRDD<Block> validation = splits.validation();
+        JavaRDD<Block> test = splits.test();
+        Standardizer standardizer = null;
+        if (!config.normalize().equals("none")) {
+            standardizer = switch (config.normalize()) {
+                case "minmax" -> IdxBlocks.fitMinMax(train, 0f, 1f);
+                case "minmax_symmetric" -> IdxBlocks.fitMinMax(train, -1f, 1f);
+                default -> IdxBlocks.fitStandardizer(train);
+            };
+            train = IdxBlocks.standardize(train, standardizer);
+            test = IdxBlocks.standardize(test, standardizer);
+            if (validation != null) {
+                validation = IdxBlocks.standardize(validation, standardizer);
+            }
+        }
+        if (reconstruct) {   // after normalization: the network reconstructs what it is given
+            train = IdxBlocks.inputsAsTargets(train, false);
+            // min-max is fitted on the training data: held-out pixels can fall outside [0, 1], which BCE targets may not.
+            boolean clampHeldOut = config.loss().equals("binary_cross_entropy");
+            test = IdxBlocks.inputsAsTargets(test, clampHeldOut);
+            if (validation != null) {
+                validation = IdxBlocks.inputsAsTargets(validation, clampHeldOut);
+            }
+        }
+        return new Prepared(train, validation, test, standardizer);
+    }
+
+    /** The newest checkpoint, checked against the configured model ({@code --resume}). */
+    private static org.descent.engine.TrainingState resumePoint(Checkpointer checkpointer, Sequential model) throws IOException {
+        org.descent.engine.TrainingState from = checkpointer.latest()
+                .orElseThrow(() -> new IllegalArgumentException("--resume: no checkpoint in " + checkpointer.directory()));
+        if (from.params().length != model.paramCount()) {
+            throw new IllegalArgumentException("--resume: the checkpoint in " + checkpointer.directory() + " holds " + from.params().length
+                    + " parameters, the configured model has " + model.paramCount());
+        }
+        System.out.printf(Locale.ROOT, "resuming after step %d (epoch %d) from %s%n", from.step(), from.epoch(), checkpointer.directory());
+        return from;
+    }
+
+    /** Each step: its line in metrics.jsonl (learning rate and momentum — β₁ for the Adam family — as scheduled) and the progress bar. */
+    private SparkTrainer.StepListener stepLines(SparkTrainer trainer, BufferedWriter metrics, ObjectMapper json, ConsoleProgress progress) {
+        String momentumKey = Optimizers.keys(config.optimizer()).containsKey("momentum") ? "momentum"
+                : Optimizers.keys(config.optimizer()).containsKey("beta1") ? "beta1" : null;
+        double beta1 = config.optimizerSettings().getOrDefault("beta1", Optimizers.keys(config.optimizer()).getOrDefault("beta1", 0.0));
+        return (epoch, step, meanLoss, examples, gradNorm, t) -> {
+            double momentum = momentumKey == null ? Double.NaN : momentumKey.equals("momentum") ? config.momentumSchedule().at(step) : beta1;
+            writeLine(metrics, RunMetrics.json(new RunMetrics.Step(step, epoch, meanLoss, examples, t.totalMillis(), t.computeMillis(),
+                    t.fetchMillis(), t.aggregateMillis(), t.overheadMillis(), config.learningRateSchedule().at(step), momentum, gradNorm,
+                    examples * 1000.0 / t.totalMillis(), t.syncMillis()), json));
+            long perEpoch = trainer.stepsPerEpoch();
+            progress.step(epoch, step - (long) epoch * perEpoch + 1, perEpoch, meanLoss, examples);
+        };
+    }
+
+    /** Each epoch: its line in metrics.jsonl and on the console; {@code evaluated} names the held-out set evaluated every epoch. */
+    private static LocalTrainer.Listener epochLines(BufferedWriter metrics, ObjectMapper json, ConsoleProgress progress, String evaluated) {
+        boolean onValidation = evaluated.equals("validation");
+        return m -> {
+            String testPart = "";
+            double testLoss = onValidation ? Double.NaN : m.validation().loss();
+            double testAccuracy = onValidation ? Double.NaN : m.validation().accuracy();
+            if (m.test() != null) {
+                testLoss = m.test().loss();
+                testAccuracy = m.test().accuracy();
+                testPart = String.format(Locale.ROOT, ", test loss %.4f, test accuracy %.4f", m.test().loss(), m.test().accuracy());
+            }
+            writeLine(metrics, RunMetrics.json(new RunMetrics.Epoch(m.epoch(), m.steps(), m.trainLoss(), Double.NaN,
+                    onValidation ? m.validation().loss() : Double.NaN, onValidation ? m.validation().accuracy() : Double.NaN, testLoss, testAccuracy,
+                    m.seconds()), json));
+            progress.clear();
+            System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s loss %.4f, %s accuracy %.4f%s (%.1f s)%n",
+                    m.epoch() + 1, m.trainLoss(), evaluated, m.validation().loss(), evaluated, m.validation().accuracy(), testPart, m.seconds());
+        };
+    }
+
+    /** The run's summary.json, and the cache line on the console. */
+    private Summary summarize(JavaSparkContext sc, SparkTrainer trainer, TrainingResult result, EvalResult last, double wall, int partitions,
+                              long badRows, JavaRDD<Block> train) {
+        Blocks.StorageReport cache = Blocks.storageReport(sc, train);
+        SparkTrainer.Resolved ran = trainer.resolved();
+        Summary summary = new Summary(last.accuracy(), last.loss(), result.history().size(), result.bestEpoch() + 1, result.stoppedEarly(), result.steps(),
+                wall, result.examples() / wall, sc.master(), partitions, EngineOptions.name(ran.mode()), ran.modeReason(),
+                ran.exchange() == null ? "none" : EngineOptions.name(ran.exchange()),
+                ran.exchange() == null ? "none" : (ran.overlap() ? "on" : "off") + " (" + ran.overlapReason() + ")", config.batchNormMode(),
+                EngineOptions.name(config.engine().reduction()), Blas.get().description(), sha256(result.params()),
+                cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio(), config.data().format(), badRows, sc.version());
+        System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",
+                cache.level(), cache.cachedBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio());
+        return summary;
+    }
+
     public Summary run() throws IOException {
         Loss loss = Losses.byName(config.loss());
         GradientTransform optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings(), config.learningRateSchedule(),
@@ -159,78 +275,26 @@ public final class TrainingJob {
             Sequential model = model(data.shape());
             int outputs = model.outputShape().size();
             boolean reconstruct = config.target().equals("input");
-            int features = model.inputShape().size();
-            if (reconstruct && (outputs != features || loss.labelWidth(outputs) != outputs)) {
-                throw new IllegalArgumentException("data.target = input: the model's last layer gives " + outputs + " outputs per example and the input has "
-                        + features + " features; an autoencoder needs the same number, and a loss with a target vector (squared_error, binary_cross_entropy)"
-                        + ", not " + config.loss());
-            }
-            if (reconstruct && config.loss().equals("binary_cross_entropy") && !config.normalize().equals("minmax")) {
-                throw new IllegalArgumentException("data.target = input with loss = binary_cross_entropy needs targets in [0, 1]: set data.normalize = minmax"
-                        + " (it is " + config.normalize() + ")");
-            }
-            if (!reconstruct && loss.labelWidth(outputs) != 1) {
-                throw new IllegalArgumentException("loss " + config.loss() + " with " + outputs + " outputs needs " + loss.labelWidth(outputs)
-                        + " label values per example; the data gives one (or set data.target = input to reconstruct the input)");
-            }
+            checkTargets(model, loss, reconstruct);
             TrainingData.Splits splits = data.read(partitions, config.validationSize(),
                     reconstruct ? LabelRule.forLoss("squared_error", 1) : LabelRule.forLoss(config.loss(), outputs), config.seed());
-            JavaRDD<Block> train = splits.train();
-            JavaRDD<Block> validation = splits.validation();
-            JavaRDD<Block> test = splits.test();
             if (splits.badRows() > 0) {
                 System.out.printf(Locale.ROOT, "skipped %d bad rows (data.badRows = skip), e.g. %s%n", splits.badRows(), String.join("; ", splits.firstBadRows()));
             }
-            Standardizer standardizer = null;
-            if (!config.normalize().equals("none")) {
-                standardizer = switch (config.normalize()) {
-                    case "minmax" -> IdxBlocks.fitMinMax(train, 0f, 1f);
-                    case "minmax_symmetric" -> IdxBlocks.fitMinMax(train, -1f, 1f);
-                    default -> IdxBlocks.fitStandardizer(train);
-                };
-                train = IdxBlocks.standardize(train, standardizer);
-                test = IdxBlocks.standardize(test, standardizer);
-                if (validation != null) {
-                    validation = IdxBlocks.standardize(validation, standardizer);
-                }
-            }
-            if (reconstruct) {   // after normalization: the network reconstructs what it is given
-                train = IdxBlocks.inputsAsTargets(train, false);
-                // min-max is fitted on the training data: held-out pixels can fall outside [0, 1], which BCE targets may not.
-                boolean clampHeldOut = config.loss().equals("binary_cross_entropy");
-                test = IdxBlocks.inputsAsTargets(test, clampHeldOut);
-                if (validation != null) {
-                    validation = IdxBlocks.inputsAsTargets(validation, clampHeldOut);
-                }
-            }
+            Prepared prepared = prepare(splits, reconstruct);
+            JavaRDD<Block> train = prepared.train();
+            JavaRDD<Block> validation = prepared.validation();
+            JavaRDD<Block> test = prepared.test();
+            Standardizer standardizer = prepared.standardizer();
             Checkpointer checkpointer = new Checkpointer(checkpointDir(), sc.hadoopConfiguration(), config.checkpointKeep());
-            org.descent.engine.TrainingState from = null;
-            if (resume) {
-                from = checkpointer.latest().orElseThrow(() -> new IllegalArgumentException("--resume: no checkpoint in " + checkpointer.directory()));
-                if (from.params().length != model.paramCount()) {
-                    throw new IllegalArgumentException("--resume: the checkpoint in " + checkpointer.directory() + " holds " + from.params().length
-                            + " parameters, the configured model has " + model.paramCount());
-                }
-                System.out.printf(Locale.ROOT, "resuming after step %d (epoch %d) from %s%n", from.step(), from.epoch(), checkpointer.directory());
-            }
+            org.descent.engine.TrainingState from = resume ? resumePoint(checkpointer, model) : null;
             ObjectMapper json = new ObjectMapper();
             SparkTrainer trainer = new SparkTrainer(sc, model, loss, optimizer,
                     new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast())
                             .withShuffle(shuffle(config, partitions)),
                     StorageLevel.fromString(config.storageLevel()));
             ConsoleProgress progress = ConsoleProgress.onConsole(config.epochs());
-            String momentumKey = Optimizers.keys(config.optimizer()).containsKey("momentum") ? "momentum"
-                    : Optimizers.keys(config.optimizer()).containsKey("beta1") ? "beta1" : null;
-            double beta1 = config.optimizerSettings().getOrDefault("beta1", Optimizers.keys(config.optimizer()).getOrDefault("beta1", 0.0));
-            trainer.onStep((epoch, step, meanLoss, examples, gradNorm, t) -> {
-                // the Adam family's momentum is β₁, the decay of its first moment
-                double momentum = momentumKey == null ? Double.NaN : momentumKey.equals("momentum") ? config.momentumSchedule().at(step) : beta1;
-                writeLine(metrics, RunMetrics.json(new RunMetrics.Step(step, epoch, meanLoss, examples, t.totalMillis(), t.computeMillis(),
-                        t.fetchMillis(), t.aggregateMillis(), t.overheadMillis(), config.learningRateSchedule().at(step), momentum, gradNorm,
-                        examples * 1000.0 / t.totalMillis(), t.syncMillis()), json));
-                long perEpoch = trainer.stepsPerEpoch();
-                progress.step(epoch, step - (long) epoch * perEpoch + 1, perEpoch, meanLoss, examples);
-            });
+            trainer.onStep(stepLines(trainer, metrics, json, progress));
             if (config.earlyStoppingPatience() > 0) {
                 trainer.earlyStopping(new EarlyStopping(EarlyStopping.Metric.valueOf(config.earlyStoppingMetric().toUpperCase(Locale.ROOT)),
                         config.earlyStoppingPatience(), config.earlyStoppingMinDelta()));
@@ -248,23 +312,8 @@ public final class TrainingJob {
             if (validation != null) {
                 trainer.evaluateEachEpoch(test);
             }
-            TrainingResult result = trainer.fit(train, validation != null ? validation : test, m -> {
-                boolean onValidation = evaluated.equals("validation");
-                String testPart = "";
-                double testLoss = onValidation ? Double.NaN : m.validation().loss();
-                double testAccuracy = onValidation ? Double.NaN : m.validation().accuracy();
-                if (m.test() != null) {
-                    testLoss = m.test().loss();
-                    testAccuracy = m.test().accuracy();
-                    testPart = String.format(Locale.ROOT, ", test loss %.4f, test accuracy %.4f", m.test().loss(), m.test().accuracy());
-                }
-                writeLine(metrics, RunMetrics.json(new RunMetrics.Epoch(m.epoch(), m.steps(), m.trainLoss(), Double.NaN,
-                        onValidation ? m.validation().loss() : Double.NaN, onValidation ? m.validation().accuracy() : Double.NaN, testLoss, testAccuracy,
-                        m.seconds()), json));
-                progress.clear();
-                System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s loss %.4f, %s accuracy %.4f%s (%.1f s)%n",
-                        m.epoch() + 1, m.trainLoss(), evaluated, m.validation().loss(), evaluated, m.validation().accuracy(), testPart, m.seconds());
-            }, from, new SparkTrainer.CheckpointPolicy(checkpointer, config.checkpointEverySteps(), config.checkpointEveryEpochs()));
+            TrainingResult result = trainer.fit(train, validation != null ? validation : test, epochLines(metrics, json, progress, evaluated), from,
+                    new SparkTrainer.CheckpointPolicy(checkpointer, config.checkpointEverySteps(), config.checkpointEveryEpochs()));
             metrics.close();
             Files.move(out.resolve(".metrics.jsonl.tmp"), out.resolve("metrics.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -281,16 +330,7 @@ public final class TrainingJob {
                 System.out.printf(Locale.ROOT, "%s: restored the parameters of epoch %d%n",
                         result.stoppedEarly() ? "early stopping" : "best validation epoch", result.bestEpoch() + 1);
             }
-            Blocks.StorageReport cache = Blocks.storageReport(sc, train);
-            Summary summary = new Summary(last.accuracy(), last.loss(), result.history().size(), result.bestEpoch() + 1, result.stoppedEarly(), result.steps(), wall,
-                    result.examples() / wall, sc.master(), partitions, EngineOptions.name(trainer.resolved().mode()), trainer.resolved().modeReason(),
-                    trainer.resolved().exchange() == null ? "none" : EngineOptions.name(trainer.resolved().exchange()),
-                    trainer.resolved().exchange() == null ? "none" : (trainer.resolved().overlap() ? "on" : "off") + " (" + trainer.resolved().overlapReason() + ")",
-                    config.batchNormMode(),
-                    EngineOptions.name(config.engine().reduction()), Blas.get().description(), sha256(result.params()),
-                    cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio(), config.data().format(), splits.badRows(), sc.version());
-            System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",
-                    cache.level(), cache.cachedBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio());
+            Summary summary = summarize(sc, trainer, result, last, wall, partitions, splits.badRows(), train);
             new org.descent.engine.SavedModel(model, result.params(), buffers, standardizer, config.loss()).save(out.resolve("model.bin"));
             AtomicFiles.writeString(out.resolve("config.conf"), config.rendered());
             ObjectNode s = json.valueToTree(summary);
