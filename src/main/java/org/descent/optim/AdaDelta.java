@@ -13,7 +13,7 @@ import org.descent.schedule.Schedule;
  * </pre>
  * with the learning rate α = 1 by default (PyTorch's extra multiplier).
  */
-public final class AdaDelta implements GradientTransform {
+public final class AdaDelta implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final Schedule learningRate;
     private final float rho;
@@ -31,17 +31,6 @@ public final class AdaDelta implements GradientTransform {
         s.slot("meanSquareGrad", layout.size());
         s.slot("meanSquareDelta", layout.size());
         return s;
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

@@ -7,7 +7,7 @@ import org.descent.schedule.Schedule;
  * AdaGrad (Duchi, Hazan &amp; Singer 2011), as the optimization deck: {@code r ← r + g⊙g},
  * {@code Δθ = −α/(δ + √r) ⊙ g}, with δ outside the root (as PyTorch; default δ = 1e-10).
  */
-public final class AdaGrad implements GradientTransform {
+public final class AdaGrad implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final Schedule learningRate;
     private final float eps;
@@ -22,17 +22,6 @@ public final class AdaGrad implements GradientTransform {
         OptState s = new OptState();
         s.slot("sumSquares", layout.size());
         return s;
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.descent.schedule.Schedule;
  * With {@code amsgrad} (Reddi et al. 2018) the denominator uses the running maximum of r, as
  * PyTorch 1.13: {@code √(max r)/√(1−ρ₂ᵗ) + δ}.
  */
-public final class Adam implements GradientTransform {
+public final class Adam implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final Schedule learningRate;
     private final double beta1;
@@ -40,17 +40,6 @@ public final class Adam implements GradientTransform {
             s.slot("vMax", layout.size());
         }
         return s;
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.descent.schedule.Schedule;
  * {@code s ← ρ₁s + (1−ρ₁)g}, {@code u ← max(ρ₂u, |g| + δ)}, {@code Δθ = −(α/(1−ρ₁ᵗ)) s/u}
  * (δ inside the max, as PyTorch 1.13).
  */
-public final class Adamax implements GradientTransform {
+public final class Adamax implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final Schedule learningRate;
     private final double beta1;
@@ -28,17 +28,6 @@ public final class Adamax implements GradientTransform {
         s.slot("m", layout.size());
         s.slot("uInf", layout.size());
         return s;
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

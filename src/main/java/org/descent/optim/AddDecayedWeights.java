@@ -7,7 +7,7 @@ import org.descent.nn.ParamLayout;
  * the segments whose {@link org.descent.nn.ParamSpec#decayed()} is true (weights, not biases or
  * normalization scales). This is PyTorch's {@code weight_decay} argument of SGD, Adam, etc.
  */
-public final class AddDecayedWeights implements GradientTransform {
+public final class AddDecayedWeights implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final float lambda;
     private boolean[] decayed;
@@ -20,17 +20,6 @@ public final class AddDecayedWeights implements GradientTransform {
     public OptState init(ParamLayout layout) {
         decayed = Segments.decayedMask(layout);
         return new OptState();
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

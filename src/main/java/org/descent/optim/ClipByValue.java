@@ -3,7 +3,7 @@ package org.descent.optim;
 import org.descent.nn.ParamLayout;
 
 /** Clips every gradient coordinate to {@code [−c, c]}. */
-public final class ClipByValue implements GradientTransform {
+public final class ClipByValue implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final float c;
 
@@ -14,17 +14,6 @@ public final class ClipByValue implements GradientTransform {
     @Override
     public OptState init(ParamLayout layout) {
         return new OptState();
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.descent.schedule.Schedule;
  * Adam this equals PyTorch's AdamW ({@code θ ← θ(1 − αλ)} then the Adam step). Applies to all
  * parameters, as PyTorch's optimizer argument does.
  */
-public final class DecoupledWeightDecay implements GradientTransform {
+public final class DecoupledWeightDecay implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final Schedule learningRate;
     private final double lambda;
@@ -22,17 +22,6 @@ public final class DecoupledWeightDecay implements GradientTransform {
     @Override
     public OptState init(ParamLayout layout) {
         return new OptState();
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.descent.schedule.Schedule;
  * the velocity starting at {@code v₀ = 0}. The momentum λ may follow a schedule (Sutskever et al.
  * 2013). For a constant α this is PyTorch's {@code SGD(momentum=λ)} with {@code v = −α·buf}.
  */
-public final class Momentum implements GradientTransform {
+public final class Momentum implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final Schedule learningRate;
     private final Schedule momentum;
@@ -23,17 +23,6 @@ public final class Momentum implements GradientTransform {
         OptState s = new OptState();
         s.slot("velocity", layout.size());
         return s;
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

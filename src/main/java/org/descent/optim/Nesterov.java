@@ -13,7 +13,7 @@ import org.descent.schedule.Schedule;
  * constant α equals PyTorch's {@code SGD(momentum=λ, nesterov=True)} with {@code v = −α·buf}.
  * Velocity starts at 0.
  */
-public final class Nesterov implements GradientTransform {
+public final class Nesterov implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final Schedule learningRate;
     private final Schedule momentum;
@@ -28,17 +28,6 @@ public final class Nesterov implements GradientTransform {
         OptState s = new OptState();
         s.slot("velocity", layout.size());
         return s;
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

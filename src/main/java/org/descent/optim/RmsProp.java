@@ -9,7 +9,7 @@ import org.descent.schedule.Schedule;
  * divides by {@code √(r − ḡ²) + δ}. With momentum μ &gt; 0: {@code b ← μb + g/(√r + δ)},
  * {@code Δθ = −αb}. PyTorch's RMSprop semantics (its {@code alpha} is ρ here; δ outside the root).
  */
-public final class RmsProp implements GradientTransform {
+public final class RmsProp implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final Schedule learningRate;
     private final float rho;
@@ -36,17 +36,6 @@ public final class RmsProp implements GradientTransform {
             s.slot("buffer", layout.size());
         }
         return s;
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.descent.nn.ParamLayout;
  * as 0 (no step, and no change next time). Step sizes start at the learning rate. Only the sign of
  * the gradient is used, so Rprop suits full-batch training.
  */
-public final class Rprop implements GradientTransform {
+public final class Rprop implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final float initialStep;
     private final float etaPlus;
@@ -31,17 +31,6 @@ public final class Rprop implements GradientTransform {
         s.slot("previousGradient", layout.size());
         java.util.Arrays.fill(s.slot("stepSize", layout.size()), initialStep);
         return s;
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override

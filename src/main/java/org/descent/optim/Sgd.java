@@ -4,7 +4,7 @@ import org.descent.nn.ParamLayout;
 import org.descent.schedule.Schedule;
 
 /** Plain gradient descent: {@code Δθ = −α_t g} (the optimization deck's batch, mini-batch and stochastic forms differ only in g). */
-public final class Sgd implements GradientTransform {
+public final class Sgd implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
     private final Schedule learningRate;
 
@@ -15,17 +15,6 @@ public final class Sgd implements GradientTransform {
     @Override
     public OptState init(ParamLayout layout) {
         return new OptState();
-    }
-
-    @Override
-    public void update(float[] u, OptState state, float[] params, long step) {
-        update(u, state, params, step, 0, u.length);
-    }
-
-    /** Each entry's update reads only its own gradient, state and parameter, and the step's scalars. */
-    @Override
-    public boolean elementwise() {
-        return true;
     }
 
     @Override
