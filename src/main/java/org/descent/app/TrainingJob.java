@@ -59,16 +59,19 @@ public final class TrainingJob {
     private final String master;
     private final Path out;
     private final boolean resume;
+    private final GradientTransform optimizer;
 
     /**
      * @param master a Spark master URL, or null for spark-submit's (else {@code local[*]})
      * @param resume continue from the newest checkpoint of the checkpoint directory
+     * @throws IllegalArgumentException when the optimizer's keys are not valid for it
      */
     public TrainingJob(TrainConfig config, String master, Path out, boolean resume) {
         this.config = config;
         this.master = master;
         this.out = out;
         this.resume = resume;
+        this.optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings(), config.learningRateSchedule(), config.momentumSchedule());
     }
 
     /** The checkpoint directory URI: {@code checkpoint.dir}, or {@code <out>/checkpoints}. */
@@ -90,7 +93,6 @@ public final class TrainingJob {
      */
     public Sequential model() throws IOException {
         Losses.byName(config.loss());
-        Optimizers.create(config.optimizer(), config.optimizerSettings(), config.learningRateSchedule(), config.momentumSchedule());
         Shape data = TrainingData.shapeWithoutSpark(config.data(),
                 org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(SparkSetup.conf("descent train", master)));
         if (data != null) {
@@ -202,15 +204,18 @@ public final class TrainingJob {
         return from;
     }
 
-    /** Each step: its line in metrics.jsonl (learning rate and momentum — β₁ for the Adam family — as scheduled) and the progress bar. */
+    /**
+     * Each step: its line in metrics.jsonl — the learning rate and momentum (β₁ for the Adam family, the
+     * decay of its first moment) as the optimizer reports them for the step — and the progress bar.
+     */
     private SparkTrainer.StepListener stepLines(SparkTrainer trainer, BufferedWriter metrics, ObjectMapper json, ConsoleProgress progress) {
-        String momentumKey = Optimizers.keys(config.optimizer()).containsKey("momentum") ? "momentum"
-                : Optimizers.keys(config.optimizer()).containsKey("beta1") ? "beta1" : null;
-        double beta1 = config.optimizerSettings().getOrDefault("beta1", Optimizers.keys(config.optimizer()).getOrDefault("beta1", 0.0));
+        java.util.Map<String, Double> hyper = new java.util.HashMap<>();
         return (epoch, step, meanLoss, examples, gradNorm, t) -> {
-            double momentum = momentumKey == null ? Double.NaN : momentumKey.equals("momentum") ? config.momentumSchedule().at(step) : beta1;
+            hyper.clear();
+            optimizer.hyperparameters(step, hyper);
+            double momentum = hyper.getOrDefault("momentum", hyper.getOrDefault("beta1", Double.NaN));
             writeLine(metrics, RunMetrics.json(new RunMetrics.Step(step, epoch, meanLoss, examples, t.totalMillis(), t.computeMillis(),
-                    t.fetchMillis(), t.aggregateMillis(), t.overheadMillis(), config.learningRateSchedule().at(step), momentum, gradNorm,
+                    t.fetchMillis(), t.aggregateMillis(), t.overheadMillis(), hyper.getOrDefault("learningRate", Double.NaN), momentum, gradNorm,
                     examples * 1000.0 / t.totalMillis(), t.syncMillis()), json));
             long perEpoch = trainer.stepsPerEpoch();
             progress.step(epoch, step - (long) epoch * perEpoch + 1, perEpoch, meanLoss, examples);
@@ -256,8 +261,6 @@ public final class TrainingJob {
 
     public Summary run() throws IOException {
         Loss loss = Losses.byName(config.loss());
-        GradientTransform optimizer = Optimizers.create(config.optimizer(), config.optimizerSettings(), config.learningRateSchedule(),
-                config.momentumSchedule());
         Files.createDirectories(out);
         SparkConf conf = SparkSetup.conf("descent train", master);
         if (config.engine().mode() != org.descent.engine.EngineOptions.Mode.JOB) {

@@ -50,6 +50,13 @@ public final class AdaDelta implements ElementwiseTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("learningRate", learningRate.at(step));
+        into.put("rho", (double) rho);
+        into.put("eps", (double) eps);
+    }
+
+    @Override
     public String toString() {
         return "adadelta(" + learningRate + ", rho " + rho + ", eps " + eps + ")";
     }

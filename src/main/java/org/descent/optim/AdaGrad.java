@@ -36,6 +36,12 @@ public final class AdaGrad implements ElementwiseTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("learningRate", learningRate.at(step));
+        into.put("eps", (double) eps);
+    }
+
+    @Override
     public String toString() {
         return "adagrad(" + learningRate + ", eps " + eps + ")";
     }

@@ -32,6 +32,11 @@ public final class AddDecayedWeights implements ElementwiseTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("weightDecay", (double) lambda);
+    }
+
+    @Override
     public String toString() {
         return "weightDecay(" + lambda + ")";
     }

@@ -38,6 +38,13 @@ public final class Chain implements GradientTransform {
         }
     }
 
+    @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        for (GradientTransform t : stages) {
+            t.hyperparameters(step, into);
+        }
+    }
+
     /** Element-wise when every stage is: a range then passes through every stage in order. */
     @Override
     public boolean elementwise() {

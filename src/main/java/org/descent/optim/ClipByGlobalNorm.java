@@ -31,6 +31,11 @@ public final class ClipByGlobalNorm implements GradientTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("clipNorm", c);
+    }
+
+    @Override
     public String toString() {
         return "clipNorm(" + c + ")";
     }

@@ -24,6 +24,11 @@ public final class ClipByValue implements ElementwiseTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("clipValue", (double) c);
+    }
+
+    @Override
     public String toString() {
         return "clipValue(" + c + ")";
     }

@@ -33,6 +33,11 @@ public final class DecoupledWeightDecay implements ElementwiseTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("weightDecay", lambda);
+    }
+
+    @Override
     public String toString() {
         return "decoupledWeightDecay(" + lambda + ")";
     }

@@ -35,6 +35,23 @@ public interface GradientTransform extends Serializable {
     }
 
     /**
+     * Puts the hyperparameters in force at {@code step} into {@code into} (as optax's
+     * {@code inject_hyperparams} exposes them): the learning rate and momentum as their schedules give
+     * them at that step, β₁ and β₂, ε, ρ, weight decay, clipping thresholds — under the names of the
+     * {@code optimizer.*} keys. A chain reports every stage's; what is logged per step comes from here,
+     * so the log shows what the update used.
+     */
+    default void hyperparameters(long step, java.util.Map<String, Double> into) {
+    }
+
+    /** {@link #hyperparameters(long, java.util.Map)} as a new map, in the order the stages report them. */
+    default java.util.Map<String, Double> hyperparameters(long step) {
+        java.util.Map<String, Double> h = new java.util.LinkedHashMap<>();
+        hyperparameters(step, h);
+        return h;
+    }
+
+    /**
      * {@link #update} of the entries {@code [from, to)} only; for an {@link #elementwise} transform,
      * any split of {@code [0, n)} into ranges gives the bits of one update over the whole. Others
      * update the whole vector at once and refuse a part of it.

@@ -74,6 +74,15 @@ public final class Lamb implements GradientTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("learningRate", learningRate.at(step));
+        into.put("beta1", beta1);
+        into.put("beta2", beta2);
+        into.put("eps", (double) eps);
+        into.put("weightDecay", (double) weightDecay);
+    }
+
+    @Override
     public String toString() {
         return "lamb(" + learningRate + ", beta1 " + beta1 + ", beta2 " + beta2 + ", eps " + eps + ", weightDecay " + weightDecay + ")";
     }

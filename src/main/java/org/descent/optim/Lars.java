@@ -64,6 +64,13 @@ public final class Lars implements GradientTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("learningRate", learningRate.at(step));
+        into.put("momentum", momentum.at(step));
+        into.put("weightDecay", weightDecay);
+    }
+
+    @Override
     public String toString() {
         return "lars(" + learningRate + ", momentum " + momentum + ", weightDecay " + weightDecay + ", trust " + trustCoefficient + ")";
     }

@@ -37,6 +37,12 @@ public final class Momentum implements ElementwiseTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("learningRate", learningRate.at(step));
+        into.put("momentum", momentum.at(step));
+    }
+
+    @Override
     public String toString() {
         return "momentum(" + learningRate + ", " + momentum + ")";
     }

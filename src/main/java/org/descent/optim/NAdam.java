@@ -66,6 +66,14 @@ public final class NAdam implements GradientTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("learningRate", learningRate.at(step));
+        into.put("beta1", beta1);
+        into.put("beta2", beta2);
+        into.put("eps", (double) eps);
+    }
+
+    @Override
     public String toString() {
         return "nadam(" + learningRate + ", beta1 " + beta1 + ", beta2 " + beta2 + ", eps " + eps + ")";
     }

@@ -43,6 +43,12 @@ public final class Nesterov implements ElementwiseTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("learningRate", learningRate.at(step));
+        into.put("momentum", momentum.at(step));
+    }
+
+    @Override
     public String toString() {
         return "nesterov(" + learningRate + ", " + momentum + ")";
     }

@@ -65,6 +65,14 @@ public final class RmsProp implements ElementwiseTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("learningRate", learningRate.at(step));
+        into.put("rho", (double) rho);
+        into.put("eps", (double) eps);
+        into.put("momentum", (double) momentum);
+    }
+
+    @Override
     public String toString() {
         return (centered ? "rmsprop-centered(" : "rmsprop(") + learningRate + ", rho " + rho + ", eps " + eps + ", momentum " + momentum + ")";
     }

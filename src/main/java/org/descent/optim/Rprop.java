@@ -54,6 +54,11 @@ public final class Rprop implements ElementwiseTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("learningRate", (double) initialStep);
+    }
+
+    @Override
     public String toString() {
         return "rprop(" + initialStep + ", etaMinus " + etaMinus + ", etaPlus " + etaPlus + ", steps [" + stepMin + ", " + stepMax + "])";
     }

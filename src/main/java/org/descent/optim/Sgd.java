@@ -26,6 +26,11 @@ public final class Sgd implements ElementwiseTransform {
     }
 
     @Override
+    public void hyperparameters(long step, java.util.Map<String, Double> into) {
+        into.put("learningRate", learningRate.at(step));
+    }
+
+    @Override
     public String toString() {
         return "sgd(" + learningRate + ")";
     }

@@ -99,6 +99,21 @@ class OptimizersTest {
         assertThrows(UnsupportedOperationException.class, () -> lamb.update(new float[n], state, new float[n], 0, 0, n - 1));
     }
 
+    /** What an optimizer reports of its hyperparameters is what its update uses at that step: scheduled ones as scheduled. */
+    @Test
+    void hyperparametersAreReportedAsTheyStandAtTheStep() {
+        Map<String, Double> adamw = Optimizers.create("adamw", Map.of("learningRate", 0.01, "weightDecay", 0.1, "clipValue", 2.0)).hyperparameters(5);
+        assertEquals(0.01, adamw.get("learningRate"), 1e-15);
+        assertEquals(0.9, adamw.get("beta1"), 1e-15);
+        assertEquals(0.1, adamw.get("weightDecay"), 1e-15);
+        assertEquals(2.0, adamw.get("clipValue"), 1e-7);
+        GradientTransform nesterov = Optimizers.create("nesterov", Map.of(), new org.descent.schedule.StepDecay(0.1, 0.5, 10),
+                new org.descent.schedule.SutskeverMomentum(0.99));
+        assertEquals(0.05, nesterov.hyperparameters(15).get("learningRate"), 1e-15);
+        assertEquals(new org.descent.schedule.SutskeverMomentum(0.99).at(600), nesterov.hyperparameters(600).get("momentum"), 0);
+        assertTrue(nesterov.hyperparameters(600).get("momentum") > nesterov.hyperparameters(0).get("momentum"), "the schedule ramps up");
+    }
+
     @Test
     void unknownNamesAndKeysSuggestTheNearestOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.create("adamm", Map.of()));
