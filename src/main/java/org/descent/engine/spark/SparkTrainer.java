@@ -122,33 +122,10 @@ public final class SparkTrainer {
         return this;
     }
 
-    /** Test hook: in barrier mode, {@code partition} stops answering at global step {@code step} (first stage attempt only). */
-    SparkTrainer stallForTesting(int partition, long step) {
-        this.stall = new BarrierTask.Stall(partition, step, false, false);
-        return this;
-    }
-
-    /**
-     * Test hook: in barrier mode, {@code partition}'s task fails at global step {@code step}, or before
-     * it links to the driver when {@code step} is negative (first stage attempt only).
-     */
-    SparkTrainer crashForTesting(int partition, long step) {
-        this.stall = new BarrierTask.Stall(partition, step, true, false);
-        return this;
-    }
-
-    /**
-     * Test hook: in barrier mode, {@code partition}'s task fails at global step {@code step} a second after
-     * it has sent its gradient and before its result (first stage attempt only).
-     */
-    SparkTrainer crashAfterGradientForTesting(int partition, long step) {
-        this.stall = new BarrierTask.Stall(partition, step, true, true);
-        return this;
-    }
-
-    /** Test hook: sees each barrier step service as it starts. */
-    SparkTrainer onStepServiceForTesting(java.util.function.Consumer<StepService> hook) {
-        this.onService = hook;
+    /** The engine's tests' fault injection and observation ({@link TestHooks}); package-private. */
+    SparkTrainer testHooks(TestHooks hooks) {
+        this.stall = hooks.stall();
+        this.onService = hooks.onService();
         return this;
     }
 

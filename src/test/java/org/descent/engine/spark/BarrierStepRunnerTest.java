@@ -223,7 +223,7 @@ class BarrierStepRunnerTest {
         TrainingResult undisturbed = trainer(mlp, sizes, 1).engine(TestEngines.star(false, 60)).fit(Blocks.fromDataset(sc, train, sizes), null, null);
         AtomicReference<StepService> service = new AtomicReference<>();
         AtomicReference<Boolean> closedOnUs = new AtomicReference<>();
-        TrainingResult attacked = trainer(mlp, sizes, 1).engine(TestEngines.star(false, 60)).onStepServiceForTesting(service::set)
+        TrainingResult attacked = trainer(mlp, sizes, 1).engine(TestEngines.star(false, 60)).testHooks(TestHooks.observe(service::set))
                 .onStep((epoch, step, loss, n, norm, t) -> {
                     if (step == 5) {
                         closedOnUs.set(impostor(service.get()));
@@ -264,7 +264,7 @@ class BarrierStepRunnerTest {
         int[] sizes = {600, 600};
         long t0 = System.nanoTime();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer(mlp, sizes, 1).engine(TestEngines.star(false, 3))
-                .stallForTesting(1, 4).fit(Blocks.fromDataset(sc, train, sizes), null, null));
+                .testHooks(TestHooks.stall(1, 4)).fit(Blocks.fromDataset(sc, train, sizes), null, null));
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(e.getMessage().contains("step 4") && e.getMessage().contains("partitions [1]") && e.getMessage().contains("engine.timeoutSeconds"),
                 e.getMessage());
@@ -283,10 +283,10 @@ class BarrierStepRunnerTest {
         Sequential cnn = cnn();
         int[] sizes = {700, 0, 500};
         AtomicReference<StepService> inProcess = new AtomicReference<>();
-        TrainingResult linked = momentum(cnn, sizes).engine(TestEngines.star(true, 60)).onStepServiceForTesting(inProcess::set)
+        TrainingResult linked = momentum(cnn, sizes).engine(TestEngines.star(true, 60)).testHooks(TestHooks.observe(inProcess::set))
                 .fit(Blocks.fromDataset(sc, train, sizes), null, null);
         AtomicReference<StepService> tcp = new AtomicReference<>();
-        TrainingResult overTcp = momentum(cnn, sizes).engine(TestEngines.star(true, 60).withTransport(org.descent.engine.EngineOptions.Transport.TCP)).onStepServiceForTesting(tcp::set)
+        TrainingResult overTcp = momentum(cnn, sizes).engine(TestEngines.star(true, 60).withTransport(org.descent.engine.EngineOptions.Transport.TCP)).testHooks(TestHooks.observe(tcp::set))
                 .fit(Blocks.fromDataset(sc, train, sizes), null, null);
         assertEquals(3, inProcess.get().inProcessLinks(), "every task of the one stage linked in process");
         assertEquals(0, tcp.get().inProcessLinks());
@@ -308,7 +308,7 @@ class BarrierStepRunnerTest {
         TrainingResult undisturbed = trainer(mlp, sizes, 1).engine(TestEngines.star(false, 60)).fit(Blocks.fromDataset(sc, train, sizes), null, null);
         AtomicReference<StepService> service = new AtomicReference<>();
         TrainingResult crashed = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(300), () ->
-                trainer(mlp, sizes, 1).engine(TestEngines.star(false, 600)).crashForTesting(1, 4).onStepServiceForTesting(service::set)
+                trainer(mlp, sizes, 1).engine(TestEngines.star(false, 600)).testHooks(TestHooks.crash(1, 4).observing(service::set))
                         .fit(Blocks.fromDataset(sc, train, sizes), null, null));
         assertEquals(4, service.get().inProcessLinks(), "two attempts of two tasks linked in process");
         assertEquals(20, crashed.steps());
@@ -334,7 +334,7 @@ class BarrierStepRunnerTest {
         assertArrayEquals(serial.params(), undisturbed.params(), "overlapped and serial steps over TCP");
         AtomicReference<StepService> service = new AtomicReference<>();
         TrainingResult crashed = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(300), () ->
-                adam.get().engine(tcp).crashAfterGradientForTesting(1, 4).onStepServiceForTesting(service::set)
+                adam.get().engine(tcp).testHooks(TestHooks.crashAfterGradient(1, 4).observing(service::set))
                         .fit(Blocks.fromDataset(sc, train, sizes), null, null));
         assertTrue(service.get().streamedSegments() > 20L * 2 * Wire.segments(mlp.paramCount()) - 1, "gradients were streamed");
         assertEquals(20, crashed.steps());
@@ -355,7 +355,7 @@ class BarrierStepRunnerTest {
                     : org.descent.engine.EngineOptions.Reduction.FLOAT;
             AtomicReference<StepService> service = new AtomicReference<>();
             TrainingResult star = momentum(cnn, sizes).engine(TestEngines.star(true, 60).withReduction(r)).fit(Blocks.fromDataset(sc, train, sizes), null, null);
-            TrainingResult tree = momentum(cnn, sizes).engine(TestEngines.tree(true, 60).withReduction(r)).onStepServiceForTesting(service::set)
+            TrainingResult tree = momentum(cnn, sizes).engine(TestEngines.tree(true, 60).withReduction(r)).testHooks(TestHooks.observe(service::set))
                     .fit(Blocks.fromDataset(sc, train, sizes), null, null);
             assertEquals(20, tree.steps());
             assertArrayEquals(star.params(), tree.params(), "exact " + exact + ": parameters");

@@ -137,7 +137,7 @@ class SparkTrainerClusterTest {
                 .engine(TestEngines.star(false, 120)).fit(Blocks.fromDataset(sc, train, 2), null, null);
         TrainingResult relaunched = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(300), () ->
                 new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)), settings)
-                        .engine(TestEngines.star(false, 30)).crashForTesting(1, -1).fit(Blocks.fromDataset(sc, train, 2), null, null));
+                        .engine(TestEngines.star(false, 30)).testHooks(TestHooks.crash(1, -1)).fit(Blocks.fromDataset(sc, train, 2), null, null));
         assertEquals(20, relaunched.steps());
         assertArrayEquals(undisturbed.params(), relaunched.params());
     }

@@ -77,8 +77,8 @@ class TreeExchangeClusterTest {
         for (int w = 1; w <= 3; w++) {
             AtomicReference<StepService> starService = new AtomicReference<>();
             AtomicReference<StepService> treeService = new AtomicReference<>();
-            TrainingResult star = trainer(bn, exact).onStepServiceForTesting(starService::set).fit(Blocks.fromDataset(sc, train, w), null, null);
-            TrainingResult tree = trainer(bn, exact.withExchange(EngineOptions.Exchange.TREE)).onStepServiceForTesting(treeService::set)
+            TrainingResult star = trainer(bn, exact).testHooks(TestHooks.observe(starService::set)).fit(Blocks.fromDataset(sc, train, w), null, null);
+            TrainingResult tree = trainer(bn, exact.withExchange(EngineOptions.Exchange.TREE)).testHooks(TestHooks.observe(treeService::set))
                     .fit(Blocks.fromDataset(sc, train, w), null, null);
             assertEquals(20, tree.steps());
             assertArrayEquals(star.params(), tree.params(), w + " executors: parameters");
@@ -133,9 +133,9 @@ class TreeExchangeClusterTest {
             String what = c.engine().exchange() + (c.engine().exactSums() ? " exact" : " float") + ", " + c.executors() + " executors";
             AtomicReference<StepService> off = new AtomicReference<>();
             AtomicReference<StepService> on = new AtomicReference<>();
-            TrainingResult after = trainer(bn, c.engine().withOverlap(false)).onStepServiceForTesting(off::set)
+            TrainingResult after = trainer(bn, c.engine().withOverlap(false)).testHooks(TestHooks.observe(off::set))
                     .fit(Blocks.fromDataset(sc, train, c.executors()), null, null);
-            TrainingResult during = trainer(bn, c.engine().withOverlap(true)).onStepServiceForTesting(on::set)
+            TrainingResult during = trainer(bn, c.engine().withOverlap(true)).testHooks(TestHooks.observe(on::set))
                     .fit(Blocks.fromDataset(sc, train, c.executors()), null, null);
             assertEquals(20, during.steps(), what);
             assertArrayEquals(after.params(), during.params(), what + ": parameters");
@@ -152,7 +152,7 @@ class TreeExchangeClusterTest {
     void autoOverlapIsOffWhenEveryExecutorSharesTheDriversHost() {
         SparkTrainer t = trainer(Models.mlp(784, 16, 10), TestEngines.star(false, 120).withOverlap(EngineOptions.Overlap.AUTO));
         AtomicReference<StepService> service = new AtomicReference<>();
-        t.onStepServiceForTesting(service::set).stopAfter(3).fit(Blocks.fromDataset(sc, train, 2), null, null);
+        t.testHooks(TestHooks.observe(service::set)).stopAfter(3).fit(Blocks.fromDataset(sc, train, 2), null, null);
         assertEquals(false, t.resolved().overlap());
         assertEquals("auto: every executor on the driver's host, whose cores the transfers would take from the compute", t.resolved().overlapReason());
         assertEquals(0, service.get().streamedSegments());
@@ -169,7 +169,7 @@ class TreeExchangeClusterTest {
         TrainingResult undisturbed = trainer(mlp, tree).fit(Blocks.fromDataset(sc, train, 3), null, null);
         AtomicReference<StepService> service = new AtomicReference<>();
         AtomicReference<Boolean> closedOnUs = new AtomicReference<>();
-        TrainingResult attacked = trainer(mlp, tree).onStepServiceForTesting(service::set)
+        TrainingResult attacked = trainer(mlp, tree).testHooks(TestHooks.observe(service::set))
                 .onStep((epoch, step, loss, n, norm, t) -> {
                     if (step == 5) {
                         Topology top = service.get().topology();
@@ -194,7 +194,7 @@ class TreeExchangeClusterTest {
         AtomicReference<StepService> service = new AtomicReference<>();
         long[] killed = {-1};
         String app = sc.sc().applicationId();
-        TrainingResult result = trainer(bn, exact).onStepServiceForTesting(service::set)
+        TrainingResult result = trainer(bn, exact).testHooks(TestHooks.observe(service::set))
                 .onStep((epoch, step, loss, n, norm, t) -> {
                     if (step == 8) {
                         Topology top = service.get().topology();

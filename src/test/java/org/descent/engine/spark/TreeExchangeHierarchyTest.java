@@ -49,7 +49,7 @@ class TreeExchangeHierarchyTest {
                 AtomicReference<StepService> service = new AtomicReference<>();
                 results[i] = new SparkTrainer(sc, bn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)),
                         new LocalTrainer.Settings(60, 1, 21, false).withShuffle(org.descent.engine.BatchPlan.Shuffle.GLOBAL))
-                        .engine(exact).onStepServiceForTesting(service::set).fit(Blocks.fromDataset(sc, train, 4), null, null);
+                        .engine(exact).testHooks(TestHooks.observe(service::set)).fit(Blocks.fromDataset(sc, train, 4), null, null);
                 trees[i] = service.get().topology();
                 bytes[i] = service.get().bytes();
             }
