@@ -46,15 +46,20 @@ final class JobStepRunner implements StepRunner {
         StepState state = new StepState(params, buffers);   // serialized in bulk with the task closure
         Broadcast<Fixed> f = fixed;
         String run = runId;
-        List<PartitionResult> results = new ArrayList<>(train.mapPartitionsWithIndex((p, blocks) -> {
-            List<PartitionResult> out = new ArrayList<>(1);
-            Fixed run0 = f.value();
-            PartitionWorker worker = ExecutorCache.get(run, p, () -> new PartitionWorker(run0.model()));
-            while (blocks.hasNext()) {
-                out.add(worker.step(p, blocks.next(), run0.plan(), state, run0.loss(), epoch, stepInEpoch, step, run0.options()));
-            }
-            return out.iterator();
-        }, true).collect());
+        // The step's RDD is made directly, not through mapPartitionsWithIndex, whose closure cleaning serializes the
+        // closure (the step's parameters with it) once more only to check that it can, and reads class files with ASM
+        // (a third of the driver's samples in a profile of job mode). The task is a plain serializable class: nothing to clean.
+        org.apache.spark.rdd.RDD<PartitionResult> step0 = new org.apache.spark.rdd.MapPartitionsRDD<>(train.rdd(),
+                new StepTask(fixed, runId, state, epoch, stepInEpoch, step), true, false, false,
+                scala.reflect.ClassTag$.MODULE$.apply(PartitionResult.class), train.classTag());
+        // Collected with a function that does not capture the RDD (collect()'s does, for the element's ClassTag, so Spark's
+        // serializability check serializes the RDD and the step's parameters in it once more).
+        PartitionResult[][] perPartition = (PartitionResult[][]) sc.sc().runJob(step0, new Collect(),
+                scala.reflect.ClassTag$.MODULE$.apply(PartitionResult[].class));
+        List<PartitionResult> results = new ArrayList<>();
+        for (PartitionResult[] r : perPartition) {
+            results.addAll(java.util.Arrays.asList(r));
+        }
         results.sort(Comparator.comparingInt(PartitionResult::partition));
         return sums.combine(results, 0);
     }
@@ -62,5 +67,54 @@ final class JobStepRunner implements StepRunner {
     @Override
     public void close() {
         fixed.destroy();
+    }
+
+    /** A partition's results as an array: a function of the iterator alone, which Spark's closure check serializes in a few bytes. */
+    private static final class Collect extends scala.runtime.AbstractFunction1<scala.collection.Iterator<PartitionResult>, PartitionResult[]>
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public PartitionResult[] apply(scala.collection.Iterator<PartitionResult> results) {
+            List<PartitionResult> out = new ArrayList<>(1);
+            while (results.hasNext()) {
+                out.add(results.next());
+            }
+            return out.toArray(new PartitionResult[0]);
+        }
+    }
+
+    /** One step on a partition: its slice's forward and backward on the executor that caches its block. */
+    private static final class StepTask extends scala.runtime.AbstractFunction3<org.apache.spark.TaskContext, Object, scala.collection.Iterator<Block>,
+            scala.collection.Iterator<PartitionResult>> implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<Fixed> fixed;
+        private final String runId;
+        private final StepState state;
+        private final int epoch;
+        private final long stepInEpoch;
+        private final long step;
+
+        StepTask(Broadcast<Fixed> fixed, String runId, StepState state, int epoch, long stepInEpoch, long step) {
+            this.fixed = fixed;
+            this.runId = runId;
+            this.state = state;
+            this.epoch = epoch;
+            this.stepInEpoch = stepInEpoch;
+            this.step = step;
+        }
+
+        @Override
+        public scala.collection.Iterator<PartitionResult> apply(org.apache.spark.TaskContext context, Object partition,
+                                                               scala.collection.Iterator<Block> blocks) {
+            int p = (Integer) partition;
+            List<PartitionResult> out = new ArrayList<>(1);
+            Fixed run = fixed.value();
+            PartitionWorker worker = ExecutorCache.get(runId, p, () -> new PartitionWorker(run.model()));
+            while (blocks.hasNext()) {
+                out.add(worker.step(p, blocks.next(), run.plan(), state, run.loss(), epoch, stepInEpoch, step, run.options()));
+            }
+            return scala.jdk.javaapi.CollectionConverters.asScala(out.iterator());
+        }
     }
 }
