@@ -33,6 +33,8 @@ public final class ParameterUpdater {
     /** The step's mean gradient is in {@code work[preparedFrom, n)}; the update is applied to {@code [appliedFrom, n)}. */
     private int preparedFrom;
     private int appliedFrom;
+    /** Between {@link #beginStep} and {@link #applyPrepared} or {@link #rollBack}: a step whose updates can be undone. */
+    private boolean stepOpen;
     /** The state's vectors and, for the segments updated in this step, their entries and the parameters' from before. */
     private java.util.List<float[]> vectors;
     private float[][] savedVectors;
@@ -77,6 +79,7 @@ public final class ParameterUpdater {
             throw new IllegalArgumentException("a step needs at least one example, got " + count);
         }
         inv = (float) (1.0 / count);
+        stepOpen = true;
         sumSquares = 0;
         preparedFrom = work.length;
         appliedFrom = work.length;
@@ -172,7 +175,7 @@ public final class ParameterUpdater {
      */
     public void rollBack(float[] params) {
         int n = work.length;
-        if (appliedFrom < n) {
+        if (stepOpen && appliedFrom < n) {   // outside a step, or before any segment's update, there is nothing to undo
             System.arraycopy(savedParams, appliedFrom, params, appliedFrom, n - appliedFrom);
             for (int k = 0; k < savedVectors.length; k++) {
                 System.arraycopy(savedVectors[k], appliedFrom, vectors.get(k), appliedFrom, n - appliedFrom);
@@ -180,6 +183,7 @@ public final class ParameterUpdater {
         }
         appliedFrom = n;
         preparedFrom = n;
+        stepOpen = false;
     }
 
     /** True when the whole step's mean gradient is prepared (by {@link #prepare} or segment by segment). */
@@ -204,6 +208,7 @@ public final class ParameterUpdater {
             updateRange(params, step, 0, appliedFrom);   // the step is past its checks: nothing to save
         }
         appliedFrom = 0;
+        stepOpen = false;
     }
 
     /** ‖g‖₂ of the last step's mean gradient, before any clipping of the optimizer chain. */

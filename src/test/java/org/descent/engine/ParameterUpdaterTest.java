@@ -133,6 +133,10 @@ class ParameterUpdaterTest {
         assertArrayEquals(before, b);
         assertEquals(stateBefore, segmented.state());
         assertFalse(segmented.prepared());
+        float[] settled = b.clone();
+        segmented.rollBack(b);   // outside a step there is nothing to undo
+        assertArrayEquals(settled, b);
+        new ParameterUpdater(Optimizers.create("sgd", Map.of()), layout).rollBack(b);   // nor before any step
         ParameterUpdater lamb = new ParameterUpdater(Optimizers.create("lamb", Map.of()), layout);
         assertFalse(lamb.updatesSegments());
         lamb.beginStep(1);

@@ -104,18 +104,18 @@ final class BarrierStepRunner implements StepRunner {
 
     @Override
     public StepTotal step(float[] params, float[] buffers, int epoch, long stepInEpoch, long step, SegmentSink sink) {
+        SegmentSink segments = engine.overlapped() ? sink : null;
         try {
             while (true) {
                 if (stage == null) {
                     launch(epoch, step);
                 }
                 try {
-                    SegmentSink segments = engine.overlapped() ? sink : null;
                     return tree ? runThroughTree(params, buffers, epoch, stepInEpoch, step, segments)
                             : runOnce(params, buffers, epoch, stepInEpoch, step, segments);
                 } catch (AttemptLost e) {
-                    if (sink != null) {
-                        sink.abandon();   // the step is repeated from the parameters it started with
+                    if (segments != null) {
+                        segments.abandon();   // the step is repeated from the parameters it started with
                     }
                     LOG.warn("Descent barrier stage attempt {} lost in step {} ({}); waiting for Spark's next attempt to repeat the step",
                             attempt, step, e.getMessage());

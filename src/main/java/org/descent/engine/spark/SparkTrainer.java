@@ -465,6 +465,9 @@ public final class SparkTrainer {
             seen += total.count();
             examples += total.count();
             boolean bySegment = segmented && segmentsFinite && updater.prepared();
+            if (segmented && !bySegment) {
+                updater.rollBack(params);   // a non-finite segment stopped the segment updates: undo those made, then check the whole
+            }
             segmented = false;
             double norm = bySegment ? updater.gradientNorm() : updater.prepare(total.gradient(), total.count());
             try {

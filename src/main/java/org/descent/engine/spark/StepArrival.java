@@ -18,8 +18,9 @@ final class StepArrival implements ParamsArriving {
 
     synchronized void arrived(int values) {
         arrived = values;
-        if (values >= awaited) {
-            notifyAll();
+        if (values >= awaited) {   // the nearest target of the waiters (a leader and its in-process children share an arrival)
+            awaited = Integer.MAX_VALUE;
+            notifyAll();   // every waiter rechecks; those still short set their target again
         }
     }
 
@@ -38,14 +39,12 @@ final class StepArrival implements ParamsArriving {
     public synchronized void awaitThrough(int end) {
         try {
             while (arrived < end && !done) {
-                awaited = end;
+                awaited = Math.min(awaited, end);
                 wait();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the step's parameters arrived", e);
-        } finally {
-            awaited = Integer.MAX_VALUE;
         }
         if (failure != null) {
             throw new java.io.UncheckedIOException("receiving the step's parameters failed: " + failure.getMessage(), failure);

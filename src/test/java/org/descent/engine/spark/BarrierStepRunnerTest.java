@@ -306,13 +306,15 @@ class BarrierStepRunnerTest {
         Sequential mlp = Models.mlp(784, 16, 10);
         int[] sizes = {600, 600};
         TrainingResult undisturbed = trainer(mlp, sizes, 1).engine(TestEngines.star(false, 60)).fit(Blocks.fromDataset(sc, train, sizes), null, null);
-        AtomicReference<StepService> service = new AtomicReference<>();
-        TrainingResult crashed = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(300), () ->
-                trainer(mlp, sizes, 1).engine(TestEngines.star(false, 600)).testHooks(TestHooks.crash(1, 4).observing(service::set))
-                        .fit(Blocks.fromDataset(sc, train, sizes), null, null));
-        assertEquals(4, service.get().inProcessLinks(), "two attempts of two tasks linked in process");
-        assertEquals(20, crashed.steps());
-        assertArrayEquals(undisturbed.params(), crashed.params());
+        for (boolean overlap : new boolean[] {true, false}) {   // without overlap, the lost step has no segment updates to undo
+            AtomicReference<StepService> service = new AtomicReference<>();
+            TrainingResult crashed = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(300), () ->
+                    trainer(mlp, sizes, 1).engine(TestEngines.star(false, 600).withOverlap(overlap)).testHooks(TestHooks.crash(1, 4).observing(service::set))
+                            .fit(Blocks.fromDataset(sc, train, sizes), null, null));
+            assertEquals(4, service.get().inProcessLinks(), "two attempts of two tasks linked in process");
+            assertEquals(20, crashed.steps());
+            assertArrayEquals(undisturbed.params(), crashed.params(), "overlap " + overlap);
+        }
     }
 
     /**
