@@ -72,10 +72,15 @@ public final class Adam implements ElementwiseTransform {
 
     @Override
     public void hyperparameters(long step, java.util.Map<String, Double> into) {
-        into.put("learningRate", learningRate.at(step));
+        report(into, learningRate.at(step), beta1, beta2, eps);
+    }
+
+    /** The Adam family's hyperparameters at a step, as every member reports them. */
+    static void report(java.util.Map<String, Double> into, double learningRate, double beta1, double beta2, double eps) {
+        into.put("learningRate", learningRate);
         into.put("beta1", beta1);
         into.put("beta2", beta2);
-        into.put("eps", (double) eps);
+        into.put("eps", eps);
     }
 
     @Override

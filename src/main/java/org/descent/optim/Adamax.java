@@ -48,10 +48,7 @@ public final class Adamax implements ElementwiseTransform {
 
     @Override
     public void hyperparameters(long step, java.util.Map<String, Double> into) {
-        into.put("learningRate", learningRate.at(step));
-        into.put("beta1", beta1);
-        into.put("beta2", (double) beta2);
-        into.put("eps", (double) eps);
+        Adam.report(into, learningRate.at(step), beta1, beta2, eps);
     }
 
     @Override

@@ -380,9 +380,12 @@ final class BarrierStepRunner implements StepRunner {
                 readyFrom[from.partition] = 0;
             }
             if (sink != null && e.kind() != StepService.Kind.REDUCE) {
-                int complete = Arrays.stream(readyFrom).max().orElse(0);
-                while (nextTo > 0 && segmentStart(nextTo) >= complete) {
-                    int lower = segmentStart(nextTo);
+                int complete = 0;   // every partition's gradient is in from here on
+                for (int r : readyFrom) {
+                    complete = Math.max(complete, r);
+                }
+                while (nextTo > 0 && Wire.segmentEndingAt(nextTo) >= complete) {
+                    int lower = Wire.segmentEndingAt(nextTo);
                     long t = System.nanoTime();
                     gradient = sums.sumRange(floats, exacts, lower, nextTo);
                     combineNanos += System.nanoTime() - t;
@@ -399,18 +402,13 @@ final class BarrierStepRunner implements StepRunner {
                 total.syncNanos(), total.combineNanos() + combineNanos);
     }
 
-    /** Where the segment that ends at {@code to} begins. */
-    private static int segmentStart(int to) {
-        return (to - 1) / Wire.SEGMENT_VALUES * Wire.SEGMENT_VALUES;
-    }
-
     /** Hands {@code gradient}'s segments from {@code nextTo} down to {@code from} to the sink (if any); returns the new lower end. */
     private static int feed(SegmentSink sink, float[] gradient, int from, int nextTo) {
         if (sink == null) {
             return nextTo;
         }
         while (nextTo > from) {
-            int lower = segmentStart(nextTo);
+            int lower = Wire.segmentEndingAt(nextTo);
             sink.segment(gradient, lower, nextTo);
             nextTo = lower;
         }

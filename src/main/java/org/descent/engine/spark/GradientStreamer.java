@@ -18,7 +18,6 @@ import org.descent.nn.StepContext;
 final class GradientStreamer implements GradientProgress {
     private final TcpDriverLink up;
     private final boolean roundExact;
-    private final float[] rounded;
     private long step;
     private int next;
     private boolean started;
@@ -28,7 +27,6 @@ final class GradientStreamer implements GradientProgress {
     GradientStreamer(TcpDriverLink up, boolean roundExact) {
         this.up = up;
         this.roundExact = roundExact;
-        this.rounded = roundExact ? new float[Wire.SEGMENT_VALUES] : null;
     }
 
     /** Starts step {@code step}: nothing of its gradient is sent yet. */
@@ -66,16 +64,7 @@ final class GradientStreamer implements GradientProgress {
             for (; next >= 0 && Wire.segmentStart(next) >= offset; next--) {
                 int from = Wire.segmentStart(next);
                 int length = Wire.segmentLength(total, next);
-                if (ctx.exactGrads == null) {
-                    up.sendGradientSegment(step, total, from, ctx.grads, from, length);
-                } else if (roundExact) {
-                    for (int i = 0; i < length; i++) {
-                        rounded[i] = (float) ctx.exactGrads[from + i];
-                    }
-                    up.sendGradientSegment(step, total, from, rounded, 0, length);
-                } else {
-                    up.sendGradientSegment(step, total, from, ctx.exactGrads, from, length);
-                }
+                up.sendGradientSegment(step, ctx.grads, ctx.exactGrads, roundExact, total, from, length);
                 sent = true;
                 sentFrom = from;
             }

@@ -37,6 +37,8 @@ final class TcpDriverLink implements DriverLink {
     private float[] buffers;
     private java.util.concurrent.ExecutorService receiver;
     private StepArrival arrival;
+    /** An exact segment rounded to float32 before it is sent. */
+    private float[] rounded = new float[0];
 
     /**
      * Connects within {@code timeoutMillis}; a read waits at most {@link DriverLink#readTimeoutMillis}.
@@ -270,24 +272,42 @@ final class TcpDriverLink implements DriverLink {
         wire.writeDoubleValues(out, values, offset, length);
     }
 
+    /**
+     * A GRADIENT message of entries {@code [from, from+length)} of a {@code total}-value gradient: the
+     * float32 one, or the exact one ({@code exact} non-null) as doubles or, with {@code toFloat}, rounded
+     * to float32 (a tree's root, whose receiver is the driver).
+     */
+    void sendGradientSegment(long step, float[] floats, double[] exact, boolean toFloat, int total, int from, int length) throws IOException {
+        if (exact == null) {
+            sendGradientSegment(step, total, from, floats, from, length);
+            return;
+        }
+        if (!toFloat) {
+            segmentHeader(step, Wire.EXACT_GRADIENTS, total, from);
+            wire.writeDoubles(out, exact, from, length);
+            return;
+        }
+        if (rounded.length < length) {
+            rounded = new float[length];
+        }
+        for (int i = 0; i < length; i++) {
+            rounded[i] = (float) exact[from + i];
+        }
+        sendGradientSegment(step, total, from, rounded, 0, length);
+    }
+
     /** A GRADIENT message: {@code values[from, from+length)} as entries {@code [offset, offset+length)} of a {@code total}-value float32 gradient. */
     void sendGradientSegment(long step, int total, int offset, float[] values, int from, int length) throws IOException {
-        out.writeByte(Wire.GRADIENT);
-        out.writeLong(step);
-        out.writeByte(Wire.FLOAT_GRADIENTS);
-        out.writeInt(total);
-        out.writeInt(offset);
+        segmentHeader(step, Wire.FLOAT_GRADIENTS, total, offset);
         wire.writeFloats(out, values, from, length);
     }
 
-    /** A GRADIENT message of an exact gradient. */
-    void sendGradientSegment(long step, int total, int offset, double[] values, int from, int length) throws IOException {
+    private void segmentHeader(long step, byte kind, int total, int offset) throws IOException {
         out.writeByte(Wire.GRADIENT);
         out.writeLong(step);
-        out.writeByte(Wire.EXACT_GRADIENTS);
+        out.writeByte(kind);
         out.writeInt(total);
         out.writeInt(offset);
-        wire.writeDoubles(out, values, from, length);
     }
 
     /** Sends what is buffered now. */

@@ -224,7 +224,7 @@ final class TreeNode implements Closeable {
             boolean sent = false;
             try {
                 while (nextTo > 0) {
-                    int from = (nextTo - 1) / Wire.SEGMENT_VALUES * Wire.SEGMENT_VALUES;
+                    int from = Wire.segmentEndingAt(nextTo);
                     if (from < offset || !childrenHave(from)) {
                         break;
                     }
@@ -236,7 +236,7 @@ final class TreeNode implements Closeable {
                             c.addSegment(ctx.grads, from, len);
                         }
                     }
-                    sendSegment(tcp, step, exact, ctx.grads, ctx.exactGrads, n, from, len);
+                    tcp.sendGradientSegment(step, ctx.grads, ctx.exactGrads, root, n, from, len);   // the root's receiver takes float32
                     nextTo = from;
                     sent = true;
                 }
@@ -255,23 +255,6 @@ final class TreeNode implements Closeable {
                 }
             }
             return true;
-        }
-    }
-
-    /** Sends {@code [from, from+len)} of the subtree's sum up as a GRADIENT; the root rounds an exact sum to float32. */
-    private void sendSegment(TcpDriverLink tcp, long step, boolean exact, float[] floats, double[] doubles, int n, int from, int len) throws IOException {
-        if (exact && root) {
-            if (rounded == null || rounded.length != n) {
-                rounded = new float[n];
-            }
-            for (int i = from; i < from + len; i++) {
-                rounded[i] = (float) doubles[i];
-            }
-            tcp.sendGradientSegment(step, n, from, rounded, from, len);
-        } else if (exact) {
-            tcp.sendGradientSegment(step, n, from, doubles, from, len);
-        } else {
-            tcp.sendGradientSegment(step, n, from, floats, from, len);
         }
     }
 
@@ -375,7 +358,7 @@ final class TreeNode implements Closeable {
                 }
                 int len = Math.min(sentFrom, from + Wire.SEGMENT_VALUES) - from;
                 addChildren(results, exact, floats, doubles, from, len);
-                sendSegment(tcpUp, current.step, exact, floats, doubles, n, from, len);
+                tcpUp.sendGradientSegment(current.step, floats, doubles, root, n, from, len);
                 tcpUp.flush();
             }
             tcpUp.sendResultHeader(current.step, lossSum, count, compute, sync, exact && !root ? Wire.EXACT_GRADIENTS_SENT : Wire.FLOAT_GRADIENTS_SENT, 0);

@@ -220,6 +220,11 @@ final class Wire {
         return s * SEGMENT_VALUES;
     }
 
+    /** The first index of the segment that ends at {@code to} (exclusive; {@code to} > 0). */
+    static int segmentEndingAt(int to) {
+        return (to - 1) / SEGMENT_VALUES * SEGMENT_VALUES;
+    }
+
     /** The number of values of segment {@code s} of an {@code n}-value gradient. */
     static int segmentLength(int n, int s) {
         return Math.min(SEGMENT_VALUES, n - s * SEGMENT_VALUES);
