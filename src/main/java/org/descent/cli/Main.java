@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Distributed mini-batch training of neural networks on Apache Spark.",
-        subcommands = {TrainCommand.class, ModelCommands.Evaluate.class, ModelCommands.Predict.class, ReportCommand.class, LandscapeCommand.class, BenchCommand.class, ClusterCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ModelCommands.Evaluate.class, ModelCommands.Predict.class, ExportCommand.class, ReportCommand.class, LandscapeCommand.class, BenchCommand.class, ClusterCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int USAGE_ERROR = 2;
     public static final int RUNTIME_ERROR = 1;

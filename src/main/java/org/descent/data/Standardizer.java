@@ -116,6 +116,16 @@ public final class Standardizer implements Serializable {
         return mean[feature];
     }
 
+    /** The shifts c_j of {@code x' = (x − c_j)·s_j}, a copy. */
+    public float[] shifts() {
+        return mean.clone();
+    }
+
+    /** The scales s_j of {@code x' = (x − c_j)·s_j}, a copy. */
+    public float[] scales() {
+        return scale.clone();
+    }
+
     /** The standard deviation of a feature (1 for a constant one). */
     public float std(int feature) {
         return 1f / scale[feature];

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.StreamCorruptedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.descent.data.Standardizer;
 import org.descent.io.AtomicFiles;
 import org.descent.nn.Sequential;
@@ -16,15 +17,25 @@ import org.descent.nn.Sequential;
 /**
  * A trained model as {@code train} writes it ({@code model.bin}): the architecture, the flat
  * parameters, the batch-norm buffers, the input normalization fitted on the training data (null
- * when none) and the loss name — everything {@code evaluate} and {@code predict} need.
+ * when none), the loss name and the names of the classes in output order (null when the labels were
+ * numbers; {@code data.format = image} saves its sorted folder names) — everything {@code evaluate},
+ * {@code predict} and {@code export} need. Version 2 of the format added the class names; version 1
+ * files still load (without names).
  */
-public record SavedModel(Sequential model, float[] params, float[] buffers, Standardizer standardizer, String loss) {
-    private static final String MAGIC = "descent-model-1";
+public record SavedModel(Sequential model, float[] params, float[] buffers, Standardizer standardizer, String loss, List<String> classes) {
+    private static final String MAGIC = "descent-model-2";
+    private static final String MAGIC_1 = "descent-model-1";
 
     public SavedModel {
         if (params.length != model.paramCount()) {
             throw new IllegalArgumentException("the model has " + model.paramCount() + " parameters, got " + params.length);
         }
+        classes = classes == null ? null : List.copyOf(classes);
+    }
+
+    /** A model whose classes have no names. */
+    public SavedModel(Sequential model, float[] params, float[] buffers, Standardizer standardizer, String loss) {
+        this(model, params, buffers, standardizer, loss, null);
     }
 
     /** Writes to {@code file} through a temporary name and a rename. */
@@ -45,6 +56,7 @@ public record SavedModel(Sequential model, float[] params, float[] buffers, Stan
         o.writeObject(buffers);
         o.writeObject(standardizer);
         o.writeUTF(loss);
+        o.writeObject(classes == null ? null : classes.toArray(new String[0]));
         o.flush();
     }
 
@@ -66,11 +78,17 @@ public record SavedModel(Sequential model, float[] params, float[] buffers, Stan
     public static SavedModel readFrom(InputStream stream, String source) throws IOException {
         try {
             ObjectInputStream in = new ObjectInputStream(stream);
-            if (!MAGIC.equals(in.readUTF())) {
+            String magic = in.readUTF();
+            if (!MAGIC.equals(magic) && !MAGIC_1.equals(magic)) {
                 throw new IllegalArgumentException(source + ": not a Descent model (or written by another version)");
             }
-            return new SavedModel((Sequential) in.readObject(), (float[]) in.readObject(), (float[]) in.readObject(),
-                    (Standardizer) in.readObject(), in.readUTF());
+            Sequential model = (Sequential) in.readObject();
+            float[] params = (float[]) in.readObject();
+            float[] buffers = (float[]) in.readObject();
+            Standardizer standardizer = (Standardizer) in.readObject();
+            String loss = in.readUTF();
+            String[] classes = MAGIC.equals(magic) ? (String[]) in.readObject() : null;
+            return new SavedModel(model, params, buffers, standardizer, loss, classes == null ? null : List.of(classes));
         } catch (StreamCorruptedException | InvalidClassException | ClassNotFoundException | ClassCastException | java.io.EOFException
                  | java.io.UTFDataFormatException e) {
             throw new IllegalArgumentException(source + ": not a Descent model or truncated (" + e.getClass().getSimpleName() + ")", e);

@@ -10,6 +10,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -87,6 +88,19 @@ public final class NeuralNetRegressionModel extends PredictionModel<Vector, Neur
     @Override
     public NeuralNetRegressionModel copy(ParamMap extra) {
         return copyValues(new NeuralNetRegressionModel(uid(), network), extra).setParent(parent());
+    }
+
+    /**
+     * Writes the fitted network as an ONNX model (opset {@value org.descent.onnx.OnnxExporter#OPSET}) to {@code path}, any Hadoop
+     * FileSystem path, through a temporary name and a rename. Its input {@code input} is the features column as float rows
+     * {@code [N, numFeatures]}; its outputs are the prediction ('output'). A stage before this one in a Pipeline (a
+     * StandardScaler, say) is not part of the file.
+     *
+     * @throws IllegalArgumentException naming a layer that ONNX export does not support
+     */
+    public void exportOnnx(String path) throws java.io.IOException {
+        SparkSession spark = SparkSession.active();
+        network.writeOnnx(new org.apache.hadoop.fs.Path(org.descent.io.DriverPaths.qualify(path)), spark.sparkContext().hadoopConfiguration());
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.descent.nn.Mode;
 import org.descent.nn.Network;
 import org.descent.nn.Sequential;
 import org.descent.nn.StepContext;
+import org.descent.onnx.OnnxExporter;
 
 /**
  * What a fitted stage holds: the architecture, its trained parameters and batch-norm buffers, and
@@ -159,6 +160,25 @@ final class TrainedNetwork implements Serializable {
         if (!fs.rename(tmp, target)) {
             fs.delete(tmp, false);
             throw new IOException("could not rename " + tmp + " to " + target);
+        }
+    }
+
+    /** Writes the network as an ONNX model to {@code file} (any Hadoop FileSystem) through a temporary name and a rename. */
+    void writeOnnx(Path file, Configuration conf) throws IOException {
+        byte[] bytes = OnnxExporter.export(model, params, buffers, null, loss, null).toByteArray();
+        FileSystem fs = file.getFileSystem(conf);
+        Path parent = file.getParent();
+        if (parent != null) {
+            fs.mkdirs(parent);
+        }
+        Path tmp = new Path(parent, "." + file.getName() + ".tmp");
+        try (FSDataOutputStream out = fs.create(tmp, true)) {
+            out.write(bytes);
+        }
+        fs.delete(file, false);
+        if (!fs.rename(tmp, file)) {
+            fs.delete(tmp, false);
+            throw new IOException("could not rename " + tmp + " to " + file);
         }
     }
 

@@ -83,6 +83,31 @@ class ModelCommandsTest {
     }
 
     @Test
+    void exportWritesAnOnnxModelThatClassifiesRawTestImagesAsTheRunDid() throws Exception {
+        Path file = dir.resolve("exported/quickstart.onnx");
+        CliTestSupport.Run r = CliTestSupport.run("export", run.toString(), "--format", "onnx", "--out", file.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("ONNX opset 17") && r.out().contains("outputs [output, probabilities, label]"), r.out());
+        org.descent.data.Dataset test = org.descent.data.Mnist.load(data, "t10k");
+        try (ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+             ai.onnxruntime.OrtSession session = env.createSession(file.toString(), new ai.onnxruntime.OrtSession.SessionOptions());
+             ai.onnxruntime.OnnxTensor input = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(test.features()),
+                     new long[] {test.size(), test.featureSize()});
+             ai.onnxruntime.OrtSession.Result result = session.run(java.util.Map.of("input", input))) {
+            long[] labels = (long[]) result.get("label").orElseThrow().getValue();
+            int correct = 0;
+            for (int e = 0; e < test.size(); e++) {
+                correct += labels[e] == (long) test.labels()[e] ? 1 : 0;
+            }
+            // The same network on raw pixels, the normalization inside the graph: the run's test accuracy (a near tie may round either way).
+            assertEquals(summary.get("testAccuracy").asDouble() * test.size(), correct, 1.0);
+        }
+        CliTestSupport.Run bad = CliTestSupport.run("export", run.toString(), "--format", "pmml");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--format must be onnx, got 'pmml'"), bad.err());
+    }
+
+    @Test
     void aFileThatIsNotAModelIsOneLine() throws IOException {
         Path bogus = dir.resolve("bogus.bin");
         Files.writeString(bogus, "not a model");

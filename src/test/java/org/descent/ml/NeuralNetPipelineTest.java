@@ -216,6 +216,70 @@ class NeuralNetPipelineTest {
     }
 
     @Test
+    void fittedModelsExportToOnnxAndOnnxRuntimeGivesTheirPredictions(@TempDir Path dir) throws Exception {
+        PipelineModel classifier = pipeline(RAW, classifier().setEpochs(2)).fit(blobs(60, 5));
+        NeuralNetClassificationModel model = (NeuralNetClassificationModel) classifier.stages()[2];
+        String file = dir.resolve("onnx/classifier.onnx").toString();
+        model.exportOnnx(file);
+        List<Row> rows = classifier.transform(blobs(20, 6)).select("features", "rawPrediction", "probability", "prediction").collectAsList();
+        float[][][] onnx = runOnnx(file, rows, "output", "probabilities");
+        long[] labels = runOnnxLabels(file, rows);
+        for (int i = 0; i < rows.size(); i++) {
+            double[] raw = ((Vector) rows.get(i).get(1)).toArray();
+            double[] probability = ((Vector) rows.get(i).get(2)).toArray();
+            for (int j = 0; j < raw.length; j++) {
+                assertEquals(raw[j], onnx[0][i][j], 1e-5 * Math.max(1, Math.abs(raw[j])), "row " + i + " rawPrediction " + j);
+                assertEquals(probability[j], onnx[1][i][j], 1e-5, "row " + i + " probability " + j);
+            }
+            assertEquals(rows.get(i).getDouble(3), (double) labels[i], "row " + i + " prediction");
+        }
+
+        PipelineModel regressor = pipeline(new String[] {"a", "b", "c"}, new NeuralNetRegressor().setLayers("dense(8)", "tanh").setEpochs(2)).fit(curve(200, 13));
+        String regressorFile = dir.resolve("regressor.onnx").toString();
+        ((NeuralNetRegressionModel) regressor.stages()[2]).exportOnnx(regressorFile);
+        List<Row> predicted = regressor.transform(curve(30, 14)).select("features", "prediction").collectAsList();
+        float[][] outputs = runOnnx(regressorFile, predicted, "output")[0];
+        for (int i = 0; i < predicted.size(); i++) {
+            assertEquals(predicted.get(i).getDouble(1), outputs[i][0], 1e-5 * Math.max(1, Math.abs(predicted.get(i).getDouble(1))), "row " + i);
+        }
+    }
+
+    /** The named outputs of an ONNX file run by ONNX Runtime on the rows' {@code features} (column 0). */
+    private static float[][][] runOnnx(String file, List<Row> rows, String... outputs) throws ai.onnxruntime.OrtException {
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession session = env.createSession(file, new ai.onnxruntime.OrtSession.SessionOptions());
+             ai.onnxruntime.OnnxTensor input = ai.onnxruntime.OnnxTensor.createTensor(env, features(rows));
+             ai.onnxruntime.OrtSession.Result result = session.run(java.util.Map.of("input", input))) {
+            float[][][] values = new float[outputs.length][][];
+            for (int k = 0; k < outputs.length; k++) {
+                values[k] = (float[][]) result.get(outputs[k]).orElseThrow().getValue();
+            }
+            return values;
+        }
+    }
+
+    private static long[] runOnnxLabels(String file, List<Row> rows) throws ai.onnxruntime.OrtException {
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession session = env.createSession(file, new ai.onnxruntime.OrtSession.SessionOptions());
+             ai.onnxruntime.OnnxTensor input = ai.onnxruntime.OnnxTensor.createTensor(env, features(rows));
+             ai.onnxruntime.OrtSession.Result result = session.run(java.util.Map.of("input", input))) {
+            return (long[]) result.get("label").orElseThrow().getValue();
+        }
+    }
+
+    private static float[][] features(List<Row> rows) {
+        float[][] x = new float[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            double[] v = ((Vector) rows.get(i).get(0)).toArray();
+            x[i] = new float[v.length];
+            for (int j = 0; j < v.length; j++) {
+                x[i][j] = (float) v[j];
+            }
+        }
+        return x;
+    }
+
+    @Test
     void anUnfittedPipelineSavesAndLoadsItsParams(@TempDir Path dir) throws Exception {
         Pipeline p = pipeline(RAW, classifier().setOptimizer("nadam").setEngineMode("barrier").setBatchNormMode("sync"));
         String path = dir.resolve("unfitted").toString();

@@ -73,6 +73,27 @@ public final class Conv2d implements Layer {
         return "conv2d";
     }
 
+    public int outChannels() {
+        return outChannels;
+    }
+
+    public int kernelH() {
+        return kernelH;
+    }
+
+    public int kernelW() {
+        return kernelW;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** Zero padding on each of the four sides. */
+    public int padding() {
+        return padding;
+    }
+
     private Geometry geometry(Shape in) {
         return Geometry.of(type(), in, kernelH, kernelW, stride, padding);
     }

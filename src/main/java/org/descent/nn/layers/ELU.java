@@ -24,6 +24,10 @@ public final class ELU extends Activation {
         return "elu";
     }
 
+    public float alpha() {
+        return alpha;
+    }
+
     @Override
     protected void apply(float[] x, float[] y, int len) {
         for (int i = 0; i < len; i++) {

@@ -21,6 +21,11 @@ public final class LeakyReLU extends Activation {
         return "leaky_relu";
     }
 
+    /** The slope a for negative inputs. */
+    public float slope() {
+        return slope;
+    }
+
     @Override
     protected void apply(float[] x, float[] y, int len) {
         for (int i = 0; i < len; i++) {

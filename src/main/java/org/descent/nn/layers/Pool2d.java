@@ -17,6 +17,15 @@ abstract class Pool2d implements Layer {
         this.stride = stride;
     }
 
+    /** The window's side k. */
+    public int size() {
+        return size;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
     protected Geometry geometry(Shape in) {
         return Geometry.of(type(), in, size, size, stride, 0);
     }

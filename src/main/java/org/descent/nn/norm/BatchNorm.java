@@ -62,6 +62,11 @@ public final class BatchNorm implements Layer {
         return "batch_norm";
     }
 
+    /** The ε added to the variance. */
+    public double eps() {
+        return eps;
+    }
+
     @Override
     public Shape outputShape(Shape in) {
         if (in.rank() != 1 && in.rank() != 3) {

@@ -38,6 +38,15 @@ public final class GroupNorm implements Layer {
         return "group_norm";
     }
 
+    /** The ε added to the variance. */
+    public double eps() {
+        return eps;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
     @Override
     public Shape outputShape(Shape in) {
         if (in.rank() != 1 && in.rank() != 3) {

@@ -34,6 +34,16 @@ public final class InstanceNorm implements Layer {
         return "instance_norm";
     }
 
+    /** The ε added to the variance. */
+    public double eps() {
+        return eps;
+    }
+
+    /** Whether it has a learnable γ and β. */
+    public boolean affine() {
+        return affine;
+    }
+
     @Override
     public Shape outputShape(Shape in) {
         if (in.rank() != 3) {

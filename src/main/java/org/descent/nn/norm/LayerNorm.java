@@ -32,6 +32,11 @@ public final class LayerNorm implements Layer {
         return "layer_norm";
     }
 
+    /** The ε added to the variance. */
+    public double eps() {
+        return eps;
+    }
+
     @Override
     public Shape outputShape(Shape in) {
         return in;
