@@ -262,7 +262,8 @@ public final class TrainingJob {
     public Summary run() throws IOException {
         Loss loss = Losses.byName(config.loss());
         Files.createDirectories(out);
-        SparkConf conf = SparkSetup.conf("descent train", master);
+        String runName = out.toAbsolutePath().normalize().getFileName().toString();
+        SparkConf conf = SparkSetup.conf("descent train " + runName, master);
         if (config.engine().mode() != org.descent.engine.EngineOptions.Mode.JOB) {
             // Spark's check that a barrier stage fits the cluster retries 40 × 15 s by default; here it gives
             // executors a few seconds to register, then fails (Descent checks the slots itself first).
@@ -273,6 +274,9 @@ public final class TrainingJob {
         try (JavaSparkContext sc = new JavaSparkContext(conf);
              BufferedWriter metrics = openMetrics()) {
             sc.setLogLevel("WARN");
+            // Spark's UI and history server: the run's jobs are in the job group named after the run, each described.
+            org.descent.engine.spark.JobLabels.begin(sc, runName);
+            org.descent.engine.spark.JobLabels.describe(sc, "read the data");
             int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
             TrainingData data = TrainingData.open(sc, config.data());
             Sequential model = model(data.shape());
@@ -284,6 +288,7 @@ public final class TrainingJob {
             if (splits.badRows() > 0) {
                 System.out.printf(Locale.ROOT, "skipped %d bad rows (data.badRows = skip), e.g. %s%n", splits.badRows(), String.join("; ", splits.firstBadRows()));
             }
+            org.descent.engine.spark.JobLabels.describe(sc, "fit the input normalization and cache the blocks");
             Prepared prepared = prepare(splits, reconstruct);
             JavaRDD<Block> train = prepared.train();
             JavaRDD<Block> validation = prepared.validation();

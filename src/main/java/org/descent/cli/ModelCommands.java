@@ -17,6 +17,7 @@ import org.descent.engine.EvalResult;
 import org.descent.engine.SavedModel;
 import org.descent.engine.spark.Block;
 import org.descent.engine.spark.IdxBlocks;
+import org.descent.engine.spark.JobLabels;
 import org.descent.engine.spark.SparkEvaluator;
 import org.descent.engine.spark.SparkSetup;
 import org.descent.engine.spark.TrainingData;
@@ -99,6 +100,7 @@ final class ModelCommands {
             saved = SavedModel.load(model);
             try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent evaluate", master))) {
                 sc.setLogLevel("WARN");
+                JobLabels.begin(sc, "evaluate " + model.getFileName());
                 EvalResult r = new SparkEvaluator(sc, saved.model(), Losses.byName(saved.loss())).evaluate(blocks(sc), saved.params(), saved.buffers());
                 System.out.printf(Locale.ROOT, "%s: loss %.4f, accuracy %.4f over %d examples (%s)%n", what(), r.loss(), r.accuracy(), r.count(), saved.loss());
             }
@@ -126,6 +128,7 @@ final class ModelCommands {
             }
             try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent predict", master))) {
                 sc.setLogLevel("WARN");
+                JobLabels.begin(sc, "predict " + model.getFileName());
                 String target = org.descent.io.DriverPaths.qualify(out);
                 org.apache.hadoop.fs.Path dest = new org.apache.hadoop.fs.Path(target);
                 FileSystem fs = dest.getFileSystem(sc.hadoopConfiguration());

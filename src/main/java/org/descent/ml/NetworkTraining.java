@@ -86,6 +86,7 @@ final class NetworkTraining {
                 EngineOptions.firstDropout(model.layers()));
         trainer.engine(EngineOptions.defaults().withMode(mode).withSyncBatchNorm(syncBatchNorm).withReduction(reduction));
         String description = sc.getLocalProperty(JOB_DESCRIPTION);
+        String run = org.descent.engine.spark.JobLabels.within(sc, "fit " + p.uid());
         try {
             TrainingResult result = trainer.fit(blocks, null, m -> LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.5f (%.1f s)",
                     m.epoch() + 1, m.trainLoss(), m.seconds())));
@@ -94,6 +95,7 @@ final class NetworkTraining {
             blocks.unpersist(false);
             frame.unpersist(false);
             sc.setLocalProperty(JOB_DESCRIPTION, description);
+            org.descent.engine.spark.JobLabels.restore(sc, run);
         }
     }
 

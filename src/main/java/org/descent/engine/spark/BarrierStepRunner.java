@@ -63,7 +63,8 @@ final class BarrierStepRunner implements StepRunner {
     private final List<StepService.Connection> early = new ArrayList<>();
     private final Wire wire = new Wire();
     private CompletableFuture<List<Long>> stage;
-    private String group;
+    /** The job tag of the running barrier stage, by which it is cancelled. */
+    private String tag;
     private int attempt = -1;
     private int launches;
 
@@ -130,8 +131,9 @@ final class BarrierStepRunner implements StepRunner {
     }
 
     private void launch(int epoch, long step) throws InterruptedException {
-        group = "descent-barrier-" + UUID.randomUUID();
-        String description = "Descent: barrier stage from epoch " + epoch + ", step " + step;
+        tag = "descent-barrier-" + UUID.randomUUID();
+        String run = JobLabels.run(sc);
+        String description = JobLabels.label(run, "barrier stage serving the steps from epoch " + epoch + ", step " + step);
         BarrierTask task = new BarrierTask(service.address(), service.token(), runId, plan, model, loss, syncBatchNorm, options,
                 (int) Math.min(Integer.MAX_VALUE, timeoutMillis), stall, ++launches, tree, engine.inProcessLinks(),
                 engine.overlapped());
@@ -140,11 +142,16 @@ final class BarrierStepRunner implements StepRunner {
         // A shuffle after the barrier stage makes it a map stage, which Spark relaunches as a whole when
         // a task fails; a failed barrier result stage would abort the job instead.
         JavaRDD<Long> total = served.mapToPair(n -> new scala.Tuple2<>(0, n)).reduceByKey(Long::sum, 1).values();
+        String stageTag = tag;
         stage = CompletableFuture.supplyAsync(() -> {
-            sc.setJobGroup(group, description, true);
+            // The run's job group and a tag of this stage's own, by which it is cancelled (the pool's threads do not inherit the driver thread's properties).
+            sc.setJobGroup(run != null ? run : stageTag, description, true);
+            sc.setJobDescription(description);
+            sc.addJobTag(stageTag);
             try {
                 return total.collect();
             } finally {
+                sc.removeJobTag(stageTag);
                 sc.clearJobGroup();
             }
         });
@@ -496,7 +503,7 @@ final class BarrierStepRunner implements StepRunner {
                 throw new IllegalStateException("the barrier stage " + why + " (step " + step + ")");
             }
             if (System.currentTimeMillis() > deadline) {
-                sc.cancelJobGroup(group);
+                sc.cancelJobsWithTag(tag);
                 abandon();
                 throw new IllegalStateException("barrier mode: step " + step + " waited " + timeoutMillis / 1000 + " s " + what.get()
                         + "; the stage was cancelled (engine.timeoutSeconds)");
@@ -547,7 +554,7 @@ final class BarrierStepRunner implements StepRunner {
                     stop(e.from());   // a relaunched attempt: it has nothing left to do
                 }
                 if (System.currentTimeMillis() > deadline) {
-                    sc.cancelJobGroup(group);
+                    sc.cancelJobsWithTag(tag);
                     throw new IllegalStateException("barrier mode: the stage did not end within " + timeoutMillis / 1000 + " s of being told to stop");
                 }
             }

@@ -41,7 +41,7 @@ final class JobStepRunner implements StepRunner {
 
     @Override
     public StepTotal step(float[] params, float[] buffers, int epoch, long stepInEpoch, long step, SegmentSink sink) {
-        sc.setJobDescription("Descent: epoch " + epoch + ", step " + step);
+        JobLabels.describe(sc, "epoch " + epoch + ", step " + step);
         // Read by the tasks only; the driver changes the arrays after the job has ended.
         StepState state = new StepState(params, buffers);   // serialized in bulk with the task closure
         Broadcast<Fixed> f = fixed;

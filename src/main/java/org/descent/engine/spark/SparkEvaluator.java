@@ -30,9 +30,14 @@ public final class SparkEvaluator {
 
     /** Mean loss and accuracy of the model over all blocks. */
     public EvalResult evaluate(JavaRDD<Block> data, float[] params, float[] buffers) {
+        return evaluate(data, params, buffers, "evaluate");
+    }
+
+    /** As above; {@code description} names the jobs in Spark's UI. */
+    public EvalResult evaluate(JavaRDD<Block> data, float[] params, float[] buffers, String description) {
         String id = UUID.randomUUID().toString();
         try {
-            return evaluate(data, id, params, buffers, "evaluation");
+            return evaluate(data, id, params, buffers, description);
         } finally {
             ExecutorCache.release(id);
         }
@@ -41,7 +46,7 @@ public final class SparkEvaluator {
     /** As above, reusing the partition workers cached under {@code workerKey} (a training run's evaluations). */
     EvalResult evaluate(JavaRDD<Block> data, String workerKey, float[] params, float[] buffers, String description) {
         Broadcast<StepState> state = sc.broadcast(new StepState(params, buffers));
-        sc.setJobDescription("Descent: " + description);
+        JobLabels.describe(sc, description);
         Sequential m = model;
         Loss l = loss;
         try {
@@ -77,6 +82,7 @@ public final class SparkEvaluator {
      * for that, and is cleaned up with the context.
      */
     public JavaRDD<Prediction> predict(JavaRDD<Block> data, float[] params, float[] buffers) {
+        JobLabels.describe(sc, "predict");
         long[] sizes = Blocks.cache(data, org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
         long[] offsets = new long[sizes.length];
         for (int p = 1; p < sizes.length; p++) {

@@ -368,9 +368,11 @@ public final class SparkTrainer {
             params = resume != null ? resume.params().clone() : model.initParams(settings.seed());
             buffers = resume != null ? resume.buffers().clone() : model.initBuffers();
             if (validation != null) {
+                JobLabels.describe(sc, "cache the evaluation blocks");
                 Blocks.cache(validation, storage);
             }
             if (test != null) {
+                JobLabels.describe(sc, "cache the test blocks");
                 Blocks.cache(test, storage);
             }
             updater = new ParameterUpdater(optimizer, model.layout());
@@ -400,7 +402,7 @@ public final class SparkTrainer {
                     layout.unpersist(false);
                 }
                 round = wanted;
-                sc.setJobDescription("Descent: layout of epoch " + epoch + " (reshuffle round " + round + ")");
+                JobLabels.describe(sc, "layout of epoch " + epoch + " (reshuffle round " + round + ")");
                 layout = Reshuffle.layout(train, settings.seed(), round);
                 plan = new BatchPlan(Blocks.cache(layout, storage), settings.batchSize(), settings.dropLast(), settings.seed(), settings.shuffle());
                 stepsPerEpoch = plan.stepsPerEpoch();
@@ -519,7 +521,7 @@ public final class SparkTrainer {
                 runner.pause();
             }
             if (evaluationDue) {
-                evaluationListener.evaluated(epoch, step, evaluate(validation, runId, params, buffers, "step " + step + " validation"));
+                evaluationListener.evaluated(epoch, step, evaluate(validation, runId, params, buffers, "evaluate validation at step " + step));
             }
             if (checkpointDue) {
                 save(policy, new TrainingState(params, buffers, updater.state(), epoch, s + 1, step, lossSum, seen, history, stopping, bestParams,
@@ -531,8 +533,8 @@ public final class SparkTrainer {
         /** Evaluation, the epoch's metrics, early stopping and the epoch's checkpoint. */
         void endEpoch(int epoch) {
             long t0 = epochStart;
-            EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "epoch " + epoch + " validation");
-            EvalResult tested = test == null ? null : evaluate(test, runId, params, buffers, "epoch " + epoch + " test");
+            EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "evaluate validation after epoch " + epoch);
+            EvalResult tested = test == null ? null : evaluate(test, runId, params, buffers, "evaluate test after epoch " + epoch);
             EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, tested, (System.nanoTime() - t0) / 1e9);
             history.add(m);
             if (listener != null) {
@@ -598,6 +600,7 @@ public final class SparkTrainer {
         if (model.statsSize() == 0) {
             return buffers.clone();
         }
+        JobLabels.describe(sc, "batch-norm population statistics over the training set");
         long[] sizes = Blocks.cache(train, storage);
         long total = 0;
         for (long n : sizes) {
@@ -605,7 +608,6 @@ public final class SparkTrainer {
         }
         long all = total;
         Broadcast<StepState> state = sc.broadcast(new StepState(params, buffers));
-        sc.setJobDescription("Descent: batch-norm population statistics");
         Sequential m = model;
         long batchSize = settings.batchSize();
         try {
@@ -644,7 +646,7 @@ public final class SparkTrainer {
 
     /** Mean loss and accuracy of the model over all blocks, computed on the executors. */
     public EvalResult evaluate(JavaRDD<Block> data, float[] params, float[] buffers) {
-        return new SparkEvaluator(sc, model, loss).evaluate(data, params, buffers);
+        return new SparkEvaluator(sc, model, loss).evaluate(data, params, buffers, "evaluate the final model");
     }
 
     private EvalResult evaluate(JavaRDD<Block> data, String runId, float[] params, float[] buffers, String description) {
