@@ -82,7 +82,7 @@ public final class TrainingJob {
     /** A run's outcome, as written to summary.json. */
     public record Summary(double testAccuracy, double testLoss, int epochs, int bestEpoch, boolean stoppedEarly, long steps, double wallSeconds, double examplesPerSecond,
                           String sparkMaster, int partitions, String engineMode, String engineModeReason, String exchange, String overlap, String batchNormMode, String reduction, String blas, String paramsSha256, String storageLevel, long cachedBytes,
-                          long rawBytes, double cachedToRaw, String dataFormat, long badRows, String sparkVersion) {
+                          long cachedDiskBytes, int partitionsNotCached, long rawBytes, double cachedToRaw, String dataFormat, long badRows, String sparkVersion) {
     }
 
     /**
@@ -253,9 +253,12 @@ public final class TrainingJob {
                 ran.exchange() == null ? "none" : EngineOptions.name(ran.exchange()),
                 ran.exchange() == null ? "none" : (ran.overlap() ? "on" : "off") + " (" + ran.overlapReason() + ")", config.batchNormMode(),
                 EngineOptions.name(config.engine().reduction()), Blas.get().description(), sha256(result.params()),
-                cache.level(), cache.cachedBytes(), cache.rawBytes(), cache.ratio(), config.data().format(), badRows, sc.version());
-        System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB for %.1f MB of float32 (%.3f×)%n",
-                cache.level(), cache.cachedBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio());
+                cache.level(), cache.cachedBytes(), cache.diskBytes(), cache.partitions() - cache.cachedPartitions(), cache.rawBytes(), cache.ratio(),
+                config.data().format(), badRows, sc.version());
+        System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB (%.1f MB of it on disk) for %.1f MB of float32 (%.3f×)%s%n",
+                cache.level(), cache.cachedBytes() / 1e6, cache.diskBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio(),
+                cache.cachedPartitions() < cache.partitions() ? String.format(Locale.ROOT, "; %d of %d partitions not held (recomputed when read)",
+                        cache.partitions() - cache.cachedPartitions(), cache.partitions()) : "");
         return summary;
     }
 
@@ -303,6 +306,7 @@ public final class TrainingJob {
                     StorageLevel.fromString(config.storageLevel()));
             ConsoleProgress progress = ConsoleProgress.onConsole(config.epochs());
             trainer.onStep(stepLines(trainer, metrics, json, progress));
+            trainer.onNotice(line -> System.err.println("descent: warning: " + line));
             if (config.earlyStoppingPatience() > 0) {
                 trainer.earlyStopping(new EarlyStopping(EarlyStopping.Metric.valueOf(config.earlyStoppingMetric().toUpperCase(Locale.ROOT)),
                         config.earlyStoppingPatience(), config.earlyStoppingMinDelta()));

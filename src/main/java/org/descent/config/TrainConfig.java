@@ -196,7 +196,7 @@ public record TrainConfig(
             throw new IllegalArgumentException(c.getValue("model.layers").origin().description() + ": model.layers is empty");
         }
         return new TrainConfig(Path.of(c.getString("data.dir")), dataSpec(c), inputShape(c), normalize,
-                target(c), augment(c), oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK_SER")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), initializer(c, "model.weightInit"),
+                target(c), augment(c), oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK", "MEMORY_AND_DISK_SER", "DISK_ONLY")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), initializer(c, "model.weightInit"),
                 initializer(c, "model.biasInit"), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
                 (int) atLeast(c, "training.reshuffleEveryEpochs", 0), shuffle(c), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,

@@ -42,6 +42,8 @@ final class SummaryRows {
             new Field("blas", "BLAS", Format.TEXT),
             new Field("storageLevel", "Storage level", Format.TEXT),
             new Field("cachedBytes", "Cached bytes", Format.BYTES),
+            new Field("cachedDiskBytes", "Of which on disk", Format.BYTES),
+            new Field("partitionsNotCached", "Partitions not cached (recomputed)", Format.COUNT),
             new Field("rawBytes", "Raw float32 bytes", Format.BYTES),
             new Field("cachedToRaw", "Cached / raw", Format.RATIO),
             new Field("paramsSha256", "Parameters SHA-256", Format.CODE));

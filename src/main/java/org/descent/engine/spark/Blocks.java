@@ -184,7 +184,11 @@ public final class Blocks {
     }
 
     /** What a cached block RDD occupies, from Spark's storage information, beside its raw float32 size. */
-    public record StorageReport(long cachedBytes, long rawBytes, long examples, String level) {
+    /**
+     * What Spark holds of cached blocks: bytes in memory and on disk (the cached bytes are their sum), their raw float32
+     * bytes, and how many of the partitions are held at all (the others are recomputed from the source when read).
+     */
+    public record StorageReport(long cachedBytes, long diskBytes, long rawBytes, long examples, String level, int partitions, int cachedPartitions) {
         public double ratio() {
             return rawBytes == 0 ? 0 : (double) cachedBytes / rawBytes;
         }
@@ -192,14 +196,24 @@ public final class Blocks {
 
     /** Memory plus disk bytes Spark reports for the cached {@code blocks}, and their raw float32 bytes. */
     public static StorageReport storageReport(JavaSparkContext sc, JavaRDD<Block> blocks) {
-        long cached = 0;
+        Held held = held(sc, blocks);
+        long[] raw = blocks.map(b -> new long[] {b.bytes(), b.size()}).reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        return new StorageReport(held.memoryBytes() + held.diskBytes(), held.diskBytes(), raw[0], raw[1], blocks.getStorageLevel().description(),
+                blocks.getNumPartitions(), held.partitions());
+    }
+
+    /** What the block managers hold of an RDD: partitions (in memory or on disk), bytes in memory, bytes on disk. */
+    record Held(int partitions, long memoryBytes, long diskBytes) {
+    }
+
+    /** Asks the driver's block manager master (no job) what the executors hold of {@code blocks}. */
+    static Held held(JavaSparkContext sc, JavaRDD<Block> blocks) {
         for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
             if (info.id() == blocks.id()) {
-                cached = info.memSize() + info.diskSize();
+                return new Held(info.numCachedPartitions(), info.memSize(), info.diskSize());
             }
         }
-        long[] raw = blocks.map(b -> new long[] {b.bytes(), b.size()}).reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-        return new StorageReport(cached, raw[0], raw[1], blocks.getStorageLevel().description());
+        return new Held(0, 0, 0);
     }
 
     /** A growable float array for building blocks. */

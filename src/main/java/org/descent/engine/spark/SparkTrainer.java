@@ -52,6 +52,7 @@ public final class SparkTrainer {
     private final StorageLevel storage;
     private EngineOptions engine = EngineOptions.defaults();
     private StepListener stepListener;
+    private java.util.function.Consumer<String> notices = LOG::warn;
     private long stepsPerEpoch;
     private EarlyStopping earlyStopping;
     private long maxSteps = Long.MAX_VALUE;
@@ -184,10 +185,26 @@ public final class SparkTrainer {
         return stepsPerEpoch;
     }
 
+    /** Receives the run's one-line notices for the user (blocks recomputed from the source); the default logs them as warnings. */
+    public SparkTrainer onNotice(java.util.function.Consumer<String> notices) {
+        this.notices = notices;
+        return this;
+    }
+
     /** Receives every step's metrics (for metrics.jsonl). */
     public SparkTrainer onStep(StepListener listener) {
         this.stepListener = listener;
         return this;
+    }
+
+    /** The configuration name of a storage level ({@code data.storageLevel}), or Spark's description of another one. */
+    static String levelName(StorageLevel level) {
+        for (String name : new String[] {"MEMORY_ONLY", "MEMORY_AND_DISK", "MEMORY_AND_DISK_SER", "DISK_ONLY", "MEMORY_ONLY_SER", "OFF_HEAP"}) {
+            if (StorageLevel.fromString(name).equals(level)) {
+                return name;
+            }
+        }
+        return level.description();
     }
 
     /** When to checkpoint: after every {@code everySteps} steps (0: never) and every {@code everyEpochs} epochs (0: never). */
@@ -405,6 +422,7 @@ public final class SparkTrainer {
                 JobLabels.describe(sc, "layout of epoch " + epoch + " (reshuffle round " + round + ")");
                 layout = Reshuffle.layout(train, settings.seed(), round);
                 plan = new BatchPlan(Blocks.cache(layout, storage), settings.batchSize(), settings.dropLast(), settings.seed(), settings.shuffle());
+                checkHeld();
                 stepsPerEpoch = plan.stepsPerEpoch();
                 StepOptions options = new StepOptions(engine.exactSums(), augmentation);
                 runner = resolved.mode() == EngineOptions.Mode.BARRIER
@@ -530,8 +548,30 @@ public final class SparkTrainer {
             lastStepEnd = System.nanoTime();
         }
 
+        private boolean recomputeNoticed;
+
+        /**
+         * Says once when the block managers do not hold every training partition: those are recomputed from the source
+         * (files re-read and parsed, or rows generated again) by every step that reads them. Asked of the driver, no job.
+         */
+        void checkHeld() {
+            if (recomputeNoticed) {
+                return;
+            }
+            Blocks.Held held = Blocks.held(sc, layout);
+            int missing = layout.getNumPartitions() - held.partitions();
+            if (missing > 0) {
+                recomputeNoticed = true;
+                notices.accept(String.format(java.util.Locale.ROOT, "data.storageLevel = %s: %d of %d training partitions are not held by the executors "
+                        + "(they do not fit in storage memory, or were evicted) and are recomputed from the source at every step that reads them; "
+                        + "set data.storageLevel = MEMORY_AND_DISK (or DISK_ONLY), or give the executors more memory (spark.executor.memory)",
+                        levelName(storage), missing, layout.getNumPartitions()));
+            }
+        }
+
         /** Evaluation, the epoch's metrics, early stopping and the epoch's checkpoint. */
         void endEpoch(int epoch) {
+            checkHeld();
             long t0 = epochStart;
             EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "evaluate validation after epoch " + epoch);
             EvalResult tested = test == null ? null : evaluate(test, runId, params, buffers, "evaluate test after epoch " + epoch);
