@@ -3,31 +3,35 @@ package org.descent.ml;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.descent.data.DataFormatException;
+import org.descent.data.LabelRule;
 import org.descent.engine.BatchPlan;
+import org.descent.engine.EarlyStopping;
 import org.descent.engine.EngineOptions;
 import org.descent.engine.LocalTrainer;
 import org.descent.engine.TrainingResult;
 import org.descent.engine.spark.Block;
-import org.descent.data.DataFormatException;
-import org.descent.data.LabelRule;
 import org.descent.engine.spark.ParquetRows;
 import org.descent.engine.spark.RowBlocks;
 import org.descent.engine.spark.SparkTrainer;
 import org.descent.loss.Losses;
-import org.descent.nn.Layer;
 import org.descent.models.LayerSpecs;
+import org.descent.nn.Layer;
 import org.descent.nn.Sequential;
 import org.descent.nn.layers.Dense;
 import org.descent.optim.GradientTransform;
 import org.descent.optim.Optimizers;
+import org.descent.schedule.Schedule;
 import org.descent.tensor.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * An estimator's {@code fit}: the DataFrame becomes one cached float32 block per partition
  * (in input order, contiguous partitions: {@link RowBlocks}) and the engine of {@code descent train} ({@link SparkTrainer})
  * trains the network the stage's params describe, on the Spark context of the DataFrame's session.
- * The blocks are released afterwards.
+ * The blocks are released afterwards, unless the DataFrame is cached: then they are kept for the next fit on the same
+ * data ({@link FitCache}), as a param grid's fits on one training split are.
  */
 final class NetworkTraining {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkTraining.class);
@@ -63,21 +68,18 @@ final class NetworkTraining {
         }
         int numFeatures = ((Vector) first.get(0).get(0)).size();
         Sequential model = new Sequential(inputShape(p.getInputShape(), numFeatures), LayerSpecs.parseAll(layers(p.getLayers(), outputs, task)));
-        GradientTransform optimizer = Optimizers.create(p.getOptimizer(), Map.of("learningRate", p.getLearningRate()));
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        // Persisted while it is numbered and cut: an input computed through a shuffle may order its rows differently on
-        // every evaluation, and the counting pass and the numbering pass must see the same rows.
-        Dataset<Row> frame = dataset.select(col(featuresCol), col(labelCol)).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
-        // Rows keep their input order and are cut into contiguous partitions (deterministic, unlike a round-robin
-        // repartition); a null, NaN or out-of-range value is an error naming its split and row.
-        int partitions = p.getNumPartitions() > 0 ? p.getNumPartitions() : frame.javaRDD().getNumPartitions();
-        JavaRDD<Block> blocks;
-        try {
-            blocks = RowBlocks.assemble(sc, ParquetRows.parse(frame, featuresCol, labelCol, numFeatures,
-                    LabelRule.forLoss(p.getLoss(), outputs), "the training data"), numFeatures, partitions, 0, false, "the training data").train();
-        } catch (DataFormatException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+        GradientTransform optimizer = optimizer(p);
+        if (p.getEarlyStoppingPatience() > 0 && p.getValidationFraction() == 0) {
+            throw new IllegalArgumentException("earlyStoppingPatience = " + p.getEarlyStoppingPatience() + " needs validation rows: set validationFraction > 0");
         }
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        int partitions = p.getNumPartitions() > 0 ? p.getNumPartitions() : dataset.javaRDD().getNumPartitions();
+        LabelRule rule = LabelRule.forLoss(p.getLoss(), outputs);
+        double fraction = p.getValidationFraction();
+        FitCache.Key key = new FitCache.Key(dataset.queryExecution().analyzed(), featuresCol, labelCol, partitions, p.getLoss() + "/" + outputs, fraction);
+        FitCache.Entry data = FitCache.blocks(key, FitCache.isCached(dataset), () -> assemble(sc, dataset, featuresCol, labelCol, numFeatures, partitions, rule, fraction));
+        JavaRDD<Block> blocks = data.blocks().train();
+        JavaRDD<Block> validation = data.blocks().validation();
         BatchPlan.Shuffle shuffle = BatchPlan.Shuffle.auto(syncBatchNorm, p.getBatchSize(), partitions);   // as training.shuffle = auto
         SparkTrainer trainer = new SparkTrainer(sc, model, Losses.byName(p.getLoss()), optimizer,
                 new LocalTrainer.Settings(p.getBatchSize(), p.getEpochs(), p.getSeed(), false).withShuffle(shuffle));
@@ -85,18 +87,57 @@ final class NetworkTraining {
         EngineOptions.Reduction reduction = EngineOptions.resolveReduction(EngineOptions.Reduction.AUTO, syncBatchNorm,
                 EngineOptions.firstDropout(model.layers()));
         trainer.engine(EngineOptions.defaults().withMode(mode).withSyncBatchNorm(syncBatchNorm).withReduction(reduction));
+        if (p.getEarlyStoppingPatience() > 0) {
+            trainer.earlyStopping(new EarlyStopping(EarlyStopping.Metric.valueOf(p.getEarlyStoppingMetric().toUpperCase(Locale.ROOT)),
+                    p.getEarlyStoppingPatience(), 0));
+        }
         String description = sc.getLocalProperty(JOB_DESCRIPTION);
         String run = org.descent.engine.spark.JobLabels.within(sc, "fit " + p.uid());
         try {
-            TrainingResult result = trainer.fit(blocks, null, m -> LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.5f (%.1f s)",
-                    m.epoch() + 1, m.trainLoss(), m.seconds())));
+            TrainingResult result = trainer.fit(blocks, validation, m -> LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.5f%s (%.1f s)",
+                    m.epoch() + 1, m.trainLoss(), m.validation() == null ? "" : String.format(Locale.ROOT, ", validation loss %.5f, accuracy %.4f",
+                            m.validation().loss(), m.validation().accuracy()), m.seconds())));
             return new TrainedNetwork(model, result.params(), result.buffers(), p.getLoss());
         } finally {
-            blocks.unpersist(false);
-            frame.unpersist(false);
+            if (!FitCache.isKept(data)) {
+                data.unpersist();
+            }
             sc.setLocalProperty(JOB_DESCRIPTION, description);
             org.descent.engine.spark.JobLabels.restore(sc, run);
         }
+    }
+
+    /**
+     * The DataFrame as blocks: rows keep their input order and are cut into contiguous partitions (deterministic,
+     * unlike a round-robin repartition); a null, NaN or out-of-range value is an error naming its split and row. The
+     * last {@code fraction} of the rows are the validation blocks.
+     */
+    private static FitCache.Entry assemble(JavaSparkContext sc, Dataset<?> dataset, String featuresCol, String labelCol, int numFeatures, int partitions,
+                                           LabelRule rule, double fraction) {
+        // Persisted while it is numbered and cut: an input computed through a shuffle may order its rows differently on
+        // every evaluation, and the counting pass and the numbering pass must see the same rows.
+        Dataset<Row> frame = dataset.select(col(featuresCol), col(labelCol)).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            RowBlocks.Loaded loaded = RowBlocks.assemble(sc, ParquetRows.parse(frame, featuresCol, labelCol, numFeatures, rule, "the training data"),
+                    numFeatures, partitions, rows -> (long) Math.floor(fraction * rows), false, "the training data");
+            return new FitCache.Entry(null, loaded, frame);
+        } catch (DataFormatException e) {
+            frame.unpersist(false);
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** The optimizer the params name, with the hyperparameters that are set (the others take the optimizer's defaults) and the schedule. */
+    static GradientTransform optimizer(NeuralNetParams p) {
+        Map<String, Double> hyper = new LinkedHashMap<>();
+        hyper.put("learningRate", p.getLearningRate());
+        for (DoubleParam h : List.of(p.momentum(), p.beta1(), p.beta2(), p.eps(), p.weightDecay(), p.clipNorm())) {
+            if (p.isDefined(h)) {
+                hyper.put(h.name(), (Double) p.getOrDefault(h));
+            }
+        }
+        Schedule schedule = ScheduleText.parse(p.getLearningRateSchedule(), p.getLearningRate());
+        return Optimizers.create(p.getOptimizer(), hyper, schedule, null);
     }
 
     /** {@code dims} (empty: a flat vector), checked against the features' size. */

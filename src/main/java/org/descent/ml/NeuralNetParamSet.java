@@ -10,6 +10,7 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.param.StringArrayParam;
 import org.descent.models.LayerSpecs;
 import org.descent.optim.Optimizers;
+import org.descent.schedule.Schedules;
 
 /**
  * The {@link Param} objects of one neural-network stage, owned by that stage (each param's parent
@@ -33,6 +34,21 @@ public final class NeuralNetParamSet implements Serializable {
     final IntParam numPartitions;
     final Param<String> engineMode;
     final Param<String> batchNormMode;
+    final DoubleParam momentum;
+    final DoubleParam beta1;
+    final DoubleParam beta2;
+    final DoubleParam eps;
+    final DoubleParam weightDecay;
+    final DoubleParam clipNorm;
+    final Param<String> learningRateSchedule;
+    final IntParam earlyStoppingPatience;
+    final Param<String> earlyStoppingMetric;
+    final DoubleParam validationFraction;
+
+    /** An optimizer hyperparameter: no default of its own (unset, the optimizer's default, PyTorch's, applies). */
+    private static DoubleParam hyperparameter(Params owner, String name, String doc, ParamRules.Rule<Object> rule) {
+        return new DoubleParam(owner, name, doc + "; unset: the optimizer's default", ParamRules.check(name, rule));
+    }
 
     /** Creates the params of {@code owner}, whose {@code uid()} must already be final, and sets their defaults there. */
     NeuralNetParamSet(Params owner, Task task) {
@@ -62,6 +78,26 @@ public final class NeuralNetParamSet implements Serializable {
         batchNormMode = new Param<>(owner, "batchNormMode", "batch-norm statistics: local (each partition's own batch) or sync "
                 + "(the whole global batch, exchanged through the driver; needs engineMode barrier or auto)",
                 ParamRules.check("batchNormMode", ParamRules.oneOf("batch-norm mode", java.util.List.of("local", "sync"))));
+        momentum = hyperparameter(owner, "momentum", "the momentum μ of momentum, nesterov, lars and rmsprop, in [0, 1)", ParamRules.fraction());
+        beta1 = hyperparameter(owner, "beta1", "β₁ of the Adam family and lamb, in [0, 1)", ParamRules.fraction());
+        beta2 = hyperparameter(owner, "beta2", "β₂ of the Adam family and lamb, in [0, 1)", ParamRules.fraction());
+        eps = hyperparameter(owner, "eps", "ε of the adaptive optimizers (> 0)", ParamRules.positive());
+        weightDecay = hyperparameter(owner, "weightDecay", "weight decay: L2 added to the gradient, decoupled for adamw, lars and lamb (≥ 0)",
+                ParamRules.atLeastReal(0));
+        clipNorm = hyperparameter(owner, "clipNorm", "clip the gradient to this global L2 norm before the update (≥ 0; 0: off)", ParamRules.atLeastReal(0));
+        learningRateSchedule = new Param<>(owner, "learningRateSchedule", "the learning rate as a function of the step: a type ("
+                + String.join(", ", Schedules.types()) + ") with train's keys, e.g. cosine(steps=2000), step(gamma=0.5, stepSize=1000, warmupSteps=100), "
+                + "multistep(gamma=0.1, milestones=[1000, 3000]); a missing initial is learningRate", ParamRules.check("learningRateSchedule", ParamRules.schedule()));
+        earlyStoppingPatience = new IntParam(owner, "earlyStoppingPatience", "stop after this many epochs without improvement of the validation metric "
+                + "and keep the best epoch's network (≥ 0; 0: off; needs validationFraction > 0)", ParamRules.check("earlyStoppingPatience", ParamRules.atLeast(0)));
+        earlyStoppingMetric = new Param<>(owner, "earlyStoppingMetric", "what early stopping watches on the validation rows: loss or accuracy",
+                ParamRules.check("earlyStoppingMetric", ParamRules.oneOf("early-stopping metric", java.util.List.of("loss", "accuracy"))));
+        validationFraction = new DoubleParam(owner, "validationFraction", "the fraction of the training rows (the last ones, in input order) held out "
+                + "and evaluated after every epoch, for early stopping; in [0, 1)", ParamRules.check("validationFraction", ParamRules.fraction()));
+        owner.setDefault(learningRateSchedule, "constant");
+        owner.setDefault(earlyStoppingPatience, 0);
+        owner.setDefault(earlyStoppingMetric, "loss");
+        owner.setDefault(validationFraction, 0.0);
         owner.setDefault(layers, DEFAULT_LAYERS.clone());
         owner.setDefault(inputShape, new int[0]);
         owner.setDefault(loss, task.defaultLoss());

@@ -73,6 +73,56 @@ public interface NeuralNetParams extends Params {
         return neuralNetParams().batchNormMode;
     }
 
+    /** The momentum μ (unset: the optimizer's default). */
+    default DoubleParam momentum() {
+        return neuralNetParams().momentum;
+    }
+
+    /** Β₁ (unset: the optimizer's default). */
+    default DoubleParam beta1() {
+        return neuralNetParams().beta1;
+    }
+
+    /** Β₂ (unset: the optimizer's default). */
+    default DoubleParam beta2() {
+        return neuralNetParams().beta2;
+    }
+
+    /** Ε (unset: the optimizer's default). */
+    default DoubleParam eps() {
+        return neuralNetParams().eps;
+    }
+
+    /** Weight decay (unset: the optimizer's default). */
+    default DoubleParam weightDecay() {
+        return neuralNetParams().weightDecay;
+    }
+
+    /** Global-norm gradient clipping (unset: off). */
+    default DoubleParam clipNorm() {
+        return neuralNetParams().clipNorm;
+    }
+
+    /** The learning-rate schedule as text (default constant). */
+    default Param<String> learningRateSchedule() {
+        return neuralNetParams().learningRateSchedule;
+    }
+
+    /** Epochs without improvement before stopping (default 0: off). */
+    default IntParam earlyStoppingPatience() {
+        return neuralNetParams().earlyStoppingPatience;
+    }
+
+    /** Loss or accuracy (default loss). */
+    default Param<String> earlyStoppingMetric() {
+        return neuralNetParams().earlyStoppingMetric;
+    }
+
+    /** The held-out fraction of the training rows (default 0). */
+    default DoubleParam validationFraction() {
+        return neuralNetParams().validationFraction;
+    }
+
     default String[] getLayers() {
         return getOrDefault(layers());
     }
@@ -115,5 +165,45 @@ public interface NeuralNetParams extends Params {
 
     default String getBatchNormMode() {
         return getOrDefault(batchNormMode());
+    }
+
+    default double getMomentum() {
+        return (Double) getOrDefault(momentum());
+    }
+
+    default double getBeta1() {
+        return (Double) getOrDefault(beta1());
+    }
+
+    default double getBeta2() {
+        return (Double) getOrDefault(beta2());
+    }
+
+    default double getEps() {
+        return (Double) getOrDefault(eps());
+    }
+
+    default double getWeightDecay() {
+        return (Double) getOrDefault(weightDecay());
+    }
+
+    default double getClipNorm() {
+        return (Double) getOrDefault(clipNorm());
+    }
+
+    default String getLearningRateSchedule() {
+        return getOrDefault(learningRateSchedule());
+    }
+
+    default int getEarlyStoppingPatience() {
+        return (Integer) getOrDefault(earlyStoppingPatience());
+    }
+
+    default String getEarlyStoppingMetric() {
+        return getOrDefault(earlyStoppingMetric());
+    }
+
+    default double getValidationFraction() {
+        return (Double) getOrDefault(validationFraction());
     }
 }

@@ -64,4 +64,54 @@ public interface NeuralNetSetters<T extends NeuralNetSetters<T>> extends NeuralN
         set(batchNormMode(), value);
         return (T) this;
     }
+
+    default T setMomentum(double value) {
+        set(momentum(), value);
+        return (T) this;
+    }
+
+    default T setBeta1(double value) {
+        set(beta1(), value);
+        return (T) this;
+    }
+
+    default T setBeta2(double value) {
+        set(beta2(), value);
+        return (T) this;
+    }
+
+    default T setEps(double value) {
+        set(eps(), value);
+        return (T) this;
+    }
+
+    default T setWeightDecay(double value) {
+        set(weightDecay(), value);
+        return (T) this;
+    }
+
+    default T setClipNorm(double value) {
+        set(clipNorm(), value);
+        return (T) this;
+    }
+
+    default T setLearningRateSchedule(String value) {
+        set(learningRateSchedule(), value);
+        return (T) this;
+    }
+
+    default T setEarlyStoppingPatience(int value) {
+        set(earlyStoppingPatience(), value);
+        return (T) this;
+    }
+
+    default T setEarlyStoppingMetric(String value) {
+        set(earlyStoppingMetric(), value);
+        return (T) this;
+    }
+
+    default T setValidationFraction(double value) {
+        set(validationFraction(), value);
+        return (T) this;
+    }
 }

@@ -55,6 +55,28 @@ final class ParamRules {
         return v -> ((Number) v).doubleValue() > 0 && Double.isFinite(((Number) v).doubleValue()) ? null : "it must be a positive, finite number";
     }
 
+    /** A number in [0, 1). */
+    static Rule<Object> fraction() {
+        return v -> ((Number) v).doubleValue() >= 0 && ((Number) v).doubleValue() < 1 ? null : "it must be in [0, 1)";
+    }
+
+    /** A finite number ≥ {@code min}. */
+    static Rule<Object> atLeastReal(double min) {
+        return v -> ((Number) v).doubleValue() >= min && Double.isFinite(((Number) v).doubleValue()) ? null : "it must be a finite number ≥ " + min;
+    }
+
+    /** A learning-rate schedule {@link ScheduleText} reads. */
+    static Rule<String> schedule() {
+        return v -> {
+            try {
+                ScheduleText.parse(v, 1e-3);
+                return null;
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        };
+    }
+
     /** A whole number ≥ {@code min}. */
     static Rule<Object> atLeast(int min) {
         return v -> ((Number) v).intValue() >= min ? null : "it must be ≥ " + min;

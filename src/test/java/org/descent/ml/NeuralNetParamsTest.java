@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** Params in Spark's style: defaults, getters and setters, explainParams, copy, and refusals that say why (no Spark context needed). */
 class NeuralNetParamsTest {
     private static final List<String> NAMES = List.of("layers", "inputShape", "loss", "optimizer", "learningRate", "batchSize", "epochs", "seed",
-            "numPartitions", "engineMode", "batchNormMode");
+            "numPartitions", "engineMode", "batchNormMode", "momentum", "beta1", "beta2", "eps", "weightDecay", "clipNorm", "learningRateSchedule",
+            "earlyStoppingPatience", "earlyStoppingMetric", "validationFraction");
 
     @Test
     void explainParamsListsEveryParamWithItsDocAndDefault() {
@@ -69,6 +70,48 @@ class NeuralNetParamsTest {
     }
 
     @Test
+    void tuningParamsHaveDefaultsOrTheOptimizersOwn() {
+        NeuralNetClassifier c = new NeuralNetClassifier();
+        assertEquals("constant", c.getLearningRateSchedule());
+        assertEquals(0, c.getEarlyStoppingPatience());
+        assertEquals("loss", c.getEarlyStoppingMetric());
+        assertEquals(0.0, c.getValidationFraction());
+        assertTrue(!c.isDefined(c.momentum()) && !c.isDefined(c.beta1()), "unset optimizer hyperparameters take the optimizer's defaults");
+        c.setMomentum(0.95).setBeta1(0.8).setBeta2(0.99).setEps(1e-6).setWeightDecay(1e-4).setClipNorm(5).setLearningRateSchedule("cosine(steps=100)")
+                .setEarlyStoppingPatience(3).setEarlyStoppingMetric("accuracy").setValidationFraction(0.1);
+        assertEquals(0.95, c.getMomentum());
+        assertEquals(0.8, c.getBeta1());
+        assertEquals(0.99, c.getBeta2());
+        assertEquals(1e-6, c.getEps());
+        assertEquals(1e-4, c.getWeightDecay());
+        assertEquals(5.0, c.getClipNorm());
+        assertEquals("cosine(steps=100)", c.getLearningRateSchedule());
+        assertEquals(3, c.getEarlyStoppingPatience());
+        assertEquals("accuracy", c.getEarlyStoppingMetric());
+        assertEquals(0.1, c.getValidationFraction());
+    }
+
+    @Test
+    void theOptimizerTakesTheSetHyperparametersAndTheSchedule() {
+        NeuralNetClassifier c = new NeuralNetClassifier().setOptimizer("momentum").setLearningRate(0.1).setMomentum(0.5)
+                .setLearningRateSchedule("step(gamma=0.5, stepSize=10)");
+        org.descent.optim.GradientTransform o = NetworkTraining.optimizer(c);
+        assertEquals(0.1, o.hyperparameters(0).get("learningRate"), 1e-12);
+        assertEquals(0.05, o.hyperparameters(10).get("learningRate"), 1e-12, "the step schedule halves the rate at step 10");
+        assertEquals(0.5, o.hyperparameters(0).get("momentum"), 1e-12);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkTraining.optimizer(c.copy(new ParamMap()).setOptimizer("sgd")));
+        assertTrue(e.getMessage().contains("unknown hyperparameter 'momentum'") && e.getMessage().contains("(for sgd)"), e.getMessage());
+    }
+
+    @Test
+    void scheduleTextReadsTypesKeysAndLists() {
+        assertEquals(java.util.Map.of("type", "constant"), ScheduleText.config("constant"));
+        assertEquals(java.util.Map.of("type", "multistep", "gamma", 0.1, "milestones", List.of(1000.0, 3000.0)),
+                ScheduleText.config("multistep(gamma=0.1, milestones=[1000, 3000])"));
+        assertEquals(0.5, ScheduleText.parse("cosine(steps=100)", 1.0).at(50), 1e-9);
+    }
+
+    @Test
     void copyKeepsUidAndValuesAndTakesExtras() {
         NeuralNetRegressor r = new NeuralNetRegressor().setEpochs(3).setOptimizer("rmsprop");
         NeuralNetRegressor copy = r.copy(new ParamMap().put(r.learningRate().w(0.25)));
@@ -108,6 +151,17 @@ class NeuralNetParamsTest {
         assertRefused(() -> c.setEngineMode("barier"), "unknown engine mode 'barier' (did you mean 'barrier'?)");
         assertRefused(() -> c.setBatchNormMode("global"), "unknown batch-norm mode 'global'");
         assertRefused(() -> c.setInputShape(1, 0, 28), "inputShape = [1, 0, 28] is refused: every dimension must be positive");
+        assertRefused(() -> c.setMomentum(1.0), "momentum = 1.0 is refused: it must be in [0, 1)");
+        assertRefused(() -> c.setBeta2(-0.1), "beta2 = -0.1 is refused");
+        assertRefused(() -> c.setEps(0), "eps = 0.0 is refused: it must be a positive, finite number");
+        assertRefused(() -> c.setWeightDecay(-1), "weightDecay = -1.0 is refused: it must be a finite number ≥ 0");
+        assertRefused(() -> c.setLearningRateSchedule("cosin(steps=10)"), "learningRateSchedule = 'cosin(steps=10)' is refused: unknown schedule type 'cosin' "
+                + "(did you mean 'cosine'?)");
+        assertRefused(() -> c.setLearningRateSchedule("cosine(step=10)"), "unknown key for schedule cosine 'step'");
+        assertRefused(() -> c.setEarlyStoppingMetric("auc"), "unknown early-stopping metric 'auc'");
+        assertRefused(() -> c.setValidationFraction(1.0), "validationFraction = 1.0 is refused: it must be in [0, 1)");
+        assertRefused(() -> new org.apache.spark.ml.tuning.ParamGridBuilder().addGrid(c.learningRate(), new double[] {0.1, -1}).build(),
+                "learningRate = -1.0 is refused: it must be a positive, finite number");
         assertEquals(0.001, c.getLearningRate(), "a refused value leaves the param as it was");
     }
 

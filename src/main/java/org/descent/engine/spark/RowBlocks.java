@@ -32,6 +32,12 @@ public final class RowBlocks {
      */
     public static Loaded assemble(JavaSparkContext sc, JavaRDD<ParsedRow> parsed, int features, int partitions, long holdout, boolean skipBad,
                                   String what) throws DataFormatException {
+        return assemble(sc, parsed, features, partitions, rows -> holdout, skipBad, what);
+    }
+
+    /** As above, holding out {@code holdoutOf.applyAsLong(good rows)} rows: e.g. a fraction of them. */
+    public static Loaded assemble(JavaSparkContext sc, JavaRDD<ParsedRow> parsed, int features, int partitions, java.util.function.LongUnaryOperator holdoutOf,
+                                  boolean skipBad, String what) throws DataFormatException {
         List<Tally> tallies = new ArrayList<>(parsed.mapPartitionsWithIndex((p, it) -> {
             long good = 0;
             long skipped = 0;
@@ -77,8 +83,10 @@ public final class RowBlocks {
         if (rows == 0) {
             throw new DataFormatException(what + ": no rows" + (bad > 0 ? " (all " + bad + " were bad, e.g. " + firstBad.get(0) + ")" : ""));
         }
+        long holdout = holdoutOf.applyAsLong(rows);
         if (holdout >= rows) {
-            throw new IllegalArgumentException("data.validationSize " + holdout + " leaves no training rows of the " + rows + " in " + what);
+            throw new IllegalArgumentException("holding out " + holdout + " validation rows (data.validationSize) leaves no training rows of the " + rows + " in "
+                    + what);
         }
         JavaPairRDD<Long, float[]> numbered = parsed.mapPartitionsWithIndex((p, it) -> {
             long next = offsets[p];
