@@ -343,7 +343,7 @@ public final class TrainingJob {
                         result.stoppedEarly() ? "early stopping" : "best validation epoch", result.bestEpoch() + 1);
             }
             Summary summary = summarize(sc, trainer, result, last, wall, partitions, splits.badRows(), train);
-            new org.descent.engine.SavedModel(model, result.params(), buffers, standardizer, config.loss()).save(out.resolve("model.bin"));
+            new org.descent.engine.SavedModel(model, result.params(), buffers, standardizer, config.loss(), data.classes()).save(out.resolve("model.bin"));
             AtomicFiles.writeString(out.resolve("config.conf"), config.rendered());
             ObjectNode s = json.valueToTree(summary);
             AtomicFiles.writeString(out.resolve("summary.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(s));

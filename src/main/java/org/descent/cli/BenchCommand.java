@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code descent bench ...}: benchmark commands that print their figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = {BenchCommand.Throughput.class, EngineThroughputBenchmark.class, StepBenchmark.class, ExchangeBenchmark.class, ProjectionBenchmark.class, SyncBatchNormBenchmark.class, ExperimentCommand.class, MllibBenchmark.class})
+        subcommands = {BenchCommand.Throughput.class, EngineThroughputBenchmark.class, StepBenchmark.class, ExchangeBenchmark.class, ProjectionBenchmark.class, SyncBatchNormBenchmark.class, ExperimentCommand.class, MllibBenchmark.class, ImageDecodeBenchmark.class})
 final class BenchCommand {
 
     /** Single-thread training throughput of the MLP and the CNN, beside PyTorch on CPU. */

@@ -40,7 +40,7 @@ final class ModelCommands {
         @Parameters(index = "1", paramLabel = "DATA", description = "IDX: a directory with the four IDX files of an MNIST-family dataset; "
                 + "csv, libsvm, parquet: a file, directory or glob (any Hadoop FS path).")
         String data;
-        @Option(names = "--format", defaultValue = "idx", description = "idx, csv, libsvm or parquet (default ${DEFAULT-VALUE}).")
+        @Option(names = "--format", defaultValue = "idx", description = "idx, csv, libsvm, parquet or image (class folders) (default ${DEFAULT-VALUE}).")
         String format;
         @Option(names = "--split", defaultValue = "t10k", description = "idx: which files, t10k (test) or train (default ${DEFAULT-VALUE}).")
         String split;
@@ -64,7 +64,7 @@ final class ModelCommands {
 
         JavaRDD<Block> blocks(JavaSparkContext sc) throws java.io.IOException {
             if (!org.descent.data.DataSpec.FORMATS.contains(format) || format.equals("synthetic")) {
-                throw new UsageException("--format must be idx, csv, libsvm or parquet, got '" + format + "'");
+                throw new UsageException("--format must be idx, csv, libsvm, parquet or image, got '" + format + "'");
             }
             if (format.equals("idx") && !split.equals("t10k") && !split.equals("train")) {
                 throw new UsageException("--split must be t10k or train, got '" + split + "'");
@@ -72,6 +72,9 @@ final class ModelCommands {
             org.descent.data.DataSpec spec = new org.descent.data.DataSpec(format, data, data, data, !noHeader, label, delimiter,
                     format.equals("libsvm") ? saved.model().inputShape().size() : 0, features, label, skipBadRows, null);
             TrainingData source = TrainingData.open(sc, spec);
+            if (format.equals("image") && saved.classes() != null) {
+                source = source.withClasses(saved.classes());   // the labels are the model's class indices, whatever folders the data has
+            }
             if (source.shape().size() != saved.model().inputShape().size()) {
                 throw new IllegalArgumentException(data + ": examples have " + source.shape().size() + " features, the model takes "
                         + saved.model().inputShape() + " = " + saved.model().inputShape().size());

@@ -207,6 +207,21 @@ public record TrainConfig(
                 c.root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true)));
     }
 
+    /** data.image: the resize ([] or [height, width], positive) and the channels (0, 1 or 3). */
+    private static org.descent.data.DataSpec.Image image(Config c) {
+        List<Integer> resize = c.getIntList("data.image.resize");
+        String where = c.getValue("data.image.resize").origin().description() + ": ";
+        if (!resize.isEmpty() && (resize.size() != 2 || resize.get(0) <= 0 || resize.get(1) <= 0)) {
+            throw new IllegalArgumentException(where + "data.image.resize = " + resize + ": give [height, width], both positive, or [] to keep the images' size");
+        }
+        int channels = c.getInt("data.image.channels");
+        if (channels != 0 && channels != 1 && channels != 3) {
+            throw new IllegalArgumentException(c.getValue("data.image.channels").origin().description() + ": data.image.channels = " + channels
+                    + ": 1 (grey), 3 (colour) or 0 (as the first image)");
+        }
+        return resize.isEmpty() ? new org.descent.data.DataSpec.Image(0, 0, channels) : new org.descent.data.DataSpec.Image(resize.get(0), resize.get(1), channels);
+    }
+
     private static org.descent.data.DataSpec dataSpec(Config c) {
         String format = oneOf(c, "data.format", org.descent.data.DataSpec.FORMATS);
         String delimiter = c.getString("data.csv.delimiter");
@@ -226,7 +241,7 @@ public record TrainConfig(
         return new org.descent.data.DataSpec(format, c.getString("data.dir"), c.getString("data.train"), c.getString("data.test"),
                 c.getBoolean("data.csv.header"), c.getString("data.csv.label"), delimiter.charAt(0), atLeast(c, "data.libsvm.numFeatures", 0),
                 c.getString("data.parquet.features"), c.getString("data.parquet.label"), oneOf(c, "data.badRows", List.of("fail", "skip")).equals("skip"),
-                synthetic);
+                synthetic, image(c));
     }
 
     private static String initializer(Config c, String key) {

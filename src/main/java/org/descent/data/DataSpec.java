@@ -18,10 +18,35 @@ import java.util.List;
  * @param labelColumn parquet: the label column
  * @param skipBadRows skip and count rows that do not parse instead of failing on the first
  * @param synthetic synthetic: what to generate
+ * @param image image: how images are read
  */
 public record DataSpec(String format, String dir, String train, String test, boolean csvHeader, String csvLabel, char csvDelimiter, int libsvmFeatures,
-                       String featuresColumn, String labelColumn, boolean skipBadRows, Synthetic synthetic) implements Serializable {
-    public static final List<String> FORMATS = List.of("idx", "csv", "libsvm", "parquet", "synthetic");
+                       String featuresColumn, String labelColumn, boolean skipBadRows, Synthetic synthetic, Image image) implements Serializable {
+    public static final List<String> FORMATS = List.of("idx", "csv", "libsvm", "parquet", "image", "synthetic");
+
+    public DataSpec {
+        if (image == null) {
+            image = Image.AS_STORED;
+        }
+    }
+
+    /** A spec that reads images as stored (no resizing, their own channels). */
+    public DataSpec(String format, String dir, String train, String test, boolean csvHeader, String csvLabel, char csvDelimiter, int libsvmFeatures,
+                    String featuresColumn, String labelColumn, boolean skipBadRows, Synthetic synthetic) {
+        this(format, dir, train, test, csvHeader, csvLabel, csvDelimiter, libsvmFeatures, featuresColumn, labelColumn, skipBadRows, synthetic, null);
+    }
+
+    /**
+     * Class-per-folder images ({@code data.image}): every image resized to {@code height × width} (0 × 0: all must have
+     * the first image's size) with {@code channels} channels (1 grey, 3 colour, 0: the first image's, grey or colour).
+     */
+    public record Image(int height, int width, int channels) implements Serializable {
+        public static final Image AS_STORED = new Image(0, 0, 0);
+
+        public boolean resizes() {
+            return height > 0;
+        }
+    }
 
     /**
      * Rows generated on the executors: a Gaussian mixture (class means drawn from N(0, 1), rows at

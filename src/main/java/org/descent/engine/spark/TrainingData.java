@@ -30,16 +30,33 @@ public final class TrainingData {
     private final DataSpec spec;
     private final Shape shape;
     private final RowParser parser;
+    /** image: the class names in label order (null for the other formats). */
+    private final List<String> classes;
 
     /** The blocks of a run: validation is null without a hold-out; bad rows are those skipped. */
     public record Splits(JavaRDD<Block> train, JavaRDD<Block> validation, JavaRDD<Block> test, long badRows, List<String> firstBadRows) {
     }
 
     private TrainingData(JavaSparkContext sc, DataSpec spec, Shape shape, RowParser parser) {
+        this(sc, spec, shape, parser, null);
+    }
+
+    private TrainingData(JavaSparkContext sc, DataSpec spec, Shape shape, RowParser parser, List<String> classes) {
         this.sc = sc;
         this.spec = spec;
         this.shape = shape;
         this.parser = parser;
+        this.classes = classes;
+    }
+
+    /** image: the class names, in label order (the training folders' names, sorted); null for the other formats. */
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** The same data read with another list of classes (a model's, to evaluate it on image folders). */
+    public TrainingData withClasses(List<String> names) {
+        return new TrainingData(sc, spec, shape, parser, List.copyOf(names));
     }
 
     /** The shape of one example: [channels, rows, cols] for IDX images, [features] otherwise. */
@@ -76,6 +93,11 @@ public final class TrainingData {
             }
             case "synthetic" -> {
                 return new TrainingData(sc, spec, Shape.of(spec.synthetic().features()), null);
+            }
+            case "image" -> {
+                String train = org.descent.io.DriverPaths.qualify(required(spec.train(), "data.train"));
+                List<String> classes = ImageFolders.classes(train, hadoop);
+                return new TrainingData(sc, spec, ImageFolders.shape(train, classes, spec.image(), hadoop), null, classes);
             }
             default -> throw new IllegalArgumentException("data.format = '" + spec.format() + "' is not one of " + DataSpec.FORMATS);
         }
@@ -183,6 +205,29 @@ public final class TrainingData {
                         shape.size(), rule, testPath), shape.size(), partitions, 0, spec.skipBadRows(), testPath);
                 return splits(train, test);
             }
+            case "image" -> {
+                String trainPath = org.descent.io.DriverPaths.qualify(spec.train());
+                String testPath = org.descent.io.DriverPaths.qualify(required(spec.test(), "data.test"));
+                List<String> testClasses = ImageFolders.classes(testPath, hadoop);
+                if (!classes.containsAll(testClasses)) {
+                    List<String> extra = new java.util.ArrayList<>(testClasses);
+                    extra.removeAll(classes);
+                    throw new IllegalArgumentException(testPath + ": class folders " + extra + " are not among the training classes " + classes);
+                }
+                if (rule.kind() == LabelRule.Kind.CLASS_INDEX && classes.size() > rule.classes()) {
+                    throw new IllegalArgumentException(trainPath + " has " + classes.size() + " class folders but the model has " + rule.classes() + " outputs");
+                }
+                long t0 = System.nanoTime();
+                RowBlocks.Loaded train = RowBlocks.assemble(sc, ImageFolders.parse(sc, trainPath, classes, shape, spec.image(), rule, seed), shape.size(), partitions,
+                        holdout, spec.skipBadRows(), trainPath);
+                RowBlocks.Loaded test = RowBlocks.assemble(sc, ImageFolders.parse(sc, testPath, classes, shape, spec.image(), rule, seed), shape.size(), partitions,
+                        0, spec.skipBadRows(), testPath);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long images = train.rows() + (train.validation() != null ? holdout : 0) + test.rows();
+                System.out.printf(java.util.Locale.ROOT, "images: %d classes %s, %d images listed, checked and decoded in %.1f s (%.0f images/s, two passes: "
+                        + "count and check, then number and cut)%n", classes.size(), shape, images, seconds, images / seconds);
+                return splits(train, test);
+            }
             default -> {
                 DataSpec.Synthetic s = spec.synthetic();
                 if (rule.kind() == LabelRule.Kind.CLASS_INDEX && s.classes() > rule.classes()) {
@@ -221,6 +266,11 @@ public final class TrainingData {
                 return RowBlocks.assemble(sc, ParquetRows.parse(ordered(sc, path), spec.featuresColumn(), spec.labelColumn(), shape.size(), rule, path),
                         shape.size(), partitions, 0, spec.skipBadRows(), path).train();
             }
+            case "image" -> {
+                String resolved = org.descent.io.DriverPaths.qualify(path);
+                return RowBlocks.assemble(sc, ImageFolders.parse(sc, resolved, classes, shape, spec.image(), rule, 0), shape.size(), partitions, 0,
+                        spec.skipBadRows(), resolved).train();
+            }
             default -> throw new IllegalArgumentException("data.format = '" + spec.format() + "' cannot be read from a path");
         }
     }
@@ -248,7 +298,7 @@ public final class TrainingData {
 
     private static String required(String value, String key) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(key + " is empty: data.format csv, libsvm and parquet read " + key + " (a file, directory or glob)");
+            throw new IllegalArgumentException(key + " is empty: data.format csv, libsvm, parquet and image read " + key + " (a file, directory or glob)");
         }
         return value;
     }
