@@ -290,7 +290,7 @@ class SparkTrainerTest {
         } finally {
             sc.sc().removeSparkListener(listener);
         }
-        assertTrue(descriptions.containsAll(List.of("Descent: epoch 0, step 0", "Descent: epoch 0, step 1", "Descent: epoch 0, step 2")), descriptions.toString());
+        assertTrue(descriptions.containsAll(List.of("descent: epoch 0, step 0", "descent: epoch 0, step 1", "descent: epoch 0, step 2")), descriptions.toString());
     }
 
     /** A learning rate that blows up stops the run with the step and the first non-finite gradient named. */
