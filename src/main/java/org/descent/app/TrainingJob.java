@@ -319,6 +319,9 @@ public final class TrainingJob {
                         onValidation ? Double.NaN : r.accuracy()), json)));
             }
             trainer.reshuffleEvery(config.reshuffleEveryEpochs());
+            if (config.learningRateSchedule() instanceof org.descent.schedule.ReduceOnPlateau plateau) {
+                trainer.plateau(plateau);
+            }
             trainer.engine(config.engine());
             trainer.augment(org.descent.data.Augmentation.of(config.augment(), model.inputShape()));
             if (validation != null) {

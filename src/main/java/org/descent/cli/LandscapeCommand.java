@@ -45,7 +45,9 @@ final class LandscapeCommand implements Callable<Integer> {
     List<Double> start;
 
     @Option(names = "--set", description = "Hyperparameter key=value, repeatable (e.g. --set beta1=0.8 --set eps=1e-6); "
-            + "applied to every listed optimizer that accepts the key.")
+            + "applied to every listed optimizer that accepts the key. learningRateSchedule.* and momentumSchedule.* keys give schedules as in "
+            + "train (e.g. --set momentumSchedule.type=sutskever --set momentumSchedule.max=0.99; the momentum schedule applies to momentum, "
+            + "nesterov and lars).")
     List<String> settings = new ArrayList<>();
 
     @Option(names = "--out", description = "CSV file to write (default: standard output).")
@@ -67,6 +69,8 @@ final class LandscapeCommand implements Callable<Integer> {
             }
             from = new double[] {start.get(0), start.get(1)};
         }
+        Map<String, Object> learningRateSchedule = scheduleSettings("learningRateSchedule.");
+        Map<String, Object> momentumSchedule = scheduleSettings("momentumSchedule.");
         Map<String, Double> common = parseSettings();
         Map<String, Double> perOptimizer = perOptimizerRates();
         for (String key : common.keySet()) {
@@ -89,7 +93,11 @@ final class LandscapeCommand implements Callable<Integer> {
                 hyper.put("learningRate", perOptimizer.get(name));
             }
             String label = perOptimizer.isEmpty() ? name : name + " (lr " + hyper.getOrDefault("learningRate", accepted.get("learningRate")) + ")";
-            runs.put(label, Trajectory.run(f, Optimizers.create(name, hyper), from, steps));
+            double rate = hyper.getOrDefault("learningRate", accepted.get("learningRate"));
+            org.descent.schedule.Schedule lr = learningRateSchedule.isEmpty() ? null : org.descent.schedule.Schedules.parse(learningRateSchedule, rate);
+            org.descent.schedule.Schedule mu = momentumSchedule.isEmpty() || !List.of("momentum", "nesterov", "lars").contains(name) ? null
+                    : org.descent.schedule.Schedules.parse(momentumSchedule, hyper.getOrDefault("momentum", accepted.getOrDefault("momentum", 0.9)));
+            runs.put(label, Trajectory.run(f, Optimizers.create(name, hyper, lr, mu), from, steps));
         }
         writeCsv(runs);
         if (plot != null) {
@@ -137,6 +145,24 @@ final class LandscapeCommand implements Callable<Integer> {
         }
     }
 
+    /** The --set entries under {@code prefix} as a schedule's configuration: type as text, the other keys as numbers. */
+    private Map<String, Object> scheduleSettings(String prefix) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String s : settings) {
+            int eq = s.indexOf('=');
+            String key = eq > 0 ? s.substring(0, eq).trim() : "";
+            if (key.startsWith(prefix)) {
+                String name = key.substring(prefix.length());
+                String value = s.substring(eq + 1).trim();
+                m.put(name, name.equals("type") ? value : number("--set " + key, value));
+            }
+        }
+        if (!m.isEmpty() && !m.containsKey("type")) {
+            throw new UsageException("--set " + prefix + "type=… is missing (one of " + String.join(", ", org.descent.schedule.Schedules.types()) + ")");
+        }
+        return m;
+    }
+
     private Map<String, Double> parseSettings() {
         Map<String, Double> m = new LinkedHashMap<>();
         for (String entry : learningRates) {
@@ -150,11 +176,14 @@ final class LandscapeCommand implements Callable<Integer> {
                 throw new UsageException("--set expects key=value, got '" + s + "'");
             }
             String key = s.substring(0, eq).trim();
+            if (key.startsWith("learningRateSchedule.") || key.startsWith("momentumSchedule.")) {
+                continue;
+            }
             String value = s.substring(eq + 1).trim();
             try {
-                m.put(key, Double.parseDouble(value));
-            } catch (NumberFormatException e) {
-                throw new UsageException("--set " + key + ": '" + value + "' is not a number");
+                m.put(key, Optimizers.value(key, value));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--set " + key + ": " + e.getMessage());
             }
         }
         return m;

@@ -174,13 +174,14 @@ public record TrainConfig(
                 continue;
             }
             Object v = e.getValue().unwrapped();
-            if (v instanceof Boolean b) {
-                v = b ? 1.0 : 0.0;
-            }
-            if (!(v instanceof Number n)) {
+            if (v instanceof String && !e.getKey().equals("variant")) {
                 throw new IllegalArgumentException(e.getValue().origin().description() + ": optimizer." + e.getKey() + " = '" + v + "' is not a number");
             }
-            hyper.put(e.getKey(), n.doubleValue());
+            try {
+                hyper.put(e.getKey(), Optimizers.value(e.getKey(), v));
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException(e.getValue().origin().description() + ": optimizer." + e.getKey() + ": " + bad.getMessage());
+            }
         }
         if (!Optimizers.names().contains(c.getString("optimizer.name"))) {
             throw new IllegalArgumentException(c.getValue("optimizer.name").origin().description() + ": "
@@ -191,6 +192,10 @@ public record TrainConfig(
         double mu0 = hyper.getOrDefault("momentum", keys.getOrDefault("momentum", 0.0));
         Schedule lrSchedule = schedule(c, "learningRateSchedule", lr0);
         Schedule muSchedule = schedule(c, "momentumSchedule", mu0);
+        if (muSchedule instanceof org.descent.schedule.ReduceOnPlateau) {
+            throw new IllegalArgumentException(c.getValue("momentumSchedule.type").origin().description()
+                    + ": momentumSchedule.type = plateau: reduce-on-plateau is a learning-rate schedule (learningRateSchedule.type = plateau)");
+        }
         List<String> layers = c.getStringList("model.layers");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException(c.getValue("model.layers").origin().description() + ": model.layers is empty");

@@ -68,9 +68,13 @@ final class NetworkTraining {
         }
         int numFeatures = ((Vector) first.get(0).get(0)).size();
         Sequential model = new Sequential(inputShape(p.getInputShape(), numFeatures), LayerSpecs.parseAll(layers(p.getLayers(), outputs, task)));
-        GradientTransform optimizer = optimizer(p);
+        Schedule schedule = ScheduleText.parse(p.getLearningRateSchedule(), p.getLearningRate());
+        GradientTransform optimizer = optimizer(p, schedule);
         if (p.getEarlyStoppingPatience() > 0 && p.getValidationFraction() == 0) {
             throw new IllegalArgumentException("earlyStoppingPatience = " + p.getEarlyStoppingPatience() + " needs validation rows: set validationFraction > 0");
+        }
+        if (schedule instanceof org.descent.schedule.ReduceOnPlateau && p.getValidationFraction() == 0) {
+            throw new IllegalArgumentException("learningRateSchedule = " + p.getLearningRateSchedule() + " follows the validation loss: set validationFraction > 0");
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         int partitions = p.getNumPartitions() > 0 ? p.getNumPartitions() : dataset.javaRDD().getNumPartitions();
@@ -87,6 +91,9 @@ final class NetworkTraining {
         EngineOptions.Reduction reduction = EngineOptions.resolveReduction(EngineOptions.Reduction.AUTO, syncBatchNorm,
                 EngineOptions.firstDropout(model.layers()));
         trainer.engine(EngineOptions.defaults().withMode(mode).withSyncBatchNorm(syncBatchNorm).withReduction(reduction));
+        if (schedule instanceof org.descent.schedule.ReduceOnPlateau plateau) {
+            trainer.plateau(plateau);
+        }
         if (p.getEarlyStoppingPatience() > 0) {
             trainer.earlyStopping(new EarlyStopping(EarlyStopping.Metric.valueOf(p.getEarlyStoppingMetric().toUpperCase(Locale.ROOT)),
                     p.getEarlyStoppingPatience(), 0));
@@ -129,6 +136,10 @@ final class NetworkTraining {
 
     /** The optimizer the params name, with the hyperparameters that are set (the others take the optimizer's defaults) and the schedule. */
     static GradientTransform optimizer(NeuralNetParams p) {
+        return optimizer(p, ScheduleText.parse(p.getLearningRateSchedule(), p.getLearningRate()));
+    }
+
+    private static GradientTransform optimizer(NeuralNetParams p, Schedule schedule) {
         Map<String, Double> hyper = new LinkedHashMap<>();
         hyper.put("learningRate", p.getLearningRate());
         for (DoubleParam h : List.of(p.momentum(), p.beta1(), p.beta2(), p.eps(), p.weightDecay(), p.clipNorm())) {
@@ -136,7 +147,6 @@ final class NetworkTraining {
                 hyper.put(h.name(), (Double) p.getOrDefault(h));
             }
         }
-        Schedule schedule = ScheduleText.parse(p.getLearningRateSchedule(), p.getLearningRate());
         return Optimizers.create(p.getOptimizer(), hyper, schedule, null);
     }
 

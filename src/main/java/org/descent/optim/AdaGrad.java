@@ -6,6 +6,8 @@ import org.descent.schedule.Schedule;
 /**
  * AdaGrad (Duchi, Hazan &amp; Singer 2011), as the optimization deck: {@code r ← r + g⊙g},
  * {@code Δθ = −α/(δ + √r) ⊙ g}, with δ outside the root (as PyTorch; default δ = 1e-10).
+ * The batch-norm deck's AdaGrad slide writes {@code r_t = θ_t² + r_{t−1}}: a typo for the squared gradient
+ * {@code (∇f(θ_t))²} of Duchi et al., which is what is accumulated here.
  */
 public final class AdaGrad implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;

@@ -10,8 +10,9 @@ import org.descent.schedule.Schedule;
  *   ŝ = s/(1−ρ₁ᵗ)            r̂ = r/(1−ρ₂ᵗ)
  *   Δθ = −α ŝ/(√r̂ + δ)
  * </pre>
- * The optimization deck's slide writes the bias corrections as {@code 1−ρ} without the power t: that is a typo;
- * the paper's {@code 1−ρᵗ} is used here. δ is added outside the root as in Algorithm 1 (and PyTorch).
+ * The optimization deck's slide writes the bias corrections as {@code 1−ρ} without the power t, and the batch-norm
+ * deck's as {@code 1 − (1 − γ)ᵗ}, where its γ is the weight of the old average (ρ here), so the power belongs on γ:
+ * both are typos; the paper's {@code 1−ρᵗ} is used here. δ is added outside the root as in Algorithm 1 (and PyTorch).
  * With {@code amsgrad} (Reddi et al. 2018) the denominator uses the running maximum of r, as
  * PyTorch 1.13: {@code √(max r)/√(1−ρ₂ᵗ) + δ}.
  */

@@ -12,6 +12,7 @@ final class HyperparameterRanges {
             case "rho" -> value >= 0 && value <= 1 ? null : "[0, 1]";
             case "eps", "trustCoefficient", "stepMax" -> value > 0 ? null : "> 0";
             case "centered" -> value == 0 || value == 1 ? null : "0 or 1";
+            case "variant" -> value == 0 || value == 1 ? null : "irprop_minus (0) or rprop_minus (1)";
             case "etaPlus" -> value > 1 ? null : "> 1";
             case "etaMinus" -> value > 0 && value < 1 ? null : "(0, 1)";
             default -> null;

@@ -11,7 +11,8 @@ import org.descent.util.Suggest;
 /**
  * Named optimizers with the hyperparameter keys used everywhere in Descent (conf files,
  * {@code --set}): {@code learningRate, momentum, beta1, beta2, eps, rho, weightDecay, centered,
- * etaPlus, etaMinus, stepMin, stepMax, trustCoefficient, clipValue, clipNorm}. Defaults are
+ * etaPlus, etaMinus, stepMin, stepMax, variant, trustCoefficient, clipValue, clipNorm}. Rprop's {@code variant} is
+ * {@code irprop_minus} (0, the default) or {@code rprop_minus} (1): {@link #value} reads either form. Defaults are
  * PyTorch's (SGD's learning rate, which PyTorch requires, defaults to 0.01).
  *
  * <p>Every optimizer is the chain {@code [clipValue] → [clipNorm] → [weightDecay (L2)] → rule}, so
@@ -52,8 +53,9 @@ public final class Optimizers {
         add("nadam", false, (h, lr, mu) -> new NAdam(lr, h.get("beta1"), h.get("beta2"), h.get("eps")),
                 "learningRate", 2e-3, "beta1", 0.9, "beta2", 0.999, "eps", 1e-8);
         add("adadelta", false, (h, lr, mu) -> new AdaDelta(lr, h.get("rho"), h.get("eps")), "learningRate", 1.0, "rho", 0.9, "eps", 1e-6);
-        add("rprop", false, (h, lr, mu) -> new Rprop(h.get("learningRate"), h.get("etaMinus"), h.get("etaPlus"), h.get("stepMin"), h.get("stepMax")),
-                "learningRate", 0.01, "etaMinus", 0.5, "etaPlus", 1.2, "stepMin", 1e-6, "stepMax", 50.0);
+        add("rprop", false, (h, lr, mu) -> new Rprop(h.get("learningRate"), h.get("etaMinus"), h.get("etaPlus"), h.get("stepMin"), h.get("stepMax"),
+                        Rprop.Variant.values()[(int) (double) h.get("variant")]),
+                "learningRate", 0.01, "etaMinus", 0.5, "etaPlus", 1.2, "stepMin", 1e-6, "stepMax", 50.0, "variant", 0.0);
         add("lars", true, (h, lr, mu) -> new Lars(lr, mu, h.get("weightDecay"), h.get("trustCoefficient")),
                 "learningRate", 0.1, "momentum", 0.9, "weightDecay", 0.0, "trustCoefficient", 1e-3);
         add("lamb", true, (h, lr, mu) -> new Lamb(lr, h.get("beta1"), h.get("beta2"), h.get("eps"), h.get("weightDecay")),
@@ -69,6 +71,29 @@ public final class Optimizers {
             defaults.putIfAbsent(c, 0.0);
         }
         SPECS.put(name, new Spec(Collections.unmodifiableMap(defaults), ownsWeightDecay, rule));
+    }
+
+    /**
+     * A hyperparameter's value as written in a configuration or on a command line: a number, a boolean (1 or 0), or for
+     * rprop's {@code variant} the variant's name.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the value (the caller names the key and where it is)
+     */
+    public static double value(String key, Object v) {
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (key.equals("variant")) {
+            return Rprop.Variant.parse(String.valueOf(v)).ordinal();
+        }
+        try {
+            return Double.parseDouble(String.valueOf(v));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a number");
+        }
     }
 
     /** The optimizer names, in a stable order. */

@@ -8,6 +8,8 @@ import org.descent.schedule.Schedule;
  * {@code Δθ = −α g/(δ + √r)}. Centered (Graves 2013) also tracks {@code ḡ ← ρḡ + (1−ρ)g} and
  * divides by {@code √(r − ḡ²) + δ}. With momentum μ &gt; 0: {@code b ← μb + g/(√r + δ)},
  * {@code Δθ = −αb}. PyTorch's RMSprop semantics (its {@code alpha} is ρ here; δ outside the root).
+ * The batch-norm deck's slide ("RMSProp = Rprop + SGD") writes {@code r_t = (1 − γ)θ_t² + γ r_{t−1}}: a typo for the
+ * squared gradient of Tieleman &amp; Hinton, which is what is averaged here (γ is ρ).
  */
 public final class RmsProp implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;

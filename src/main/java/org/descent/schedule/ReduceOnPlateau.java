@@ -8,7 +8,12 @@ import java.io.Serializable;
  * relative); after {@code patience} evaluations without one the value is multiplied by
  * {@code factor} (not below {@code minValue}) and {@code cooldown} evaluations pass before counting
  * again — PyTorch's ReduceLROnPlateau in "rel" mode. The state is an explicit record that
- * checkpoints carry ({@link #snapshot}, {@link #restore}).
+ * checkpoints carry ({@link #snapshot}, {@link #restore}; {@link #saveTo} and {@link #loadFrom} keep it in the
+ * optimizer's state, which every checkpoint holds, so a resumed run continues bit for bit).
+ *
+ * <p>As {@code learningRateSchedule.type = plateau} (keys initial, factor, patience, threshold, cooldown, min) the
+ * engine calls {@link #observe} with the loss evaluated after every epoch: the validation loss, or the test loss when
+ * no validation data is held out — the optimization deck's "plateaus" are where it cuts the rate.
  */
 public final class ReduceOnPlateau implements Schedule {
     private static final long serialVersionUID = 1L;
@@ -68,6 +73,22 @@ public final class ReduceOnPlateau implements Schedule {
         }
         state = new State(value, best, bad, cool);
         return value;
+    }
+
+    /** The scalar slot of the optimizer state that carries this schedule's state. */
+    public static final String SLOT = "reduceOnPlateau";
+
+    /** Writes the state into {@code optimizer}'s scalars: value, best, bad evaluations, cooldown left (exact in doubles). */
+    public void saveTo(org.descent.optim.OptState optimizer) {
+        optimizer.scalars().put(SLOT, new double[] {state.value(), state.best(), state.badEvaluations(), state.cooldownLeft()});
+    }
+
+    /** Restores what {@link #saveTo} wrote; a state without it (no evaluation yet) leaves the initial state. */
+    public void loadFrom(org.descent.optim.OptState optimizer) {
+        double[] s = optimizer.scalars().get(SLOT);
+        if (s != null) {
+            state = new State(s[0], s[1], (int) s[2], (int) s[3]);
+        }
     }
 
     public State snapshot() {

@@ -17,6 +17,7 @@ import org.descent.util.Suggest;
  *   inverse_time initial, k
  *   polynomial   initial, end, steps, power
  *   cosine       initial, floor, steps
+ *   plateau      initial, factor, patience, threshold, cooldown, min   (reduce on a plateau of the evaluated loss)
  *   sutskever    max          (momentum)
  *   nesterov     max          (momentum)
  * </pre>
@@ -34,6 +35,7 @@ public final class Schedules {
         KEYS.put("inverse_time", List.of("initial", "k"));
         KEYS.put("polynomial", List.of("initial", "end", "steps", "power"));
         KEYS.put("cosine", List.of("initial", "floor", "steps"));
+        KEYS.put("plateau", List.of("initial", "factor", "patience", "threshold", "cooldown", "min"));
         KEYS.put("sutskever", List.of("max"));
         KEYS.put("nesterov", List.of("max"));
     }
@@ -84,9 +86,14 @@ public final class Schedules {
             case "polynomial" -> new PolynomialDecay(number(config, "initial", defaultInitial), number(config, "end", 0.0),
                     (long) number(config, "steps", null), number(config, "power", 1.0));
             case "cosine" -> new CosineDecay(number(config, "initial", defaultInitial), number(config, "floor", 0.0), (long) number(config, "steps", null));
+            case "plateau" -> new ReduceOnPlateau(number(config, "initial", defaultInitial), number(config, "factor", 0.1), (int) number(config, "patience", 10.0),
+                    number(config, "threshold", 1e-4), (int) number(config, "cooldown", 0.0), number(config, "min", 0.0), ReduceOnPlateau.Goal.MIN);
             case "sutskever" -> new SutskeverMomentum(number(config, "max", 0.999));
             default -> new NesterovMomentum(number(config, "max", 0.999));
         };
+        if (config.containsKey("warmupSteps") && s instanceof ReduceOnPlateau) {
+            throw new IllegalArgumentException("schedule plateau does not take warmupSteps (it follows the evaluated loss, not the step)");
+        }
         if (config.containsKey("warmupSteps")) {
             s = new LinearWarmup(s, (long) number(config, "warmupSteps", null), number(config, "warmupStartFactor", 0.0));
         }

@@ -69,6 +69,28 @@ class LandscapeCommandTest {
                 "momentum=0.001 is momentum at learning rate 0.001");
     }
 
+    /**
+     * Sutskever's momentum schedule on NAG: μ = 0.5 for the first 250 steps, then 0.75, so the path equals NAG with a
+     * constant 0.5 up to point 249 and leaves it at point 250 (the look-ahead of step 249 takes the next μ).
+     */
+    @Test
+    void momentumSchedulesDrawNesterovWithTheDecksSchedule() throws IOException {
+        Path scheduled = dir.resolve("scheduled.csv");
+        CliTestSupport.Run r = CliTestSupport.run("landscape", "--function", "beale", "--optimizer", "nesterov", "--lr", "0.001", "--steps", "300",
+                "--start", "1,1.5", "--set", "momentumSchedule.type=sutskever", "--set", "momentumSchedule.max=0.99", "--out", scheduled.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        Path constant = dir.resolve("constant.csv");
+        assertEquals(0, CliTestSupport.run("landscape", "--function", "beale", "--optimizer", "nesterov", "--lr", "0.001", "--steps", "300",
+                "--start", "1,1.5", "--set", "momentum=0.5", "--out", constant.toString()).exitCode());
+        List<String> a = Files.readAllLines(scheduled);
+        List<String> b = Files.readAllLines(constant);
+        assertEquals(a.subList(0, 251), b.subList(0, 251), "points 0–249 (rows 1–250) with μ = 0.5");
+        assertFalse(a.get(251).equals(b.get(251)), "point 250 takes μ = 0.75");
+        CliTestSupport.Run missing = CliTestSupport.run("landscape", "--function", "beale", "--optimizer", "nesterov", "--set", "momentumSchedule.max=0.99");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("--set momentumSchedule.type=… is missing"), missing.err());
+    }
+
     @Test
     void badNamesGiveOneLineAndExitCodeTwo() {
         for (String[] args : new String[][] {

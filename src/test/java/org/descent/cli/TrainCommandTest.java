@@ -204,6 +204,40 @@ class TrainCommandTest {
         assertTrue(nothing.err().contains("no checkpoint in"), nothing.err());
     }
 
+    /**
+     * learningRateSchedule.type = plateau: with patience 0 and a 90 % threshold every epoch after the first counts as a
+     * plateau, so the rate halves after each; its state travels in the checkpoint, so 2 epochs, stop, --resume to 4
+     * equals 4 straight (a resume that restarted the schedule would train at the initial rate again).
+     */
+    @Test
+    void reduceOnPlateauCutsTheRateAndResumesBitIdentically() throws IOException {
+        String[] plateau = {"--set", "learningRateSchedule.type=plateau", "--set", "learningRateSchedule.patience=0",
+            "--set", "learningRateSchedule.factor=0.5", "--set", "learningRateSchedule.threshold=0.9"};
+        Path straight = dir.resolve("plateau-straight");
+        Path stopped = dir.resolve("plateau-stopped");
+        List<String> four = new java.util.ArrayList<>(List.of(plateau));
+        four.addAll(List.of("--set", "training.epochs=4"));
+        assertEquals(0, train(straight, four.toArray(new String[0])).exitCode());
+        List<String> two = new java.util.ArrayList<>(List.of(plateau));
+        two.addAll(List.of("--set", "training.epochs=2"));
+        assertEquals(0, train(stopped, two.toArray(new String[0])).exitCode());
+        List<String> resume = new java.util.ArrayList<>(four);
+        resume.add("--resume");
+        CliTestSupport.Run resumed = train(stopped, resume.toArray(new String[0]));
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(straight.resolve("summary.json").toFile()).get("paramsSha256").asText(),
+                json.readTree(stopped.resolve("summary.json").toFile()).get("paramsSha256").asText());
+        List<Double> rates = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(straight.resolve("metrics.jsonl"))) {
+            if (line.contains("\"type\":\"step\"")) {
+                rates.add(json.readTree(line).get("learningRate").asDouble());
+            }
+        }
+        assertEquals(0.001, rates.get(0), 1e-12);
+        assertEquals(0.001 * 0.25, rates.get(rates.size() - 1), 1e-12, "halved after epochs 2 and 3: " + rates);
+    }
+
     @Test
     void configurationErrorsAreOneLineWithExitCodeTwo() throws IOException {
         Path bad = dir.resolve("bad.conf");

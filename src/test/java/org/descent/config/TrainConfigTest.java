@@ -153,4 +153,13 @@ class TrainConfigTest {
             }
         }
     }
+
+    /** rprop's variant is written by name in a configuration; another name is one line naming the key. */
+    @Test
+    void rpropsVariantIsANameInConfigurations() {
+        assertEquals(1.0, TrainConfig.load(null, java.util.List.of("optimizer.name=rprop", "optimizer.variant=rprop_minus")).optimizerSettings().get("variant"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.load(null, java.util.List.of("optimizer.name=rprop", "optimizer.variant=plus")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("optimizer.variant: rprop variant 'plus' is not irprop_minus"), e.getMessage());
+    }
 }

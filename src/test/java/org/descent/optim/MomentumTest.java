@@ -1,6 +1,7 @@
 package org.descent.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.descent.landscape.Rosenbrock;
@@ -63,5 +64,41 @@ class MomentumTest {
                 assertEquals(lookAhead, phi[d], 1e-5 * Math.max(1, Math.abs(lookAhead)), "step " + t + " coordinate " + d);
             }
         }
+    }
+
+    /**
+     * With Sutskever's schedule (μ_t = min(1 − 2^{−1−log₂(⌊t/250⌋+1)}, μ_max): a new μ every 250 steps) the stored
+     * look-ahead must stay φ_t = θ_t + μ_t v_t across the boundaries, where μ_{t+1} ≠ μ_t; a quadratic bowl keeps the
+     * gradient informative for 1,000 steps.
+     */
+    @Test
+    void nesterovWithAScheduledMomentumStaysOnTheSeedsTrajectory() {
+        org.descent.schedule.Schedule mu = new org.descent.schedule.SutskeverMomentum(0.99);
+        double alpha = 1e-3;
+        double[] curvature = {1.0, 50.0};
+        double[] theta = {1.5, -0.8};
+        double[] v = {0, 0};
+        GradientTransform nag = new Nesterov(org.descent.schedule.Schedule.constant(alpha), mu);
+        OptState state = nag.init(ParamLayout.flat(2));
+        float[] phi = {(float) theta[0], (float) theta[1]};
+        boolean crossed = false;
+        for (int t = 0; t < 1000; t++) {
+            double m = mu.at(t);
+            crossed |= mu.at(t + 1) != m;
+            for (int d = 0; d < 2; d++) {
+                double g = curvature[d] * (theta[d] + m * v[d]);
+                v[d] = m * v[d] - alpha * g;
+                theta[d] += v[d];
+            }
+            float[] u = {(float) (curvature[0] * phi[0]), (float) (curvature[1] * phi[1])};
+            nag.update(u, state, phi, t);
+            phi[0] += u[0];
+            phi[1] += u[1];
+            for (int d = 0; d < 2; d++) {
+                double lookAhead = theta[d] + mu.at(t + 1) * v[d];
+                assertEquals(lookAhead, phi[d], 1e-5 * Math.max(1, Math.abs(lookAhead)), "step " + t + " coordinate " + d);
+            }
+        }
+        assertTrue(crossed, "the schedule changed μ within the run");
     }
 }

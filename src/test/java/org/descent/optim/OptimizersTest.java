@@ -158,4 +158,29 @@ class OptimizersTest {
         assertEquals(-0.5f, w[0]);
         assertEquals(0.25f, w[1]);
     }
+
+    /**
+     * Gradients +1, −1, −1 from step size 0.01: both variants step −0.01, then the sign flips and the size halves;
+     * iRprop⁻ (PyTorch) does not step and forgets the gradient, so the third step keeps 0.005; Rprop⁻ (the deck) steps
+     * +0.005 at once and, the sign now kept, grows to 0.006.
+     */
+    @Test
+    void rpropVariantsDifferAfterASignChange() {
+        float[][] steps = new float[2][3];
+        for (String variant : new String[] {"irprop_minus", "rprop_minus"}) {
+            GradientTransform o = Optimizers.create("rprop", Map.of("learningRate", 0.01, "variant", Optimizers.value("variant", variant)));
+            OptState s = o.init(org.descent.nn.ParamLayout.flat(1));
+            float[] g = {1f, -1f, -1f};
+            for (int t = 0; t < 3; t++) {
+                float[] u = {g[t]};
+                o.update(u, s, new float[1], t);
+                steps[variant.startsWith("i") ? 0 : 1][t] = u[0];
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {-0.01f, 0f, 0.005f}, steps[0], 1e-7f);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {-0.01f, 0.005f, 0.006f}, steps[1], 1e-7f);
+        assertEquals(0.0, Optimizers.value("variant", "irprop_minus"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.value("variant", "rprop+"));
+        assertEquals("rprop variant 'rprop+' is not irprop_minus (PyTorch's, the default) or rprop_minus (the deck's)", e.getMessage());
+    }
 }

@@ -52,6 +52,7 @@ public final class SparkTrainer {
     private final StorageLevel storage;
     private EngineOptions engine = EngineOptions.defaults();
     private StepListener stepListener;
+    private org.descent.schedule.ReduceOnPlateau plateau;
     private java.util.function.Consumer<String> notices = LOG::warn;
     private long stepsPerEpoch;
     private EarlyStopping earlyStopping;
@@ -220,6 +221,15 @@ public final class SparkTrainer {
     /** Stops when the validation metric stops improving and restores the best epoch's parameters (needs validation data). */
     public SparkTrainer earlyStopping(EarlyStopping rule) {
         this.earlyStopping = rule;
+        return this;
+    }
+
+    /**
+     * The optimizer's reduce-on-plateau learning rate, told the loss evaluated after every epoch (validation, else
+     * the data {@code fit} evaluates); its state is kept in the optimizer's, so checkpoints carry it.
+     */
+    public SparkTrainer plateau(org.descent.schedule.ReduceOnPlateau schedule) {
+        this.plateau = schedule;
         return this;
     }
 
@@ -395,6 +405,9 @@ public final class SparkTrainer {
             updater = new ParameterUpdater(optimizer, model.layout());
             if (resume != null) {
                 updater.restore(resume.optimizer());
+            }
+            if (plateau != null) {
+                plateau.loadFrom(updater.state());
             }
             history = new ArrayList<>(resume != null ? resume.history() : List.of());
             step = resume != null ? resume.step() : 0;
@@ -576,6 +589,10 @@ public final class SparkTrainer {
             EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "evaluate validation after epoch " + epoch);
             EvalResult tested = test == null ? null : evaluate(test, runId, params, buffers, "evaluate test after epoch " + epoch);
             EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, tested, (System.nanoTime() - t0) / 1e9);
+            if (plateau != null && val != null) {
+                plateau.observe(val.loss());
+                plateau.saveTo(updater.state());
+            }
             history.add(m);
             if (listener != null) {
                 listener.epochEnded(m);
