@@ -30,7 +30,8 @@ import org.descent.util.Suggest;
  * {@code leaky_relu(0.1)}, {@code elu}, {@code tanh}, {@code sigmoid}, {@code softmax},
  * {@code dropout(0.5)}, {@code conv2d(32, 3)} (channels, kernel[, stride[, padding]]),
  * {@code maxpool2d(2)} / {@code avgpool2d(2)} (window[, stride]), {@code flatten},
- * {@code batch_norm}, {@code layer_norm}, {@code instance_norm}, {@code group_norm(4)}.
+ * {@code batch_norm}, {@code layer_norm}, {@code instance_norm}, {@code group_norm(4)}, {@code rnn(64)} (every step's state,
+ * on a {@code [T, F]} input) and {@code rnn(64, last)} (the last step's only).
  */
 public final class LayerSpecs {
     private static final Map<String, Function<double[], Layer>> MAKERS = new LinkedHashMap<>();
@@ -55,7 +56,11 @@ public final class LayerSpecs {
         MAKERS.put("layer_norm", a -> new LayerNorm());
         MAKERS.put("instance_norm", a -> new InstanceNorm());
         MAKERS.put("group_norm", a -> new GroupNorm(whole(a, 0, "group_norm", "groups")));
+        MAKERS.put("rnn", a -> new org.descent.nn.recurrent.SimpleRnn(whole(a, 0, "rnn", "hidden units"), false));
     }
+
+    /** The layers that return every step's state, or with {@code last} the final one. */
+    private static final java.util.Set<String> RETURNS_SEQUENCES = java.util.Set.of("rnn");
 
     private LayerSpecs() {
     }
@@ -69,6 +74,7 @@ public final class LayerSpecs {
         String s = spec.trim().toLowerCase(Locale.ROOT);
         String name = s;
         double[] args = new double[0];
+        boolean last = false;
         int open = s.indexOf('(');
         if (open >= 0) {
             if (!s.endsWith(")")) {
@@ -76,6 +82,14 @@ public final class LayerSpecs {
             }
             name = s.substring(0, open).trim();
             String inner = s.substring(open + 1, s.length() - 1).trim();
+            if (inner.endsWith(", last") || inner.endsWith(",last")) {
+                // rnn(H, last): the last step's state only.
+                if (!RETURNS_SEQUENCES.contains(name)) {
+                    throw new IllegalArgumentException("layer '" + spec + "': 'last' applies to the recurrent layers " + RETURNS_SEQUENCES);
+                }
+                inner = inner.substring(0, inner.lastIndexOf(',')).trim();
+                last = true;
+            }
             if (!inner.isEmpty()) {
                 String[] parts = inner.split(",");
                 args = new double[parts.length];
@@ -93,6 +107,9 @@ public final class LayerSpecs {
             throw new IllegalArgumentException(Suggest.unknown("layer", name, MAKERS.keySet()));
         }
         try {
+            if (last) {
+                return new org.descent.nn.recurrent.SimpleRnn(whole(args, 0, name, "hidden units"), true);
+            }
             return make.apply(args);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("layer '" + spec + "': " + e.getMessage(), e);

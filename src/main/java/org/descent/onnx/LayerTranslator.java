@@ -30,7 +30,7 @@ import org.descent.tensor.Shape;
  * Descent's per-example shape {@code [F]} or {@code [C, H, W]} is an ONNX tensor {@code [N, F]} or
  * {@code [N, C, H, W]} with the same row-major layout, and weights keep PyTorch's layout, so:
  * <ul>
- *   <li>dense → (Flatten) Gemm with {@code transB = 1}; conv2d → Conv (pads on all four sides);
+ *   <li>dense → (Flatten) Gemm with {@code transB = 1}, or on a sequence {@code [N, T, F]} MatMul with Wᵀ and Add; conv2d → Conv (pads on all four sides);
  *       maxpool2d / avgpool2d → MaxPool / AveragePool (no padding, floor);</li>
  *   <li>relu, sigmoid, tanh, elu(α), leaky_relu(a) → Relu, Sigmoid, Tanh, Elu, LeakyRelu; softmax over all of an
  *       example's values → Softmax on axis 1 (between a Flatten and a Reshape for a feature map); dropout → nothing
@@ -65,7 +65,18 @@ final class LayerTranslator {
         Shape in = model.shapeBefore(i);
         String name = i + "." + layer.type();
         int p = model.slot(i).paramOffset();
-        if (layer instanceof Dense d) {
+        if (layer instanceof Dense d && in.rank() == 2) {
+            // Step by step over a sequence [N, T, F]: MatMul with Wᵀ [F, units], then the bias.
+            int f = in.dim(1);
+            float[] transposed = new float[f * d.units()];
+            for (int o = 0; o < d.units(); o++) {
+                for (int k = 0; k < f; k++) {
+                    transposed[k * d.units() + o] = params[p + o * f + k];
+                }
+            }
+            g.apply("MatMul", name + ".product", List.of(g.floats(name + ".weight_t", transposed, 0, f, d.units())));
+            g.apply("Add", name, List.of(g.floats(name + ".bias", params, p + d.units() * f, d.units())));
+        } else if (layer instanceof Dense d) {
             if (in.rank() > 1) {
                 g.apply("Flatten", name + ".flat", List.of(), integer("axis", 1));
             }

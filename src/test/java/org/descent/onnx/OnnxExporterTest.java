@@ -102,6 +102,16 @@ class OnnxExporterTest {
         agree(model(Shape.of(1, 28, 28), "conv2d(2, 3, 2, 1)", "softmax", "flatten", "dense(10)"), test.size(), dir);
     }
 
+    /** Images read as sequences of 28 rows: a dense layer applies to each row (MatMul over [N, T, F]). */
+    @Test
+    void aDenseLayerOverASequenceAppliesPerStep(@TempDir Path dir) throws Exception {
+        agree(model(Shape.of(28, 28), "dense(16)", "relu", "flatten", "dense(10)"), test.size(), dir);
+        Sequential recurrent = model(Shape.of(28, 28), "rnn(8, last)", "dense(10)");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OnnxExporter.export(recurrent, recurrent.initParams(1), recurrent.initBuffers(), null, "softmax_cross_entropy", null));
+        assertTrue(e.getMessage().startsWith("layer 0 (rnn, input [28, 28]): ONNX export does not support this layer type"), e.getMessage());
+    }
+
     @Test
     void theGraphIsOpset17WithLabelledInputsOutputsAndMetadata() {
         SavedModel t = trained(model(Shape.of(1, 28, 28), "flatten", "dense(10)"));

@@ -13,7 +13,9 @@ import org.descent.tensor.Shape;
 
 /**
  * Affine layer {@code y = x Wᵀ + b} with {@code W ∈ ℝ^{out×in}} (PyTorch's layout) and
- * {@code b ∈ ℝ^{out}}; any input shape is treated as its flattened vector.
+ * {@code b ∈ ℝ^{out}}. A sequence {@code [T, F]} (a recurrent layer's output, or a {@code [T, F]} input) is
+ * transformed step by step, as PyTorch's {@code nn.Linear} on its last axis: {@code [T, F] → [T, out]}; any other
+ * input shape is treated as its flattened vector.
  *
  * <p>Backward, for a batch X (n×in) and upstream G = ∂L/∂Y (n×out):
  * {@code ∂L/∂W = Gᵀ X}, {@code ∂L/∂b = Σ_rows G}, {@code ∂L/∂X = G W}; all three products are sgemm.
@@ -67,24 +69,36 @@ public final class Dense implements Layer {
 
     @Override
     public Shape outputShape(Shape in) {
-        return Shape.of(units);
+        return in.rank() == 2 ? Shape.of(in.dim(0), units) : Shape.of(units);
+    }
+
+    /** Inputs per row of the product: a step's features for a sequence, else the whole example. */
+    private static int fanIn(Shape in) {
+        return in.rank() == 2 ? in.dim(1) : in.size();
+    }
+
+    /** Rows of the product per example: its steps for a sequence, else 1. */
+    private static int rowsPerExample(Shape in) {
+        return in.rank() == 2 ? in.dim(0) : 1;
     }
 
     @Override
     public List<ParamSpec> params(Shape in) {
-        int fanIn = in.size();
+        int fanIn = fanIn(in);
         return List.of(new ParamSpec("weight", units * fanIn, fanIn, units, weightInit, true),
                 new ParamSpec("bias", units, fanIn, units, biasInit, false));
     }
 
     @Override
     public Kernel kernel(Shape in, LayerSlot slot) {
-        int fanIn = in.size();
+        int fanIn = fanIn(in);
+        int perExample = rowsPerExample(in);
         int w = slot.paramOffset();
         int b = w + units * fanIn;
         return new Kernel() {
             @Override
-            public void forward(StepContext ctx, int n, float[] x, float[] y) {
+            public void forward(StepContext ctx, int examples, float[] x, float[] y) {
+                int n = examples * perExample;
                 if (ctx.exactGrads != null) {
                     for (int i = 0; i < n; i++) {
                         Blas.gemm(false, true, 1, units, fanIn, 1f, x, i * fanIn, ctx.params, w, 0f, y, i * units);
@@ -102,7 +116,8 @@ public final class Dense implements Layer {
             }
 
             @Override
-            public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
+            public void backward(StepContext ctx, int examples, float[] x, float[] y, float[] dy, float[] dx) {
+                int n = examples * perExample;
                 if (ctx.exactGrads != null) {
                     backwardExact(ctx, n, x, dy, dx);
                     return;
