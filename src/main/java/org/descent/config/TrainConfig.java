@@ -38,6 +38,7 @@ public record TrainConfig(
         List<String> layers,
         String weightInit,
         String biasInit,
+        String recurrentInit,
         String loss,
         int epochs,
         int batchSize,
@@ -202,7 +203,7 @@ public record TrainConfig(
         }
         return new TrainConfig(Path.of(c.getString("data.dir")), dataSpec(c), inputShape(c), normalize,
                 target(c), augment(c), oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK", "MEMORY_AND_DISK_SER", "DISK_ONLY")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), initializer(c, "model.weightInit"),
-                initializer(c, "model.biasInit"), c.getString("loss"), epochs, batchSize,
+                initializer(c, "model.biasInit"), recurrentInit(c), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
                 (int) atLeast(c, "training.reshuffleEveryEpochs", 0), shuffle(c), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
                 engine(c, layers), batchNormMode(c), c.getBoolean("batchNorm.populationStatistics"),
@@ -247,6 +248,17 @@ public record TrainConfig(
                 c.getBoolean("data.csv.header"), c.getString("data.csv.label"), delimiter.charAt(0), atLeast(c, "data.libsvm.numFeatures", 0),
                 c.getString("data.parquet.features"), c.getString("data.parquet.label"), oneOf(c, "data.badRows", List.of("fail", "skip")).equals("skip"),
                 synthetic, image(c));
+    }
+
+    /** model.recurrentInit, checked: "" (the layers' own), echo_state(…), orthogonal or identity. */
+    private static String recurrentInit(Config c) {
+        String spec = c.getString("model.recurrentInit");
+        try {
+            org.descent.init.RecurrentInit.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(c.getValue("model.recurrentInit").origin().description() + ": model.recurrentInit: " + e.getMessage(), e);
+        }
+        return spec;
     }
 
     private static String initializer(Config c, String key) {

@@ -2,6 +2,7 @@ package org.descent.nn.recurrent;
 
 import java.util.List;
 import org.descent.init.Initializer;
+import org.descent.init.RecurrentInit;
 import org.descent.nn.Kernel;
 import org.descent.nn.Layer;
 import org.descent.nn.LayerSlot;
@@ -29,20 +30,25 @@ public final class SimpleRnn implements Layer {
     private static final long serialVersionUID = 1L;
     private final int hidden;
     private final boolean lastOnly;
-    private final Initializer weightInit;
+    private final RecurrentInit init;
 
     public SimpleRnn(int hidden, boolean lastOnly) {
-        this(hidden, lastOnly, null);
+        this(hidden, lastOnly, RecurrentInit.DEFAULT);
     }
 
-    /** {@code weightInit} null: PyTorch's U(±1/√H) for every tensor. */
-    public SimpleRnn(int hidden, boolean lastOnly, Initializer weightInit) {
+    /** {@code init}: how the input-to-hidden and hidden-to-hidden weights start (null parts: PyTorch's U(±1/√H)). */
+    public SimpleRnn(int hidden, boolean lastOnly, RecurrentInit init) {
         if (hidden <= 0) {
             throw new IllegalArgumentException("rnn needs a positive number of hidden units, got " + hidden);
         }
         this.hidden = hidden;
         this.lastOnly = lastOnly;
-        this.weightInit = weightInit;
+        this.init = init;
+    }
+
+    /** A copy that starts from other weights. */
+    public SimpleRnn withInit(RecurrentInit other) {
+        return new SimpleRnn(hidden, lastOnly, other);
     }
 
     public int hidden() {
@@ -76,9 +82,8 @@ public final class SimpleRnn implements Layer {
     public List<ParamSpec> params(Shape in) {
         int f = in.dim(1);
         Initializer uniform = new HiddenUniform(hidden);
-        Initializer w = weightInit != null ? weightInit : uniform;
-        return List.of(new ParamSpec("weight_ih", hidden * f, f, hidden, w, true),
-                new ParamSpec("weight_hh", hidden * hidden, hidden, hidden, w, true),
+        return List.of(new ParamSpec("weight_ih", hidden * f, f, hidden, init.input() != null ? init.input() : uniform, true),
+                new ParamSpec("weight_hh", hidden * hidden, hidden, hidden, init.recurrent() != null ? init.recurrent() : uniform, true),
                 new ParamSpec("bias_ih", hidden, f, hidden, uniform, false),
                 new ParamSpec("bias_hh", hidden, hidden, hidden, uniform, false));
     }
