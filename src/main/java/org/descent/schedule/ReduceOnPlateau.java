@@ -78,14 +78,17 @@ public final class ReduceOnPlateau implements Schedule {
     /** The scalar slot of the optimizer state that carries this schedule's state. */
     public static final String SLOT = "reduceOnPlateau";
 
-    /** Writes the state into {@code optimizer}'s scalars: value, best, bad evaluations, cooldown left (exact in doubles). */
-    public void saveTo(org.descent.optim.OptState optimizer) {
-        optimizer.scalars().put(SLOT, new double[] {state.value(), state.best(), state.badEvaluations(), state.cooldownLeft()});
+    /**
+     * Writes the state into the optimizer state's scalars ({@code OptState.scalars()}, which checkpoints carry): value, best,
+     * bad evaluations, cooldown left (exact in doubles).
+     */
+    public void saveTo(java.util.Map<String, double[]> scalars) {
+        scalars.put(SLOT, new double[] {state.value(), state.best(), state.badEvaluations(), state.cooldownLeft()});
     }
 
-    /** Restores what {@link #saveTo} wrote; a state without it (no evaluation yet) leaves the initial state. */
-    public void loadFrom(org.descent.optim.OptState optimizer) {
-        double[] s = optimizer.scalars().get(SLOT);
+    /** Restores what {@link #saveTo} wrote; scalars without it (no evaluation yet) leave the initial state. */
+    public void loadFrom(java.util.Map<String, double[]> scalars) {
+        double[] s = scalars.get(SLOT);
         if (s != null) {
             state = new State(s[0], s[1], (int) s[2], (int) s[3]);
         }

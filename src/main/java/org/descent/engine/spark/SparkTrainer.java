@@ -407,7 +407,7 @@ public final class SparkTrainer {
                 updater.restore(resume.optimizer());
             }
             if (plateau != null) {
-                plateau.loadFrom(updater.state());
+                plateau.loadFrom(updater.state().scalars());
             }
             history = new ArrayList<>(resume != null ? resume.history() : List.of());
             step = resume != null ? resume.step() : 0;
@@ -591,7 +591,7 @@ public final class SparkTrainer {
             EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, tested, (System.nanoTime() - t0) / 1e9);
             if (plateau != null && val != null) {
                 plateau.observe(val.loss());
-                plateau.saveTo(updater.state());
+                plateau.saveTo(updater.state().scalars());
             }
             history.add(m);
             if (listener != null) {
