@@ -156,6 +156,10 @@ public final class TrainingJob {
             throw new IllegalArgumentException("data.target = input with loss = binary_cross_entropy needs targets in [0, 1]: set data.normalize = minmax"
                     + " (it is " + config.normalize() + ")");
         }
+        if (!reconstruct && model.outputShape().rank() == 2) {
+            throw new IllegalArgumentException("the model's output is a sequence " + model.outputShape() + " (a dense layer on a [T, F] input applies to each "
+                    + "step): add flatten before the output layer, or end the recurrent part with rnn(H, last); per-step labels are not supported yet");
+        }
         if (!reconstruct && loss.labelWidth(outputs) != 1) {
             throw new IllegalArgumentException("loss " + config.loss() + " with " + outputs + " outputs needs " + loss.labelWidth(outputs)
                     + " label values per example; the data gives one (or set data.target = input to reconstruct the input)");

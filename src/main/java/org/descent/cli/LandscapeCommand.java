@@ -95,6 +95,9 @@ final class LandscapeCommand implements Callable<Integer> {
             String label = perOptimizer.isEmpty() ? name : name + " (lr " + hyper.getOrDefault("learningRate", accepted.get("learningRate")) + ")";
             double rate = hyper.getOrDefault("learningRate", accepted.get("learningRate"));
             org.descent.schedule.Schedule lr = learningRateSchedule.isEmpty() ? null : org.descent.schedule.Schedules.parse(learningRateSchedule, rate);
+            if (lr instanceof org.descent.schedule.ReduceOnPlateau) {
+                throw new UsageException("learningRateSchedule.type = plateau follows a loss evaluated after every epoch; landscape has none");
+            }
             org.descent.schedule.Schedule mu = momentumSchedule.isEmpty() || !List.of("momentum", "nesterov", "lars").contains(name) ? null
                     : org.descent.schedule.Schedules.parse(momentumSchedule, hyper.getOrDefault("momentum", accepted.getOrDefault("momentum", 0.9)));
             runs.put(label, Trajectory.run(f, Optimizers.create(name, hyper, lr, mu), from, steps));

@@ -1,5 +1,7 @@
 package org.descent.ml;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
@@ -39,7 +41,10 @@ public final class FitCache {
     }
 
     private static final AtomicInteger ASSEMBLED = new AtomicInteger();
+    /** The entry kept for the next fit, if any. */
     private static Entry kept;
+    /** Fits running on each entry (CrossValidator may run several at once); an entry is unpersisted when none is and it is not kept. */
+    private static final Map<Entry, Integer> USERS = new IdentityHashMap<>();
 
     private FitCache() {
     }
@@ -56,28 +61,46 @@ public final class FitCache {
     }
 
     /**
-     * The blocks for {@code key}: the kept ones when they match, else {@code assemble}'s, kept when {@code keep}. The
-     * caller owns (and releases) the result only when it is not kept: see {@link #isKept}.
+     * The blocks for {@code key}, for one fit, which must {@link #release(Entry)} them: the kept ones when they match;
+     * else {@code assemble}'s, kept for later fits when {@code keep} (replacing the kept ones, which are unpersisted once
+     * no running fit uses them). A fit that does not keep assembles outside the lock and leaves the kept entry alone.
      */
-    static synchronized Entry blocks(Key key, boolean keep, Supplier<Entry> assemble) {
-        if (kept != null && kept.key().matches(key)) {
-            return kept;
+    static Entry acquire(Key key, boolean keep, Supplier<Entry> assemble) {
+        if (!keep) {
+            Entry assembled = assemble.get();
+            ASSEMBLED.incrementAndGet();
+            return new Entry(key, assembled.blocks(), assembled.frame());
         }
-        if (kept != null) {
-            kept.unpersist();
+        synchronized (FitCache.class) {
+            if (kept != null && kept.key().matches(key)) {
+                USERS.merge(kept, 1, Integer::sum);
+                return kept;
+            }
+            Entry old = kept;
             kept = null;
-        }
-        Entry assembled = assemble.get();
-        Entry made = new Entry(key, assembled.blocks(), assembled.frame());
-        ASSEMBLED.incrementAndGet();
-        if (keep) {
+            if (old != null && !USERS.containsKey(old)) {
+                old.unpersist();
+            }
+            Entry assembled = assemble.get();
+            Entry made = new Entry(key, assembled.blocks(), assembled.frame());
+            ASSEMBLED.incrementAndGet();
             kept = made;
+            USERS.put(made, 1);
+            return made;
         }
-        return made;
     }
 
-    static synchronized boolean isKept(Entry entry) {
-        return entry == kept;
+    /** Ends one fit's use of {@code entry}: unpersisted when no other fit uses it and it is not kept. */
+    static synchronized void release(Entry entry) {
+        Integer n = USERS.get(entry);
+        if (n != null && n > 1) {
+            USERS.put(entry, n - 1);
+            return;
+        }
+        USERS.remove(entry);
+        if (entry != kept) {
+            entry.unpersist();
+        }
     }
 
     /** How many times fits have assembled blocks in this JVM (for tests). */
@@ -85,11 +108,11 @@ public final class FitCache {
         return ASSEMBLED.get();
     }
 
-    /** Releases the kept blocks (the executors' memory they hold); the next fit assembles its own. */
+    /** Releases the kept blocks (the executors' memory they hold) once no running fit uses them; the next fit assembles its own. */
     public static synchronized void release() {
-        if (kept != null) {
+        if (kept != null && !USERS.containsKey(kept)) {
             kept.unpersist();
-            kept = null;
         }
+        kept = null;
     }
 }

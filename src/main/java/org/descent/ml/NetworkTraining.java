@@ -68,6 +68,10 @@ final class NetworkTraining {
         }
         int numFeatures = ((Vector) first.get(0).get(0)).size();
         Sequential model = new Sequential(inputShape(p.getInputShape(), numFeatures), LayerSpecs.parseAll(layers(p.getLayers(), outputs, task)));
+        if (model.outputShape().rank() != 1) {
+            throw new IllegalArgumentException("the network's output is a sequence " + model.outputShape() + " (a dense layer on a [T, F] inputShape applies to "
+                    + "each step): add flatten before the output layer, or use rnn(H, last)");
+        }
         Schedule schedule = ScheduleText.parse(p.getLearningRateSchedule(), p.getLearningRate());
         GradientTransform optimizer = optimizer(p, schedule);
         if (p.getEarlyStoppingPatience() > 0 && p.getValidationFraction() == 0) {
@@ -81,7 +85,7 @@ final class NetworkTraining {
         LabelRule rule = LabelRule.forLoss(p.getLoss(), outputs);
         double fraction = p.getValidationFraction();
         FitCache.Key key = new FitCache.Key(dataset.queryExecution().analyzed(), featuresCol, labelCol, partitions, p.getLoss() + "/" + outputs, fraction);
-        FitCache.Entry data = FitCache.blocks(key, FitCache.isCached(dataset), () -> assemble(sc, dataset, featuresCol, labelCol, numFeatures, partitions, rule, fraction));
+        FitCache.Entry data = FitCache.acquire(key, FitCache.isCached(dataset), () -> assemble(sc, dataset, featuresCol, labelCol, numFeatures, partitions, rule, fraction));
         JavaRDD<Block> blocks = data.blocks().train();
         JavaRDD<Block> validation = data.blocks().validation();
         BatchPlan.Shuffle shuffle = BatchPlan.Shuffle.auto(syncBatchNorm, p.getBatchSize(), partitions);   // as training.shuffle = auto
@@ -106,9 +110,7 @@ final class NetworkTraining {
                             m.validation().loss(), m.validation().accuracy()), m.seconds())));
             return new TrainedNetwork(model, result.params(), result.buffers(), p.getLoss());
         } finally {
-            if (!FitCache.isKept(data)) {
-                data.unpersist();
-            }
+            FitCache.release(data);
             sc.setLocalProperty(JOB_DESCRIPTION, description);
             org.descent.engine.spark.JobLabels.restore(sc, run);
         }

@@ -112,6 +112,14 @@ class BadInputTest {
         assertEquals(1, new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("badRows").asLong());
     }
 
+    /** A dense layer on a [T, F] input applies per step: a sequence output before a class loss is refused in one line. */
+    @Test
+    void aSequenceOutputBeforeAClassLossIsRefused() throws IOException {
+        Path out = dir.resolve("sequence");
+        assertRefused(train(out, "model.inputShape=[2, 2]", "model.layers=[\"dense(3)\"]"), out,
+                "the model's output is a sequence [2, 3] (a dense layer on a [T, F] input applies to each step): add flatten before the output layer");
+    }
+
     @Test
     void aCorruptCsvLineIsNamedByFileAndLine() throws IOException {
         Path out = dir.resolve("corrupt-csv");

@@ -92,6 +92,13 @@ class LandscapeCommandTest {
     }
 
     @Test
+    void aPlateauScheduleHasNoLossToFollowInLandscape() {
+        CliTestSupport.Run r = CliTestSupport.run("landscape", "--function", "beale", "--optimizer", "sgd", "--set", "learningRateSchedule.type=plateau");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("learningRateSchedule.type = plateau follows a loss evaluated after every epoch; landscape has none"), r.err());
+    }
+
+    @Test
     void badNamesGiveOneLineAndExitCodeTwo() {
         for (String[] args : new String[][] {
             {"landscape", "--function", "beal", "--optimizer", "adam"},

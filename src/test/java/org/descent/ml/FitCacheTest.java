@@ -96,11 +96,12 @@ class FitCacheTest {
         assertEquals(2, FitCache.assembled() - before);
     }
 
+    /** Two fits at a time (parallelism 2) share each fold's blocks; neither unpersists what the other trains on. */
     @Test
     void crossValidatorAssemblesOncePerFoldAndRefitsTheBest() {
         NeuralNetClassifier c = classifier().setValidationFraction(0.2).setEarlyStoppingPatience(2);
         int before = FitCache.assembled();
-        CrossValidatorModel cv = new CrossValidator().setEstimator(c).setEstimatorParamMaps(grid(c)).setNumFolds(2).setSeed(9)
+        CrossValidatorModel cv = new CrossValidator().setEstimator(c).setEstimatorParamMaps(grid(c)).setNumFolds(2).setSeed(9).setParallelism(2)
                 .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy")).fit(data);
         NeuralNetClassificationModel best = (NeuralNetClassificationModel) cv.bestModel();
         assertEquals(0.05, best.getLearningRate());

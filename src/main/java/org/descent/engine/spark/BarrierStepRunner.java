@@ -143,15 +143,19 @@ final class BarrierStepRunner implements StepRunner {
         // a task fails; a failed barrier result stage would abort the job instead.
         JavaRDD<Long> total = served.mapToPair(n -> new scala.Tuple2<>(0, n)).reduceByKey(Long::sum, 1).values();
         String stageTag = tag;
+        // The caller's job group and tags (a Spark ML fit inside a user's group, a run's group), so that cancelling them
+        // cancels the stage too; the pool's threads do not inherit the driver thread's properties.
+        String callerGroup = sc.getLocalProperty("spark.jobGroup.id");
+        java.util.Set<String> tags = new java.util.LinkedHashSet<>(scala.jdk.javaapi.CollectionConverters.asJava(sc.sc().getJobTags()));
+        tags.add(stageTag);
         stage = CompletableFuture.supplyAsync(() -> {
-            // The run's job group and a tag of this stage's own, by which it is cancelled (the pool's threads do not inherit the driver thread's properties).
-            sc.setJobGroup(run != null ? run : stageTag, description, true);
+            sc.setJobGroup(callerGroup != null ? callerGroup : run != null ? run : stageTag, description, true);
             sc.setJobDescription(description);
-            sc.addJobTag(stageTag);
+            tags.forEach(sc::addJobTag);
             try {
                 return total.collect();
             } finally {
-                sc.removeJobTag(stageTag);
+                tags.forEach(sc::removeJobTag);
                 sc.clearJobGroup();
             }
         });

@@ -45,7 +45,7 @@ public final class ImageFolders {
      * @throws IllegalArgumentException one line when {@code dir} is missing, has no sub-folder, or a sub-folder holds no file
      */
     public static List<String> classes(String dir, Configuration hadoop) throws IOException {
-        Path root = new Path(dir);
+        Path root = hadoopPath(dir);
         FileSystem fs = root.getFileSystem(hadoop);
         if (!fs.isDirectory(root)) {
             throw new IllegalArgumentException(dir + ": no such directory (data.format = image reads a directory with one sub-folder per class)");
@@ -66,9 +66,22 @@ public final class ImageFolders {
         return classes;
     }
 
+    /**
+     * A directory given as text: a URI when it parses as one (DriverPaths writes local paths as encoded {@code file:} URIs,
+     * so {@code odd%20names} is the folder {@code odd names}), else a Hadoop path string as typed.
+     */
+    static Path hadoopPath(String dir) {
+        try {
+            java.net.URI uri = new java.net.URI(dir);
+            return uri.getScheme() != null ? new Path(uri) : new Path(dir);
+        } catch (java.net.URISyntaxException e) {
+            return new Path(dir);
+        }
+    }
+
     /** The shape of an example: the resize, or the first image's size; the channels asked for, or the first image's. */
     public static Shape shape(String dir, List<String> classes, DataSpec.Image image, Configuration hadoop) throws IOException {
-        Path folder = new Path(dir, classes.get(0));
+        Path folder = new Path(hadoopPath(dir), classes.get(0));
         FileSystem fs = folder.getFileSystem(hadoop);
         FileStatus[] files = fs.listStatus(folder, p -> !p.getName().startsWith("."));
         Arrays.sort(files);
@@ -122,33 +135,43 @@ public final class ImageFolders {
     }
 
     /**
+     * Parsed image rows and the decoded images they come from, persisted: call {@link #release} once the rows have been
+     * read once (the sort's shuffle output serves later reads).
+     */
+    public record Parsed(JavaRDD<ParsedRow> rows, JavaRDD<Row> decoded) {
+        public void release() {
+            decoded.unpersist(false);
+        }
+    }
+
+    /**
      * The images under {@code dir} as parsed rows (features then label), in the order of the seeded hash of each
      * image's {@code class/file} name (ties: by that name).
      *
      * @param classes the class names, in label order: a folder outside them is a bad row
      */
-    public static JavaRDD<ParsedRow> parse(JavaSparkContext sc, String dir, List<String> classes, Shape shape, DataSpec.Image image, LabelRule rule,
+    public static Parsed parse(JavaSparkContext sc, String dir, List<String> classes, Shape shape, DataSpec.Image image, LabelRule rule,
                                            long seed) {
         SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-        Dataset<Row> images = spark.read().format("image").option("dropInvalid", false).option("recursiveFileLookup", true).load(dir)
+        Dataset<Row> images = spark.read().format("image").option("dropInvalid", false).option("recursiveFileLookup", true).load(hadoopPath(dir).toString())
                 .select(functions.col("image.origin"), functions.col("image.height"), functions.col("image.width"), functions.col("image.nChannels"),
                         functions.col("image.data"));
         Map<String, Integer> labels = new HashMap<>();
         for (int i = 0; i < classes.size(); i++) {
             labels.put(classes.get(i), i);
         }
-        String root = new Path(dir).toUri().getPath().replaceAll("/+$", "");
+        String root = hadoopPath(dir).toUri().getPath().replaceAll("/+$", "");
         int channels = shape.dim(0);
         int height = shape.dim(1);
         int width = shape.dim(2);
         boolean resize = image.resizes();
-        // Decoded once and kept (compressed bytes as Spark's image rows): the sort samples and shuffles them, and the
-        // blocks are assembled from the sorted rows in two more passes.
+        // Decoded once and kept (Spark's image rows: decoded pixel bytes) while the sort samples and shuffles them;
+        // released after the blocks' first pass, when the sort's shuffle output serves the rest.
         JavaRDD<Row> decoded = planned(spark, images).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
         JavaRDD<Row> sorted = decoded.sortBy(row -> orderKey(seed, row.getString(0)), true, Math.max(1, sc.defaultParallelism()));
-        return sorted.map(row -> {
+        JavaRDD<ParsedRow> rows = sorted.map(row -> {
             String origin = row.getString(0);
-            Path file = new Path(origin);
+            Path file = new Path(java.net.URI.create(origin));   // Spark's origin is the URL-encoded path ("sea%20lion/1.png")
             Path folder = file.getParent();
             if (folder == null || folder.getParent() == null || !folder.getParent().toUri().getPath().replaceAll("/+$", "").equals(root)) {
                 return ParsedRow.bad(origin + ": not inside a class folder of " + dir);
@@ -182,5 +205,6 @@ public final class ImageFolders {
             }
             return ParsedRow.good(values);
         });
+        return new Parsed(rows, decoded);
     }
 }

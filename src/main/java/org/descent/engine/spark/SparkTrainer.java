@@ -589,8 +589,9 @@ public final class SparkTrainer {
             EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "evaluate validation after epoch " + epoch);
             EvalResult tested = test == null ? null : evaluate(test, runId, params, buffers, "evaluate test after epoch " + epoch);
             EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, tested, (System.nanoTime() - t0) / 1e9);
-            if (plateau != null && val != null) {
-                plateau.observe(val.loss());
+            EvalResult watched = val != null ? val : tested;
+            if (plateau != null && watched != null) {
+                plateau.observe(watched.loss());
                 plateau.saveTo(updater.state().scalars());
             }
             history.add(m);

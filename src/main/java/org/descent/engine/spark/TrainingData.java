@@ -218,10 +218,20 @@ public final class TrainingData {
                     throw new IllegalArgumentException(trainPath + " has " + classes.size() + " class folders but the model has " + rule.classes() + " outputs");
                 }
                 long t0 = System.nanoTime();
-                RowBlocks.Loaded train = RowBlocks.assemble(sc, ImageFolders.parse(sc, trainPath, classes, shape, spec.image(), rule, seed), shape.size(), partitions,
-                        holdout, spec.skipBadRows(), trainPath);
-                RowBlocks.Loaded test = RowBlocks.assemble(sc, ImageFolders.parse(sc, testPath, classes, shape, spec.image(), rule, seed), shape.size(), partitions,
-                        0, spec.skipBadRows(), testPath);
+                ImageFolders.Parsed trainImages = ImageFolders.parse(sc, trainPath, classes, shape, spec.image(), rule, seed);
+                RowBlocks.Loaded train;
+                try {
+                    train = RowBlocks.assemble(sc, trainImages.rows(), shape.size(), partitions, holdout, spec.skipBadRows(), trainPath);
+                } finally {
+                    trainImages.release();
+                }
+                ImageFolders.Parsed testImages = ImageFolders.parse(sc, testPath, classes, shape, spec.image(), rule, seed);
+                RowBlocks.Loaded test;
+                try {
+                    test = RowBlocks.assemble(sc, testImages.rows(), shape.size(), partitions, 0, spec.skipBadRows(), testPath);
+                } finally {
+                    testImages.release();
+                }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long images = train.rows() + (train.validation() != null ? holdout : 0) + test.rows();
                 System.out.printf(java.util.Locale.ROOT, "images: %d classes %s, %d images listed, checked and decoded in %.1f s (%.0f images/s, two passes: "
@@ -268,8 +278,12 @@ public final class TrainingData {
             }
             case "image" -> {
                 String resolved = org.descent.io.DriverPaths.qualify(path);
-                return RowBlocks.assemble(sc, ImageFolders.parse(sc, resolved, classes, shape, spec.image(), rule, 0), shape.size(), partitions, 0,
-                        spec.skipBadRows(), resolved).train();
+                ImageFolders.Parsed images = ImageFolders.parse(sc, resolved, classes, shape, spec.image(), rule, 0);
+                try {
+                    return RowBlocks.assemble(sc, images.rows(), shape.size(), partitions, 0, spec.skipBadRows(), resolved).train();
+                } finally {
+                    images.release();
+                }
             }
             default -> throw new IllegalArgumentException("data.format = '" + spec.format() + "' cannot be read from a path");
         }

@@ -139,6 +139,23 @@ class ImageFoldersTest {
         return new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("testAccuracy").asDouble();
     }
 
+    /** Spark's image source gives URL-encoded paths: folders named with spaces and percent signs are still their classes. */
+    @Test
+    void classFoldersWithSpacesAndPercentSignsInTheirNames() throws IOException {
+        Path root = dir.resolve("odd names/train");
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < 10; c++) {
+            names.add("class " + c + (c % 2 == 0 ? " 100%" : ""));
+        }
+        org.descent.data.ImageFolderWriter.write(test.slice(0, 60), root, names);
+        TrainingData data = TrainingData.open(sc, spec(root, root, DataSpec.Image.AS_STORED));
+        List<String> present = new ArrayList<>(new java.util.TreeSet<>(names.subList(0, 10)));
+        present.retainAll(data.classes());
+        assertEquals(data.classes(), present, "the classes are the folder names as written");
+        long rows = data.read(2, 0, LabelRule.forLoss("softmax_cross_entropy", 10), 1).test().collect().stream().mapToLong(Block::size).sum();
+        assertEquals(60, rows, "every image is read, none refused as outside its class");
+    }
+
     @Test
     void badFoldersAndFilesAreOneLineNamingThem() throws IOException {
         Path root = dir.resolve("bad");

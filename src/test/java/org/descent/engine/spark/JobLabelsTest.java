@@ -74,6 +74,30 @@ class JobLabelsTest {
         assertTrue(descriptions.contains("descent quickstart-1: evaluate validation after epoch 0"), descriptions.toString());
     }
 
+    /** A Spark ML fit inside a user's job group: the barrier stage runs in that group too, so cancelling the group stops it. */
+    @Test
+    void aBarrierStageJoinsTheCallersJobGroup() throws Exception {
+        JOBS.clear();
+        sc.setJobGroup("user-group", "a user's group", true);
+        String previous = JobLabels.within(sc, "fit NeuralNetClassifier_1");
+        try {
+            SparkTrainer trainer = new SparkTrainer(sc, Models.mlp(784, 16, 10), new SoftmaxCrossEntropy(), Optimizers.create("sgd", Map.of("learningRate", 0.01)),
+                    new LocalTrainer.Settings(60, 1, 3, false, new int[] {120, 120}));
+            trainer.engine(TestEngines.star(false, 60));
+            trainer.fit(Blocks.fromDataset(sc, train, 2), null, null);
+            sc.sc().listenerBus().waitUntilEmpty();
+        } finally {
+            JobLabels.restore(sc, previous);
+            sc.clearJobGroup();
+        }
+        List<String[]> barrier = JOBS.stream().filter(j -> j[1] != null && j[1].contains("barrier stage")).toList();
+        assertTrue(!barrier.isEmpty(), "a barrier stage ran");
+        for (String[] job : barrier) {
+            assertEquals("user-group", job[0]);
+            assertTrue(job[1].startsWith("descent fit NeuralNetClassifier_1: barrier stage"), job[1]);
+        }
+    }
+
     @Test
     void barrierModeNamesItsStage() throws Exception {
         List<String[]> jobs = run("quickstart-2", TestEngines.star(false, 60));
