@@ -76,7 +76,7 @@ public final class TrainingJob {
 
     /** The checkpoint directory URI: {@code checkpoint.dir}, or {@code <out>/checkpoints}. */
     public String checkpointDir() {
-        return config.checkpointDir().isEmpty() ? out.toAbsolutePath().resolve("checkpoints").toUri().toString() : config.checkpointDir();
+        return config.checkpointDir().isEmpty() ? org.descent.io.DriverPaths.qualify(out.toAbsolutePath().resolve("checkpoints").toString()) : config.checkpointDir();
     }
 
     /** A run's outcome, as written to summary.json. */

@@ -25,7 +25,8 @@ class TrainingJobTest {
     void relativeDataDirectoriesBecomeAbsoluteUris() {
         String resolved = org.descent.io.DriverPaths.qualify("data/fashion-mnist");
         assertTrue(resolved.startsWith("file:/"), resolved);
-        assertEquals(Path.of("data/fashion-mnist").toAbsolutePath().toUri().toString(), resolved);
+        assertEquals("file://" + Path.of("data/fashion-mnist").toAbsolutePath(), resolved);
+        assertEquals("file:///tmp/dir with space/fm", org.descent.io.DriverPaths.qualify("/tmp/dir with space/fm"), "a Hadoop path string, not encoded");
         assertEquals("hdfs://namenode:8020/data/fmnist", org.descent.io.DriverPaths.qualify("hdfs://namenode:8020/data/fmnist"));
         assertEquals("s3a://bucket/fmnist", org.descent.io.DriverPaths.qualify("s3a://bucket/fmnist"));
     }

@@ -238,6 +238,25 @@ class TrainCommandTest {
         assertEquals(0.001 * 0.25, rates.get(rates.size() - 1), 1e-12, "halved after epochs 2 and 3: " + rates);
     }
 
+    /** Local paths with spaces: the data is found and the checkpoints land in the run directory, not in a percent-encoded twin. */
+    @Test
+    void pathsWithSpacesAreTheDirectoriesTheyName() throws IOException {
+        Path spaced = dir.resolve("data with space");
+        Files.createDirectories(spaced);
+        try (var files = Files.list(data)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, spaced.resolve(f.getFileName()));
+            }
+        }
+        Path out = dir.resolve("run with space");
+        CliTestSupport.Run r = train(out, "--set", "data.dir=\"" + spaced + "\"", "--set", "training.epochs=1");
+        assertEquals(0, r.exitCode(), r.err());
+        try (var files = Files.list(out.resolve("checkpoints"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("ckpt-")), "checkpoints in " + out);
+        }
+        assertTrue(!Files.exists(dir.resolve("run%20with%20space")), "no percent-encoded twin directory");
+    }
+
     @Test
     void configurationErrorsAreOneLineWithExitCodeTwo() throws IOException {
         Path bad = dir.resolve("bad.conf");

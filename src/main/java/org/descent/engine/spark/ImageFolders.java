@@ -66,17 +66,9 @@ public final class ImageFolders {
         return classes;
     }
 
-    /**
-     * A directory given as text: a URI when it parses as one (DriverPaths writes local paths as encoded {@code file:} URIs,
-     * so {@code odd%20names} is the folder {@code odd names}), else a Hadoop path string as typed.
-     */
+    /** A directory given as text: a Hadoop path string, as {@code DriverPaths.qualify} writes it (not URL-encoded). */
     static Path hadoopPath(String dir) {
-        try {
-            java.net.URI uri = new java.net.URI(dir);
-            return uri.getScheme() != null ? new Path(uri) : new Path(dir);
-        } catch (java.net.URISyntaxException e) {
-            return new Path(dir);
-        }
+        return new Path(dir);
     }
 
     /** The shape of an example: the resize, or the first image's size; the channels asked for, or the first image's. */
