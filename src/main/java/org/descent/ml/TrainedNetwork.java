@@ -150,22 +150,23 @@ final class TrainedNetwork implements Serializable {
 
     /** Writes {@code <dir>/model.bin} through a temporary name and a rename, on any Hadoop FileSystem. */
     void write(Path dir, Configuration conf) throws IOException {
-        FileSystem fs = dir.getFileSystem(conf);
-        fs.mkdirs(dir);
-        Path target = new Path(dir, FILE);
-        Path tmp = new Path(dir, "." + FILE + ".tmp");
-        try (FSDataOutputStream out = fs.create(tmp, true)) {
-            new SavedModel(model, params, buffers, null, loss).writeTo(out);
-        }
-        if (!fs.rename(tmp, target)) {
-            fs.delete(tmp, false);
-            throw new IOException("could not rename " + tmp + " to " + target);
-        }
+        writeAtomically(new Path(dir, FILE), conf, out -> new SavedModel(model, params, buffers, null, loss).writeTo(out));
     }
 
     /** Writes the network as an ONNX model to {@code file} (any Hadoop FileSystem) through a temporary name and a rename. */
     void writeOnnx(Path file, Configuration conf) throws IOException {
         byte[] bytes = OnnxExporter.export(model, params, buffers, null, loss, null).toByteArray();
+        writeAtomically(file, conf, out -> out.write(bytes));
+    }
+
+    /** What goes into a file. */
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(FSDataOutputStream out) throws IOException;
+    }
+
+    /** {@code file}, written as {@code .<name>.tmp} beside it and renamed over it; its directory is created. */
+    private static void writeAtomically(Path file, Configuration conf, Content content) throws IOException {
         FileSystem fs = file.getFileSystem(conf);
         Path parent = file.getParent();
         if (parent != null) {
@@ -173,7 +174,7 @@ final class TrainedNetwork implements Serializable {
         }
         Path tmp = new Path(parent, "." + file.getName() + ".tmp");
         try (FSDataOutputStream out = fs.create(tmp, true)) {
-            out.write(bytes);
+            content.writeTo(out);
         }
         fs.delete(file, false);
         if (!fs.rename(tmp, file)) {

@@ -222,8 +222,9 @@ class NeuralNetPipelineTest {
         String file = dir.resolve("onnx/classifier.onnx").toString();
         model.exportOnnx(file);
         List<Row> rows = classifier.transform(blobs(20, 6)).select("features", "rawPrediction", "probability", "prediction").collectAsList();
-        float[][][] onnx = runOnnx(file, rows, "output", "probabilities");
-        long[] labels = runOnnxLabels(file, rows);
+        Object[] outputs = runOnnx(file, rows, "output", "probabilities", "label");
+        float[][][] onnx = {(float[][]) outputs[0], (float[][]) outputs[1]};
+        long[] labels = (long[]) outputs[2];
         for (int i = 0; i < rows.size(); i++) {
             double[] raw = ((Vector) rows.get(i).get(1)).toArray();
             double[] probability = ((Vector) rows.get(i).get(2)).toArray();
@@ -238,32 +239,23 @@ class NeuralNetPipelineTest {
         String regressorFile = dir.resolve("regressor.onnx").toString();
         ((NeuralNetRegressionModel) regressor.stages()[2]).exportOnnx(regressorFile);
         List<Row> predicted = regressor.transform(curve(30, 14)).select("features", "prediction").collectAsList();
-        float[][] outputs = runOnnx(regressorFile, predicted, "output")[0];
+        float[][] regressed = (float[][]) runOnnx(regressorFile, predicted, "output")[0];
         for (int i = 0; i < predicted.size(); i++) {
-            assertEquals(predicted.get(i).getDouble(1), outputs[i][0], 1e-5 * Math.max(1, Math.abs(predicted.get(i).getDouble(1))), "row " + i);
+            assertEquals(predicted.get(i).getDouble(1), regressed[i][0], 1e-5 * Math.max(1, Math.abs(predicted.get(i).getDouble(1))), "row " + i);
         }
     }
 
-    /** The named outputs of an ONNX file run by ONNX Runtime on the rows' {@code features} (column 0). */
-    private static float[][][] runOnnx(String file, List<Row> rows, String... outputs) throws ai.onnxruntime.OrtException {
+    /** The named outputs of an ONNX file run by ONNX Runtime on the rows' {@code features} (column 0), as Java arrays. */
+    private static Object[] runOnnx(String file, List<Row> rows, String... outputs) throws ai.onnxruntime.OrtException {
         ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
         try (ai.onnxruntime.OrtSession session = env.createSession(file, new ai.onnxruntime.OrtSession.SessionOptions());
              ai.onnxruntime.OnnxTensor input = ai.onnxruntime.OnnxTensor.createTensor(env, features(rows));
              ai.onnxruntime.OrtSession.Result result = session.run(java.util.Map.of("input", input))) {
-            float[][][] values = new float[outputs.length][][];
+            Object[] values = new Object[outputs.length];
             for (int k = 0; k < outputs.length; k++) {
-                values[k] = (float[][]) result.get(outputs[k]).orElseThrow().getValue();
+                values[k] = result.get(outputs[k]).orElseThrow().getValue();
             }
             return values;
-        }
-    }
-
-    private static long[] runOnnxLabels(String file, List<Row> rows) throws ai.onnxruntime.OrtException {
-        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
-        try (ai.onnxruntime.OrtSession session = env.createSession(file, new ai.onnxruntime.OrtSession.SessionOptions());
-             ai.onnxruntime.OnnxTensor input = ai.onnxruntime.OnnxTensor.createTensor(env, features(rows));
-             ai.onnxruntime.OrtSession.Result result = session.run(java.util.Map.of("input", input))) {
-            return (long[]) result.get("label").orElseThrow().getValue();
         }
     }
 

@@ -45,7 +45,7 @@ public final class ImageFolders {
      * @throws IllegalArgumentException one line when {@code dir} is missing, has no sub-folder, or a sub-folder holds no file
      */
     public static List<String> classes(String dir, Configuration hadoop) throws IOException {
-        Path root = hadoopPath(dir);
+        Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(hadoop);
         if (!fs.isDirectory(root)) {
             throw new IllegalArgumentException(dir + ": no such directory (data.format = image reads a directory with one sub-folder per class)");
@@ -66,14 +66,9 @@ public final class ImageFolders {
         return classes;
     }
 
-    /** A directory given as text: a Hadoop path string, as {@code DriverPaths.qualify} writes it (not URL-encoded). */
-    static Path hadoopPath(String dir) {
-        return new Path(dir);
-    }
-
     /** The shape of an example: the resize, or the first image's size; the channels asked for, or the first image's. */
     public static Shape shape(String dir, List<String> classes, DataSpec.Image image, Configuration hadoop) throws IOException {
-        Path folder = new Path(hadoopPath(dir), classes.get(0));
+        Path folder = new Path(dir, classes.get(0));
         FileSystem fs = folder.getFileSystem(hadoop);
         FileStatus[] files = fs.listStatus(folder, p -> !p.getName().startsWith("."));
         Arrays.sort(files);
@@ -145,14 +140,14 @@ public final class ImageFolders {
     public static Parsed parse(JavaSparkContext sc, String dir, List<String> classes, Shape shape, DataSpec.Image image, LabelRule rule,
                                            long seed) {
         SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-        Dataset<Row> images = spark.read().format("image").option("dropInvalid", false).option("recursiveFileLookup", true).load(hadoopPath(dir).toString())
+        Dataset<Row> images = spark.read().format("image").option("dropInvalid", false).option("recursiveFileLookup", true).load(new Path(dir).toString())
                 .select(functions.col("image.origin"), functions.col("image.height"), functions.col("image.width"), functions.col("image.nChannels"),
                         functions.col("image.data"));
         Map<String, Integer> labels = new HashMap<>();
         for (int i = 0; i < classes.size(); i++) {
             labels.put(classes.get(i), i);
         }
-        String root = hadoopPath(dir).toUri().getPath().replaceAll("/+$", "");
+        String root = new Path(dir).toUri().getPath().replaceAll("/+$", "");
         int channels = shape.dim(0);
         int height = shape.dim(1);
         int width = shape.dim(2);

@@ -218,20 +218,8 @@ public final class TrainingData {
                     throw new IllegalArgumentException(trainPath + " has " + classes.size() + " class folders but the model has " + rule.classes() + " outputs");
                 }
                 long t0 = System.nanoTime();
-                ImageFolders.Parsed trainImages = ImageFolders.parse(sc, trainPath, classes, shape, spec.image(), rule, seed);
-                RowBlocks.Loaded train;
-                try {
-                    train = RowBlocks.assemble(sc, trainImages.rows(), shape.size(), partitions, holdout, spec.skipBadRows(), trainPath);
-                } finally {
-                    trainImages.release();
-                }
-                ImageFolders.Parsed testImages = ImageFolders.parse(sc, testPath, classes, shape, spec.image(), rule, seed);
-                RowBlocks.Loaded test;
-                try {
-                    test = RowBlocks.assemble(sc, testImages.rows(), shape.size(), partitions, 0, spec.skipBadRows(), testPath);
-                } finally {
-                    testImages.release();
-                }
+                RowBlocks.Loaded train = assembleImages(trainPath, partitions, holdout, rule, seed);
+                RowBlocks.Loaded test = assembleImages(testPath, partitions, 0, rule, seed);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long images = train.rows() + (train.validation() != null ? holdout : 0) + test.rows();
                 System.out.printf(java.util.Locale.ROOT, "images: %d classes %s, %d images listed, checked and decoded in %.1f s (%.0f images/s, two passes: "
@@ -278,14 +266,19 @@ public final class TrainingData {
             }
             case "image" -> {
                 String resolved = org.descent.io.DriverPaths.qualify(path);
-                ImageFolders.Parsed images = ImageFolders.parse(sc, resolved, classes, shape, spec.image(), rule, 0);
-                try {
-                    return RowBlocks.assemble(sc, images.rows(), shape.size(), partitions, 0, spec.skipBadRows(), resolved).train();
-                } finally {
-                    images.release();
-                }
+                return assembleImages(resolved, partitions, 0, rule, 0).train();
             }
             default -> throw new IllegalArgumentException("data.format = '" + spec.format() + "' cannot be read from a path");
+        }
+    }
+
+    /** The image folders at {@code path} as blocks; the decoded images are released once the blocks' first pass has read them. */
+    private RowBlocks.Loaded assembleImages(String path, int partitions, long holdout, LabelRule rule, long seed) throws DataFormatException {
+        ImageFolders.Parsed images = ImageFolders.parse(sc, path, classes, shape, spec.image(), rule, seed);
+        try {
+            return RowBlocks.assemble(sc, images.rows(), shape.size(), partitions, holdout, spec.skipBadRows(), path);
+        } finally {
+            images.release();
         }
     }
 
