@@ -122,7 +122,7 @@ public final class TrainingJob {
 
     /** A dense or conv2d layer with model.weightInit and model.biasInit in place of its own initializers (when set). */
     private org.descent.nn.Layer withInitializers(org.descent.nn.Layer layer) {
-        if (layer instanceof org.descent.nn.recurrent.SimpleRnn r && !config.recurrentInit().isEmpty()) {
+        if (layer instanceof org.descent.nn.recurrent.RecurrentLayer r && !config.recurrentInit().isEmpty()) {
             return r.withInit(org.descent.init.RecurrentInit.parse(config.recurrentInit()));
         }
         if (config.weightInit().isEmpty() && config.biasInit().isEmpty()) {

@@ -30,8 +30,8 @@ import org.descent.util.Suggest;
  * {@code leaky_relu(0.1)}, {@code elu}, {@code tanh}, {@code sigmoid}, {@code softmax},
  * {@code dropout(0.5)}, {@code conv2d(32, 3)} (channels, kernel[, stride[, padding]]),
  * {@code maxpool2d(2)} / {@code avgpool2d(2)} (window[, stride]), {@code flatten},
- * {@code batch_norm}, {@code layer_norm}, {@code instance_norm}, {@code group_norm(4)}, {@code rnn(64)} (every step's state,
- * on a {@code [T, F]} input) and {@code rnn(64, last)} (the last step's only).
+ * {@code batch_norm}, {@code layer_norm}, {@code instance_norm}, {@code group_norm(4)}, {@code rnn(64)}, {@code lstm(64)} and
+ * {@code gru(64)} (every step's state, on a {@code [T, F]} input) and {@code rnn(64, last)} etc. (the last step's only).
  */
 public final class LayerSpecs {
     private static final Map<String, Function<double[], Layer>> MAKERS = new LinkedHashMap<>();
@@ -56,11 +56,13 @@ public final class LayerSpecs {
         MAKERS.put("layer_norm", a -> new LayerNorm());
         MAKERS.put("instance_norm", a -> new InstanceNorm());
         MAKERS.put("group_norm", a -> new GroupNorm(whole(a, 0, "group_norm", "groups")));
-        MAKERS.put("rnn", a -> new org.descent.nn.recurrent.SimpleRnn(whole(a, 0, "rnn", "hidden units"), false));
+        MAKERS.put("rnn", a -> recurrent("rnn", a, false));
+        MAKERS.put("lstm", a -> recurrent("lstm", a, false));
+        MAKERS.put("gru", a -> recurrent("gru", a, false));
     }
 
     /** The layers that return every step's state, or with {@code last} the final one. */
-    private static final java.util.Set<String> RETURNS_SEQUENCES = java.util.Set.of("rnn");
+    private static final java.util.Set<String> RETURNS_SEQUENCES = java.util.Set.of("rnn", "lstm", "gru");
 
     private LayerSpecs() {
     }
@@ -108,12 +110,21 @@ public final class LayerSpecs {
         }
         try {
             if (last) {
-                return new org.descent.nn.recurrent.SimpleRnn(whole(args, 0, name, "hidden units"), true);
+                return recurrent(name, args, true);
             }
             return make.apply(args);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("layer '" + spec + "': " + e.getMessage(), e);
         }
+    }
+
+    private static Layer recurrent(String name, double[] a, boolean last) {
+        int hidden = whole(a, 0, name, "hidden units");
+        return switch (name) {
+            case "lstm" -> new org.descent.nn.recurrent.Lstm(hidden, last);
+            case "gru" -> new org.descent.nn.recurrent.Gru(hidden, last);
+            default -> new org.descent.nn.recurrent.SimpleRnn(hidden, last);
+        };
     }
 
     public static List<Layer> parseAll(List<String> specs) {

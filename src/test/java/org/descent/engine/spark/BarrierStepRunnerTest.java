@@ -147,26 +147,30 @@ class BarrierStepRunnerTest {
     }
 
     /**
-     * A recurrent model (each image read as 28 rows of 28 pixels: rnn(16, last), dense(10)) with exact sums trains to
-     * the same bits in job mode over one partition and in barrier mode, star and tree, over two.
+     * Recurrent models (each image read as 28 rows of 28 pixels: rnn(16, last), dense(10); lstm(8, last), dense(10);
+     * gru(8), flatten, dense(10)) with exact sums train to the same bits in job mode over one partition and in barrier
+     * mode, star and tree, over two.
      */
     @Test
-    void aRecurrentModelTrainsToTheSameBitsInEveryModeAndPartitioning() {
-        Sequential rnn = new Sequential(Shape.of(28, 28), LayerSpecs.parseAll(List.of("rnn(16, last)", "dense(10)")));
-        org.descent.engine.EngineOptions.Reduction exact = org.descent.engine.EngineOptions.Reduction.EXACT;
-        org.descent.engine.EngineOptions[] engines = {TestEngines.job().withReduction(exact), TestEngines.star(false, 60).withReduction(exact),
-            TestEngines.tree(false, 60).withReduction(exact)};
-        int[][] layouts = {{1200}, {700, 500}, {700, 500}};
-        float[] first = null;
-        for (int i = 0; i < engines.length; i++) {
-            TrainingResult r = new SparkTrainer(sc, rnn, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)),
-                    new LocalTrainer.Settings(60, 1, 21, false, layouts[i], org.descent.engine.BatchPlan.Shuffle.GLOBAL)).engine(engines[i])
-                    .fit(Blocks.fromDataset(sc, train, layouts[i]), null, null);
-            if (first == null) {
-                first = r.params();
-                assertTrue(relativeDistance(first, rnn.initParams(21)) > 1e-3, "training moved the parameters");
-            } else {
-                assertArrayEquals(first, r.params(), "engine " + i);
+    void recurrentModelsTrainToTheSameBitsInEveryModeAndPartitioning() {
+        for (List<String> layers : List.of(List.of("rnn(16, last)", "dense(10)"), List.of("lstm(8, last)", "dense(10)"),
+                List.of("gru(8)", "flatten", "dense(10)"))) {
+            Sequential model = new Sequential(Shape.of(28, 28), LayerSpecs.parseAll(layers));
+            org.descent.engine.EngineOptions.Reduction exact = org.descent.engine.EngineOptions.Reduction.EXACT;
+            org.descent.engine.EngineOptions[] engines = {TestEngines.job().withReduction(exact), TestEngines.star(false, 60).withReduction(exact),
+                TestEngines.tree(false, 60).withReduction(exact)};
+            int[][] layouts = {{1200}, {700, 500}, {700, 500}};
+            float[] first = null;
+            for (int i = 0; i < engines.length; i++) {
+                TrainingResult r = new SparkTrainer(sc, model, new SoftmaxCrossEntropy(), Optimizers.create("adam", Map.of("learningRate", 1e-3)),
+                        new LocalTrainer.Settings(60, 1, 21, false, layouts[i], org.descent.engine.BatchPlan.Shuffle.GLOBAL)).engine(engines[i])
+                        .fit(Blocks.fromDataset(sc, train, layouts[i]), null, null);
+                if (first == null) {
+                    first = r.params();
+                    assertTrue(relativeDistance(first, model.initParams(21)) > 1e-3, layers + ": training moved the parameters");
+                } else {
+                    assertArrayEquals(first, r.params(), layers + ": engine " + i);
+                }
             }
         }
     }

@@ -1,6 +1,5 @@
 package org.descent.nn.recurrent;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.descent.models.LayerSpecs;
 import org.descent.nn.GradientCheck;
-import org.descent.nn.Kernel;
 import org.descent.nn.Mode;
 import org.descent.nn.Sequential;
 import org.descent.nn.StepContext;
 import org.descent.nn.layers.Dense;
-import org.descent.tensor.Rng;
 import org.descent.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
@@ -63,39 +60,15 @@ class SimpleRnnTest {
         }
     }
 
-    /** In exact mode the weight gradient of a batch is the exact sum of its examples': one call of 4 equals 1 + 3, bit for bit. */
     @Test
     void exactGradientsDoNotDependOnHowTheBatchIsSplit() {
-        Sequential model = new Sequential(Shape.of(T, F), List.of(new SimpleRnn(H, true)));
-        float[] p = model.initParams(9);
-        float[] x = random(4 * T * F, 11);
-        float[] dy = random(4 * H, 13);
-        double[] whole = exactGrads(model, p, x, dy, 0, 4);
-        double[] parts = exactGrads(model, p, x, dy, 0, 1);
-        double[] rest = exactGrads(model, p, x, dy, 1, 3);
-        for (int i = 0; i < parts.length; i++) {
-            parts[i] += rest[i];
-        }
-        assertArrayEquals(whole, parts);
-        StepContext ctx = new StepContext(p, new float[p.length], new float[0], null);
-        Kernel k = model.layers().get(0).kernel(model.inputShape(), model.slot(0));
-        float[] y = new float[4 * H];
-        k.forward(ctx, 4, x, y);
-        k.backward(ctx, 4, x, y, dy.clone(), null);
-        for (int i = 0; i < p.length; i++) {
-            assertEquals(ctx.grads[i], whole[i], 1e-5, "parameter " + i);
-        }
+        RecurrentFixtures.assertExactGradientsIgnoreTheSplit(new SimpleRnn(H, true), T, F);
+        RecurrentFixtures.assertExactGradientsIgnoreTheSplit(new SimpleRnn(H, false), T, F);
     }
 
-    private static double[] exactGrads(Sequential model, float[] p, float[] x, float[] dy, int from, int n) {
-        StepContext ctx = new StepContext(p, new float[p.length], new float[0], null);
-        ctx.exactGrads = new double[p.length];
-        Kernel k = model.layers().get(0).kernel(model.inputShape(), model.slot(0));
-        float[] xs = java.util.Arrays.copyOfRange(x, from * T * F, (from + n) * T * F);
-        float[] y = new float[n * H];
-        k.forward(ctx, n, xs, y);
-        k.backward(ctx, n, xs, y, java.util.Arrays.copyOfRange(dy, from * H, (from + n) * H), null);
-        return ctx.exactGrads;
+    @Test
+    void matchesPyTorchsRnn() {
+        assertEquals(2, RecurrentFixtures.assertMatchesTorch("rnn", (h, last) -> new SimpleRnn(h, last)));
     }
 
     @Test
@@ -113,11 +86,6 @@ class SimpleRnnTest {
     }
 
     private static float[] random(int n, long seed) {
-        Rng rng = new Rng(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) rng.nextGaussian();
-        }
-        return v;
+        return RecurrentFixtures.random(n, seed);
     }
 }

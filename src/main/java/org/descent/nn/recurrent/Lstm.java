@@ -1,0 +1,115 @@
+package org.descent.nn.recurrent;
+
+import org.descent.init.RecurrentInit;
+import org.descent.nn.Kernel;
+import org.descent.nn.LayerSlot;
+import org.descent.tensor.Shape;
+
+/**
+ * The long short-term memory layer {@code lstm(H)} (Hochreiter &amp; Schmidhuber 1997 with a forget gate, Gers et al.
+ * 2000; PyTorch's {@code nn.LSTM}, one layer, batch first, no peepholes). With {@code h_0 = c_0 = 0} and
+ * {@code a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh} split into four blocks of H in PyTorch's order (i, f, g, o):
+ * <pre>
+ *   i = σ(a_i),  f = σ(a_f),  g = tanh(a_g),  o = σ(a_o)
+ *   c_t = f ⊙ c_{t−1} + i ⊙ g
+ *   h_t = o ⊙ tanh(c_t)</pre>
+ * returning every {@code h_t} ({@code [T, H]}) or, as {@code lstm(H, last)}, {@code h_T}. Parameters
+ * {@code W_ih [4H, F]}, {@code W_hh [4H, H]}, {@code b_ih [4H]}, {@code b_hh [4H]}, U(±1/√H) by default.
+ *
+ * <p>Backward, with {@code g_t = ∂L/∂h_t} and the cell gradient {@code ∂c} carried from step t+1:
+ * {@code ∂o = g ⊙ tanh(c_t)}, {@code ∂c = ∂c_{t+1} ⊙ f_{t+1} + g ⊙ o ⊙ (1 − tanh²c_t)}, {@code ∂i = ∂c ⊙ g},
+ * {@code ∂g = ∂c ⊙ i}, {@code ∂f = ∂c ⊙ c_{t−1}}; the pre-activation gradients are these times σ' or tanh'.
+ */
+public final class Lstm extends RecurrentLayer {
+    private static final long serialVersionUID = 1L;
+
+    public Lstm(int hidden, boolean lastOnly) {
+        this(hidden, lastOnly, RecurrentInit.DEFAULT);
+    }
+
+    public Lstm(int hidden, boolean lastOnly, RecurrentInit init) {
+        super("lstm", hidden, lastOnly, init);
+    }
+
+    @Override
+    public Lstm withInit(RecurrentInit other) {
+        return new Lstm(hidden(), lastOnly(), other);
+    }
+
+    @Override
+    public int gates() {
+        return 4;
+    }
+
+    @Override
+    public String type() {
+        return "lstm";
+    }
+
+    @Override
+    public Kernel kernel(Shape in, LayerSlot slot) {
+        return new LstmKernel(in.dim(0), in.dim(1), hidden(), lastOnly(), slot);
+    }
+
+    /** Cache per step: i, f, g, o, c_t and tanh(c_t), H each. */
+    private static final class LstmKernel extends RecurrentKernel {
+        private final float[] cellGrad;
+
+        LstmKernel(int steps, int features, int hidden, boolean lastOnly, LayerSlot slot) {
+            super(steps, features, hidden, 4, 6 * hidden, lastOnly, slot);
+            this.cellGrad = new float[hidden];
+        }
+
+        @Override
+        protected void cell(float[] p, int e, int t, float[] pre, int po, float[] rec) {
+            int c = cached(e, t);
+            int previous = t > 1 ? cached(e, t - 1) + 4 * hidden : -1;
+            int h = state(e, t);
+            int hh = hidden;
+            for (int j = 0; j < hh; j++) {
+                float i = sigmoid(pre[po + j] + p[bih + j] + rec[j] + p[bhh + j]);
+                float f = sigmoid(pre[po + hh + j] + p[bih + hh + j] + rec[hh + j] + p[bhh + hh + j]);
+                float g = (float) Math.tanh(pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + rec[2 * hh + j] + p[bhh + 2 * hh + j]);
+                float o = sigmoid(pre[po + 3 * hh + j] + p[bih + 3 * hh + j] + rec[3 * hh + j] + p[bhh + 3 * hh + j]);
+                float cPrev = previous >= 0 ? cache[previous + j] : 0f;
+                float ct = f * cPrev + i * g;
+                float tc = (float) Math.tanh(ct);
+                cache[c + j] = i;
+                cache[c + hh + j] = f;
+                cache[c + 2 * hh + j] = g;
+                cache[c + 3 * hh + j] = o;
+                cache[c + 4 * hh + j] = ct;
+                cache[c + 5 * hh + j] = tc;
+                states[h + j] = o * tc;
+            }
+        }
+
+        @Override
+        protected void beginBackward() {
+            java.util.Arrays.fill(cellGrad, 0f);
+        }
+
+        @Override
+        protected void cellBackward(float[] p, int e, int t, float[] gh, float[] dx, float[] dh, int o, float[] toPrevious) {
+            int c = cached(e, t);
+            int previous = t > 1 ? cached(e, t - 1) + 4 * hidden : -1;
+            int hh = hidden;
+            for (int j = 0; j < hh; j++) {
+                float i = cache[c + j];
+                float f = cache[c + hh + j];
+                float g = cache[c + 2 * hh + j];
+                float out = cache[c + 3 * hh + j];
+                float tc = cache[c + 5 * hh + j];
+                float cPrev = previous >= 0 ? cache[previous + j] : 0f;
+                float dc = cellGrad[j] + gh[j] * out * (1 - tc * tc);
+                float dOut = gh[j] * tc;
+                dx[o + j] = dc * g * i * (1 - i);
+                dx[o + hh + j] = dc * cPrev * f * (1 - f);
+                dx[o + 2 * hh + j] = dc * i * (1 - g * g);
+                dx[o + 3 * hh + j] = dOut * out * (1 - out);
+                cellGrad[j] = dc * f;
+                toPrevious[j] = 0f;
+            }
+        }
+    }
+}
