@@ -156,13 +156,14 @@ public final class TrainingJob {
             throw new IllegalArgumentException("data.target = input with loss = binary_cross_entropy needs targets in [0, 1]: set data.normalize = minmax"
                     + " (it is " + config.normalize() + ")");
         }
-        if (!reconstruct && model.outputShape().rank() == 2) {
+        int given = config.data().labelWidth();
+        if (!reconstruct && model.outputShape().rank() == 2 && given == 1) {
             throw new IllegalArgumentException("the model's output is a sequence " + model.outputShape() + " (a dense layer on a [T, F] input applies to each "
-                    + "step): add flatten before the output layer, or end the recurrent part with rnn(H, last); per-step labels are not supported yet");
+                    + "step) and the data gives one label per example: add flatten before the output layer, or end the recurrent part with rnn(H, last)");
         }
-        if (!reconstruct && loss.labelWidth(outputs) != 1) {
-            throw new IllegalArgumentException("loss " + config.loss() + " with " + outputs + " outputs needs " + loss.labelWidth(outputs)
-                    + " label values per example; the data gives one (or set data.target = input to reconstruct the input)");
+        if (!reconstruct && loss.labelWidth(outputs) != given) {
+            throw new IllegalArgumentException("loss " + config.loss() + " with output shape " + model.outputShape() + " needs " + loss.labelWidth(outputs)
+                    + " label values per example; the data gives " + given + (given == 1 ? " (or set data.target = input to reconstruct the input)" : ""));
         }
     }
 
@@ -239,15 +240,20 @@ public final class TrainingJob {
             if (m.test() != null) {
                 testLoss = m.test().loss();
                 testAccuracy = m.test().accuracy();
-                testPart = String.format(Locale.ROOT, ", test loss %.4f, test accuracy %.4f", m.test().loss(), m.test().accuracy());
+                testPart = String.format(Locale.ROOT, ", test loss %.4f%s", m.test().loss(), accuracy("test", m.test().accuracy()));
             }
             writeLine(metrics, RunMetrics.json(new RunMetrics.Epoch(m.epoch(), m.steps(), m.trainLoss(), Double.NaN,
                     onValidation ? m.validation().loss() : Double.NaN, onValidation ? m.validation().accuracy() : Double.NaN, testLoss, testAccuracy,
                     m.seconds()), json));
             progress.clear();
-            System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s loss %.4f, %s accuracy %.4f%s (%.1f s)%n",
-                    m.epoch() + 1, m.trainLoss(), evaluated, m.validation().loss(), evaluated, m.validation().accuracy(), testPart, m.seconds());
+            System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s loss %.4f%s%s (%.1f s)%n",
+                    m.epoch() + 1, m.trainLoss(), evaluated, m.validation().loss(), accuracy(evaluated, m.validation().accuracy()), testPart, m.seconds());
         };
+    }
+
+    /** ", {what} accuracy 0.1234", or nothing when there is no accuracy (regression, reconstruction, per-step labels). */
+    public static String accuracy(String what, double value) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, ", %s accuracy %.4f", what, value);
     }
 
     /** The run's summary.json, and the cache line on the console. */
@@ -270,7 +276,7 @@ public final class TrainingJob {
     }
 
     public Summary run() throws IOException {
-        Loss loss = Losses.byName(config.loss());
+        Losses.byName(config.loss());
         Files.createDirectories(out);
         String runName = out.toAbsolutePath().normalize().getFileName().toString();
         SparkConf conf = SparkSetup.conf("descent train " + runName, master);
@@ -290,6 +296,7 @@ public final class TrainingJob {
             int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
             TrainingData data = TrainingData.open(sc, config.data());
             Sequential model = model(data.shape());
+            Loss loss = Losses.forOutput(config.loss(), model.outputShape());
             int outputs = model.outputShape().size();
             boolean reconstruct = config.target().equals("input");
             checkTargets(model, loss, reconstruct);

@@ -104,7 +104,7 @@ final class ModelCommands {
             try (JavaSparkContext sc = new JavaSparkContext(SparkSetup.conf("descent evaluate", master))) {
                 sc.setLogLevel("WARN");
                 JobLabels.begin(sc, "evaluate " + model.getFileName());
-                EvalResult r = new SparkEvaluator(sc, saved.model(), Losses.byName(saved.loss())).evaluate(blocks(sc), saved.params(), saved.buffers());
+                EvalResult r = new SparkEvaluator(sc, saved.model(), Losses.forOutput(saved.loss(), saved.model().outputShape())).evaluate(blocks(sc), saved.params(), saved.buffers());
                 System.out.printf(Locale.ROOT, "%s: loss %.4f, accuracy %.4f over %d examples (%s)%n", what(), r.loss(), r.accuracy(), r.count(), saved.loss());
             }
             return 0;
@@ -139,7 +139,7 @@ final class ModelCommands {
                     throw new IllegalArgumentException(target + " exists: predict does not overwrite");
                 }
                 boolean parquet = outputFormat.equals("parquet");
-                JavaRDD<Row> rows = new SparkEvaluator(sc, saved.model(), Losses.byName(saved.loss())).predict(blocks(sc), saved.params(), saved.buffers())
+                JavaRDD<Row> rows = new SparkEvaluator(sc, saved.model(), Losses.forOutput(saved.loss(), saved.model().outputShape())).predict(blocks(sc), saved.params(), saved.buffers())
                         .map(p -> parquet ? RowFactory.create(p.index(), (double) p.label(), p.predicted(), toList(p.probabilities()))
                                 : RowFactory.create(p.index(), (double) p.label(), p.predicted()));
                 StructType schema = new StructType().add("index", DataTypes.LongType).add("label", DataTypes.DoubleType)

@@ -56,8 +56,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainingJob job = new TrainingJob(config, master, dir, resume);
         job.model();
         TrainingJob.Summary s = job.run();
-        System.out.printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f after %d epochs (%d steps) in %.1f s; %s%n",
-                s.testAccuracy(), s.testLoss(), s.epochs(), s.steps(), s.wallSeconds(), dir.resolve("summary.json"));
+        String scores = Double.isNaN(s.testAccuracy()) ? String.format(Locale.ROOT, "test loss %.4f", s.testLoss())
+                : String.format(Locale.ROOT, "test accuracy %.4f, test loss %.4f", s.testAccuracy(), s.testLoss());
+        System.out.printf(Locale.ROOT, "%s after %d epochs (%d steps) in %.1f s; %s%n", scores, s.epochs(), s.steps(), s.wallSeconds(), dir.resolve("summary.json"));
         return 0;
     }
 }

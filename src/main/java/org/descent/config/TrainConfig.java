@@ -235,7 +235,7 @@ public record TrainConfig(
             throw new IllegalArgumentException(c.getValue("data.csv.delimiter").origin().description() + ": data.csv.delimiter = '" + delimiter
                     + "' must be one character");
         }
-        String kind = oneOf(c, "data.synthetic.kind", List.of("gaussian", "teacher"));
+        String kind = oneOf(c, "data.synthetic.kind", List.of("gaussian", "teacher", "addition", "multiplication", "memorization"));
         double noise = c.getDouble("data.synthetic.noise");
         if (!(noise >= 0)) {
             throw new IllegalArgumentException(c.getValue("data.synthetic.noise").origin().description() + ": data.synthetic.noise = " + noise
@@ -243,7 +243,15 @@ public record TrainConfig(
         }
         org.descent.data.DataSpec.Synthetic synthetic = new org.descent.data.DataSpec.Synthetic(kind, atLeastLong(c, "data.synthetic.rows", 1),
                 atLeastLong(c, "data.synthetic.testRows", 1), atLeast(c, "data.synthetic.features", 1), atLeast(c, "data.synthetic.classes", 2), noise,
-                atLeast(c, "data.synthetic.hidden", 1));
+                atLeast(c, "data.synthetic.hidden", 1), atLeast(c, "data.synthetic.steps", 1), atLeast(c, "data.synthetic.symbols", 1),
+                atLeast(c, "data.synthetic.alphabet", 2));
+        if (format.equals("synthetic")) {
+            try {
+                synthetic.problem();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(c.getValue("data.synthetic.steps").origin().description() + ": " + e.getMessage());
+            }
+        }
         return new org.descent.data.DataSpec(format, c.getString("data.dir"), c.getString("data.train"), c.getString("data.test"),
                 c.getBoolean("data.csv.header"), c.getString("data.csv.label"), delimiter.charAt(0), atLeast(c, "data.libsvm.numFeatures", 0),
                 c.getString("data.parquet.features"), c.getString("data.parquet.label"), oneOf(c, "data.badRows", List.of("fail", "skip")).equals("skip"),

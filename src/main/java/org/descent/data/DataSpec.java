@@ -51,9 +51,36 @@ public record DataSpec(String format, String dir, String train, String test, boo
     /**
      * Rows generated on the executors: a Gaussian mixture (class means drawn from N(0, 1), rows at
      * mean + N(0, noise²)) or a teacher network (rows from N(0, 1), labelled with the argmax of a
-     * random one-hidden-layer tanh network of {@code hidden} units).
+     * random one-hidden-layer tanh network of {@code hidden} units), or one of the {@link LongRangeProblem}s
+     * (addition, multiplication, memorization) with {@code steps}, {@code symbols} and {@code alphabet}.
      */
-    public record Synthetic(String kind, long rows, long testRows, int features, int classes, double noise, int hidden) implements Serializable {
+    public record Synthetic(String kind, long rows, long testRows, int features, int classes, double noise, int hidden,
+                            int steps, int symbols, int alphabet) implements Serializable {
+        public Synthetic(String kind, long rows, long testRows, int features, int classes, double noise, int hidden) {
+            this(kind, rows, testRows, features, classes, noise, hidden, 80, 5, 2);
+        }
+
+        /** The long-range problem this kind names, or null for gaussian and teacher. */
+        public LongRangeProblem problem() {
+            return LongRangeProblem.of(kind, steps, symbols, alphabet);
+        }
+
+        /** The shape of one generated example. */
+        public org.descent.tensor.Shape shape() {
+            LongRangeProblem p = problem();
+            return p != null ? p.shape() : org.descent.tensor.Shape.of(features);
+        }
+
+        /** Labels per example. */
+        public int labelWidth() {
+            LongRangeProblem p = problem();
+            return p != null ? p.labelWidth() : 1;
+        }
+    }
+
+    /** Labels per example the data gives: one, or a long-range problem's own. */
+    public int labelWidth() {
+        return format.equals("synthetic") && synthetic != null ? synthetic.labelWidth() : 1;
     }
 
     /** The IDX dataset in {@code dir}, with the other options at their defaults. */

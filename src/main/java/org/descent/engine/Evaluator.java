@@ -39,12 +39,12 @@ public final class Evaluator {
             System.arraycopy(data.labels(), from * lw, y, 0, n * lw);
             float[] out = network.forward(ctx, x, n);
             lossSum += loss.evaluate(out, y, n, k, null);
-            if (lw == 1) {
+            if (lw == 1 && loss.scoresAccuracy()) {
                 correct += Accuracy.count(out, y, n, k);
             }
         }
         int m = Math.max(1, data.size());
-        // Accuracy is a class-label measure; with target vectors (an autoencoder's inputs) there is none.
-        return new EvalResult(lossSum / m, lw > 1 ? Double.NaN : (double) correct / m, data.size());
+        // Accuracy is a class-label measure; with target values (regression, an autoencoder's inputs, per-step labels) there is none.
+        return new EvalResult(lossSum / m, lw > 1 || !loss.scoresAccuracy() ? Double.NaN : (double) correct / m, data.size());
     }
 }

@@ -22,4 +22,9 @@ public interface Loss extends Serializable {
      * @throws IllegalArgumentException for a label outside the loss's domain, naming the example
      */
     double evaluate(float[] out, float[] labels, int n, int k, float[] dOut);
+
+    /** Whether the 0-1 accuracy measures this loss's predictions: one class label per example (not a target value). */
+    default boolean scoresAccuracy() {
+        return true;
+    }
 }

@@ -30,6 +30,16 @@ public final class Losses {
         return List.copyOf(ALL.keySet());
     }
 
+    /**
+     * The loss {@code name} for a model whose output has shape {@code output}: on a sequence {@code [T, K]} softmax
+     * cross-entropy takes one class per step ({@link SoftmaxCrossEntropy#perStep}); any other loss and shape is
+     * {@link #byName}.
+     */
+    public static Loss forOutput(String name, org.descent.tensor.Shape output) {
+        Loss loss = byName(name);
+        return loss instanceof SoftmaxCrossEntropy && output.rank() == 2 ? SoftmaxCrossEntropy.perStep(output.dim(0)) : loss;
+    }
+
     /** @throws IllegalArgumentException naming the nearest known loss */
     public static Loss byName(String name) {
         Supplier<Loss> s = ALL.get(name);

@@ -31,6 +31,11 @@ public final class SquaredError implements Loss {
     }
 
     @Override
+    public boolean scoresAccuracy() {
+        return false;
+    }
+
+    @Override
     public String toString() {
         return name();
     }

@@ -20,6 +20,8 @@ import org.descent.util.Suggest;
  *   plateau      initial, factor, patience, threshold, cooldown, min   (reduce on a plateau of the evaluated loss)
  *   sutskever    max          (momentum)
  *   nesterov     max          (momentum)
+ *   switch       first, steps, then  (momentum: first for the first steps updates, then `then`, default the
+ *                                     optimizer's momentum; Sutskever et al. 2013's RNN schedule)
  * </pre>
  * A missing {@code initial} (or {@code value}) takes the caller's default, e.g. the optimizer's
  * learningRate.
@@ -38,6 +40,7 @@ public final class Schedules {
         KEYS.put("plateau", List.of("initial", "factor", "patience", "threshold", "cooldown", "min"));
         KEYS.put("sutskever", List.of("max"));
         KEYS.put("nesterov", List.of("max"));
+        KEYS.put("switch", List.of("first", "steps", "then"));
     }
 
     private static final Set<String> WARMUP = Set.of("warmupSteps", "warmupStartFactor");
@@ -89,6 +92,7 @@ public final class Schedules {
             case "plateau" -> new ReduceOnPlateau(number(config, "initial", defaultInitial), number(config, "factor", 0.1), (int) number(config, "patience", 10.0),
                     number(config, "threshold", 1e-4), (int) number(config, "cooldown", 0.0), number(config, "min", 0.0), ReduceOnPlateau.Goal.MIN);
             case "sutskever" -> new SutskeverMomentum(number(config, "max", 0.999));
+            case "switch" -> new SwitchedMomentum(number(config, "first", 0.9), (long) number(config, "steps", 1000.0), number(config, "then", defaultInitial));
             default -> new NesterovMomentum(number(config, "max", 0.999));
         };
         if (config.containsKey("warmupSteps") && s instanceof ReduceOnPlateau) {

@@ -78,6 +78,19 @@ public final class Blas {
                 b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, n));
     }
 
+    /**
+     * As {@link #gemm(boolean, boolean, int, int, int, float, float[], int, float[], int, float, float[], int)} with
+     * explicit row strides: row i of the stored A starts at {@code aOff + i·lda}, of B at {@code bOff + i·ldb}, of C at
+     * {@code cOff + i·ldc} (e.g. one step's rows of a batch of sequences).
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        instance.blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
+    }
+
     private static String defaultPreference() {
         return Optional.ofNullable(System.getProperty("descent.blas"))
                 .orElse(Optional.ofNullable(System.getenv("DESCENT_BLAS")).orElse("auto"))

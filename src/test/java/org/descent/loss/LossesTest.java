@@ -14,11 +14,15 @@ class LossesTest {
     @Test
     void agreeWithPyTorch() {
         JsonNode root = Reference.load("losses.json");
-        assertEquals(4, root.size());
+        assertEquals(5, root.size());
         for (JsonNode c : root) {
-            Loss loss = Losses.byName(c.get("name").asText());
             int n = c.get("n").asInt();
             int k = c.get("k").asInt();
+            // The per-step case: a sequence output [T, K] with one label per step, -1 where a step has no target.
+            int steps = c.has("steps") ? c.get("steps").asInt() : 0;
+            Loss loss = steps > 0 ? Losses.forOutput(c.get("name").asText(), org.descent.tensor.Shape.of(steps, k / steps)) : Losses.byName(c.get("name").asText());
+            assertEquals(steps > 0 ? steps : c.get("name").asText().equals("squared_error") || c.get("name").asText().equals("binary_cross_entropy") ? k : 1,
+                    loss.labelWidth(k), loss + " labels per example");
             float[] z = Reference.floats(c.get("logits"));
             float[] labels = Reference.floats(c.get("labels"));
             float[] grad = new float[n * k];

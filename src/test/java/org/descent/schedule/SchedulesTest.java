@@ -67,6 +67,18 @@ class SchedulesTest {
         assertEquals(1 - 3.0 / 15, n.at(10), 1e-12);
     }
 
+    /** Sutskever et al. 2013's RNN schedule: μ = 0.9 for the first 1000 updates, then μ₀ (the optimizer's momentum by default). */
+    @Test
+    void switchedMomentumHoldsTheFirstValueThenTheOptimizers() {
+        Schedule s = Schedules.parse(java.util.Map.of("type", "switch"), 0.995);
+        assertEquals(0.9, s.at(0));
+        assertEquals(0.9, s.at(999));
+        assertEquals(0.995, s.at(1000));
+        Schedule zero = Schedules.parse(java.util.Map.of("type", "switch", "then", 0.0, "steps", 10), 0.9);
+        assertEquals(0.9, zero.at(9));
+        assertEquals(0.0, zero.at(10));
+    }
+
     @Test
     void reduceOnPlateauCutsAfterPatienceAndRestoresExactly() {
         ReduceOnPlateau r = new ReduceOnPlateau(0.1, 0.5, 2, 1e-3, 1, 0.01, ReduceOnPlateau.Goal.MIN);

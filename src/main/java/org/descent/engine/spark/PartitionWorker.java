@@ -161,12 +161,12 @@ final class PartitionWorker {
             System.arraycopy(block.labels(), from * block.labelWidth(), y, 0, n * block.labelWidth());
             float[] out = network.forward(ctx, x, n);
             lossSum += loss.evaluate(out, y, n, k, null);
-            if (block.labelWidth() == 1) {
+            if (block.labelWidth() == 1 && loss.scoresAccuracy()) {
                 correct += Accuracy.count(out, y, n, k);
             }
         }
         // Accuracy is a class-label measure; with target vectors (an autoencoder's inputs) there is none.
-        return new double[] {lossSum, block.labelWidth() > 1 ? Double.NaN : correct, block.size()};
+        return new double[] {lossSum, block.labelWidth() > 1 || !loss.scoresAccuracy() ? Double.NaN : correct, block.size()};
     }
 
     /** The model's outputs (n × k, row-major) for every example of the block, in evaluation mode. */

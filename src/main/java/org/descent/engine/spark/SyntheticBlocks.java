@@ -16,6 +16,7 @@ import org.descent.tensor.Rng;
  *   <li>a teacher network: rows x ~ N(0, I), label argmax_c (W₂ tanh(W₁x/√d))_c with W₁, W₂ drawn
  *       once from N(0, 1) — a target a student network can learn exactly.</li>
  * </ul>
+ * and the long-range problems of {@link org.descent.data.LongRangeProblem} (sequences {@code [T, F]}).
  * The class means or teacher weights depend on the seed only; row i of partition p of stream s
  * (0 training, 1 test, 2 validation) depends only on (seed, s, p, i), so a lost block is
  * regenerated identically and the three streams never share a row.
@@ -36,13 +37,24 @@ public final class SyntheticBlocks {
             parts.add(p);
         }
         boolean teacher = spec.kind().equals("teacher");
+        org.descent.data.LongRangeProblem problem = spec.problem();
         int features = spec.features();
         int classes = spec.classes();
         return sc.parallelize(parts, partitions).mapPartitionsWithIndex((p, it) -> {
             int n = Math.toIntExact(rows * (p + 1) / partitions - rows * p / partitions);
+            Rng rng = new Rng(Rng.derive(seed, 1 + stream, p));
+            if (problem != null) {
+                int size = problem.shape().size();
+                int width = problem.labelWidth();
+                float[] x = new float[n * size];
+                float[] y = new float[n * width];
+                for (int i = 0; i < n; i++) {
+                    problem.example(rng, x, i * size, y, i * width);
+                }
+                return List.of(new Block(x, y, n, size, width)).iterator();
+            }
             float[] x = new float[n * features];
             float[] y = new float[n];
-            Rng rng = new Rng(Rng.derive(seed, 1 + stream, p));
             if (teacher) {
                 Teacher t = new Teacher(features, spec.hidden(), classes, seed);
                 for (int i = 0; i < n; i++) {

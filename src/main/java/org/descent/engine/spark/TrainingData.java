@@ -92,7 +92,7 @@ public final class TrainingData {
                 return new TrainingData(sc, spec, Shape.of(width), null);
             }
             case "synthetic" -> {
-                return new TrainingData(sc, spec, Shape.of(spec.synthetic().features()), null);
+                return new TrainingData(sc, spec, spec.synthetic().shape(), null);
             }
             case "image" -> {
                 String train = org.descent.io.DriverPaths.qualify(required(spec.train(), "data.train"));
@@ -114,7 +114,7 @@ public final class TrainingData {
             case "idx" -> IdxBlocks.load(org.descent.io.DriverPaths.qualify(spec.dir()), "t10k", hadoop).shape();
             case "csv" -> Shape.of(csvParser(spec, hadoop).features());
             case "libsvm" -> spec.libsvmFeatures() > 0 ? Shape.of(spec.libsvmFeatures()) : null;
-            case "synthetic" -> Shape.of(spec.synthetic().features());
+            case "synthetic" -> spec.synthetic().shape();
             default -> null;
         };
     }
@@ -228,7 +228,7 @@ public final class TrainingData {
             }
             default -> {
                 DataSpec.Synthetic s = spec.synthetic();
-                if (rule.kind() == LabelRule.Kind.CLASS_INDEX && s.classes() > rule.classes()) {
+                if (s.problem() == null && rule.kind() == LabelRule.Kind.CLASS_INDEX && s.classes() > rule.classes()) {
                     throw new IllegalArgumentException("data.synthetic.classes = " + s.classes() + " but the model has " + rule.classes() + " outputs");
                 }
                 if (holdout >= s.rows()) {

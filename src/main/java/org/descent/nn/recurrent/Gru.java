@@ -65,15 +65,15 @@ public final class Gru extends RecurrentLayer {
         }
 
         @Override
-        protected void cell(float[] p, int e, int t, float[] pre, int po, float[] rec) {
+        protected void cell(float[] p, int e, int t, float[] pre, int po, float[] rec, int ro) {
             int c = cached(e, t);
             int h = state(e, t);
             int prev = state(e, t - 1);
             int hh = hidden;
             for (int j = 0; j < hh; j++) {
-                float r = sigmoid(pre[po + j] + p[bih + j] + rec[j] + p[bhh + j]);
-                float z = sigmoid(pre[po + hh + j] + p[bih + hh + j] + rec[hh + j] + p[bhh + hh + j]);
-                float hn = rec[2 * hh + j] + p[bhh + 2 * hh + j];
+                float r = sigmoid(pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j]);
+                float z = sigmoid(pre[po + hh + j] + p[bih + hh + j] + rec[ro + hh + j] + p[bhh + hh + j]);
+                float hn = rec[ro + 2 * hh + j] + p[bhh + 2 * hh + j];
                 float n = (float) Math.tanh(pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + r * hn);
                 cache[c + j] = r;
                 cache[c + hh + j] = z;
@@ -84,7 +84,7 @@ public final class Gru extends RecurrentLayer {
         }
 
         @Override
-        protected void cellBackward(float[] p, int e, int t, float[] g, float[] dx, float[] dh, int o, float[] toPrevious) {
+        protected void cellBackward(float[] p, int e, int t, float[] g, float[] dx, float[] dh, int o, float[] toPrevious, int tp) {
             int c = cached(e, t);
             int prev = state(e, t - 1);
             int hh = hidden;
@@ -102,7 +102,7 @@ public final class Gru extends RecurrentLayer {
                 dh[o + j] = ar;
                 dh[o + hh + j] = az;
                 dh[o + 2 * hh + j] = an * r;
-                toPrevious[j] = g[j] * z;
+                toPrevious[tp + j] = g[j] * z;
             }
         }
     }

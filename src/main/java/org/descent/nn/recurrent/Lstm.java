@@ -53,24 +53,24 @@ public final class Lstm extends RecurrentLayer {
 
     /** Cache per step: i, f, g, o, c_t and tanh(c_t), H each. */
     private static final class LstmKernel extends RecurrentKernel {
-        private final float[] cellGrad;
+        /** ∂L/∂c_t of every example, carried from step t+1 to step t. */
+        private float[] cellGrad = new float[0];
 
         LstmKernel(int steps, int features, int hidden, boolean lastOnly, LayerSlot slot) {
             super(steps, features, hidden, 4, 6 * hidden, lastOnly, slot);
-            this.cellGrad = new float[hidden];
         }
 
         @Override
-        protected void cell(float[] p, int e, int t, float[] pre, int po, float[] rec) {
+        protected void cell(float[] p, int e, int t, float[] pre, int po, float[] rec, int ro) {
             int c = cached(e, t);
             int previous = t > 1 ? cached(e, t - 1) + 4 * hidden : -1;
             int h = state(e, t);
             int hh = hidden;
             for (int j = 0; j < hh; j++) {
-                float i = sigmoid(pre[po + j] + p[bih + j] + rec[j] + p[bhh + j]);
-                float f = sigmoid(pre[po + hh + j] + p[bih + hh + j] + rec[hh + j] + p[bhh + hh + j]);
-                float g = (float) Math.tanh(pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + rec[2 * hh + j] + p[bhh + 2 * hh + j]);
-                float o = sigmoid(pre[po + 3 * hh + j] + p[bih + 3 * hh + j] + rec[3 * hh + j] + p[bhh + 3 * hh + j]);
+                float i = sigmoid(pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j]);
+                float f = sigmoid(pre[po + hh + j] + p[bih + hh + j] + rec[ro + hh + j] + p[bhh + hh + j]);
+                float g = (float) Math.tanh(pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + rec[ro + 2 * hh + j] + p[bhh + 2 * hh + j]);
+                float o = sigmoid(pre[po + 3 * hh + j] + p[bih + 3 * hh + j] + rec[ro + 3 * hh + j] + p[bhh + 3 * hh + j]);
                 float cPrev = previous >= 0 ? cache[previous + j] : 0f;
                 float ct = f * cPrev + i * g;
                 float tc = (float) Math.tanh(ct);
@@ -85,12 +85,15 @@ public final class Lstm extends RecurrentLayer {
         }
 
         @Override
-        protected void beginBackward() {
-            java.util.Arrays.fill(cellGrad, 0f);
+        protected void beginBackward(int n) {
+            if (cellGrad.length < n * hidden) {
+                cellGrad = new float[n * hidden];
+            }
+            java.util.Arrays.fill(cellGrad, 0, n * hidden, 0f);
         }
 
         @Override
-        protected void cellBackward(float[] p, int e, int t, float[] gh, float[] dx, float[] dh, int o, float[] toPrevious) {
+        protected void cellBackward(float[] p, int e, int t, float[] gh, float[] dx, float[] dh, int o, float[] toPrevious, int tp) {
             int c = cached(e, t);
             int previous = t > 1 ? cached(e, t - 1) + 4 * hidden : -1;
             int hh = hidden;
@@ -101,14 +104,14 @@ public final class Lstm extends RecurrentLayer {
                 float out = cache[c + 3 * hh + j];
                 float tc = cache[c + 5 * hh + j];
                 float cPrev = previous >= 0 ? cache[previous + j] : 0f;
-                float dc = cellGrad[j] + gh[j] * out * (1 - tc * tc);
+                float dc = cellGrad[e * hh + j] + gh[j] * out * (1 - tc * tc);
                 float dOut = gh[j] * tc;
                 dx[o + j] = dc * g * i * (1 - i);
                 dx[o + hh + j] = dc * cPrev * f * (1 - f);
                 dx[o + 2 * hh + j] = dc * i * (1 - g * g);
                 dx[o + 3 * hh + j] = dOut * out * (1 - out);
-                cellGrad[j] = dc * f;
-                toPrevious[j] = 0f;
+                cellGrad[e * hh + j] = dc * f;
+                toPrevious[tp + j] = 0f;
             }
         }
     }

@@ -8,17 +8,19 @@ import org.descent.tensor.Blas;
 import org.descent.tensor.ExactSum;
 
 /**
- * Forward and backpropagation through time for a layer of {@code G} gates, one example at a time. Per example,
- * the input projection of all T steps is one product {@code [T, F]·W_ihᵀ}; per step, the recurrent product
- * {@code W_hh h_{t−1}} is one row; the cell ({@link #cell}) turns both into {@code h_t} and keeps what its backward
- * needs. Backward runs t = T … 1: the cell turns {@code g_t = ∂L/∂h_t} into the gradients of its gate
- * pre-activations on the input side ({@code δx_t}) and the hidden side ({@code δh_t}, the same for layers whose
- * hidden-side pre-activation is not gated); {@code W_hhᵀ δh_t} flows to {@code g_{t−1}}. After the loop the weight
- * gradients are {@code Σ_t δx_t x_tᵀ} and {@code Σ_t δh_t h_{t−1}ᵀ}, each one product over the T steps, and
- * {@code ∂L/∂x = δx·W_ih} one more. In exact mode every term goes to the exact accumulator instead, so a batch's
- * gradient does not depend on how it is split.
+ * Forward and backpropagation through time for a layer of {@code G} gates. The input projection {@code x_t W_ihᵀ} of
+ * every step of every example is one product over the batch's {@code n·T} rows; then, step by step, the recurrent
+ * product {@code h_{t−1} W_hhᵀ} is one product over the batch's n rows, and the cell ({@link #cell}) turns both into
+ * {@code h_t} and keeps what its backward needs. Backward runs t = T … 1: the cell turns {@code g_t = ∂L/∂h_t} into
+ * the gradients of its gate pre-activations on the input side ({@code δx_t}) and the hidden side ({@code δh_t}, the
+ * same for layers whose hidden-side pre-activation is not gated); {@code δh_t W_hh} (n rows at once) flows to
+ * {@code g_{t−1}}. After the loop the weight gradients are {@code Σ δx_tᵀ x_t} (one product over the n·T rows) and
+ * {@code Σ δh_tᵀ h_{t−1}} (one per example), and {@code ∂L/∂x = δx W_ih} one more.
  *
- * <p>Every workspace is sized once per batch size: no step allocates.
+ * <p>In exact mode ({@code engine.reduction = exact}) no product mixes examples: each example's rows go through calls
+ * of their own, whose shape does not depend on the batch, and every weight-gradient term goes to the exact
+ * accumulator, so a batch's gradient does not depend on how it is split. Every workspace is sized once per batch
+ * size: no step allocates.
  */
 abstract class RecurrentKernel implements Kernel {
     protected final int steps;
@@ -27,6 +29,7 @@ abstract class RecurrentKernel implements Kernel {
     protected final int width;
     private final boolean lastOnly;
     private final int cacheWidth;
+    private final boolean gatedHiddenSide;
     protected final int wih;
     protected final int whh;
     protected final int bih;
@@ -35,12 +38,13 @@ abstract class RecurrentKernel implements Kernel {
     protected float[] states = new float[0];
     /** {@link #cacheWidth} floats per step of every example of the last forward. */
     protected float[] cache = new float[0];
-    private final float[] pre;
-    private final float[] rec;
-    private final float[] deltaX;
-    private final float[] deltaH;
+    private float[] pre = new float[0];
+    private float[] rec = new float[0];
+    private float[] deltaX = new float[0];
+    private float[] deltaH = new float[0];
+    private float[] back = new float[0];
     private final float[] stateGrad;
-    private final float[] back;
+    private int capacity;
 
     /** {@code cacheWidth}: the floats per step the cell keeps for its backward. */
     RecurrentKernel(int steps, int features, int hidden, int gates, int cacheWidth, boolean lastOnly, LayerSlot slot) {
@@ -50,16 +54,12 @@ abstract class RecurrentKernel implements Kernel {
         this.width = gates * hidden;
         this.lastOnly = lastOnly;
         this.cacheWidth = cacheWidth;
+        this.gatedHiddenSide = hiddenSideGated();
         this.wih = slot.paramOffset();
         this.whh = wih + width * features;
         this.bih = whh + width * hidden;
         this.bhh = bih + width;
-        this.pre = new float[steps * width];
-        this.rec = new float[width];
-        this.deltaX = new float[steps * width];
-        this.deltaH = hiddenSideGated() ? new float[steps * width] : deltaX;
         this.stateGrad = new float[hidden];
-        this.back = new float[hidden];
     }
 
     /** Offset of h_t (t = 0 … T) of example e in {@link #states}. */
@@ -78,36 +78,64 @@ abstract class RecurrentKernel implements Kernel {
     }
 
     /**
-     * Step t of example e: {@code pre[po …]} is {@code W_ih x_t} and {@code rec} is {@code W_hh h_{t−1}} (biases not
-     * added); writes {@code h_t} at {@code states[state(e, t)]} and fills the step's cache.
+     * Step t of example e: {@code pre[po …]} is {@code W_ih x_t} and {@code rec[ro …]} is {@code W_hh h_{t−1}} (biases
+     * not added); writes {@code h_t} at {@code states[state(e, t)]} and fills the step's cache.
      */
-    protected abstract void cell(float[] p, int e, int t, float[] pre, int po, float[] rec);
+    protected abstract void cell(float[] p, int e, int t, float[] pre, int po, float[] rec, int ro);
 
-    /** Called before an example's backward, to clear state the cell carries between steps (LSTM's cell gradient). */
-    protected void beginBackward() {
+    /** Called before a batch's backward with its size, to clear state the cell carries between steps (LSTM's ∂c). */
+    protected void beginBackward(int n) {
     }
 
     /**
      * Backward of step t of example e, given {@code g = ∂L/∂h_t}: writes the gate pre-activation gradients
-     * {@code dx[o …]} and, when {@link #hiddenSideGated()}, {@code dh[o …]}, and sets {@code toPrevious} to the part
-     * of {@code ∂L/∂h_{t−1}} that does not go through {@code W_hh}.
+     * {@code dx[o …]} and, when {@link #hiddenSideGated()}, {@code dh[o …]}, and sets {@code toPrevious[tp …]} to
+     * the part of {@code ∂L/∂h_{t−1}} that does not go through {@code W_hh}.
      */
-    protected abstract void cellBackward(float[] p, int e, int t, float[] g, float[] dx, float[] dh, int o, float[] toPrevious);
+    protected abstract void cellBackward(float[] p, int e, int t, float[] g, float[] dx, float[] dh, int o, float[] toPrevious, int tp);
+
+    private void ensure(int n) {
+        if (n > capacity) {
+            capacity = n;
+            states = new float[n * (steps + 1) * hidden];
+            cache = new float[n * steps * cacheWidth];
+            pre = new float[n * steps * width];
+            rec = new float[n * width];
+            deltaX = new float[n * steps * width];
+            deltaH = gatedHiddenSide ? new float[n * steps * width] : deltaX;
+            back = new float[n * hidden];
+        }
+    }
 
     @Override
     public void forward(StepContext ctx, int n, float[] x, float[] y) {
-        if (states.length < n * (steps + 1) * hidden) {
-            states = new float[n * (steps + 1) * hidden];
-            cache = new float[n * steps * cacheWidth];
-        }
+        ensure(n);
         float[] p = ctx.params;
+        boolean exact = ctx.exactGrads != null;
         for (int e = 0; e < n; e++) {
             Arrays.fill(states, state(e, 0), state(e, 0) + hidden, 0f);
-            Blas.gemm(false, true, steps, width, features, 1f, x, e * steps * features, p, wih, 0f, pre, 0);
-            for (int t = 1; t <= steps; t++) {
-                Blas.gemm(false, true, 1, width, hidden, 1f, states, state(e, t - 1), p, whh, 0f, rec, 0);
-                cell(p, e, t, pre, (t - 1) * width, rec);
+        }
+        if (exact) {
+            for (int e = 0; e < n; e++) {
+                Blas.gemm(false, true, steps, width, features, 1f, x, e * steps * features, p, wih, 0f, pre, e * steps * width);
             }
+        } else {
+            Blas.gemm(false, true, n * steps, width, features, 1f, x, 0, p, wih, 0f, pre, 0);
+        }
+        int stateStride = (steps + 1) * hidden;
+        for (int t = 1; t <= steps; t++) {
+            if (exact) {
+                for (int e = 0; e < n; e++) {
+                    Blas.gemm(false, true, 1, width, hidden, 1f, states, state(e, t - 1), p, whh, 0f, rec, e * width);
+                }
+            } else {
+                Blas.gemm(false, true, n, width, hidden, 1f, states, state(0, t - 1), stateStride, p, whh, hidden, 0f, rec, 0, width);
+            }
+            for (int e = 0; e < n; e++) {
+                cell(p, e, t, pre, (e * steps + t - 1) * width, rec, e * width);
+            }
+        }
+        for (int e = 0; e < n; e++) {
             if (lastOnly) {
                 System.arraycopy(states, state(e, steps), y, e * hidden, hidden);
             } else {
@@ -119,46 +147,62 @@ abstract class RecurrentKernel implements Kernel {
     @Override
     public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
         float[] p = ctx.params;
-        for (int e = 0; e < n; e++) {
-            Arrays.fill(back, 0f);
-            beginBackward();
-            for (int t = steps; t >= 1; t--) {
+        boolean exact = ctx.exactGrads != null;
+        Arrays.fill(back, 0, n * hidden, 0f);
+        beginBackward(n);
+        for (int t = steps; t >= 1; t--) {
+            for (int e = 0; e < n; e++) {
                 int out = lastOnly ? (t == steps ? e * hidden : -1) : (e * steps + t - 1) * hidden;
                 for (int j = 0; j < hidden; j++) {
-                    stateGrad[j] = back[j] + (out >= 0 ? dy[out + j] : 0f);
+                    stateGrad[j] = back[e * hidden + j] + (out >= 0 ? dy[out + j] : 0f);
                 }
-                int o = (t - 1) * width;
-                cellBackward(p, e, t, stateGrad, deltaX, deltaH, o, back);
-                Blas.gemm(false, false, 1, hidden, width, 1f, deltaH, o, p, whh, 1f, back, 0);
+                cellBackward(p, e, t, stateGrad, deltaX, deltaH, (e * steps + t - 1) * width, back, e * hidden);
             }
-            int xe = e * steps * features;
-            if (ctx.exactGrads != null) {
-                accumulateExactly(ctx.exactGrads, x, xe, e);
+            if (exact) {
+                for (int e = 0; e < n; e++) {
+                    Blas.gemm(false, false, 1, hidden, width, 1f, deltaH, (e * steps + t - 1) * width, p, whh, 1f, back, e * hidden);
+                }
             } else {
-                float[] g = ctx.grads;
-                Blas.gemm(true, false, width, features, steps, 1f, deltaX, 0, x, xe, 1f, g, wih);
-                Blas.gemm(true, false, width, hidden, steps, 1f, deltaH, 0, states, state(e, 0), 1f, g, whh);
-                for (int t = 0; t < steps; t++) {
-                    for (int k = 0; k < width; k++) {
-                        g[bih + k] += deltaX[t * width + k];
-                        g[bhh + k] += deltaH[t * width + k];
-                    }
+                Blas.gemm(false, false, n, hidden, width, 1f, deltaH, (t - 1) * width, steps * width, p, whh, hidden, 1f, back, 0, hidden);
+            }
+        }
+        if (exact) {
+            for (int e = 0; e < n; e++) {
+                accumulateExactly(ctx.exactGrads, x, e);
+            }
+        } else {
+            float[] g = ctx.grads;
+            Blas.gemm(true, false, width, features, n * steps, 1f, deltaX, 0, x, 0, 1f, g, wih);
+            for (int e = 0; e < n; e++) {
+                Blas.gemm(true, false, width, hidden, steps, 1f, deltaH, e * steps * width, states, state(e, 0), 1f, g, whh);
+            }
+            for (int r = 0; r < n * steps; r++) {
+                for (int k = 0; k < width; k++) {
+                    g[bih + k] += deltaX[r * width + k];
+                    g[bhh + k] += deltaH[r * width + k];
                 }
             }
-            if (dx != null) {
-                Blas.gemm(false, false, steps, features, width, 1f, deltaX, 0, p, wih, 0f, dx, xe);
+        }
+        if (dx != null) {
+            if (exact) {
+                for (int e = 0; e < n; e++) {
+                    Blas.gemm(false, false, steps, features, width, 1f, deltaX, e * steps * width, p, wih, 0f, dx, e * steps * features);
+                }
+            } else {
+                Blas.gemm(false, false, n * steps, features, width, 1f, deltaX, 0, p, wih, 0f, dx, 0);
             }
         }
     }
 
-    /** Every example's weight-gradient terms rounded to the exact grid and added: the sum does not depend on order. */
-    private void accumulateExactly(double[] exact, float[] x, int xe, int e) {
+    /** Example e's weight-gradient terms rounded to the exact grid and added: the sum does not depend on order. */
+    private void accumulateExactly(double[] exact, float[] x, int e) {
         for (int t = 0; t < steps; t++) {
-            int xt = xe + t * features;
+            int xt = (e * steps + t) * features;
             int prev = state(e, t);
+            int r = (e * steps + t) * width;
             for (int k = 0; k < width; k++) {
-                float a = deltaX[t * width + k];
-                float b = deltaH[t * width + k];
+                float a = deltaX[r + k];
+                float b = deltaH[r + k];
                 if (a != 0f) {
                     ExactSum.addScaled(exact, wih + k * features, a, x, xt, features);
                     exact[bih + k] += ExactSum.q(a);

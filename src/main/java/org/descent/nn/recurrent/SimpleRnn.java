@@ -49,20 +49,20 @@ public final class SimpleRnn extends RecurrentLayer {
     public Kernel kernel(Shape in, LayerSlot slot) {
         return new RecurrentKernel(in.dim(0), in.dim(1), hidden(), 1, 0, lastOnly(), slot) {
             @Override
-            protected void cell(float[] p, int e, int t, float[] pre, int po, float[] rec) {
+            protected void cell(float[] p, int e, int t, float[] pre, int po, float[] rec, int ro) {
                 int h = state(e, t);
                 for (int j = 0; j < hidden; j++) {
-                    states[h + j] = (float) Math.tanh(pre[po + j] + p[bih + j] + rec[j] + p[bhh + j]);
+                    states[h + j] = (float) Math.tanh(pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j]);
                 }
             }
 
             @Override
-            protected void cellBackward(float[] p, int e, int t, float[] g, float[] dx, float[] dh, int o, float[] toPrevious) {
+            protected void cellBackward(float[] p, int e, int t, float[] g, float[] dx, float[] dh, int o, float[] toPrevious, int tp) {
                 int h = state(e, t);
                 for (int j = 0; j < hidden; j++) {
                     float hj = states[h + j];
                     dx[o + j] = g[j] * (1 - hj * hj);
-                    toPrevious[j] = 0f;
+                    toPrevious[tp + j] = 0f;
                 }
             }
         };
