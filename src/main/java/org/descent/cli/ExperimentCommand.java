@@ -37,8 +37,19 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--set", description = "An override for every variant (after the file's), e.g. --set training.epochs=1 (repeatable).")
     List<String> settings = new ArrayList<>();
 
-    /** One variant's outcome. */
-    record Outcome(String name, TrainingJob.Summary summary, RunMetrics metrics, String failure) {
+    @Option(names = "--rows", split = ",", description = "Run only these rows of a table of tasks.")
+    List<String> onlyRows;
+
+    /** One variant's outcome: a training run's summary and metrics, a failure, or the constant-predictor baseline. */
+    record Outcome(String name, TrainingJob.Summary summary, RunMetrics metrics, String failure, double baseline) {
+        Outcome(String name, TrainingJob.Summary summary, RunMetrics metrics, String failure) {
+            this(name, summary, metrics, failure, Double.NaN);
+        }
+
+        /** The final test loss, or the baseline's loss; NaN for a failure. */
+        double loss() {
+            return summary != null ? summary.testLoss() : baseline;
+        }
     }
 
     @Override
@@ -49,54 +60,101 @@ final class ExperimentCommand implements Callable<Integer> {
             throw new UsageException("--only " + only + " names no variant of " + file + " (variants: "
                     + String.join(", ", experiment.variants().stream().map(Experiment.Variant::name).toList()) + ")");
         }
+        List<Experiment.Row> rows = experiment.rows().stream().filter(r -> onlyRows == null || onlyRows.contains(r.name())).toList();
+        if (rows.isEmpty()) {
+            throw new UsageException("--rows " + onlyRows + " names no row of " + file + " (rows: "
+                    + String.join(", ", experiment.rows().stream().map(Experiment.Row::name).toList()) + ")");
+        }
+        boolean tabular = experiment.tabular();
         Path dir = out != null ? out : Path.of("runs", "experiment-" + file.getFileName().toString().replaceFirst("\\.conf$", ""));
-        List<TrainConfig> configs = new ArrayList<>();
-        for (Experiment.Variant v : variants) {   // every variant is validated before the first one trains
-            List<String> sets = experiment.overridesOf(v);
-            sets.addAll(settings);
-            try {
-                configs.add(TrainConfig.load(experiment.base(), sets));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("variant " + v.name() + ": " + e.getMessage(), e);
+        List<List<TrainConfig>> configs = new ArrayList<>();
+        for (Experiment.Row row : rows) {   // every variant of every row is validated before the first one trains
+            List<TrainConfig> rowConfigs = new ArrayList<>();
+            for (Experiment.Variant v : variants) {
+                List<String> sets = experiment.overridesOf(row, v);
+                sets.addAll(settings);
+                String which = (tabular ? "row " + row.name() + ", " : "") + "variant " + v.name();
+                try {
+                    TrainConfig config = TrainConfig.load(experiment.base(), sets);
+                    if (v.constantBaseline() && problem(config) == null) {
+                        throw new IllegalArgumentException("baseline = constant needs a long-range problem (data.format = synthetic, data.synthetic.kind = "
+                                + "addition, multiplication or memorization)");
+                    }
+                    rowConfigs.add(config);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(which + ": " + e.getMessage(), e);
+                }
             }
+            configs.add(rowConfigs);
         }
-        System.out.printf(Locale.ROOT, "%s: %d variants -> %s%n", experiment.title(), variants.size(), dir);
-        List<Outcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < variants.size(); i++) {
-            String name = variants.get(i).name();
-            System.out.printf(Locale.ROOT, "--- %s (%s)%n", name, String.join(" ", variants.get(i).overrides()));
-            Path run = dir.resolve(name);
-            try {
-                TrainingJob.Summary s = new TrainingJob(configs.get(i), master, run, false).run();
-                outcomes.add(new Outcome(name, s, RunMetrics.read(run.resolve("metrics.jsonl")), null));
-            } catch (org.descent.engine.DivergenceException e) {
-                // A variant that blows up is a result of the comparison (e.g. exploding signals), not a failure of the experiment.
-                System.out.println(name + ": " + e.getMessage());
-                outcomes.add(new Outcome(name, null, null, e.getMessage().replaceFirst(":.*", "")));
-            }
-        }
-        String table = table(outcomes);
-        System.out.println();
-        System.out.println(experiment.title());
-        System.out.print(table);
+        System.out.printf(Locale.ROOT, "%s: %d variants%s -> %s%n", experiment.title(), variants.size(), tabular ? " × " + rows.size() + " rows" : "", dir);
         boolean byEpoch = experiment.axis().equals("epochs");
         boolean lossMeasure = experiment.measure().equals("loss");
         String evaluated = lossMeasure ? "evaluated-loss.png" : "accuracy.png";
-        chart((lossMeasure ? "Evaluated loss: " : "Accuracy: ") + experiment.title(), lossMeasure ? "loss (validation, else test)" : "accuracy",
-                outcomes, lossMeasure ? Curve.EVALUATED_LOSS : Curve.ACCURACY, byEpoch).writePng(dir.resolve(evaluated), 960, 540);
-        chart("Training loss: " + experiment.title(), "training loss (moving average of 50 steps)", outcomes, Curve.TRAINING_LOSS, byEpoch)
-                .writePng(dir.resolve("loss.png"), 960, 540);
-        String seedTable = lossMeasure ? seedTable(experiment.row().isEmpty() ? "test loss" : experiment.row(), outcomes) : "";
+        List<List<Outcome>> results = new ArrayList<>();
+        StringBuilder sections = new StringBuilder();
+        for (int r = 0; r < rows.size(); r++) {
+            Experiment.Row row = rows.get(r);
+            String rowDir = tabular ? slug(row.name()) + "/" : "";
+            List<Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < variants.size(); i++) {
+                Experiment.Variant v = variants.get(i);
+                TrainConfig config = configs.get(r).get(i);
+                if (v.constantBaseline()) {
+                    double loss = problem(config).constantPredictorLoss();
+                    System.out.printf(Locale.ROOT, "--- %s%s: the best constant predictor, test loss %.4f (no training)%n", tabular ? row.name() + " / " : "", v.name(), loss);
+                    outcomes.add(new Outcome(v.name(), null, null, null, loss));
+                    continue;
+                }
+                System.out.printf(Locale.ROOT, "--- %s%s (%s)%n", tabular ? row.name() + " / " : "", v.name(), String.join(" ", v.overrides()));
+                Path run = dir.resolve(rowDir + v.name());
+                try {
+                    TrainingJob.Summary s = new TrainingJob(config, master, run, false).run();
+                    outcomes.add(new Outcome(v.name(), s, RunMetrics.read(run.resolve("metrics.jsonl")), null));
+                } catch (org.descent.engine.DivergenceException e) {
+                    // A variant that blows up is a result of the comparison (e.g. exploding signals), not a failure of the experiment.
+                    System.out.println(v.name() + ": " + e.getMessage());
+                    outcomes.add(new Outcome(v.name(), null, null, e.getMessage().replaceFirst(":.*", "")));
+                }
+            }
+            results.add(outcomes);
+            String table = table(outcomes);
+            System.out.println();
+            System.out.println(experiment.title() + (tabular ? ": " + row.name() : ""));
+            System.out.print(table);
+            String title = experiment.title() + (tabular ? ": " + row.name() : "");
+            if (outcomes.stream().allMatch(o -> o.metrics() == null)) {
+                sections.append(tabular ? "## " + row.name() + "\n\n" : "").append(table).append('\n');
+                continue;   // nothing trained (baselines and failures only): nothing to draw
+            }
+            chart((lossMeasure ? "Evaluated loss: " : "Accuracy: ") + title, lossMeasure ? "loss (validation, else test)" : "accuracy",
+                    outcomes, lossMeasure ? Curve.EVALUATED_LOSS : Curve.ACCURACY, byEpoch).writePng(dir.resolve(rowDir + evaluated), 960, 540);
+            chart("Training loss: " + title, "training loss (moving average of 50 steps)", outcomes, Curve.TRAINING_LOSS, byEpoch)
+                    .writePng(dir.resolve(rowDir + "loss.png"), 960, 540);
+            sections.append(tabular ? "## " + row.name() + "\n\n" : "").append(table).append("\n![").append(lossMeasure ? "evaluated loss" : "accuracy")
+                    .append("](").append(rowDir).append(evaluated).append(")\n![loss](").append(rowDir).append("loss.png)\n\n");
+        }
+        String seedTable = lossMeasure ? seedTable(rows, results, variants, experiment.variants(), tabular) : "";
         if (!seedTable.isEmpty()) {
+            System.out.println();
             System.out.print(seedTable);
         }
         String md = "# " + experiment.title() + "\n\n" + (experiment.about().isEmpty() ? "" : experiment.about() + "\n\n")
                 + "`submit/descent bench experiment " + file + (settings.isEmpty() ? "" : " --set " + String.join(" --set ", settings))
-                + (master == null ? "" : " --master '" + master + "'") + "`\n\n" + table + (seedTable.isEmpty() ? "" : "\n" + seedTable)
-                + "\n![" + (lossMeasure ? "evaluated loss" : "accuracy") + "](" + evaluated + ")\n![loss](loss.png)\n";
+                + (master == null ? "" : " --master '" + master + "'") + "`\n\n" + (seedTable.isEmpty() ? "" : seedTable + "\n") + sections;
         AtomicFiles.writeString(dir.resolve("results.md"), md);
         System.out.println("plots and table: " + dir.resolve("results.md"));
         return 0;
+    }
+
+    /** The long-range problem a configuration trains on, or null. */
+    private static org.descent.data.LongRangeProblem problem(TrainConfig config) {
+        return config.data().format().equals("synthetic") ? config.data().synthetic().problem() : null;
+    }
+
+    /** A row's name as a directory name: letters, digits, '.', '-' and '_' kept, anything else '-'. */
+    static String slug(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]+", "-");
     }
 
     static String table(List<Outcome> outcomes) {
@@ -105,7 +163,8 @@ final class ExperimentCommand implements Callable<Integer> {
         for (Outcome o : outcomes) {
             TrainingJob.Summary s = o.summary();
             if (s == null) {
-                b.append("| ").append(o.name()).append(" | ").append(o.failure()).append(" | | | | | | |\n");
+                b.append("| ").append(o.name()).append(" | ").append(o.failure() != null ? o.failure() + " | " : String.format(Locale.ROOT,
+                        "– | %.4f (the best constant predictor) | ", o.baseline())).append("| | | | | |\n");
                 continue;
             }
             b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | %d | %d | %.1f | %,.0f |%n", o.name(), s.testAccuracy(), s.testLoss(),
@@ -114,17 +173,69 @@ final class ExperimentCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    /** The final test loss of each variant in one row, variants as columns (the seeds' table of reconstruction errors). */
-    static String seedTable(String row, List<Outcome> outcomes) {
-        StringBuilder head = new StringBuilder("| task |");
+    /**
+     * The final test loss of each variant, variants as columns and one line per row (the seeds' tables), with the
+     * paper's figures beside them where the experiment gives them; when a variant is the constant baseline, also every
+     * figure as a fraction of that baseline's, for Descent and for the paper (losses whose scale differs compare so).
+     * {@code all} is the experiment's every variant, whose order the paper's figures follow ({@code --only} runs some).
+     */
+    static String seedTable(List<Experiment.Row> rows, List<List<Outcome>> results, List<Experiment.Variant> variants, List<Experiment.Variant> all,
+                            boolean tabular) {
+        StringBuilder b = new StringBuilder("| task |");
         StringBuilder rule = new StringBuilder("|---|");
-        StringBuilder values = new StringBuilder("| ").append(row).append(" |");
-        for (Outcome o : outcomes) {
-            head.append(' ').append(o.name()).append(" |");
+        for (Experiment.Variant v : variants) {
+            b.append(' ').append(v.name()).append(" |");
             rule.append("---|");
-            values.append(' ').append(o.summary() == null ? o.failure() : String.format(Locale.ROOT, "%.3f", o.summary().testLoss())).append(" |");
         }
-        return head + "\n" + rule + "\n" + values + "\n";
+        b.append('\n').append(rule).append('\n');
+        int baseline = -1;
+        for (int i = 0; i < variants.size(); i++) {
+            if (variants.get(i).constantBaseline()) {
+                baseline = i;
+            }
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            Experiment.Row row = rows.get(r);
+            List<Outcome> outcomes = results.get(r);
+            String name = row.name().isEmpty() ? "test loss" : row.name();
+            b.append("| ").append(tabular ? name + " (Descent)" : name).append(" |");
+            for (Outcome o : outcomes) {
+                b.append(' ').append(o.failure() != null ? o.failure() : figure(o.loss(), tabular)).append(" |");
+            }
+            b.append('\n');
+            if (!row.paper().isEmpty()) {
+                b.append("| ").append(name).append(" (paper) |");
+                for (Experiment.Variant v : variants) {
+                    b.append(' ').append(figure(row.paper().get(all.indexOf(v)), true)).append(" |");
+                }
+                b.append('\n');
+            }
+            if (baseline >= 0) {
+                double base = outcomes.get(baseline).loss();
+                b.append("| ").append(name).append(" (Descent) ÷ ").append(variants.get(baseline).name()).append(" |");
+                for (Outcome o : outcomes) {
+                    b.append(' ').append(o.failure() != null ? o.failure() : figure(o.loss() / base, true)).append(" |");
+                }
+                b.append('\n');
+                if (!row.paper().isEmpty()) {
+                    double paperBase = row.paper().get(all.indexOf(variants.get(baseline)));
+                    b.append("| ").append(name).append(" (paper) ÷ ").append(variants.get(baseline).name()).append(" |");
+                    for (Experiment.Variant v : variants) {
+                        b.append(' ').append(figure(row.paper().get(all.indexOf(v)) / paperBase, true)).append(" |");
+                    }
+                    b.append('\n');
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /** Three decimals (the classic one-row table); in a table of tasks three significant digits, small values in e-notation. */
+    static String figure(double v, boolean significant) {
+        if (!significant) {
+            return String.format(Locale.ROOT, "%.3f", v);
+        }
+        return Math.abs(v) >= 0.01 || v == 0 ? String.format(Locale.ROOT, "%.3g", v) : String.format(Locale.ROOT, "%.2e", v);
     }
 
     /** What a chart draws for each variant. */

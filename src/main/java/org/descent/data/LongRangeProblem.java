@@ -81,6 +81,20 @@ public record LongRangeProblem(Kind kind, int steps, int symbols, int alphabet) 
         return kind == Kind.MEMORIZATION ? length() : 1;
     }
 
+    /**
+     * The test loss of the best predictor that ignores the inputs (what a network that learns only its biases can
+     * reach; the deck's "biases" column): the variance of the target for addition (2 · 1/12 = 1/6) and multiplication
+     * (E[a²]E[b²] − E[a]²E[b]² = 1/9 − 1/16 = 7/144), and {@code N ln K} for memorization (a uniform guess at each of
+     * the N recalled symbols).
+     */
+    public double constantPredictorLoss() {
+        return switch (kind) {
+            case ADDITION -> 1.0 / 6;
+            case MULTIPLICATION -> 7.0 / 144;
+            case MEMORIZATION -> symbols * Math.log(alphabet);
+        };
+    }
+
     /** Writes one example: {@code length·features} inputs at {@code x[xo]} and {@link #labelWidth()} labels at {@code y[yo]}. */
     public void example(Rng rng, float[] x, int xo, float[] y, int yo) {
         int f = features();

@@ -30,9 +30,11 @@ class ExperimentTest {
         for (Path file : files) {
             Experiment e = Experiment.load(file);
             assertFalse(e.variants().isEmpty(), file.toString());
-            for (Experiment.Variant v : e.variants()) {
-                TrainConfig config = TrainConfig.load(e.base(), e.overridesOf(v));
-                assertNotNull(new TrainingJob(config, null, dir, false).model(), file + " " + v.name());
+            for (Experiment.Row row : e.rows()) {
+                for (Experiment.Variant v : e.variants()) {
+                    TrainConfig config = TrainConfig.load(e.base(), e.overridesOf(row, v));
+                    assertNotNull(new TrainingJob(config, null, dir, false).model(), file + " " + row.name() + " " + v.name());
+                }
             }
         }
     }
@@ -51,6 +53,32 @@ class ExperimentTest {
         assertEquals(List.of("flatten", "dense(7)", "relu", "dense(10)"), a.layers());
         assertEquals(3, a.epochs());
         assertEquals(1, TrainConfig.load(null, e.overridesOf(e.variants().get(1))).epochs(), "a variant's own setting wins");
+    }
+
+    @Test
+    void rowsCarryTheirOverridesAndThePapersFigures() throws IOException {
+        Path file = dir.resolve("table.conf");
+        Files.writeString(file, String.join("\n",
+                "title = t",
+                "set { data.format = synthetic, training.epochs = 2 }",
+                "rows = [ { name = add, set { data.synthetic.kind = addition }, paper = [0.8, 0.1] }, { name = mem, set { data.synthetic.kind = memorization } } ]",
+                "variants = [ { name = biases, baseline = constant }, { name = sgd, set { optimizer.name = sgd } } ]", ""));
+        Experiment e = Experiment.load(file);
+        assertTrue(e.tabular());
+        assertEquals(List.of("add", "mem"), e.rows().stream().map(Experiment.Row::name).toList());
+        assertEquals(List.of(0.8, 0.1), e.rows().get(0).paper());
+        assertEquals(List.of(), e.rows().get(1).paper());
+        assertTrue(e.variants().get(0).constantBaseline());
+        assertEquals(List.of("data.format=\"synthetic\"", "training.epochs=2", "data.synthetic.kind=\"memorization\"", "optimizer.name=\"sgd\""),
+                e.overridesOf(e.rows().get(1), e.variants().get(1)));
+        Files.writeString(file, "title = t\nrows = [ { name = a, paper = [1] } ]\nvariants = [ { name = x }, { name = y } ]\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Experiment.load(file)).getMessage()
+                .contains("row 'a' gives 1 paper figures for 2 variants"));
+        Files.writeString(file, "title = t\nvariants = [ { name = x, baseline = mean } ]\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Experiment.load(file)).getMessage()
+                .contains("baseline is 'mean'; the one baseline is constant"));
+        Files.writeString(file, "title = t\nrows = [ { name = a }, { name = a } ]\nvariants = [ { name = x } ]\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Experiment.load(file)).getMessage().contains("every row needs a name of its own"));
     }
 
     @Test

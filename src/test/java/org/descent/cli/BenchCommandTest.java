@@ -112,6 +112,38 @@ class BenchCommandTest {
         assertTrue(java.nio.file.Files.readString(out.resolve("results.md")).contains("](evaluated-loss.png)"));
     }
 
+    /**
+     * A table of tasks (the RNN table's form): two long-range problems as rows, the exact constant-predictor baseline
+     * and a trained column, the paper's figures and every loss as a fraction of the baseline, per-row run directories.
+     */
+    @Test
+    void aTableOfTasksRunsEveryRowAndComparesWithThePaper(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("rnn.conf");
+        java.nio.file.Files.writeString(file, String.join("\n",
+                "title = \"tiny rnn table\"", "measure = loss",
+                "set { data { format = synthetic, normalize = none, synthetic { rows = 600, testRows = 100, steps = 6 } }, "
+                        + "training { epochs = 1, batchSize = 50 }, optimizer { name = adam, learningRate = 0.01 } }",
+                "rows = [ { name = \"add T=6\", set { loss = squared_error, model.layers = [\"rnn(8, last)\", \"dense(1)\"], data.synthetic.kind = addition }, "
+                        + "paper = [0.8, 0.4] },",
+                "  { name = \"mem T=6\", set { loss = softmax_cross_entropy, model.layers = [\"gru(8)\", \"dense(2)\"], "
+                        + "data.synthetic { kind = memorization, symbols = 2, alphabet = 2 } } } ]",
+                "variants = [ { name = biases, baseline = constant }, { name = adam } ]", ""));
+        java.nio.file.Path out = dir.resolve("out");
+        CliTestSupport.Run r = CliTestSupport.run("bench", "experiment", file.toString(), "--master", "local[2]", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("| task | biases | adam |"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\| add T=6 \\(Descent\\) \\| 0\\.167 \\| \\d\\.\\d+(e-\\d+)? \\|")), r.out());
+        assertTrue(r.out().contains("| add T=6 (paper) | 0.800 | 0.400 |"), r.out());
+        assertTrue(r.out().contains("| add T=6 (paper) ÷ biases | 1.00 | 0.500 |"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\| mem T=6 \\(Descent\\) \\| 1\\.39 \\| .* \\|")), "2 ln 2 for two binary symbols: " + r.out());
+        for (String f : new String[] {"results.md", "add-T-6/adam/summary.json", "mem-T-6/adam/summary.json", "mem-T-6/evaluated-loss.png"}) {
+            assertTrue(java.nio.file.Files.size(out.resolve(f)) > 0, f);
+        }
+        CliTestSupport.Run rows = CliTestSupport.run("bench", "experiment", file.toString(), "--rows", "mul");
+        assertEquals(2, rows.exitCode());
+        assertTrue(rows.err().contains("names no row") && rows.err().contains("add T=6, mem T=6"), rows.err());
+    }
+
     @Test
     void unknownStepModeIsAUsageError() {
         CliTestSupport.Run r = CliTestSupport.run("bench", "steps", "--modes", "job,ring");
