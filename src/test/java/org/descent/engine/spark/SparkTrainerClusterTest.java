@@ -124,6 +124,44 @@ class SparkTrainerClusterTest {
     }
 
     /**
+     * The recurrent layers on executor JVMs: an LSTM on the mem-20 problem's form (sequences generated on the executors,
+     * per-step targets) with exact sums trains to the same bits in job mode over one partition and in barrier mode
+     * over TCP, star and tree, over two; and the loss falls.
+     */
+    @Test
+    void recurrentLayersOnLongRangeDataGiveTheSameBitsInEveryModeAcrossExecutors() {
+        org.descent.data.LongRangeProblem mem = org.descent.data.LongRangeProblem.of("memorization", 6, 3, 4);
+        float[] x = new float[400 * mem.shape().size()];
+        float[] y = new float[400 * mem.labelWidth()];
+        org.descent.tensor.Rng rng = new org.descent.tensor.Rng(5);
+        for (int i = 0; i < 400; i++) {
+            mem.example(rng, x, i * mem.shape().size(), y, i * mem.labelWidth());
+        }
+        Dataset sequences = new Dataset(mem.shape(), x, mem.labelWidth(), y, 400);
+        Sequential lstm = new Sequential(mem.shape(), org.descent.models.LayerSpecs.parseAll(java.util.List.of("lstm(12)", "dense(4)")));
+        org.descent.loss.Loss perStep = org.descent.loss.Losses.forOutput("softmax_cross_entropy", lstm.outputShape());
+        org.descent.engine.EngineOptions.Reduction exact = org.descent.engine.EngineOptions.Reduction.EXACT;
+        org.descent.engine.EngineOptions[] engines = {TestEngines.job().withReduction(exact), TestEngines.star(false, 120).withReduction(exact),
+            TestEngines.tree(false, 120).withReduction(exact)};
+        int[][] layouts = {{400}, {250, 150}, {250, 150}};
+        float[] first = null;
+        for (int i = 0; i < engines.length; i++) {
+            TrainingResult r = new SparkTrainer(sc, lstm, perStep, Optimizers.create("adam", Map.of("learningRate", 1e-2)),
+                    new LocalTrainer.Settings(40, 2, 5, false, layouts[i], org.descent.engine.BatchPlan.Shuffle.GLOBAL)).engine(engines[i])
+                    .fit(Blocks.fromDataset(sc, sequences, layouts[i]), null, null);
+            assertEquals(20, r.steps());
+            if (first == null) {
+                first = r.params();
+                double start = r.history().get(0).trainLoss();
+                double end = r.history().get(1).trainLoss();
+                assertTrue(start > 0 && end < start, "the per-step loss falls: " + start + " then " + end);
+            } else {
+                assertArrayEquals(first, r.params(), "engine " + i);
+            }
+        }
+    }
+
+    /**
      * A task that fails before it links to the driver: the driver hears nothing from it, and the other
      * task, already waiting for its first step in a socket read that Spark's kill does not interrupt,
      * sees the kill within a second and gives its slot back. The relaunched attempt needs both slots;
