@@ -200,6 +200,44 @@ public final class TrainingJob {
         return new Prepared(train, validation, test, standardizer);
     }
 
+    /**
+     * The trained model {@code model.initFrom} names, checked layer by layer against the configured one: the same layer
+     * types and the same parameter tensors (names and sizes) and buffers, or one line naming the first that differs.
+     */
+    private org.descent.engine.SavedModel initialWeights(Sequential model) throws IOException {
+        String where = "model.initFrom = " + config.initFrom();
+        org.descent.engine.SavedModel saved;
+        try {
+            saved = org.descent.engine.SavedModel.load(Path.of(config.initFrom()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+        Sequential from = saved.model();
+        if (from.layers().size() != model.layers().size()) {
+            throw new IllegalArgumentException(where + ": it has " + from.layers().size() + " layers " + from.layers() + ", the configured model "
+                    + model.layers().size() + " " + model.layers());
+        }
+        for (int i = 0; i < model.layers().size(); i++) {
+            String here = tensors(model, i);
+            String there = tensors(from, i);
+            if (!here.equals(there)) {
+                throw new IllegalArgumentException(where + ": layer " + i + " is " + here + " here and " + there + " there");
+            }
+        }
+        System.out.printf(Locale.ROOT, "starting from the weights of %s%n", config.initFrom());
+        return saved;
+    }
+
+    /** Layer i as "type with input [shape], name size, …", what initFrom compares. */
+    private static String tensors(Sequential model, int i) {
+        org.descent.nn.Layer layer = model.layers().get(i);
+        StringBuilder b = new StringBuilder(layer.type()).append(" with input ").append(model.shapeBefore(i));
+        for (org.descent.nn.ParamSpec p : layer.params(model.shapeBefore(i))) {
+            b.append(", ").append(p.name()).append(' ').append(p.length());
+        }
+        return b.toString();
+    }
+
     /** The newest checkpoint, checked against the configured model ({@code --resume}). */
     private static org.descent.engine.TrainingState resumePoint(Checkpointer checkpointer, Sequential model) throws IOException {
         org.descent.engine.TrainingState from = checkpointer.latest()
@@ -313,11 +351,15 @@ public final class TrainingJob {
             Standardizer standardizer = prepared.standardizer();
             Checkpointer checkpointer = new Checkpointer(checkpointDir(), sc.hadoopConfiguration(), config.checkpointKeep());
             org.descent.engine.TrainingState from = resume ? resumePoint(checkpointer, model) : null;
+            org.descent.engine.SavedModel initial = config.initFrom().isEmpty() ? null : initialWeights(model);
             ObjectMapper json = new ObjectMapper();
             SparkTrainer trainer = new SparkTrainer(sc, model, loss, optimizer,
                     new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast())
                             .withShuffle(shuffle(config, partitions)),
                     StorageLevel.fromString(config.storageLevel()));
+            if (initial != null) {
+                trainer.startFrom(initial.params(), initial.buffers());
+            }
             ConsoleProgress progress = ConsoleProgress.onConsole(config.epochs());
             trainer.onStep(stepLines(trainer, metrics, json, progress));
             trainer.onNotice(line -> System.err.println("descent: warning: " + line));

@@ -39,6 +39,7 @@ public record TrainConfig(
         String weightInit,
         String biasInit,
         String recurrentInit,
+        String initFrom,
         String loss,
         int epochs,
         int batchSize,
@@ -203,7 +204,7 @@ public record TrainConfig(
         }
         return new TrainConfig(Path.of(c.getString("data.dir")), dataSpec(c), inputShape(c), normalize,
                 target(c), augment(c), oneOf(c, "data.storageLevel", List.of("MEMORY_ONLY", "MEMORY_AND_DISK", "MEMORY_AND_DISK_SER", "DISK_ONLY")), atLeast(c, "data.validationSize", 0), List.copyOf(layers), initializer(c, "model.weightInit"),
-                initializer(c, "model.biasInit"), recurrentInit(c), c.getString("loss"), epochs, batchSize,
+                initializer(c, "model.biasInit"), recurrentInit(c), c.getString("model.initFrom"), c.getString("loss"), epochs, batchSize,
                 c.getLong("training.seed"), partitions, c.getBoolean("training.dropLast"), atLeast(c, "training.evaluateEverySteps", 0),
                 (int) atLeast(c, "training.reshuffleEveryEpochs", 0), shuffle(c), c.getString("optimizer.name"), hyper, lrSchedule, muSchedule,
                 engine(c, layers), batchNormMode(c), c.getBoolean("batchNorm.populationStatistics"),

@@ -192,6 +192,32 @@ class TrainCommandTest {
         assertTrue(sequence.err().contains("the model's output is a sequence [28, 10]") && sequence.err().contains("one label per example"), sequence.err());
     }
 
+    /**
+     * model.initFrom starts from a trained run's weights: with a learning rate of 0 the new run's parameters are the
+     * old run's, bit for bit (a fresh initialization would differ everywhere); another architecture is one line naming
+     * the first layer that differs, and a directory without a model is one line.
+     */
+    @Test
+    void initFromStartsFromATrainedRunsWeights() throws IOException {
+        Path base = dir.resolve("pretrained");
+        assertEquals(0, train(base, "--set", "training.epochs=1").exitCode());
+        Path tuned = dir.resolve("fine-tuned");
+        CliTestSupport.Run r = train(tuned, "--set", "training.epochs=1", "--set", "model.initFrom=\"" + base + "\"",
+                "--set", "optimizer { name = sgd, learningRate = 0 }");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("starting from the weights of " + base), r.out());
+        float[] before = org.descent.engine.SavedModel.load(base).params();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, org.descent.engine.SavedModel.load(tuned).params());
+        CliTestSupport.Run other = train(dir.resolve("init-other"), "--set", "model.initFrom=\"" + base + "\"",
+                "--set", "model.layers=[flatten, \"dense(128)\", batch_norm, relu, \"dense(256)\", batch_norm, relu, \"dense(10)\"]");
+        assertEquals(2, other.exitCode(), other.err());
+        assertTrue(other.err().contains("model.initFrom = " + base + ": layer 1 is dense with input [784], weight 100352, bias 128 here and dense with input [784], "
+                + "weight 200704, bias 256 there"), other.err());
+        CliTestSupport.Run none = train(dir.resolve("init-none"), "--set", "model.initFrom=\"" + dir.resolve("nothing") + "\"");
+        assertEquals(2, none.exitCode(), none.err());
+        assertTrue(none.err().contains("no such model file"), none.err());
+    }
+
     @Test
     void earlyStoppingOnHeldOutValidationData() throws IOException {
         Path run = dir.resolve("early");

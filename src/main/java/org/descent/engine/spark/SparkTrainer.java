@@ -51,6 +51,8 @@ public final class SparkTrainer {
     private final LocalTrainer.Settings settings;
     private final StorageLevel storage;
     private EngineOptions engine = EngineOptions.defaults();
+    private float[] startParams;
+    private float[] startBuffers;
     private StepListener stepListener;
     private org.descent.schedule.ReduceOnPlateau plateau;
     private java.util.function.Consumer<String> notices = LOG::warn;
@@ -98,6 +100,20 @@ public final class SparkTrainer {
      * layer normalizes with the statistics of the whole global batch, so a step equals a single-process step
      * on the concatenated batch.
      */
+    /**
+     * Starts from these weights (and batch-norm buffers) instead of the model's initializers, e.g. a trained model's
+     * ({@code model.initFrom}); a resumed checkpoint still takes precedence.
+     */
+    public SparkTrainer startFrom(float[] params, float[] buffers) {
+        if (params.length != model.paramCount() || buffers.length != model.bufferSize()) {
+            throw new IllegalArgumentException("starting weights hold " + params.length + " parameters and " + buffers.length + " buffer values; the model has "
+                    + model.paramCount() + " and " + model.bufferSize());
+        }
+        this.startParams = params.clone();
+        this.startBuffers = buffers.clone();
+        return this;
+    }
+
     public SparkTrainer engine(EngineOptions options) {
         this.engine = options;
         return this;
@@ -392,8 +408,8 @@ public final class SparkTrainer {
             LOG.info("Descent engine: {} mode ({}){}", EngineOptions.name(resolved.mode()), resolved.modeReason(),
                     resolved.exchange() == null ? "" : ", " + EngineOptions.name(resolved.exchange()) + " exchange (" + resolved.exchangeReason() + "), "
                             + (resolved.overlap() ? "overlapped" : "not overlapped") + " (" + resolved.overlapReason() + ")");
-            params = resume != null ? resume.params().clone() : model.initParams(settings.seed());
-            buffers = resume != null ? resume.buffers().clone() : model.initBuffers();
+            params = resume != null ? resume.params().clone() : startParams != null ? startParams.clone() : model.initParams(settings.seed());
+            buffers = resume != null ? resume.buffers().clone() : startBuffers != null ? startBuffers.clone() : model.initBuffers();
             if (validation != null) {
                 JobLabels.describe(sc, "cache the evaluation blocks");
                 Blocks.cache(validation, storage);
