@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.descent.io.AtomicFiles;
+import org.descent.landscape.EffectiveMomentum;
 import org.descent.landscape.TestFunction;
 import org.descent.landscape.TestFunctions;
 import org.descent.landscape.Trajectory;
@@ -103,6 +104,9 @@ final class LandscapeCommand implements Callable<Integer> {
             runs.put(label, Trajectory.run(f, Optimizers.create(name, hyper, lr, mu), from, steps));
         }
         writeCsv(runs);
+        if (f.curvatures() != null && out != null) {
+            printEffectiveMomentum(f, runs, common, perOptimizer, momentumSchedule.isEmpty());
+        }
         if (plot != null) {
             List<ContourPlot.Series> series = new ArrayList<>();
             runs.forEach((name, rows) -> {
@@ -121,6 +125,62 @@ final class LandscapeCommand implements Callable<Integer> {
             new ContourPlot(900, 650).render(f::value, b[0], b[1], b[2], b[3], series, title, plot);
         }
         return 0;
+    }
+
+    /**
+     * On a quadratic, the deck's effective-momentum argument beside what the trajectories did: per optimizer with
+     * momentum and per axis, the effective momentum (μ for momentum, μ(1 − λε) for nesterov), the contraction per step it
+     * predicts ({@link EffectiveMomentum#rate}) and the one measured over the last half of the run.
+     */
+    private void printEffectiveMomentum(TestFunction f, Map<String, List<double[]>> runs, Map<String, Double> common, Map<String, Double> perOptimizer,
+                                        boolean constantMomentum) {
+        double[] curvatures = f.curvatures();
+        System.out.println("optimizer      axis  curvature  effective momentum  predicted rate  measured rate");
+        int i = 0;
+        for (Map.Entry<String, List<double[]>> run : runs.entrySet()) {
+            String name = optimizers.get(i++);
+            if (!constantMomentum || !List.of("momentum", "nesterov").contains(name)) {
+                continue;
+            }
+            Map<String, Double> accepted = Optimizers.keys(name);
+            double lr = perOptimizer.getOrDefault(name, common.getOrDefault("learningRate", accepted.get("learningRate")));
+            double mu = common.getOrDefault("momentum", accepted.get("momentum"));
+            List<double[]> rows = run.getValue();
+            for (int axis = 0; axis < 2; axis++) {
+                double m = name.equals("nesterov") ? EffectiveMomentum.nesterov(mu, lr, curvatures[axis]) : mu;
+                System.out.printf(Locale.ROOT, "%-14s %-5s %9.1f  %18.4f  %14.4f  %13s%n", name, axis == 0 ? "x" : "y", curvatures[axis], m,
+                        EffectiveMomentum.rate(m, lr, curvatures[axis]), measuredRate(rows, axis + 1));
+            }
+        }
+    }
+
+    /**
+     * The geometric mean of the per-step shrink of the coordinate's amplitude (its largest |value| over a quarter of
+     * the run, to span an oscillation) from the middle of the run to its end (or to where it nears float32's underflow),
+     * or "–".
+     */
+    private static String measuredRate(List<double[]> rows, int column) {
+        int n = rows.size() - 1;
+        while (n > 0 && Math.abs(rows.get(n)[column]) < 1e-25) {
+            n--;   // float32 parameters: measure only while the coordinate is far from underflow
+        }
+        int half = n / 2;
+        int window = Math.max(10, n / 4);
+        double early = envelope(rows, column, half, window);
+        double late = envelope(rows, column, n, window);
+        if (n < 40 || !(early > 0) || !(late > 0)) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.4f", Math.pow(late / early, 1.0 / (n - half)));
+    }
+
+    /** The largest |coordinate| over the {@code window} steps ending at {@code end} (an oscillation's amplitude). */
+    private static double envelope(List<double[]> rows, int column, int end, int window) {
+        double max = 0;
+        for (int s = Math.max(0, end - window + 1); s <= end; s++) {
+            max = Math.max(max, Math.abs(rows.get(s)[column]));
+        }
+        return max;
     }
 
     /** The --lr entries of the form name=value, checked against --optimizer. */

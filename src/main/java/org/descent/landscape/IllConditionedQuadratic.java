@@ -35,6 +35,11 @@ public final class IllConditionedQuadratic implements TestFunction {
     }
 
     @Override
+    public double[] curvatures() {
+        return new double[] {1, CURVATURE_Y};
+    }
+
+    @Override
     public double[] minimum() {
         return new double[] {0, 0};
     }

@@ -17,4 +17,9 @@ public interface TestFunction {
 
     /** The global minimum's location, or null when the function is unbounded below (the saddle). */
     double[] minimum();
+
+    /** For a quadratic with axis-aligned curvatures, {@code {λ_x, λ_y}}; else null. */
+    default double[] curvatures() {
+        return null;
+    }
 }
