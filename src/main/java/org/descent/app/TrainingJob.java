@@ -117,6 +117,9 @@ public final class TrainingJob {
         }
         Sequential model = new Sequential(shape, layers);
         org.descent.data.Augmentation.of(config.augment(), model.inputShape());   // a non-image input is an error before any work
+        if (config.probe().on()) {
+            org.descent.nn.InputPercentiles.check(model, config.probe().layer(), config.probe().unit());
+        }
         return model;
     }
 
@@ -236,6 +239,26 @@ public final class TrainingJob {
             b.append(", ").append(p.name()).append(' ').append(p.length());
         }
         return b.toString();
+    }
+
+    /** probe.*: the percentiles of a unit's input over the first test examples, as metrics.jsonl "probe" lines. */
+    private SparkTrainer.WeightsProbe probe(Sequential model, JavaRDD<Block> test, BufferedWriter metrics, ObjectMapper json) {
+        TrainConfig.Probe p = config.probe();
+        int width = model.inputShape().size();
+        float[] examples = new float[p.examples() * width];
+        int n = 0;
+        for (java.util.Iterator<Block> blocks = test.toLocalIterator(); blocks.hasNext() && n < p.examples(); ) {
+            Block b = blocks.next();
+            int take = Math.min(b.size(), p.examples() - n);
+            System.arraycopy(b.features(), 0, examples, n * width, take * width);
+            n += take;
+        }
+        int count = n;
+        org.descent.nn.InputPercentiles percentiles = new org.descent.nn.InputPercentiles(model, p.layer(), p.unit(), examples, count);
+        return (step, params, buffers) -> {
+            double[] q = percentiles.at(params, buffers);
+            writeLine(metrics, RunMetrics.json(new RunMetrics.Probe(step, p.layer(), p.unit(), q[0], q[1], q[2], count), json));
+        };
     }
 
     /** The newest checkpoint, checked against the configured model ({@code --resume}). */
@@ -359,6 +382,9 @@ public final class TrainingJob {
                     StorageLevel.fromString(config.storageLevel()));
             if (initial != null) {
                 trainer.startFrom(initial.params(), initial.buffers());
+            }
+            if (config.probe().on()) {
+                trainer.probe(probe(model, test, metrics, json));
             }
             ConsoleProgress progress = ConsoleProgress.onConsole(config.epochs());
             trainer.onStep(stepLines(trainer, metrics, json, progress));

@@ -132,7 +132,12 @@ final class ExperimentCommand implements Callable<Integer> {
             chart("Training loss: " + title, "training loss (moving average of 50 steps)", outcomes, Curve.TRAINING_LOSS, byEpoch)
                     .writePng(dir.resolve(rowDir + "loss.png"), 960, 540);
             sections.append(tabular ? "## " + row.name() + "\n\n" : "").append(table).append("\n![").append(lossMeasure ? "evaluated loss" : "accuracy")
-                    .append("](").append(rowDir).append(evaluated).append(")\n![loss](").append(rowDir).append("loss.png)\n\n");
+                    .append("](").append(rowDir).append(evaluated).append(")\n![loss](").append(rowDir).append("loss.png)\n");
+            if (outcomes.stream().anyMatch(o -> o.metrics() != null && !o.metrics().probes().isEmpty())) {
+                probeChart("Input of one unit (15th, 50th, 85th percentiles): " + title, outcomes, byEpoch).writePng(dir.resolve(rowDir + "probe.png"), 960, 540);
+                sections.append("![probe](").append(rowDir).append("probe.png)\n");
+            }
+            sections.append('\n');
         }
         String seedTable = lossMeasure ? seedTable(rows, results, variants, experiment.variants(), tabular) : "";
         if (!seedTable.isEmpty()) {
@@ -236,6 +241,26 @@ final class ExperimentCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "%.3f", v);
         }
         return Math.abs(v) >= 0.01 || v == 0 ? String.format(Locale.ROOT, "%.3g", v) : String.format(Locale.ROOT, "%.2e", v);
+    }
+
+    /** The probe lines' percentiles (probe.*): three curves per variant, against steps or epochs. */
+    static LineChart probeChart(String title, List<Outcome> outcomes, boolean byEpoch) {
+        LineChart chart = new LineChart(title, byEpoch ? "epochs" : "steps", "unit input (test examples, evaluation mode)");
+        for (Outcome o : outcomes) {
+            if (o.metrics() == null || o.metrics().probes().isEmpty()) {
+                continue;
+            }
+            double perEpoch = byEpoch && !o.metrics().epochs().isEmpty() ? o.metrics().epochs().get(0).steps() : 1;
+            String[] names = {"15th", "50th", "85th"};
+            for (int q = 0; q < 3; q++) {
+                List<double[]> points = new ArrayList<>();
+                for (RunMetrics.Probe p : o.metrics().probes()) {
+                    points.add(new double[] {p.step() / perEpoch, q == 0 ? p.p15() : q == 1 ? p.p50() : p.p85()});
+                }
+                chart.add(o.name() + " " + names[q], points);
+            }
+        }
+        return chart;
     }
 
     /** What a chart draws for each variant. */

@@ -63,7 +63,18 @@ public record TrainConfig(
         long checkpointEverySteps,
         int checkpointEveryEpochs,
         int checkpointKeep,
+        Probe probe,
         String rendered) {
+
+    /**
+     * {@code probe.*}: record, at every evaluation, the 15th, 50th and 85th percentiles of unit {@code unit}'s input to
+     * layer {@code layer} over the first {@code examples} test examples (the BN paper's Figure 1); layer −1: off.
+     */
+    public record Probe(int layer, int unit, int examples) {
+        public boolean on() {
+            return layer >= 0;
+        }
+    }
 
     /** The shipped defaults. */
     public static Config defaults() {
@@ -211,6 +222,7 @@ public record TrainConfig(
                 atLeast(c, "earlyStopping.patience", 0), minDelta(c), oneOf(c, "earlyStopping.metric", List.of("loss", "accuracy")),
                 c.getString("checkpoint.dir"), atLeast(c, "checkpoint.everySteps", 0), atLeast(c, "checkpoint.everyEpochs", 0),
                 atLeast(c, "checkpoint.keep", 1),
+                new Probe((int) atLeast(c, "probe.layer", -1), (int) atLeast(c, "probe.unit", 0), (int) atLeast(c, "probe.examples", 1)),
                 c.root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true)));
     }
 

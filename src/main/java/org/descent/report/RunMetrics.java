@@ -23,13 +23,17 @@ import org.descent.data.DataFormatException;
  * @param epochs one per finished epoch, in epoch order
  * @param evaluations the evaluations every k steps, in step order
  */
-public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> evaluations) {
+public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> evaluations, List<Probe> probes) {
+    public RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> evaluations) {
+        this(steps, epochs, evaluations, List.of());
+    }
+
     /**
      * One line of {@code metrics.jsonl}: the schema is the record's components, whose names are the
      * JSON fields — written by {@link #json} and read back by {@link #read}, so a field is added in one
      * place. A NaN field is left out of the line and reads back as NaN.
      */
-    public sealed interface Line permits Step, Epoch, Evaluation {
+    public sealed interface Line permits Step, Epoch, Evaluation, Probe {
         /** The line's {@code "type"}. */
         String type();
     }
@@ -67,9 +71,21 @@ public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> 
         }
     }
 
+    /**
+     * A {@code "type":"probe"} line: the 15th, 50th and 85th percentiles of one unit's input to layer {@code layer} over
+     * {@code examples} test examples after {@code step} steps (the BN paper's Figure 1).
+     */
+    public record Probe(long step, int layer, int unit, double p15, double p50, double p85, double examples) implements Line {
+        @Override
+        public String type() {
+            return "probe";
+        }
+    }
+
     /** The fields a line of each type must have. */
     private static final java.util.Map<Class<?>, java.util.Set<String>> REQUIRED = java.util.Map.of(Step.class, java.util.Set.of("step", "loss"),
-            Epoch.class, java.util.Set.of("epoch"), Evaluation.class, java.util.Set.of("step"));
+            Epoch.class, java.util.Set.of("epoch"), Evaluation.class, java.util.Set.of("step"),
+            Probe.class, java.util.Set.of("step", "layer", "unit", "p15", "p50", "p85"));
 
     /**
      * {@code line} as a JSON object: {@code "type"}, then its components in order, NaN ones left out;
@@ -147,6 +163,7 @@ public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> 
         TreeMap<Long, Step> steps = new TreeMap<>();
         TreeMap<Integer, Epoch> epochs = new TreeMap<>();
         TreeMap<Long, Evaluation> evaluations = new TreeMap<>();
+        TreeMap<Long, Probe> probes = new TreeMap<>();
         long lineNo = 0;
         try (BufferedReader in = Files.newBufferedReader(file)) {
             String line;
@@ -178,6 +195,10 @@ public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> 
                             Evaluation e = line(node, Evaluation.class);
                             evaluations.put(e.step(), e);
                         }
+                        case "probe" -> {
+                            Probe p = line(node, Probe.class);
+                            probes.put(p.step(), p);
+                        }
                         default -> {
                             // a line type this version does not plot
                         }
@@ -191,7 +212,8 @@ public record RunMetrics(List<Step> steps, List<Epoch> epochs, List<Evaluation> 
         } catch (MalformedInputException e) {
             throw new DataFormatException(file + ":" + (lineNo + 1) + ": not UTF-8 text");
         }
-        return new RunMetrics(new ArrayList<>(steps.values()), new ArrayList<>(epochs.values()), new ArrayList<>(evaluations.values()));
+        return new RunMetrics(new ArrayList<>(steps.values()), new ArrayList<>(epochs.values()), new ArrayList<>(evaluations.values()),
+                new ArrayList<>(probes.values()));
     }
 
     /** Whether some step line has a finite value of the field. */

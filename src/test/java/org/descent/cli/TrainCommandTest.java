@@ -218,6 +218,26 @@ class TrainCommandTest {
         assertTrue(none.err().contains("no such model file"), none.err());
     }
 
+    /** probe.*: every evaluation writes the percentiles of a unit's input (quickstart: layer 3, a relu after batch norm). */
+    @Test
+    void theProbeRecordsAUnitsInputPercentilesAtEveryEvaluation() throws IOException {
+        Path run = dir.resolve("probe");
+        CliTestSupport.Run r = train(run, "--set", "training.epochs=1", "--set", "training.evaluateEverySteps=3", "--set", "probe.layer=3",
+                "--set", "probe.unit=5", "--set", "probe.examples=200");
+        assertEquals(0, r.exitCode(), r.err());
+        org.descent.report.RunMetrics m = org.descent.report.RunMetrics.read(run.resolve("metrics.jsonl"));
+        assertEquals(m.evaluations().size() + m.epochs().size(), m.probes().size(), "one probe per evaluation");
+        for (org.descent.report.RunMetrics.Probe p : m.probes()) {
+            assertEquals(3, p.layer());
+            assertEquals(5, p.unit());
+            assertEquals(200, p.examples());
+            assertTrue(p.p15() <= p.p50() && p.p50() <= p.p85() && p.p15() < p.p85(), p.toString());
+        }
+        CliTestSupport.Run bad = train(dir.resolve("probe-bad"), "--set", "probe.layer=8");
+        assertEquals(2, bad.exitCode(), bad.err());
+        assertTrue(bad.err().contains("probe.layer = 8: the model has 8 layers (0 … 7)"), bad.err());
+    }
+
     @Test
     void earlyStoppingOnHeldOutValidationData() throws IOException {
         Path run = dir.resolve("early");

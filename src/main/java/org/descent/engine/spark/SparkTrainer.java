@@ -166,6 +166,20 @@ public final class SparkTrainer {
         return this;
     }
 
+    /** Sees the driver's current weights whenever the run evaluates (every k steps, and at every epoch's end). */
+    public interface WeightsProbe {
+        /** @param step the steps done; the arrays are the driver's own: read them, do not keep or change them */
+        void at(long step, float[] params, float[] buffers);
+    }
+
+    private WeightsProbe probe;
+
+    /** Calls {@code probe} with the current weights at every evaluation (e.g. to record a unit's input distribution). */
+    public SparkTrainer probe(WeightsProbe weightsProbe) {
+        this.probe = weightsProbe;
+        return this;
+    }
+
     /** Receives evaluations made every k steps ({@link #evaluateEvery}). */
     @FunctionalInterface
     public interface EvaluationListener {
@@ -569,6 +583,9 @@ public final class SparkTrainer {
             }
             if (evaluationDue) {
                 evaluationListener.evaluated(epoch, step, evaluate(validation, runId, params, buffers, "evaluate validation at step " + step));
+                if (probe != null) {
+                    probe.at(step, params, buffers);
+                }
             }
             if (checkpointDue) {
                 save(policy, new TrainingState(params, buffers, updater.state(), epoch, s + 1, step, lossSum, seen, history, stopping, bestParams,
@@ -605,6 +622,9 @@ public final class SparkTrainer {
             EvalResult val = validation == null ? null : evaluate(validation, runId, params, buffers, "evaluate validation after epoch " + epoch);
             EvalResult tested = test == null ? null : evaluate(test, runId, params, buffers, "evaluate test after epoch " + epoch);
             EpochMetrics m = new EpochMetrics(epoch, step, lossSum / Math.max(1, seen), val, tested, (System.nanoTime() - t0) / 1e9);
+            if (probe != null) {
+                probe.at(step, params, buffers);
+            }
             EvalResult watched = val != null ? val : tested;
             if (plateau != null && watched != null) {
                 plateau.observe(watched.loss());
