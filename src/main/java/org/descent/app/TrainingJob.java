@@ -82,7 +82,8 @@ public final class TrainingJob {
     /** A run's outcome, as written to summary.json. */
     public record Summary(double testAccuracy, double testLoss, int epochs, int bestEpoch, boolean stoppedEarly, long steps, double wallSeconds, double examplesPerSecond,
                           String sparkMaster, int partitions, String engineMode, String engineModeReason, String exchange, String overlap, String batchNormMode, String reduction, String blas, String paramsSha256, String storageLevel, long cachedBytes,
-                          long cachedDiskBytes, int partitionsNotCached, long rawBytes, double cachedToRaw, String dataFormat, long badRows, String sparkVersion) {
+                          long cachedDiskBytes, int partitionsNotCached, long rawBytes, double cachedToRaw, String dataFormat, long badRows, String sparkVersion,
+                          long stepMemoryBytes) {
     }
 
     /**
@@ -241,6 +242,15 @@ public final class TrainingJob {
         return b.toString();
     }
 
+    /**
+     * The memory one task's step needs ({@link org.descent.nn.StepMemory}), at the run's examples per step per partition
+     * (the mean global batch over the partitions, rounded up).
+     */
+    private static long stepMemory(Sequential model, Loss loss, TrainingResult result, int partitions) {
+        long perStep = result.steps() > 0 ? Math.round((double) result.examples() / result.steps()) : 0;
+        return org.descent.nn.StepMemory.measure(model, loss, (int) Math.max(1, (perStep + partitions - 1) / partitions));
+    }
+
     /** probe.*: the percentiles of a unit's input over the first test examples, as metrics.jsonl "probe" lines. */
     private SparkTrainer.WeightsProbe probe(Sequential model, JavaRDD<Block> test, BufferedWriter metrics, ObjectMapper json) {
         TrainConfig.Probe p = config.probe();
@@ -319,7 +329,7 @@ public final class TrainingJob {
 
     /** The run's summary.json, and the cache line on the console. */
     private Summary summarize(JavaSparkContext sc, SparkTrainer trainer, TrainingResult result, EvalResult last, double wall, int partitions,
-                              long badRows, JavaRDD<Block> train) {
+                              long badRows, JavaRDD<Block> train, Sequential model, Loss loss) {
         Blocks.StorageReport cache = Blocks.storageReport(sc, train);
         SparkTrainer.Resolved ran = trainer.resolved();
         Summary summary = new Summary(last.accuracy(), last.loss(), result.history().size(), result.bestEpoch() + 1, result.stoppedEarly(), result.steps(),
@@ -328,7 +338,7 @@ public final class TrainingJob {
                 ran.exchange() == null ? "none" : (ran.overlap() ? "on" : "off") + " (" + ran.overlapReason() + ")", config.batchNormMode(),
                 EngineOptions.name(config.engine().reduction()), Blas.get().description(), sha256(result.params()),
                 cache.level(), cache.cachedBytes(), cache.diskBytes(), cache.partitions() - cache.cachedPartitions(), cache.rawBytes(), cache.ratio(),
-                config.data().format(), badRows, sc.version());
+                config.data().format(), badRows, sc.version(), stepMemory(model, loss, result, partitions));
         System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB (%.1f MB of it on disk) for %.1f MB of float32 (%.3f×)%s%n",
                 cache.level(), cache.cachedBytes() / 1e6, cache.diskBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio(),
                 cache.cachedPartitions() < cache.partitions() ? String.format(Locale.ROOT, "; %d of %d partitions not held (recomputed when read)",
@@ -427,7 +437,7 @@ public final class TrainingJob {
                 System.out.printf(Locale.ROOT, "%s: restored the parameters of epoch %d%n",
                         result.stoppedEarly() ? "early stopping" : "best validation epoch", result.bestEpoch() + 1);
             }
-            Summary summary = summarize(sc, trainer, result, last, wall, partitions, splits.badRows(), train);
+            Summary summary = summarize(sc, trainer, result, last, wall, partitions, splits.badRows(), train, model, loss);
             new org.descent.engine.SavedModel(model, result.params(), buffers, standardizer, config.loss(), data.classes()).save(out.resolve("model.bin"));
             AtomicFiles.writeString(out.resolve("config.conf"), config.rendered());
             ObjectNode s = json.valueToTree(summary);

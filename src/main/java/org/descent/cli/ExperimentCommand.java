@@ -163,17 +163,18 @@ final class ExperimentCommand implements Callable<Integer> {
     }
 
     static String table(List<Outcome> outcomes) {
-        StringBuilder b = new StringBuilder("| variant | test accuracy | test loss | best epoch | epochs | steps | wall s | examples/s |\n")
-                .append("|---|---|---|---|---|---|---|---|\n");
+        StringBuilder b = new StringBuilder("| variant | test accuracy | test loss | best epoch | epochs | steps | wall s | examples/s | memory/step |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
         for (Outcome o : outcomes) {
             TrainingJob.Summary s = o.summary();
             if (s == null) {
                 b.append("| ").append(o.name()).append(" | ").append(o.failure() != null ? o.failure() + " | " : String.format(Locale.ROOT,
-                        "– | %.4f (the best constant predictor) | ", o.baseline())).append("| | | | | |\n");
+                        "– | %.4f (the best constant predictor) | ", o.baseline())).append("| | | | | | |\n");
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | %d | %d | %.1f | %,.0f |%n", o.name(), s.testAccuracy(), s.testLoss(),
-                    s.bestEpoch() > 0 ? Integer.toString(s.bestEpoch()) : "–", s.epochs(), s.steps(), s.wallSeconds(), s.examplesPerSecond()));
+            b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | %d | %d | %.1f | %,.0f | %s |%n", o.name(), s.testAccuracy(), s.testLoss(),
+                    s.bestEpoch() > 0 ? Integer.toString(s.bestEpoch()) : "–", s.epochs(), s.steps(), s.wallSeconds(), s.examplesPerSecond(),
+                    s.stepMemoryBytes() < 0 ? "–" : String.format(Locale.ROOT, "%.2f MB", s.stepMemoryBytes() / 1e6)));
         }
         return b.toString();
     }
