@@ -57,6 +57,12 @@ class EchoStateTest {
             sumSq += (double) p[ih.offset() + i] * p[ih.offset() + i];
         }
         assertEquals(0.001, Math.sqrt(sumSq / ih.spec().length()), 0.0002, "input weights N(0, 0.001²)");
+        for (int s = 2; s < 4; s++) {
+            ParamLayout.Segment bias = esn.layout().segments().get(s);
+            for (int i = 0; i < bias.spec().length(); i++) {
+                assertEquals(0f, p[bias.offset() + i], bias.name() + ": an echo-state network's units have no bias");
+            }
+        }
         float[] identity = new Sequential(Shape.of(10, 3), List.of(new SimpleRnn(4, true, RecurrentInit.parse("identity")))).initParams(5);
         for (int r = 0; r < 4; r++) {
             for (int c = 0; c < 4; c++) {

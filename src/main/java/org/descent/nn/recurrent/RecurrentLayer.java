@@ -74,10 +74,11 @@ public abstract class RecurrentLayer implements Layer {
         Initializer uniform = new HiddenUniform(hidden);
         Initializer input = init.input() != null ? init.input() : uniform;
         Initializer recurrent = init.recurrent() != null ? new PerGate(init.recurrent(), hidden) : uniform;
+        Initializer bias = init.bias() != null ? init.bias() : uniform;
         return List.of(new ParamSpec("weight_ih", width * f, f, width, input, true),
                 new ParamSpec("weight_hh", width * hidden, hidden, width, recurrent, true),
-                new ParamSpec("bias_ih", width, f, width, uniform, false),
-                new ParamSpec("bias_hh", width, hidden, width, uniform, false));
+                new ParamSpec("bias_ih", width, f, width, bias, false),
+                new ParamSpec("bias_hh", width, hidden, width, bias, false));
     }
 
     @Override
