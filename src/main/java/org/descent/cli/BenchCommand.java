@@ -32,7 +32,8 @@ final class BenchCommand {
         int warmup;
         @Option(names = "--trials", defaultValue = "3", description = "Timed trials; the median is reported (default ${DEFAULT-VALUE}).")
         int trials;
-        @Option(names = "--models", defaultValue = "mlp,cnn", split = ",", description = "Models among mlp, cnn (default ${DEFAULT-VALUE}).")
+        @Option(names = "--models", defaultValue = "mlp,cnn", split = ",", description = "Models among mlp, cnn, lstm, gru (the recurrent ones: "
+                + "T = 80 steps of 32 features, 128 units, the last state into dense(10)) (default ${DEFAULT-VALUE}).")
         List<String> models;
         @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the baseline (default ${DEFAULT-VALUE}).")
         String python;
@@ -45,8 +46,8 @@ final class BenchCommand {
                 throw new UsageException("--batch, --steps and --trials must be positive and --warmup ≥ 0");
             }
             for (String m : models) {
-                if (!m.equals("mlp") && !m.equals("cnn")) {
-                    throw new UsageException("--models: unknown model '" + m + "' (known: mlp, cnn)");
+                if (!List.of("mlp", "cnn", "lstm", "gru").contains(m)) {
+                    throw new UsageException("--models: unknown model '" + m + "' (known: mlp, cnn, lstm, gru)");
                 }
             }
             String nativeDesc = Blas.get().description();
@@ -59,7 +60,12 @@ final class BenchCommand {
             List<String[]> rows = new ArrayList<>();
             String torchInfo = null;
             for (String m : models) {
-                Sequential model = m.equals("mlp") ? Models.mlp(784, 256, 256, 10) : Models.fashionCnn(true);
+                Sequential model = switch (m) {
+                    case "mlp" -> Models.mlp(784, 256, 256, 10);
+                    case "cnn" -> Models.fashionCnn(true);
+                    default -> new Sequential(org.descent.tensor.Shape.of(80, 32),
+                            org.descent.models.LayerSpecs.parseAll(List.of(m + "(128, last)", "dense(10)")));
+                };
                 Blas.use("auto");
                 ThroughputBenchmark.Throughput active = ThroughputBenchmark.measure(model, batch, steps, warmup, trials);
                 ThroughputBenchmark.Throughput javaBlas = null;

@@ -26,6 +26,23 @@ def cnn():
         nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
 
 
+class LastStep(nn.Module):
+    """A recurrent layer's last state through a linear head: Descent's lstm(H, last), dense(10)."""
+
+    def __init__(self, recurrent, hidden):
+        super().__init__()
+        self.recurrent = recurrent
+        self.head = nn.Linear(hidden, 10)
+
+    def forward(self, x):
+        out, _ = self.recurrent(x)
+        return self.head(out[:, -1, :])
+
+
+# The recurrent models' sequences: T = 80 steps of F = 32 features, H = 128 units (issue 14's LSTM target).
+STEPS, FEATURES, HIDDEN = 80, 32, 128
+
+
 def blas_library():
     """The shared object behind libblas.so.3, which Debian's PyTorch (BLAS_INFO=generic) calls."""
     for path in ("/etc/alternatives/libblas.so.3-x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu/libblas.so.3"):
@@ -36,7 +53,7 @@ def blas_library():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", choices=["mlp", "cnn"], required=True)
+    ap.add_argument("--model", choices=["mlp", "cnn", "lstm", "gru"], required=True)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--warmup", type=int, default=10)
@@ -44,10 +61,15 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = mlp() if args.model == "mlp" else cnn()
+    recurrent = {"lstm": nn.LSTM, "gru": nn.GRU}.get(args.model)
+    if recurrent is not None:
+        model = LastStep(recurrent(FEATURES, HIDDEN, batch_first=True), HIDDEN)
+        x = torch.rand(args.batch, STEPS, FEATURES)
+    else:
+        model = mlp() if args.model == "mlp" else cnn()
+        x = torch.rand(args.batch, 1, 28, 28)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
-    x = torch.rand(args.batch, 1, 28, 28)
     y = torch.randint(0, 10, (args.batch,))
 
     def step():

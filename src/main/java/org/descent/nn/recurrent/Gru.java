@@ -74,7 +74,7 @@ public final class Gru extends RecurrentLayer {
                 float r = sigmoid(pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j]);
                 float z = sigmoid(pre[po + hh + j] + p[bih + hh + j] + rec[ro + hh + j] + p[bhh + hh + j]);
                 float hn = rec[ro + 2 * hh + j] + p[bhh + 2 * hh + j];
-                float n = (float) Math.tanh(pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + r * hn);
+                float n = tanh(pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + r * hn);
                 cache[c + j] = r;
                 cache[c + hh + j] = z;
                 cache[c + 2 * hh + j] = n;

@@ -69,11 +69,11 @@ public final class Lstm extends RecurrentLayer {
             for (int j = 0; j < hh; j++) {
                 float i = sigmoid(pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j]);
                 float f = sigmoid(pre[po + hh + j] + p[bih + hh + j] + rec[ro + hh + j] + p[bhh + hh + j]);
-                float g = (float) Math.tanh(pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + rec[ro + 2 * hh + j] + p[bhh + 2 * hh + j]);
+                float g = tanh(pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + rec[ro + 2 * hh + j] + p[bhh + 2 * hh + j]);
                 float o = sigmoid(pre[po + 3 * hh + j] + p[bih + 3 * hh + j] + rec[ro + 3 * hh + j] + p[bhh + 3 * hh + j]);
                 float cPrev = previous >= 0 ? cache[previous + j] : 0f;
                 float ct = f * cPrev + i * g;
-                float tc = (float) Math.tanh(ct);
+                float tc = tanh(ct);
                 cache[c + j] = i;
                 cache[c + hh + j] = f;
                 cache[c + 2 * hh + j] = g;

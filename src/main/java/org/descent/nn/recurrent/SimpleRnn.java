@@ -52,7 +52,7 @@ public final class SimpleRnn extends RecurrentLayer {
             protected void cell(float[] p, int e, int t, float[] pre, int po, float[] rec, int ro) {
                 int h = state(e, t);
                 for (int j = 0; j < hidden; j++) {
-                    states[h + j] = (float) Math.tanh(pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j]);
+                    states[h + j] = RecurrentKernel.tanh(pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j]);
                 }
             }
 
