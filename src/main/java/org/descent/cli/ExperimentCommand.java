@@ -114,7 +114,9 @@ final class ExperimentCommand implements Callable<Integer> {
                 } catch (org.descent.engine.DivergenceException e) {
                     // A variant that blows up is a result of the comparison (e.g. exploding signals), not a failure of the experiment.
                     System.out.println(v.name() + ": " + e.getMessage());
-                    outcomes.add(new Outcome(v.name(), null, null, e.getMessage().replaceFirst(":.*", "")));
+                    // Its curves up to the divergence still belong on the plots (a cliff is what the comparison may be about).
+                    RunMetrics partial = java.nio.file.Files.isRegularFile(run.resolve("metrics.jsonl")) ? RunMetrics.read(run.resolve("metrics.jsonl")) : null;
+                    outcomes.add(new Outcome(v.name(), null, partial, e.getMessage().replaceFirst(":.*", "")));
                 }
             }
             results.add(outcomes);
