@@ -246,22 +246,36 @@ final class ExperimentCommand implements Callable<Integer> {
         return Math.abs(v) >= 0.01 || v == 0 ? String.format(Locale.ROOT, "%.3g", v) : String.format(Locale.ROOT, "%.2e", v);
     }
 
-    /** The probe lines' percentiles (probe.*): three curves per variant, against steps or epochs. */
+    /** One colour per variant on the probe chart, whose three percentiles share it. */
+    private static final java.awt.Color[] PALETTE = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728), new java.awt.Color(0x2ca02c),
+        new java.awt.Color(0xff7f0e), new java.awt.Color(0x9467bd), new java.awt.Color(0x8c564b), new java.awt.Color(0xe377c2), new java.awt.Color(0x17becf)};
+
+    /**
+     * The probe lines' percentiles (probe.*), as the BN paper's Figure 1 draws them: per variant one colour, the median
+     * with markers and the 15th and 85th percentiles as thin lines, against steps or epochs.
+     */
     static LineChart probeChart(String title, List<Outcome> outcomes, boolean byEpoch) {
         LineChart chart = new LineChart(title, byEpoch ? "epochs" : "steps", "unit input (test examples, evaluation mode)");
+        int v = 0;
         for (Outcome o : outcomes) {
             if (o.metrics() == null || o.metrics().probes().isEmpty()) {
                 continue;
             }
+            java.awt.Color color = PALETTE[v++ % PALETTE.length];
             double perEpoch = byEpoch && !o.metrics().epochs().isEmpty() ? o.metrics().epochs().get(0).steps() : 1;
-            String[] names = {"15th", "50th", "85th"};
-            for (int q = 0; q < 3; q++) {
-                List<double[]> points = new ArrayList<>();
-                for (RunMetrics.Probe p : o.metrics().probes()) {
-                    points.add(new double[] {p.step() / perEpoch, q == 0 ? p.p15() : q == 1 ? p.p50() : p.p85()});
-                }
-                chart.add(o.name() + " " + names[q], points);
+            List<RunMetrics.Probe> probes = o.metrics().probes();
+            double[] x = new double[probes.size()];
+            double[][] q = new double[3][probes.size()];
+            for (int i = 0; i < probes.size(); i++) {
+                RunMetrics.Probe p = probes.get(i);
+                x[i] = p.step() / perEpoch;
+                q[0][i] = p.p15();
+                q[1][i] = p.p50();
+                q[2][i] = p.p85();
             }
+            chart.add(o.name() + " 15th", x, q[0], LineChart.Style.THIN_LINE, color);
+            chart.add(o.name() + " median", x, q[1], LineChart.Style.LINE_AND_MARKERS, color);
+            chart.add(o.name() + " 85th", x, q[2], LineChart.Style.THIN_LINE, color);
         }
         return chart;
     }
