@@ -419,11 +419,16 @@ public final class TrainingJob {
             if (validation != null) {
                 trainer.evaluateEachEpoch(test);
             }
-            TrainingResult result = trainer.fit(train, validation != null ? validation : test, epochLines(metrics, json, progress, evaluated), from,
-                    new SparkTrainer.CheckpointPolicy(checkpointer, config.checkpointEverySteps(), config.checkpointEveryEpochs()));
-            metrics.close();
-            Files.move(out.resolve(".metrics.jsonl.tmp"), out.resolve("metrics.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            TrainingResult result;
+            try {
+                result = trainer.fit(train, validation != null ? validation : test, epochLines(metrics, json, progress, evaluated), from,
+                        new SparkTrainer.CheckpointPolicy(checkpointer, config.checkpointEverySteps(), config.checkpointEveryEpochs()));
+            } catch (org.descent.engine.DivergenceException e) {
+                // A diverged run leaves no model, but its metrics up to the divergence are what happened (the cliff itself).
+                publishMetrics(metrics);
+                throw e;
+            }
+            publishMetrics(metrics);
             double wall = (System.nanoTime() - t0) / 1e9;
             float[] buffers = result.buffers();
             if (config.populationStatistics() && model.statsSize() > 0) {
@@ -476,6 +481,13 @@ public final class TrainingJob {
             return Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         }
         return Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+    }
+
+    /** Closes metrics.jsonl's temporary file and gives it its name. */
+    private void publishMetrics(BufferedWriter metrics) throws IOException {
+        metrics.close();
+        Files.move(out.resolve(".metrics.jsonl.tmp"), out.resolve("metrics.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void writeLine(BufferedWriter w, ObjectNode node) {
