@@ -238,6 +238,19 @@ class TrainCommandTest {
         assertTrue(bad.err().contains("probe.layer = 8: the model has 8 layers (0 … 7)"), bad.err());
     }
 
+    /** A run that diverges fails with its one line, writes no model, and leaves its metrics up to the divergence. */
+    @Test
+    void aDivergedRunKeepsItsMetricsAndWritesNoModel() throws IOException {
+        Path run = dir.resolve("diverged");
+        CliTestSupport.Run r = train(run, "--set", "optimizer { name = sgd, learningRate = 1e12 }", "--set", "model.layers=[flatten, \"dense(10)\"]");
+        assertTrue(r.exitCode() != 0, r.out());
+        assertTrue(r.err().contains("training diverged at step"), r.err());
+        assertTrue(Files.notExists(run.resolve("model.bin")), "no model");
+        assertTrue(Files.notExists(run.resolve(".metrics.jsonl.tmp")), "no temporary file left");
+        org.descent.report.RunMetrics m = org.descent.report.RunMetrics.read(run.resolve("metrics.jsonl"));
+        assertTrue(!m.steps().isEmpty(), "the steps before the divergence");
+    }
+
     @Test
     void earlyStoppingOnHeldOutValidationData() throws IOException {
         Path run = dir.resolve("early");
