@@ -160,6 +160,16 @@ public final class TrainingJob {
             throw new IllegalArgumentException("data.target = input with loss = binary_cross_entropy needs targets in [0, 1]: set data.normalize = minmax"
                     + " (it is " + config.normalize() + ")");
         }
+        if (config.earlyStoppingPatience() > 0 && config.earlyStoppingMetric().equals("accuracy") && !loss.scoresAccuracy()) {
+            throw new IllegalArgumentException("earlyStopping.metric = accuracy needs one class label per example; loss " + config.loss()
+                    + " with output shape " + model.outputShape() + " has no accuracy: use earlyStopping.metric = loss");
+        }
+        org.descent.data.LongRangeProblem problem = config.data().format().equals("synthetic") ? config.data().synthetic().problem() : null;
+        if (!reconstruct && problem != null && problem.kind() == org.descent.data.LongRangeProblem.Kind.MEMORIZATION
+                && model.outputShape().rank() == 2 && model.outputShape().dim(1) < problem.alphabet()) {
+            throw new IllegalArgumentException("memorization with data.synthetic.alphabet = " + problem.alphabet() + " needs " + problem.alphabet()
+                    + " outputs per step; the model gives " + model.outputShape().dim(1) + " (output shape " + model.outputShape() + ")");
+        }
         int given = config.data().labelWidth();
         if (!reconstruct && model.outputShape().rank() == 2 && given == 1) {
             throw new IllegalArgumentException("the model's output is a sequence " + model.outputShape() + " (a dense layer on a [T, F] input applies to each "
@@ -243,11 +253,11 @@ public final class TrainingJob {
     }
 
     /**
-     * The memory one task's step needs ({@link org.descent.nn.StepMemory}), at the run's examples per step per partition
-     * (the mean global batch over the partitions, rounded up).
+     * The memory one task's step needs ({@link org.descent.nn.StepMemory}), at the examples per step per partition: the
+     * global batch of the regime (the training set for batch, one for stochastic) over the partitions, rounded up.
      */
-    private static long stepMemory(Sequential model, Loss loss, TrainingResult result, int partitions) {
-        long perStep = result.steps() > 0 ? Math.round((double) result.examples() / result.steps()) : 0;
+    private long stepMemory(Sequential model, Loss loss, long trainingRows, int partitions) {
+        long perStep = Math.min(config.batchSize(), trainingRows);   // the batch regime's batchSize is the largest int
         return org.descent.nn.StepMemory.measure(model, loss, (int) Math.max(1, (perStep + partitions - 1) / partitions));
     }
 
@@ -338,7 +348,7 @@ public final class TrainingJob {
                 ran.exchange() == null ? "none" : (ran.overlap() ? "on" : "off") + " (" + ran.overlapReason() + ")", config.batchNormMode(),
                 EngineOptions.name(config.engine().reduction()), Blas.get().description(), sha256(result.params()),
                 cache.level(), cache.cachedBytes(), cache.diskBytes(), cache.partitions() - cache.cachedPartitions(), cache.rawBytes(), cache.ratio(),
-                config.data().format(), badRows, sc.version(), stepMemory(model, loss, result, partitions));
+                config.data().format(), badRows, sc.version(), stepMemory(model, loss, cache.examples(), partitions));
         System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB (%.1f MB of it on disk) for %.1f MB of float32 (%.3f×)%s%n",
                 cache.level(), cache.cachedBytes() / 1e6, cache.diskBytes() / 1e6, cache.rawBytes() / 1e6, cache.ratio(),
                 cache.cachedPartitions() < cache.partitions() ? String.format(Locale.ROOT, "; %d of %d partitions not held (recomputed when read)",

@@ -34,7 +34,7 @@ import java.util.Set;
  * row = "Fashion-MNIST"                  # with measure = loss: also a one-row table, variants as columns (the seeds' format)
  * </pre>
  * A table of several tasks (the decks' RNN table) lists them as rows, each with its own overrides and, optionally, the
- * paper's figure for each variant in order; a variant may be the best input-independent predictor of the row's data
+ * paper's figure for each variant in order (printed, beside Descent's final test losses, with {@code measure = loss}); a variant may be the best input-independent predictor of the row's data
  * instead of a training run ({@code baseline = constant}, the "biases" column, for the long-range problems):
  * <pre>
  * rows = [ { name = "add T=80", set { data.synthetic.kind = addition }, paper = [0.82, 0.39] } ]

@@ -170,8 +170,9 @@ final class ExperimentCommand implements Callable<Integer> {
         for (Outcome o : outcomes) {
             TrainingJob.Summary s = o.summary();
             if (s == null) {
-                b.append("| ").append(o.name()).append(" | ").append(o.failure() != null ? o.failure() + " | " : String.format(Locale.ROOT,
-                        "– | %.4f (the best constant predictor) | ", o.baseline())).append("| | | | | | |\n");
+                // Nine cells as the header: the failure spans the accuracy cell; the baseline fills accuracy and loss.
+                b.append("| ").append(o.name()).append(" | ").append(o.failure() != null ? o.failure() + " | | | | | | | |\n"
+                        : String.format(Locale.ROOT, "– | %.4f (the best constant predictor) | | | | | | |%n", o.baseline()));
                 continue;
             }
             b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | %d | %d | %.1f | %,.0f | %s |%n", o.name(), s.testAccuracy(), s.testLoss(),
@@ -262,7 +263,10 @@ final class ExperimentCommand implements Callable<Integer> {
                 continue;
             }
             java.awt.Color color = PALETTE[v++ % PALETTE.length];
-            double perEpoch = byEpoch && !o.metrics().epochs().isEmpty() ? o.metrics().epochs().get(0).steps() : 1;
+            if (byEpoch && o.metrics().epochs().isEmpty()) {
+                continue;   // diverged in its first epoch: no epoch length to scale its steps by
+            }
+            double perEpoch = byEpoch ? o.metrics().epochs().get(0).steps() : 1;
             List<RunMetrics.Probe> probes = o.metrics().probes();
             double[] x = new double[probes.size()];
             double[][] q = new double[3][probes.size()];
@@ -293,7 +297,10 @@ final class ExperimentCommand implements Callable<Integer> {
             if (o.metrics() == null) {
                 continue;
             }
-            double perEpoch = byEpoch && !o.metrics().epochs().isEmpty() ? o.metrics().epochs().get(0).steps() : 1;
+            if (byEpoch && o.metrics().epochs().isEmpty()) {
+                continue;   // diverged in its first epoch: no epoch length to scale its steps by
+            }
+            double perEpoch = byEpoch ? o.metrics().epochs().get(0).steps() : 1;
             List<double[]> points = new ArrayList<>();
             if (curve == Curve.TRAINING_LOSS) {
                 List<RunMetrics.Step> steps = o.metrics().steps();

@@ -104,7 +104,7 @@ final class LandscapeCommand implements Callable<Integer> {
             runs.put(label, Trajectory.run(f, Optimizers.create(name, hyper, lr, mu), from, steps));
         }
         writeCsv(runs);
-        if (f.curvatures() != null && out != null) {
+        if (f.curvatures() != null && out != null && learningRateSchedule.isEmpty() && runs.size() == optimizers.size()) {
             printEffectiveMomentum(f, runs, common, perOptimizer, momentumSchedule.isEmpty());
         }
         if (plot != null) {

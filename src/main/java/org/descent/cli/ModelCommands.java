@@ -66,6 +66,10 @@ final class ModelCommands {
             if (!org.descent.data.DataSpec.FORMATS.contains(format) || format.equals("synthetic")) {
                 throw new UsageException("--format must be idx, csv, libsvm, parquet or image, got '" + format + "'");
             }
+            if (saved.model().outputShape().rank() == 2 && !reconstructs()) {
+                throw new UsageException("the model's output is a sequence " + saved.model().outputShape() + " with one label per step (a long-range "
+                        + "problem's model); evaluate and predict take one label per example: its test loss is in the run's summary.json");
+            }
             if (format.equals("idx") && !split.equals("t10k") && !split.equals("train")) {
                 throw new UsageException("--split must be t10k or train, got '" + split + "'");
             }

@@ -89,7 +89,11 @@ public record SavedModel(Sequential model, float[] params, float[] buffers, Stan
             String loss = in.readUTF();
             String[] classes = MAGIC.equals(magic) ? (String[]) in.readObject() : null;
             return new SavedModel(model, params, buffers, standardizer, loss, classes == null ? null : List.of(classes));
-        } catch (StreamCorruptedException | InvalidClassException | ClassNotFoundException | ClassCastException | java.io.EOFException
+        } catch (InvalidClassException e) {
+            // The file is a Descent model whose layer classes have changed since it was written (e.g. a recurrent layer).
+            throw new IllegalArgumentException(source + ": a Descent model written by another version of Descent (" + e.classname
+                    + " has changed since); train it again with this version", e);
+        } catch (StreamCorruptedException | ClassNotFoundException | ClassCastException | java.io.EOFException
                  | java.io.UTFDataFormatException e) {
             throw new IllegalArgumentException(source + ": not a Descent model or truncated (" + e.getClass().getSimpleName() + ")", e);
         }

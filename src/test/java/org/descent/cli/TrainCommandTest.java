@@ -187,6 +187,19 @@ class TrainCommandTest {
         CliTestSupport.Run wrong = CliTestSupport.run(bad.toArray(new String[0]));
         assertEquals(2, wrong.exitCode(), wrong.err());
         assertTrue(wrong.err().contains("loss softmax_cross_entropy with output shape [3] needs 1 label values per example; the data gives 7"), wrong.err());
+        List<String> narrow = new java.util.ArrayList<>(List.of("train", "conf/addition-rnn.conf", "--master", "local[2]", "--out", dir.resolve("mem-narrow").toString(),
+                "--set", "model.layers=[\"gru(16)\", \"dense(2)\"]"));
+        narrow.addAll(List.of(memorization));
+        CliTestSupport.Run tooFew = CliTestSupport.run(narrow.toArray(new String[0]));
+        assertEquals(2, tooFew.exitCode(), tooFew.err());
+        assertTrue(tooFew.err().contains("memorization with data.synthetic.alphabet = 3 needs 3 outputs per step; the model gives 2"), tooFew.err());
+        CliTestSupport.Run noAccuracy = CliTestSupport.run("train", "conf/addition-rnn.conf", "--master", "local[2]", "--out", dir.resolve("add-accuracy").toString(),
+                "--set", "earlyStopping.patience=2", "--set", "earlyStopping.metric=accuracy", "--set", "data.validationSize=100");
+        assertEquals(2, noAccuracy.exitCode(), noAccuracy.err());
+        assertTrue(noAccuracy.err().contains("earlyStopping.metric = accuracy needs one class label per example; loss squared_error"), noAccuracy.err());
+        CliTestSupport.Run evaluated = CliTestSupport.run("evaluate", mem.toString(), data.toString(), "--master", "local[2]");
+        assertEquals(2, evaluated.exitCode(), evaluated.err());
+        assertTrue(evaluated.err().contains("the model's output is a sequence [7, 3] with one label per step"), evaluated.err());
         CliTestSupport.Run sequence = train(dir.resolve("sequence-bad"), "--set", "model.inputShape=[28, 28]", "--set", "model.layers=[\"rnn(8)\", \"dense(10)\"]");
         assertEquals(2, sequence.exitCode(), sequence.err());
         assertTrue(sequence.err().contains("the model's output is a sequence [28, 10]") && sequence.err().contains("one label per example"), sequence.err());
@@ -242,7 +255,8 @@ class TrainCommandTest {
     @Test
     void aDivergedRunKeepsItsMetricsAndWritesNoModel() throws IOException {
         Path run = dir.resolve("diverged");
-        CliTestSupport.Run r = train(run, "--set", "optimizer { name = sgd, learningRate = 1e12 }", "--set", "model.layers=[flatten, \"dense(10)\"]");
+        CliTestSupport.Run r = train(run, "--set", "optimizer { name = sgd, learningRate = 1e6 }",
+                "--set", "model.layers=[flatten, \"dense(64)\", relu, \"dense(64)\", relu, \"dense(10)\"]");
         assertTrue(r.exitCode() != 0, r.out());
         assertTrue(r.err().contains("training diverged at step"), r.err());
         assertTrue(Files.notExists(run.resolve("model.bin")), "no model");

@@ -92,15 +92,6 @@ public final class SparkTrainer {
     }
 
     /**
-     * How steps run ({@code engine.*}, {@code batchNorm.mode}): the mode, the barrier stage's link and
-     * exchange, and the reduction. With exact sums ({@code engine.reduction = exact}) every sum over
-     * examples is taken on the grid of {@link org.descent.tensor.ExactSum} and products run one example at
-     * a time, so with the global walk ({@link BatchPlan.Shuffle#GLOBAL}) and synchronized (or no) batch norm
-     * any number of partitions gives bit-identical parameters. With synchronized batch norm every batch-norm
-     * layer normalizes with the statistics of the whole global batch, so a step equals a single-process step
-     * on the concatenated batch.
-     */
-    /**
      * Starts from these weights (and batch-norm buffers) instead of the model's initializers, e.g. a trained model's
      * ({@code model.initFrom}); a resumed checkpoint still takes precedence.
      */
@@ -114,6 +105,15 @@ public final class SparkTrainer {
         return this;
     }
 
+    /**
+     * How steps run ({@code engine.*}, {@code batchNorm.mode}): the mode, the barrier stage's link and
+     * exchange, and the reduction. With exact sums ({@code engine.reduction = exact}) every sum over
+     * examples is taken on the grid of {@link org.descent.tensor.ExactSum} and products run one example at
+     * a time, so with the global walk ({@link BatchPlan.Shuffle#GLOBAL}) and synchronized (or no) batch norm
+     * any number of partitions gives bit-identical parameters. With synchronized batch norm every batch-norm
+     * layer normalizes with the statistics of the whole global batch, so a step equals a single-process step
+     * on the concatenated batch.
+     */
     public SparkTrainer engine(EngineOptions options) {
         this.engine = options;
         return this;

@@ -20,7 +20,8 @@ import org.descent.tensor.ExactSum;
  * <p>In exact mode ({@code engine.reduction = exact}) no product mixes examples: each example's rows go through calls
  * of their own, whose shape does not depend on the batch, and every weight-gradient term goes to the exact
  * accumulator, so a batch's gradient does not depend on how it is split. Every workspace is sized once per batch
- * size: no step allocates.
+ * size: no step allocates. An evaluation allocates no backward workspace and runs its batch in chunks of
+ * {@link #EVAL_CHUNK} examples.
  */
 abstract class RecurrentKernel implements Kernel {
     protected final int steps;
@@ -41,7 +42,7 @@ abstract class RecurrentKernel implements Kernel {
     private float[] pre = new float[0];
     private float[] rec = new float[0];
     private float[] deltaX = new float[0];
-    private float[] deltaH = new float[0];
+    private float[] deltaH = deltaX;
     private float[] back = new float[0];
     private final float[] stateGrad;
     private int capacity;
@@ -94,21 +95,56 @@ abstract class RecurrentKernel implements Kernel {
      */
     protected abstract void cellBackward(float[] p, int e, int t, float[] g, float[] dx, float[] dh, int o, float[] toPrevious, int tp);
 
+    /** The forward's workspaces for n examples (states, caches, projections), grown only for a larger n. */
     private void ensure(int n) {
         if (n > capacity) {
             capacity = n;
-            states = new float[n * (steps + 1) * hidden];
-            cache = new float[n * steps * cacheWidth];
-            pre = new float[n * steps * width];
-            rec = new float[n * width];
-            deltaX = new float[n * steps * width];
-            deltaH = gatedHiddenSide ? new float[n * steps * width] : deltaX;
-            back = new float[n * hidden];
+            states = new float[size(n, steps + 1, hidden)];
+            cache = new float[size(n, steps, cacheWidth)];
+            pre = new float[size(n, steps, width)];
+            rec = new float[size(n, 1, width)];
         }
     }
 
+    /** The backward's workspaces, allocated by the first backward only (an evaluation never needs them). */
+    private void ensureBackward(int n) {
+        if (deltaX.length < size(n, steps, width)) {
+            deltaX = new float[size(n, steps, width)];
+            deltaH = gatedHiddenSide ? new float[size(n, steps, width)] : deltaX;
+            back = new float[size(n, 1, hidden)];
+        }
+    }
+
+    /** n · a · b floats, or one line when that passes what an array holds. */
+    private int size(int n, int a, int b) {
+        long floats = (long) n * a * b;
+        if (floats > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a recurrent layer over " + steps + " steps of " + hidden + " units cannot hold a batch of " + n
+                    + " examples in one array (" + floats + " floats); use a smaller training.batchSize");
+        }
+        return (int) floats;
+    }
+
+    /**
+     * In evaluation the batch goes through in chunks of this many examples, so that evaluating a large block (the
+     * evaluator's batches are 1,024) holds the caches of a chunk, not of the block.
+     */
+    static final int EVAL_CHUNK = 64;
+
     @Override
     public void forward(StepContext ctx, int n, float[] x, float[] y) {
+        if (ctx.mode == org.descent.nn.Mode.EVAL && n > EVAL_CHUNK) {
+            int out = lastOnly ? hidden : steps * hidden;
+            for (int from = 0; from < n; from += EVAL_CHUNK) {
+                forward(ctx, Math.min(EVAL_CHUNK, n - from), x, from * steps * features, y, from * out);
+            }
+            return;
+        }
+        forward(ctx, n, x, 0, y, 0);
+    }
+
+    /** Forward of n examples read from {@code x[xo …]}, written to {@code y[yo …]}. */
+    private void forward(StepContext ctx, int n, float[] x, int xo, float[] y, int yo) {
         ensure(n);
         float[] p = ctx.params;
         boolean exact = ctx.exactGrads != null;
@@ -117,10 +153,10 @@ abstract class RecurrentKernel implements Kernel {
         }
         if (exact) {
             for (int e = 0; e < n; e++) {
-                Blas.gemm(false, true, steps, width, features, 1f, x, e * steps * features, p, wih, 0f, pre, e * steps * width);
+                Blas.gemm(false, true, steps, width, features, 1f, x, xo + e * steps * features, p, wih, 0f, pre, e * steps * width);
             }
         } else {
-            Blas.gemm(false, true, n * steps, width, features, 1f, x, 0, p, wih, 0f, pre, 0);
+            Blas.gemm(false, true, n * steps, width, features, 1f, x, xo, p, wih, 0f, pre, 0);
         }
         int stateStride = (steps + 1) * hidden;
         for (int t = 1; t <= steps; t++) {
@@ -137,15 +173,16 @@ abstract class RecurrentKernel implements Kernel {
         }
         for (int e = 0; e < n; e++) {
             if (lastOnly) {
-                System.arraycopy(states, state(e, steps), y, e * hidden, hidden);
+                System.arraycopy(states, state(e, steps), y, yo + e * hidden, hidden);
             } else {
-                System.arraycopy(states, state(e, 1), y, e * steps * hidden, steps * hidden);
+                System.arraycopy(states, state(e, 1), y, yo + e * steps * hidden, steps * hidden);
             }
         }
     }
 
     @Override
     public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
+        ensureBackward(n);
         float[] p = ctx.params;
         boolean exact = ctx.exactGrads != null;
         Arrays.fill(back, 0, n * hidden, 0f);

@@ -44,6 +44,12 @@ abstract class GatedLayerTestBase {
     }
 
     @Test
+    void evaluationInChunksMatchesOneBatch() {
+        RecurrentFixtures.assertEvaluationInChunksMatchesOneBatch(make(5, false));
+        RecurrentFixtures.assertEvaluationInChunksMatchesOneBatch(make(5, true));
+    }
+
+    @Test
     void shapesSpecsAndPerGateInitialization() {
         int gates = make(1, false).gates();
         Sequential seq = new Sequential(Shape.of(7, 3), LayerSpecs.parseAll(List.of(kind() + "(8)", "dense(2)")));

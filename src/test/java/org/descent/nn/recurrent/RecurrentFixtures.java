@@ -103,6 +103,24 @@ final class RecurrentFixtures {
         return ctx.exactGrads;
     }
 
+    /** Evaluation runs a large batch in chunks: its outputs are the training forward's over the whole batch, to rounding. */
+    static void assertEvaluationInChunksMatchesOneBatch(RecurrentLayer layer) {
+        Sequential model = new Sequential(Shape.of(6, 3), List.of(layer));
+        float[] p = model.initParams(4);
+        int n = 2 * RecurrentKernel.EVAL_CHUNK + 7;
+        float[] x = random(n * 18, 21);
+        int out = model.outputShape().size();
+        float[] train = new float[n * out];
+        float[] eval = new float[n * out];
+        StepContext ctx = new StepContext(p, new float[p.length], new float[0], null);
+        layer.kernel(model.inputShape(), model.slot(0)).forward(ctx, n, x, train);
+        ctx.mode = org.descent.nn.Mode.EVAL;
+        layer.kernel(model.inputShape(), model.slot(0)).forward(ctx, n, x, eval);
+        for (int i = 0; i < train.length; i++) {
+            assertEquals(train[i], eval[i], 1e-6, layer + " output " + i);
+        }
+    }
+
     static float[] random(int n, long seed) {
         Rng rng = new Rng(seed);
         float[] v = new float[n];

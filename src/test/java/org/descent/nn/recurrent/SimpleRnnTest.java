@@ -67,6 +67,12 @@ class SimpleRnnTest {
     }
 
     @Test
+    void evaluationInChunksMatchesOneBatch() {
+        RecurrentFixtures.assertEvaluationInChunksMatchesOneBatch(new SimpleRnn(H, false));
+        RecurrentFixtures.assertEvaluationInChunksMatchesOneBatch(new SimpleRnn(H, true));
+    }
+
+    @Test
     void matchesPyTorchsRnn() {
         assertEquals(2, RecurrentFixtures.assertMatchesTorch("rnn", (h, last) -> new SimpleRnn(h, last)));
     }
