@@ -293,6 +293,8 @@ final class ExperimentCommand implements Callable<Integer> {
      */
     static LineChart chart(String title, String yLabel, List<Outcome> outcomes, Curve curve, boolean byEpoch) {
         LineChart chart = new LineChart(title, byEpoch ? "epochs" : "steps", yLabel);
+        double largestKept = 0;
+        double largestDiverged = 0;
         for (Outcome o : outcomes) {
             if (o.metrics() == null) {
                 continue;
@@ -340,6 +342,16 @@ final class ExperimentCommand implements Callable<Integer> {
                 points = byEvaluation;
             }
             chart.add(o.name(), points);
+            double top = points.stream().mapToDouble(q -> q[1]).filter(Double::isFinite).max().orElse(Double.NaN);
+            if (o.failure() == null && Double.isFinite(top)) {
+                largestKept = Math.max(largestKept, top);
+            } else if (o.failure() != null && Double.isFinite(top)) {
+                largestDiverged = Math.max(largestDiverged, top);
+            }
+        }
+        if (largestKept > 0 && largestDiverged > 4 * largestKept) {
+            // A diverged curve's cliff (losses of 1e38) would flatten every other curve to zero: it leaves the top instead.
+            chart.yMax(2 * largestKept);
         }
         return chart;
     }
