@@ -117,7 +117,8 @@ class BadInputTest {
     void aSequenceOutputBeforeAClassLossIsRefused() throws IOException {
         Path out = dir.resolve("sequence");
         assertRefused(train(out, "model.inputShape=[2, 2]", "model.layers=[\"dense(3)\"]"), out,
-                "the model's output is a sequence [2, 3] (a dense layer on a [T, F] input applies to each step): add flatten before the output layer");
+                "the model's output is a sequence [2, 3] (a dense layer on a [T, F] input applies to each step) and the data gives one label per example: "
+                        + "add flatten before the output layer");
     }
 
     @Test
