@@ -61,9 +61,8 @@ public final class InputPercentiles {
         for (int i = 0; i < n; i++) {
             values[i] = in[i * width + unit];
         }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return new double[] {percentile(sorted, 15), percentile(sorted, 50), percentile(sorted, 85)};
+        Arrays.sort(values);   // a workspace of this probe: sorted in place, refilled by the next call
+        return new double[] {percentile(values, 15), percentile(values, 50), percentile(values, 85)};
     }
 
     /** The q-th percentile of sorted values, linear between the order statistics at q/100 · (n − 1). */
