@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.descent.bench.SgemmRate;
 import org.descent.bench.ThroughputBenchmark;
 import org.descent.bench.TorchBaseline;
 import org.descent.models.Models;
@@ -22,7 +23,8 @@ final class BenchCommand {
     /** Single-thread training throughput of the MLP and the CNN, beside PyTorch on CPU. */
     @Command(name = "throughput", mixinStandardHelpOptions = true,
             description = "Single-thread training examples/s of the MLP 784-256-256-10 and the BN CNN at a fixed batch, "
-                    + "on the active BLAS and on pure-Java BLAS, beside PyTorch on CPU (one thread) when python3-torch is installed.")
+                    + "on the active BLAS and on pure-Java BLAS, beside PyTorch on CPU (one thread) when python3-torch is installed, "
+                    + "and the machine's single-thread SGEMM rate with each model's GFLOP/s and share of it.")
     static final class Throughput implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
         int batch;
@@ -57,6 +59,10 @@ final class BenchCommand {
             System.out.printf(Locale.ROOT, "Single-thread training throughput, batch %d: forward + backward + Adam step (examples/s, median of %d × %d steps)%n",
                     batch, trials, steps);
             System.out.println("Descent BLAS (active): " + nativeDesc);
+            double square = SgemmRate.gigaflops(SQUARE, SQUARE, SQUARE, 0.5, 3);
+            double shaped = SgemmRate.gigaflops(batch, 256, 784, 0.5, 3);
+            System.out.printf(Locale.ROOT, "The limit, single-thread SGEMM on the active BLAS: %.1f GFLOP/s square (%d³), %.1f GFLOP/s training-shaped "
+                    + "(%d×784 by 784×256, the MLP's first product)%n", square, SQUARE, shaped, batch);
             List<String[]> rows = new ArrayList<>();
             String torchInfo = null;
             for (String m : models) {
@@ -74,16 +80,22 @@ final class BenchCommand {
                     javaBlas = ThroughputBenchmark.measure(model, batch, steps, warmup, trials);
                     Blas.use("auto");
                 }
+                double flops = model.trainingFlopsPerExample();
                 String torchCell = "skipped";
                 String ratio = "-";
+                String torchRate = "-";
                 if (torchMissing.isEmpty()) {
                     TorchBaseline.Measurement t = torch.measure(m, batch, steps * trials, warmup);
                     torchCell = fmt(t.examplesPerSecond());
                     ratio = String.format(Locale.ROOT, "%.2f×", active.median() / t.examplesPerSecond());
+                    torchRate = String.format(Locale.ROOT, "%.1f", flops * t.examplesPerSecond() / 1e9);
                     torchInfo = "PyTorch " + t.torchVersion() + " (1 thread): libblas.so.3 → " + t.blas() + (t.mkldnn() ? "; convolutions through oneDNN" : "");
                 }
                 rows.add(new String[] {m, fmt(active.median()) + " (" + fmt(active.min()) + "–" + fmt(active.max()) + ")",
-                        javaBlas == null ? "(active)" : fmt(javaBlas.median()), torchCell, ratio});
+                        javaBlas == null ? "(active)" : fmt(javaBlas.median()), torchCell, ratio,
+                        String.format(Locale.ROOT, "%.2f", flops / 1e6),
+                        String.format(Locale.ROOT, "%.1f", flops * active.median() / 1e9),
+                        String.format(Locale.ROOT, "%.0f%%", 100 * flops * active.median() / 1e9 / square), torchRate});
             }
             if (nativeActive) {
                 Blas.use("java");
@@ -91,12 +103,19 @@ final class BenchCommand {
                 Blas.use("auto");
             }
             System.out.println(torchInfo != null ? torchInfo : "PyTorch: skipped (" + torchMissing.orElse("") + ")");
-            System.out.printf(Locale.ROOT, "%-6s %-28s %-18s %-12s %s%n", "model", "descent (active BLAS)", "descent (Java BLAS)", "pytorch", "descent/pytorch");
+            System.out.println("FLOP: the step's matrix products per example, from the layers' shapes (forward, parameter and input "
+                    + "gradients; element-wise work not counted); GFLOP/s = FLOP × examples/s; % of the square SGEMM rate");
+            String format = "%-6s %-28s %-18s %-12s %-16s %-10s %-16s %-10s %s%n";
+            System.out.printf(Locale.ROOT, format, "model", "descent (active BLAS)", "descent (Java BLAS)", "pytorch", "descent/pytorch",
+                    "MFLOP/ex", "descent GFLOP/s", "of SGEMM", "pytorch GFLOP/s");
             for (String[] r : rows) {
-                System.out.printf(Locale.ROOT, "%-6s %-28s %-18s %-12s %s%n", (Object[]) r);
+                System.out.printf(Locale.ROOT, format, (Object[]) r);
             }
             return 0;
         }
+
+        /** The square SGEMM's size: large enough for any BLAS to reach its peak, about 2 GFLOP per call. */
+        private static final int SQUARE = 1024;
 
         private static String fmt(double v) {
             return String.format(Locale.ROOT, "%.0f", v);

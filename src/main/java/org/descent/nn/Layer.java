@@ -54,6 +54,11 @@ public interface Layer extends Serializable {
     default void assignPopulationStatistics(Shape in, float[] buffers, int bufferOffset, double[] mean, double[] variance, int channelOffset) {
     }
 
+    /** The multiply-adds of this layer's matrix products per example (for FLOP counts; none by default). */
+    default MultiplyAdds multiplyAdds(Shape in) {
+        return MultiplyAdds.NONE;
+    }
+
     /** A new kernel for this layer at {@code slot}. */
     Kernel kernel(Shape in, LayerSlot slot);
 }

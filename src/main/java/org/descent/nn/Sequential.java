@@ -104,6 +104,26 @@ public final class Sequential implements Serializable {
         return firstTrained;
     }
 
+    /**
+     * FLOP of one training step's matrix products per example, from the layers' shapes ({@link MultiplyAdds}, two
+     * FLOP each): every layer's forward product, the backward products of the layers from the first trained one on,
+     * and the input gradients of those after it.
+     */
+    public long trainingFlopsPerExample() {
+        long multiplyAdds = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            MultiplyAdds m = layers.get(i).multiplyAdds(shapeBefore(i));
+            multiplyAdds += m.forward();
+            if (i >= firstTrained) {
+                multiplyAdds += m.backward();
+            }
+            if (i > firstTrained) {
+                multiplyAdds += m.inputGradient();
+            }
+        }
+        return 2 * multiplyAdds;
+    }
+
     public int paramCount() {
         return layout.size();
     }

@@ -6,6 +6,7 @@ import org.descent.init.Initializer;
 import org.descent.nn.Kernel;
 import org.descent.nn.Layer;
 import org.descent.nn.LayerSlot;
+import org.descent.nn.MultiplyAdds;
 import org.descent.nn.Mode;
 import org.descent.nn.ParamSpec;
 import org.descent.nn.StepContext;
@@ -111,6 +112,12 @@ public final class Conv2d implements Layer {
         int fanOut = outChannels * kernelH * kernelW;
         return List.of(new ParamSpec("weight", outChannels * fanIn, fanIn, fanOut, weightInit, true),
                 new ParamSpec("bias", outChannels, fanIn, fanOut, biasInit, false));
+    }
+
+    @Override
+    public MultiplyAdds multiplyAdds(Shape in) {
+        Geometry g = geometry(in);
+        return MultiplyAdds.product((long) outChannels * g.patch() * g.outPlane());
     }
 
     @Override

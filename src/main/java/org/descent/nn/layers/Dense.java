@@ -5,6 +5,7 @@ import org.descent.init.Initializer;
 import org.descent.nn.Kernel;
 import org.descent.nn.Layer;
 import org.descent.nn.LayerSlot;
+import org.descent.nn.MultiplyAdds;
 import org.descent.nn.ParamSpec;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Blas;
@@ -87,6 +88,11 @@ public final class Dense implements Layer {
         int fanIn = fanIn(in);
         return List.of(new ParamSpec("weight", units * fanIn, fanIn, units, weightInit, true),
                 new ParamSpec("bias", units, fanIn, units, biasInit, false));
+    }
+
+    @Override
+    public MultiplyAdds multiplyAdds(Shape in) {
+        return MultiplyAdds.product((long) rowsPerExample(in) * fanIn(in) * units);
     }
 
     @Override

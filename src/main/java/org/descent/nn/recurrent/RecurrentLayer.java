@@ -5,6 +5,7 @@ import org.descent.init.Initializer;
 import org.descent.init.RecurrentInit;
 import org.descent.init.TensorShape;
 import org.descent.nn.Layer;
+import org.descent.nn.MultiplyAdds;
 import org.descent.nn.ParamSpec;
 import org.descent.tensor.Rng;
 import org.descent.tensor.Shape;
@@ -64,6 +65,19 @@ public abstract class RecurrentLayer implements Layer {
     public Shape outputShape(Shape in) {
         checkSequence(in);
         return lastOnly ? Shape.of(hidden) : Shape.of(in.dim(0), hidden);
+    }
+
+    /**
+     * Per step, the input projection ({@code F · GH}) and the recurrent product ({@code H · GH}); backward, the two
+     * weight gradients and the gradient through the hidden state ({@code H · GH} each, the input side {@code F · GH}),
+     * and the input gradient ({@code F · GH}).
+     */
+    @Override
+    public MultiplyAdds multiplyAdds(Shape in) {
+        long steps = in.dim(0);
+        long inputSide = (long) in.dim(1) * gates() * hidden;
+        long hiddenSide = (long) hidden * gates() * hidden;
+        return new MultiplyAdds(steps * (inputSide + hiddenSide), steps * (inputSide + 2 * hiddenSide), steps * inputSide);
     }
 
     @Override

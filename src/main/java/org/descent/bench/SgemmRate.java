@@ -1,0 +1,54 @@
+package org.descent.bench;
+
+import java.util.Arrays;
+import org.descent.tensor.Blas;
+import org.descent.tensor.Rng;
+
+/**
+ * The machine's single-thread matrix-product rate through the active BLAS: {@code C = A · Bᵀ} (the layout of a dense
+ * layer's forward product) of an {@code m × k} by {@code k × n} product, {@code 2·m·n·k} FLOP per call, timed over
+ * repeated calls. It is the limit a training step's products can reach on one core; a model's GFLOP/s is compared
+ * with it.
+ */
+public final class SgemmRate {
+    private SgemmRate() {
+    }
+
+    /** Median GFLOP/s over {@code trials} timed runs of at least {@code minSeconds} each, after one untimed run. */
+    public static double gigaflops(int m, int n, int k, double minSeconds, int trials) {
+        if (m <= 0 || n <= 0 || k <= 0 || trials <= 0) {
+            throw new IllegalArgumentException("an SGEMM needs positive sizes and trials, got " + m + "×" + n + "×" + k + ", " + trials);
+        }
+        Rng rng = new Rng(11);
+        float[] a = random(rng, m * k);
+        float[] b = random(rng, n * k);
+        float[] c = new float[m * n];
+        timed(m, n, k, a, b, c, Math.min(minSeconds, 0.05));
+        double[] rates = new double[trials];
+        for (int t = 0; t < trials; t++) {
+            rates[t] = timed(m, n, k, a, b, c, minSeconds);
+        }
+        Arrays.sort(rates);
+        return rates[trials / 2];
+    }
+
+    private static double timed(int m, int n, int k, float[] a, float[] b, float[] c, double minSeconds) {
+        long calls = 0;
+        long t0 = System.nanoTime();
+        long elapsed;
+        do {
+            Blas.gemm(false, true, m, n, k, 1f, a, 0, b, 0, 0f, c, 0);
+            calls++;
+            elapsed = System.nanoTime() - t0;
+        } while (elapsed < minSeconds * 1e9);
+        return 2.0 * m * n * k * calls / elapsed;
+    }
+
+    private static float[] random(Rng rng, int size) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = rng.nextFloat() - 0.5f;
+        }
+        return v;
+    }
+}
