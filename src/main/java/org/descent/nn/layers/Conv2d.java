@@ -1,12 +1,17 @@
 package org.descent.nn.layers;
 
+import java.util.Arrays;
 import java.util.List;
 import org.descent.init.Initializer;
 import org.descent.nn.Kernel;
 import org.descent.nn.Layer;
 import org.descent.nn.LayerSlot;
 import org.descent.nn.MultiplyAdds;
+import org.descent.nn.Mode;
 import org.descent.nn.ParamSpec;
+import org.descent.nn.StepContext;
+import org.descent.tensor.Blas;
+import org.descent.tensor.ExactSum;
 import org.descent.tensor.Shape;
 
 /**
@@ -14,9 +19,12 @@ import org.descent.tensor.Shape;
  * {@code y[o][h][w] = b[o] + Σ_{c,i,j} W[o][c][i][j] · x[c][h·s − p + i][w·s − p + j]}.
  * Weights are {@code [outC, inC·kh·kw]} (PyTorch's layout flattened), biases {@code [outC]}.
  *
- * <p>Computed as products on the im2col matrix X̃ ({@code inC·kh·kw × OH·OW} per example): {@code Y = W X̃};
- * backward {@code ∂L/∂W += G X̃ᵀ}, {@code ∂L/∂b += Σ_{h,w} G}, {@code ∂L/∂x = col2im(Wᵀ G)}. {@link ConvKernel}
- * lowers a whole batch into one product with float sums and keeps one product per example with exact sums.
+ * <p>Computed per example as one sgemm on the im2col matrix X̃ ({@code inC·kh·kw × OH·OW}; in
+ * training the batch's matrices are kept for backward):
+ * {@code Y = W X̃}, whose row-major result is already the NCHW output. Backward:
+ * {@code ∂L/∂W += G X̃ᵀ}, {@code ∂L/∂b += Σ_{h,w} G}, {@code ∂L/∂x = col2im(Wᵀ G)}.
+ * Every product is already one example's, so in exact mode ({@link StepContext#exactGrads}) only the
+ * sums over examples change: each example's ∂L/∂W and ∂L/∂b are added on the exact grid.
  */
 public final class Conv2d implements Layer {
     private static final long serialVersionUID = 1L;
@@ -114,7 +122,82 @@ public final class Conv2d implements Layer {
 
     @Override
     public Kernel kernel(Shape in, LayerSlot slot) {
-        return new ConvKernel(geometry(in), outChannels, slot.paramOffset());
+        Geometry g = geometry(in);
+        int k = g.patch();
+        int plane = g.outPlane();
+        int inSize = g.inSize();
+        int outSize = outChannels * plane;
+        int w = slot.paramOffset();
+        int b = w + outChannels * k;
+        return new Kernel() {
+            // The im2col matrices of the whole batch, kept from forward for backward (training only).
+            private float[] cols = new float[0];
+            private final float[] dcols = new float[k * plane];
+            private float[] dW;
+            private int colsFor = -1;
+
+            @Override
+            public void forward(StepContext ctx, int n, float[] x, float[] y) {
+                float[] p = ctx.params;
+                boolean keep = ctx.mode == Mode.TRAIN;
+                int need = (keep ? n : 1) * k * plane;
+                if (cols.length < need) {
+                    cols = new float[need];
+                }
+                for (int e = 0; e < n; e++) {
+                    int cOff = keep ? e * k * plane : 0;
+                    g.im2col(x, e * inSize, cols, cOff);
+                    int yOff = e * outSize;
+                    for (int o = 0; o < outChannels; o++) {
+                        Arrays.fill(y, yOff + o * plane, yOff + (o + 1) * plane, p[b + o]);
+                    }
+                    Blas.gemm(false, false, outChannels, plane, k, 1f, p, w, cols, cOff, 1f, y, yOff);
+                }
+                colsFor = keep ? n : -1;
+            }
+
+            @Override
+            public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
+                float[] p = ctx.params;
+                float[] grads = ctx.grads;
+                boolean cached = colsFor == n;
+                for (int e = 0; e < n; e++) {
+                    int yOff = e * outSize;
+                    int cOff = cached ? e * k * plane : 0;
+                    if (!cached) {
+                        g.im2col(x, e * inSize, cols, 0);
+                    }
+                    double[] exact = ctx.exactGrads;
+                    if (exact != null) {
+                        // Exact mode: this example's ∂L/∂W on its own, then added on the exact grid.
+                        if (dW == null) {
+                            dW = new float[outChannels * k];
+                        }
+                        Blas.gemm(false, true, outChannels, k, plane, 1f, dy, yOff, cols, cOff, 0f, dW, 0);
+                        ExactSum.add(exact, w, dW, 0, outChannels * k);
+                    } else {
+                        Blas.gemm(false, true, outChannels, k, plane, 1f, dy, yOff, cols, cOff, 1f, grads, w);
+                    }
+                    for (int o = 0; o < outChannels; o++) {
+                        float s = 0f;
+                        int off = yOff + o * plane;
+                        for (int q = 0; q < plane; q++) {
+                            s += dy[off + q];
+                        }
+                        if (exact != null) {
+                            exact[b + o] += ExactSum.q(s);
+                        } else {
+                            grads[b + o] += s;
+                        }
+                    }
+                    if (dx != null) {
+                        Blas.gemm(true, false, k, plane, outChannels, 1f, p, w, dy, yOff, 0f, dcols, 0);
+                        Arrays.fill(dx, e * inSize, (e + 1) * inSize, 0f);
+                        g.col2imAdd(dcols, 0, dx, e * inSize);
+                    }
+                }
+            }
+        };
     }
 
     @Override

@@ -56,21 +56,13 @@ record Geometry(int channels, int height, int width, int kh, int kw, int stride,
      * is a plain (strided) copy.
      */
     void im2col(float[] x, int xOff, float[] cols, int colsOff) {
-        im2col(x, xOff, cols, colsOff, outPlane());
-    }
-
-    /**
-     * {@link #im2col(float[], int, float[], int)} into a matrix whose rows are {@code rowStride} apart: with
-     * {@code rowStride = E·OH·OW} and {@code colsOff = e·OH·OW}, example e's columns of a {@code [C·kh·kw, E·OH·OW]}
-     * matrix holding a tile of E examples side by side (one product then serves the whole tile).
-     */
-    void im2col(float[] x, int xOff, float[] cols, int colsOff, int rowStride) {
+        int plane = outPlane();
         int r = 0;
         for (int c = 0; c < channels; c++) {
             int cOff = xOff + c * height * width;
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++, r++) {
-                    int rowOff = colsOff + r * rowStride;
+                    int rowOff = colsOff + r * plane;
                     int lo = firstValid(j);
                     int hi = Math.max(lo, endValid(j));
                     for (int oh = 0; oh < outH; oh++) {
@@ -98,17 +90,13 @@ record Geometry(int channels, int height, int width, int kh, int kw, int stride,
 
     /** The adjoint of {@link #im2col}: adds each column entry back to the input position it came from. */
     void col2imAdd(float[] cols, int colsOff, float[] dx, int dxOff) {
-        col2imAdd(cols, colsOff, dx, dxOff, outPlane());
-    }
-
-    /** {@link #col2imAdd(float[], int, float[], int)} from a matrix whose rows are {@code rowStride} apart. */
-    void col2imAdd(float[] cols, int colsOff, float[] dx, int dxOff, int rowStride) {
+        int plane = outPlane();
         int r = 0;
         for (int c = 0; c < channels; c++) {
             int cOff = dxOff + c * height * width;
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++, r++) {
-                    int rowOff = colsOff + r * rowStride;
+                    int rowOff = colsOff + r * plane;
                     int lo = firstValid(j);
                     int hi = endValid(j);
                     for (int oh = 0; oh < outH; oh++) {
