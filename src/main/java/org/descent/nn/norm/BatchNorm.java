@@ -8,6 +8,7 @@ import org.descent.nn.Mode;
 import org.descent.nn.ParamSpec;
 import org.descent.nn.StepContext;
 import org.descent.tensor.ExactSum;
+import org.descent.tensor.RowSums;
 import org.descent.tensor.Shape;
 
 /**
@@ -188,68 +189,82 @@ public final class BatchNorm implements Layer {
             if (xhat.length < n * stride) {
                 xhat = new float[n * stride];
             }
-            boolean sync = ctx.syncBatchNorm && ctx.collective.size() > 1;
             boolean exact = ctx.exactGrads != null;
-            // Round 1: count and Σx per channel.
-            for (int c = 0; c < channels; c++) {
-                double sum = 0;
-                for (int e = 0; e < n; e++) {
-                    int o = e * stride + c * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        sum += exact ? ExactSum.q(x[o + s]) : x[o + s];
-                    }
-                }
-                exchange[2 * c] = (double) n * spatial;
-                exchange[2 * c + 1] = sum;
-            }
-            if (sync) {
-                ctx.collective.allReduceSum(exchange, 0, 2 * channels);
-            }
-            // Round 2: Σ(x − μ)² about the (global) mean.
-            for (int c = 0; c < channels; c++) {
-                double count = exchange[2 * c];
-                double mean = count > 0 ? exchange[2 * c + 1] / count : 0;
-                double m2 = 0;
-                for (int e = 0; e < n; e++) {
-                    int o = e * stride + c * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        double d = x[o + s] - mean;
-                        m2 += exact ? ExactSum.q(d * d) : d * d;
-                    }
-                }
-                exchange[2 * c + 1] = mean;
-                ctx.stats[slot.statsOffset() + 3 * c + 2] = m2;
-            }
-            if (sync) {
-                double[] st = ctx.stats;
-                int so = slot.statsOffset();
-                // Sum each worker's Σ(x − μ)² (already in the M2 slots) into the global M2.
+            if (!(ctx.syncBatchNorm && ctx.collective.size() > 1)) {
+                // Local statistics: each channel's three passes run while its values are in cache (the batch's
+                // activations as a whole are not).
                 for (int c = 0; c < channels; c++) {
-                    st[so + 3 * c] = 0;
-                    st[so + 3 * c + 1] = 0;
+                    sumRound(c, n, x, exact);
+                    deviationRound(c, n, x, exact, ctx.stats);
+                    normalize(c, n, x, y, p, ctx.stats);
                 }
-                ctx.collective.allReduceSum(st, so, 3 * channels);
+                return;
             }
             for (int c = 0; c < channels; c++) {
-                int so = slot.statsOffset() + 3 * c;
-                double count = exchange[2 * c];
-                double mean = exchange[2 * c + 1];
-                double m2 = ctx.stats[so + 2];
-                ctx.stats[so] = count;
-                ctx.stats[so + 1] = mean;
-                double var = count > 0 ? m2 / count : 0;
-                float is = (float) (1.0 / Math.sqrt(var + eps));
-                invStd[c] = is;
-                float g = p[gamma + c];
-                float b = p[beta + c];
-                float mu = (float) mean;
-                for (int e = 0; e < n; e++) {
-                    int o = e * stride + c * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        float h = (x[o + s] - mu) * is;
-                        xhat[o + s] = h;
-                        y[o + s] = g * h + b;
-                    }
+                sumRound(c, n, x, exact);
+            }
+            ctx.collective.allReduceSum(exchange, 0, 2 * channels);
+            for (int c = 0; c < channels; c++) {
+                deviationRound(c, n, x, exact, ctx.stats);
+            }
+            double[] st = ctx.stats;
+            int so = slot.statsOffset();
+            // Sum each worker's Σ(x − μ)² (already in the M2 slots) into the global M2.
+            for (int c = 0; c < channels; c++) {
+                st[so + 3 * c] = 0;
+                st[so + 3 * c + 1] = 0;
+            }
+            ctx.collective.allReduceSum(st, so, 3 * channels);
+            for (int c = 0; c < channels; c++) {
+                normalize(c, n, x, y, p, ctx.stats);
+            }
+        }
+
+        /** Round 1 for channel c: its count and Σx into {@link #exchange}. */
+        private void sumRound(int c, int n, float[] x, boolean exact) {
+            int stride = channels * spatial;
+            double sum = 0;
+            for (int e = 0; e < n; e++) {
+                sum += RowSums.sum(x, e * stride + c * spatial, spatial, exact);
+            }
+            exchange[2 * c] = (double) n * spatial;
+            exchange[2 * c + 1] = sum;
+        }
+
+        /** Round 2 for channel c: Σ(x − μ)² about the (global) mean into the M2 slot; the mean replaces Σx. */
+        private void deviationRound(int c, int n, float[] x, boolean exact, double[] stats) {
+            int stride = channels * spatial;
+            double count = exchange[2 * c];
+            double mean = count > 0 ? exchange[2 * c + 1] / count : 0;
+            double m2 = 0;
+            for (int e = 0; e < n; e++) {
+                m2 += RowSums.squaredDeviations(x, e * stride + c * spatial, spatial, mean, exact);
+            }
+            exchange[2 * c + 1] = mean;
+            stats[slot.statsOffset() + 3 * c + 2] = m2;
+        }
+
+        /** Channel c's statistics recorded, its x̂ kept and {@code y = γ x̂ + β} written. */
+        private void normalize(int c, int n, float[] x, float[] y, float[] p, double[] stats) {
+            int stride = channels * spatial;
+            int so = slot.statsOffset() + 3 * c;
+            double count = exchange[2 * c];
+            double mean = exchange[2 * c + 1];
+            double m2 = stats[so + 2];
+            stats[so] = count;
+            stats[so + 1] = mean;
+            double var = count > 0 ? m2 / count : 0;
+            float is = (float) (1.0 / Math.sqrt(var + eps));
+            invStd[c] = is;
+            float g = p[slot.paramOffset() + c];
+            float b = p[slot.paramOffset() + channels + c];
+            float mu = (float) mean;
+            for (int e = 0; e < n; e++) {
+                int o = e * stride + c * spatial;
+                for (int s = 0; s < spatial; s++) {
+                    float h = (x[o + s] - mu) * is;
+                    xhat[o + s] = h;
+                    y[o + s] = g * h + b;
                 }
             }
         }
@@ -286,39 +301,52 @@ public final class BatchNorm implements Layer {
                 }
                 return;
             }
+            boolean sync = ctx.syncBatchNorm && ctx.collective.size() > 1;
             for (int c = 0; c < channels; c++) {
-                double sumG = 0;
-                double sumGx = 0;
-                for (int e = 0; e < n; e++) {
-                    int o = e * stride + c * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        float g = dy[o + s];
-                        float gx = g * xhat[o + s];
-                        sumG += exact != null ? ExactSum.q(g) : g;
-                        sumGx += exact != null ? ExactSum.q(gx) : gx;
-                    }
+                gradientSums(c, n, dy, grads, exact);
+                if (dx != null && !sync) {
+                    // Local sums: the input gradient of channel c while its values are in cache.
+                    inputGradient(c, n, dy, dx, p, ctx.stats);
                 }
-                // The parameters' gradients are this worker's share; the driver sums the workers.
-                addParamGrads(grads, exact, gamma + c, beta + c, sumGx, sumG);
-                exchange[2 * c] = sumG;
-                exchange[2 * c + 1] = sumGx;
             }
-            if (dx == null) {
+            if (dx == null || !sync) {
                 return;
             }
-            if (ctx.syncBatchNorm && ctx.collective.size() > 1) {
-                ctx.collective.allReduceSum(exchange, 0, 2 * channels);
-            }
+            ctx.collective.allReduceSum(exchange, 0, 2 * channels);
             for (int c = 0; c < channels; c++) {
-                double count = ctx.stats[slot.statsOffset() + 3 * c];
-                float meanG = (float) (exchange[2 * c] / count);
-                float meanGx = (float) (exchange[2 * c + 1] / count);
-                float scale = p[gamma + c] * invStd[c];
-                for (int e = 0; e < n; e++) {
-                    int o = e * stride + c * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        dx[o + s] = scale * (dy[o + s] - meanG - xhat[o + s] * meanGx);
-                    }
+                inputGradient(c, n, dy, dx, p, ctx.stats);
+            }
+        }
+
+        /**
+         * Channel c's Σg and Σ g·x̂: this worker's share of ∂L/∂β and ∂L/∂γ (the driver sums the workers), kept in
+         * {@link #exchange} for the input gradient.
+         */
+        private void gradientSums(int c, int n, float[] dy, float[] grads, double[] exact) {
+            int stride = channels * spatial;
+            double sumG = 0;
+            double sumGx = 0;
+            for (int e = 0; e < n; e++) {
+                int o = e * stride + c * spatial;
+                sumG += RowSums.sum(dy, o, spatial, exact != null);
+                sumGx += RowSums.products(dy, xhat, o, spatial, exact != null);
+            }
+            addParamGrads(grads, exact, slot.paramOffset() + c, slot.paramOffset() + channels + c, sumGx, sumG);
+            exchange[2 * c] = sumG;
+            exchange[2 * c + 1] = sumGx;
+        }
+
+        /** {@code ∂L/∂x = γ/σ · (g − mean(g) − x̂ · mean(g x̂))} for channel c, the means over the (global) batch. */
+        private void inputGradient(int c, int n, float[] dy, float[] dx, float[] p, double[] stats) {
+            int stride = channels * spatial;
+            double count = stats[slot.statsOffset() + 3 * c];
+            float meanG = (float) (exchange[2 * c] / count);
+            float meanGx = (float) (exchange[2 * c + 1] / count);
+            float scale = p[slot.paramOffset() + c] * invStd[c];
+            for (int e = 0; e < n; e++) {
+                int o = e * stride + c * spatial;
+                for (int s = 0; s < spatial; s++) {
+                    dx[o + s] = scale * (dy[o + s] - meanG - xhat[o + s] * meanGx);
                 }
             }
         }

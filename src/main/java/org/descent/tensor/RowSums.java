@@ -1,0 +1,122 @@
+package org.descent.tensor;
+
+/**
+ * Sums over a contiguous run of floats, in double: the reductions of the normalization layers. Each runs four
+ * independent accumulators over the elements i ≡ 0, 1, 2, 3 (mod 4) and adds them at the end in a fixed order, so a
+ * sum is limited by the adds' throughput rather than the latency of one dependent chain, and is still the same number
+ * on every run. The {@code exact} variants add {@link ExactSum#q}-rounded terms, whose sum has one value in any order
+ * (the arithmetic of {@code engine.reduction = exact}); the grouping into four accumulators changes no bit of them.
+ */
+public final class RowSums {
+    private RowSums() {
+    }
+
+    /** {@code Σ x[i]} (or {@code Σ q(x[i])} when {@code exact}) over {@code [off, off + len)}. */
+    public static double sum(float[] x, int off, int len, boolean exact) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int end = off + len;
+        int i = off;
+        if (exact) {
+            for (; i + 3 < end; i += 4) {
+                s0 += ExactSum.q(x[i]);
+                s1 += ExactSum.q(x[i + 1]);
+                s2 += ExactSum.q(x[i + 2]);
+                s3 += ExactSum.q(x[i + 3]);
+            }
+            for (; i < end; i++) {
+                s0 += ExactSum.q(x[i]);
+            }
+        } else {
+            for (; i + 3 < end; i += 4) {
+                s0 += x[i];
+                s1 += x[i + 1];
+                s2 += x[i + 2];
+                s3 += x[i + 3];
+            }
+            for (; i < end; i++) {
+                s0 += x[i];
+            }
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code Σ (x[i] − mean)²} (or {@code Σ q((x[i] − mean)²)} when {@code exact}), the deviations in double. */
+    public static double squaredDeviations(float[] x, int off, int len, double mean, boolean exact) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int end = off + len;
+        int i = off;
+        if (exact) {
+            for (; i + 3 < end; i += 4) {
+                double d0 = x[i] - mean;
+                double d1 = x[i + 1] - mean;
+                double d2 = x[i + 2] - mean;
+                double d3 = x[i + 3] - mean;
+                s0 += ExactSum.q(d0 * d0);
+                s1 += ExactSum.q(d1 * d1);
+                s2 += ExactSum.q(d2 * d2);
+                s3 += ExactSum.q(d3 * d3);
+            }
+            for (; i < end; i++) {
+                double d = x[i] - mean;
+                s0 += ExactSum.q(d * d);
+            }
+        } else {
+            for (; i + 3 < end; i += 4) {
+                double d0 = x[i] - mean;
+                double d1 = x[i + 1] - mean;
+                double d2 = x[i + 2] - mean;
+                double d3 = x[i + 3] - mean;
+                s0 += d0 * d0;
+                s1 += d1 * d1;
+                s2 += d2 * d2;
+                s3 += d3 * d3;
+            }
+            for (; i < end; i++) {
+                double d = x[i] - mean;
+                s0 += d * d;
+            }
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * {@code Σ a[i]·b[i]} with each product rounded to float first (or {@code Σ q(a[i]·b[i])} when {@code exact}), over
+     * {@code [off, off + len)} of both arrays.
+     */
+    public static double products(float[] a, float[] b, int off, int len, boolean exact) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int end = off + len;
+        int i = off;
+        if (exact) {
+            for (; i + 3 < end; i += 4) {
+                s0 += ExactSum.q(a[i] * b[i]);
+                s1 += ExactSum.q(a[i + 1] * b[i + 1]);
+                s2 += ExactSum.q(a[i + 2] * b[i + 2]);
+                s3 += ExactSum.q(a[i + 3] * b[i + 3]);
+            }
+            for (; i < end; i++) {
+                s0 += ExactSum.q(a[i] * b[i]);
+            }
+        } else {
+            for (; i + 3 < end; i += 4) {
+                s0 += a[i] * b[i];
+                s1 += a[i + 1] * b[i + 1];
+                s2 += a[i + 2] * b[i + 2];
+                s3 += a[i + 3] * b[i + 3];
+            }
+            for (; i < end; i++) {
+                s0 += a[i] * b[i];
+            }
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+}
