@@ -3,6 +3,7 @@ package org.descent.nn.recurrent;
 import org.descent.init.RecurrentInit;
 import org.descent.nn.Kernel;
 import org.descent.nn.LayerSlot;
+import org.descent.tensor.FloatMath;
 import org.descent.tensor.Shape;
 
 /**
@@ -70,16 +71,20 @@ public final class Gru extends RecurrentLayer {
             int h = state(e, t);
             int prev = state(e, t - 1);
             int hh = hidden;
+            // r and z: pre-activations into the step's cache, then σ over them in place.
+            for (int k = 0; k < 2 * hh; k++) {
+                cache[c + k] = pre[po + k] + p[bih + k] + rec[ro + k] + p[bhh + k];
+            }
+            FloatMath.sigmoid(cache, c, 2 * hh);
             for (int j = 0; j < hh; j++) {
-                float r = sigmoid(pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j]);
-                float z = sigmoid(pre[po + hh + j] + p[bih + hh + j] + rec[ro + hh + j] + p[bhh + hh + j]);
                 float hn = rec[ro + 2 * hh + j] + p[bhh + 2 * hh + j];
-                float n = tanh(pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + r * hn);
-                cache[c + j] = r;
-                cache[c + hh + j] = z;
-                cache[c + 2 * hh + j] = n;
                 cache[c + 3 * hh + j] = hn;
-                states[h + j] = (1 - z) * n + z * states[prev + j];
+                cache[c + 2 * hh + j] = pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + cache[c + j] * hn;
+            }
+            FloatMath.tanh(cache, c + 2 * hh, hh);
+            for (int j = 0; j < hh; j++) {
+                float z = cache[c + hh + j];
+                states[h + j] = (1 - z) * cache[c + 2 * hh + j] + z * states[prev + j];
             }
         }
 

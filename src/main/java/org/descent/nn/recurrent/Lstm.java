@@ -3,6 +3,7 @@ package org.descent.nn.recurrent;
 import org.descent.init.RecurrentInit;
 import org.descent.nn.Kernel;
 import org.descent.nn.LayerSlot;
+import org.descent.tensor.FloatMath;
 import org.descent.tensor.Shape;
 
 /**
@@ -66,21 +67,22 @@ public final class Lstm extends RecurrentLayer {
             int previous = t > 1 ? cached(e, t - 1) + 4 * hidden : -1;
             int h = state(e, t);
             int hh = hidden;
+            // The gates' pre-activations into the step's cache, then σ and tanh over them in place (i, f, g, o).
+            for (int k = 0; k < 4 * hh; k++) {
+                cache[c + k] = pre[po + k] + p[bih + k] + rec[ro + k] + p[bhh + k];
+            }
+            FloatMath.sigmoid(cache, c, 2 * hh);
+            FloatMath.tanh(cache, c + 2 * hh, hh);
+            FloatMath.sigmoid(cache, c + 3 * hh, hh);
             for (int j = 0; j < hh; j++) {
-                float i = sigmoid(pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j]);
-                float f = sigmoid(pre[po + hh + j] + p[bih + hh + j] + rec[ro + hh + j] + p[bhh + hh + j]);
-                float g = tanh(pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + rec[ro + 2 * hh + j] + p[bhh + 2 * hh + j]);
-                float o = sigmoid(pre[po + 3 * hh + j] + p[bih + 3 * hh + j] + rec[ro + 3 * hh + j] + p[bhh + 3 * hh + j]);
                 float cPrev = previous >= 0 ? cache[previous + j] : 0f;
-                float ct = f * cPrev + i * g;
-                float tc = tanh(ct);
-                cache[c + j] = i;
-                cache[c + hh + j] = f;
-                cache[c + 2 * hh + j] = g;
-                cache[c + 3 * hh + j] = o;
+                float ct = cache[c + hh + j] * cPrev + cache[c + j] * cache[c + 2 * hh + j];
                 cache[c + 4 * hh + j] = ct;
-                cache[c + 5 * hh + j] = tc;
-                states[h + j] = o * tc;
+                cache[c + 5 * hh + j] = ct;
+            }
+            FloatMath.tanh(cache, c + 5 * hh, hh);
+            for (int j = 0; j < hh; j++) {
+                states[h + j] = cache[c + 3 * hh + j] * cache[c + 5 * hh + j];
             }
         }
 

@@ -44,7 +44,10 @@ abstract class RecurrentKernel implements Kernel {
     private float[] deltaX = new float[0];
     private float[] deltaH = deltaX;
     private float[] back = new float[0];
+    /** Every example's h_0 … h_{T−1} back to back ({@code n·T} rows of H): the hidden side's weight gradient in one product. */
+    private float[] previousStates = new float[0];
     private final float[] stateGrad;
+    private final float[] biasSum;
     private int capacity;
 
     /** {@code cacheWidth}: the floats per step the cell keeps for its backward. */
@@ -61,6 +64,7 @@ abstract class RecurrentKernel implements Kernel {
         this.bih = whh + width * hidden;
         this.bhh = bih + width;
         this.stateGrad = new float[hidden];
+        this.biasSum = new float[width];
     }
 
     /** Offset of h_t (t = 0 … T) of example e in {@link #states}. */
@@ -112,6 +116,7 @@ abstract class RecurrentKernel implements Kernel {
             deltaX = new float[size(n, steps, width)];
             deltaH = gatedHiddenSide ? new float[size(n, steps, width)] : deltaX;
             back = new float[size(n, 1, hidden)];
+            previousStates = new float[size(n, steps, hidden)];
         }
     }
 
@@ -211,13 +216,19 @@ abstract class RecurrentKernel implements Kernel {
             float[] g = ctx.grads;
             Blas.gemm(true, false, width, features, n * steps, 1f, deltaX, 0, x, 0, 1f, g, wih);
             for (int e = 0; e < n; e++) {
-                Blas.gemm(true, false, width, hidden, steps, 1f, deltaH, e * steps * width, states, state(e, 0), 1f, g, whh);
+                System.arraycopy(states, state(e, 0), previousStates, e * steps * hidden, steps * hidden);
             }
-            for (int r = 0; r < n * steps; r++) {
-                for (int k = 0; k < width; k++) {
-                    g[bih + k] += deltaX[r * width + k];
-                    g[bhh + k] += deltaH[r * width + k];
-                }
+            Blas.gemm(true, false, width, hidden, n * steps, 1f, deltaH, 0, previousStates, 0, 1f, g, whh);
+            columnSums(deltaX, n * steps);
+            for (int k = 0; k < width; k++) {
+                g[bih + k] += biasSum[k];
+            }
+            if (deltaH != deltaX) {
+                columnSums(deltaH, n * steps);
+            }
+            // Not gated (deltaH is deltaX): both biases have the same gradient.
+            for (int k = 0; k < width; k++) {
+                g[bhh + k] += biasSum[k];
             }
         }
         if (dx != null) {
@@ -227,6 +238,17 @@ abstract class RecurrentKernel implements Kernel {
                 }
             } else {
                 Blas.gemm(false, false, n * steps, features, width, 1f, deltaX, 0, p, wih, 0f, dx, 0);
+            }
+        }
+    }
+
+    /** {@link #biasSum} = the sums over the first {@code rows} rows of {@code delta} ({@code rows × width}). */
+    private void columnSums(float[] delta, int rows) {
+        Arrays.fill(biasSum, 0f);
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            for (int k = 0; k < width; k++) {
+                biasSum[k] += delta[o + k];
             }
         }
     }
@@ -250,23 +272,5 @@ abstract class RecurrentKernel implements Kernel {
                 }
             }
         }
-    }
-
-    /** σ(a) = 1 / (1 + e^{−a}), in double, rounded once. */
-    static float sigmoid(float a) {
-        return (float) (1 / (1 + Math.exp(-a)));
-    }
-
-    /**
-     * tanh(a) = 1 − 2 / (e^{2a} + 1), in double, rounded once: the same float as {@code (float) Math.tanh(a)} to within a
-     * unit in the last place, at the cost of one {@link Math#exp} (a JIT intrinsic; {@code Math.tanh} is not, and was
-     * most of an LSTM step's time). Near 0 the subtraction loses relative precision only below float's (|a| ≥ 1e-9:
-     * double's 2⁻⁵³ against float's 2⁻²⁴); for tinier |a| tanh(a) = a in float.
-     */
-    static float tanh(float a) {
-        if (Math.abs(a) < 1e-4f) {
-            return a - a * a * a / 3;
-        }
-        return (float) (1 - 2 / (Math.exp(2.0 * a) + 1));
     }
 }

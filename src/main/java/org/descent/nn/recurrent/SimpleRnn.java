@@ -3,6 +3,7 @@ package org.descent.nn.recurrent;
 import org.descent.init.RecurrentInit;
 import org.descent.nn.Kernel;
 import org.descent.nn.LayerSlot;
+import org.descent.tensor.FloatMath;
 import org.descent.tensor.Shape;
 
 /**
@@ -52,8 +53,9 @@ public final class SimpleRnn extends RecurrentLayer {
             protected void cell(float[] p, int e, int t, float[] pre, int po, float[] rec, int ro) {
                 int h = state(e, t);
                 for (int j = 0; j < hidden; j++) {
-                    states[h + j] = RecurrentKernel.tanh(pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j]);
+                    states[h + j] = pre[po + j] + p[bih + j] + rec[ro + j] + p[bhh + j];
                 }
+                FloatMath.tanh(states, h, hidden);
             }
 
             @Override
