@@ -91,4 +91,40 @@ class ExactSumTest {
         assertEquals(1500.0, acc[4], 1e-9);
         assertNotEquals(0.0, ExactSum.GRID);
     }
+
+    @Test
+    void outerProductsOverABatchAreTheExampleByExampleSumsBitForBit() {
+        Rng rng = new Rng(17);
+        int rows = 7;
+        int units = 5;
+        int cols = 37;
+        float[] g = new float[rows * units];
+        float[] x = new float[rows * cols];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = i % 4 == 0 ? 0f : (rng.nextFloat() - 0.5f) * 3;
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (rng.nextFloat() - 0.5f) * 5;
+        }
+        x[3] = 1e-12f;
+        double[] expected = new double[units * cols + 2];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < units; j++) {
+                ExactSum.addScaled(expected, 2 + j * cols, g[i * units + j], x, i * cols, cols);
+            }
+        }
+        double[] batch = new double[units * cols + 2];
+        ExactSum.addOuterProducts(batch, 2, g, 0, units, x, 0, cols, rows, new double[cols]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, batch);
+        // Split into 3 + 4 examples, the same bits; and a huge term (beyond the vector rounding's range) still rounds right.
+        double[] split = new double[units * cols + 2];
+        ExactSum.addOuterProducts(split, 2, g, 0, units, x, 0, cols, 3, new double[cols]);
+        ExactSum.addOuterProducts(split, 2, g, 3 * units, units, x, 3 * cols, cols, 4, new double[cols]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, split);
+        float[] big = {3e6f, 0.3f};
+        double[] huge = new double[2];
+        ExactSum.addOuterProducts(huge, 0, new float[] {1.5f}, 0, 1, big, 0, 2, 1, new double[2]);
+        assertEquals(ExactSum.q(1.5 * 3e6f), huge[0]);
+        assertEquals(ExactSum.q(1.5 * 0.3f), huge[1]);
+    }
 }

@@ -10,6 +10,7 @@ import org.descent.nn.ParamSpec;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Blas;
 import org.descent.tensor.ExactSum;
+import org.descent.tensor.FixedOrderProduct;
 import org.descent.tensor.Shape;
 
 /**
@@ -21,9 +22,10 @@ import org.descent.tensor.Shape;
  * <p>Backward, for a batch X (n×in) and upstream G = ∂L/∂Y (n×out):
  * {@code ∂L/∂W = Gᵀ X}, {@code ∂L/∂b = Σ_rows G}, {@code ∂L/∂X = G W}; all three products are sgemm.
  *
- * <p>In exact mode ({@link StepContext#exactGrads}) Y and ∂L/∂X are computed one row at a time (a
- * BLAS product's value for a row depends on how many rows it is given; a single row's does not), and
- * {@code ∂L/∂W = Σᵢ gᵢ xᵢᵀ}, {@code ∂L/∂b = Σᵢ gᵢ} add each example's terms on the exact grid.
+ * <p>In exact mode ({@link StepContext#exactGrads}) Y and ∂L/∂X go through {@link FixedOrderProduct}, whose value
+ * for a row does not depend on the other rows of the call (a BLAS product's does), and
+ * {@code ∂L/∂W = Σᵢ gᵢ xᵢᵀ}, {@code ∂L/∂b = Σᵢ gᵢ} add each example's terms on the exact grid
+ * ({@link ExactSum#addOuterProducts}, unit by unit over the whole batch).
  */
 public final class Dense implements Layer {
     private static final long serialVersionUID = 1L;
@@ -102,13 +104,26 @@ public final class Dense implements Layer {
         int w = slot.paramOffset();
         int b = w + units * fanIn;
         return new Kernel() {
+            /** Exact mode only (allocated by its first step): Wᵀ for the forward product, one unit's row of weight-gradient sums. */
+            private float[] transposed;
+            private double[] rowOfSums;
+
             @Override
             public void forward(StepContext ctx, int examples, float[] x, float[] y) {
                 int n = examples * perExample;
                 if (ctx.exactGrads != null) {
-                    for (int i = 0; i < n; i++) {
-                        Blas.gemm(false, true, 1, units, fanIn, 1f, x, i * fanIn, ctx.params, w, 0f, y, i * units);
+                    // Each row's outputs on their own: the product's fixed order, over Wᵀ.
+                    if (transposed == null) {
+                        transposed = new float[units * fanIn];
+                        rowOfSums = new double[fanIn];
                     }
+                    float[] p = ctx.params;
+                    for (int j = 0; j < units; j++) {
+                        for (int k = 0; k < fanIn; k++) {
+                            transposed[k * units + j] = p[w + j * fanIn + k];
+                        }
+                    }
+                    FixedOrderProduct.multiply(n, units, fanIn, x, 0, fanIn, transposed, 0, units, y, 0, units);
                 } else {
                     Blas.gemm(false, true, n, units, fanIn, 1f, x, 0, ctx.params, w, 0f, y, 0);
                 }
@@ -143,18 +158,15 @@ public final class Dense implements Layer {
 
             private void backwardExact(StepContext ctx, int n, float[] x, float[] dy, float[] dx) {
                 double[] e = ctx.exactGrads;
+                ExactSum.addOuterProducts(e, w, dy, 0, units, x, 0, fanIn, n, rowOfSums);
                 for (int i = 0; i < n; i++) {
                     int row = i * units;
                     for (int j = 0; j < units; j++) {
-                        float gij = dy[row + j];
-                        if (gij != 0f) {
-                            ExactSum.addScaled(e, w + j * fanIn, gij, x, i * fanIn, fanIn);
-                            e[b + j] += ExactSum.q(gij);
-                        }
+                        e[b + j] += ExactSum.q(dy[row + j]);
                     }
-                    if (dx != null) {
-                        Blas.gemm(false, false, 1, fanIn, units, 1f, dy, row, ctx.params, w, 0f, dx, i * fanIn);
-                    }
+                }
+                if (dx != null) {
+                    FixedOrderProduct.multiply(n, fanIn, units, dy, 0, units, ctx.params, w, fanIn, dx, 0, fanIn);
                 }
             }
         };

@@ -1,0 +1,39 @@
+package org.descent.tensor;
+
+/**
+ * {@code C = A · B} (row-major, {@code A} rows × K, {@code B} K × N) where every element is accumulated over k = 0 … K−1
+ * in that order by fused multiply-adds, {@code c ← fma(a_ik, b_kj, c)} from 0: an element's value depends only on its
+ * row of A and its column of B, never on how many rows the call has, where its row falls in the blocking, or
+ * whether it is computed on a vector lane or by the scalar twin. That is the product {@code engine.reduction = exact}
+ * needs (an example's activations must not depend on the batch it is in), at a fraction of BLAS's speed but far above
+ * one BLAS call per row, which rereads the whole weight matrix for every example.
+ *
+ * <p>Blocked over four rows of A and two vectors of columns of B (eight accumulators), on the Vector API when the JVM
+ * has {@code jdk.incubator.vector} ({@link VectorFixedOrderProduct}); the columns left over, and every column without
+ * the module, by the scalar loop here, with the same operations in the same order (so the same bits).
+ */
+public final class FixedOrderProduct {
+    private static final boolean VECTOR = FloatMath.vectorized();
+
+    private FixedOrderProduct() {
+    }
+
+    /**
+     * {@code c[cOff + i·ldc + j] = Σ_k a[aOff + i·lda + k] · b[bOff + k·ldb + j]} for i &lt; rows, j &lt; n, k &lt; depth.
+     */
+    public static void multiply(int rows, int n, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc) {
+        int j = VECTOR ? VectorFixedOrderProduct.multiply(rows, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc) : 0;
+        for (int i = 0; i < rows; i++) {
+            int ai = aOff + i * lda;
+            int ci = cOff + i * ldc;
+            for (int col = j; col < n; col++) {
+                float acc = 0f;
+                for (int k = 0; k < depth; k++) {
+                    acc = Math.fma(a[ai + k], b[bOff + k * ldb + col], acc);
+                }
+                c[ci + col] = acc;
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.descent.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FixedOrderProduct} on the Vector API: the columns in whole vectors (two at a time, then one), four rows at a
+ * time, each lane accumulating its element over k in order by fused multiply-adds. Returns the first column it left to
+ * the scalar loop.
+ */
+final class VectorFixedOrderProduct {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    private VectorFixedOrderProduct() {
+    }
+
+    static int multiply(int rows, int n, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] c, int cOff, int ldc) {
+        int width = F.length();
+        int vectorColumns = F.loopBound(n);
+        int i = 0;
+        for (; i + 3 < rows; i += 4) {
+            int a0 = aOff + i * lda;
+            int j = 0;
+            for (; j + 2 * width <= vectorColumns; j += 2 * width) {
+                FloatVector c00 = FloatVector.zero(F);
+                FloatVector c01 = FloatVector.zero(F);
+                FloatVector c10 = FloatVector.zero(F);
+                FloatVector c11 = FloatVector.zero(F);
+                FloatVector c20 = FloatVector.zero(F);
+                FloatVector c21 = FloatVector.zero(F);
+                FloatVector c30 = FloatVector.zero(F);
+                FloatVector c31 = FloatVector.zero(F);
+                for (int k = 0; k < depth; k++) {
+                    int bk = bOff + k * ldb + j;
+                    FloatVector b0 = FloatVector.fromArray(F, b, bk);
+                    FloatVector b1 = FloatVector.fromArray(F, b, bk + width);
+                    FloatVector x0 = FloatVector.broadcast(F, a[a0 + k]);
+                    FloatVector x1 = FloatVector.broadcast(F, a[a0 + lda + k]);
+                    FloatVector x2 = FloatVector.broadcast(F, a[a0 + 2 * lda + k]);
+                    FloatVector x3 = FloatVector.broadcast(F, a[a0 + 3 * lda + k]);
+                    c00 = x0.fma(b0, c00);
+                    c01 = x0.fma(b1, c01);
+                    c10 = x1.fma(b0, c10);
+                    c11 = x1.fma(b1, c11);
+                    c20 = x2.fma(b0, c20);
+                    c21 = x2.fma(b1, c21);
+                    c30 = x3.fma(b0, c30);
+                    c31 = x3.fma(b1, c31);
+                }
+                int ci = cOff + i * ldc + j;
+                c00.intoArray(c, ci);
+                c01.intoArray(c, ci + width);
+                c10.intoArray(c, ci + ldc);
+                c11.intoArray(c, ci + ldc + width);
+                c20.intoArray(c, ci + 2 * ldc);
+                c21.intoArray(c, ci + 2 * ldc + width);
+                c30.intoArray(c, ci + 3 * ldc);
+                c31.intoArray(c, ci + 3 * ldc + width);
+            }
+            for (; j < vectorColumns; j += width) {
+                for (int r = 0; r < 4; r++) {
+                    oneVector(depth, a, a0 + r * lda, b, bOff + j, ldb, c, cOff + (i + r) * ldc + j);
+                }
+            }
+        }
+        for (; i < rows; i++) {
+            for (int j = 0; j < vectorColumns; j += width) {
+                oneVector(depth, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
+            }
+        }
+        return vectorColumns;
+    }
+
+    /** One row's vector of columns starting at {@code b[bj]}, written at {@code c[ci]}. */
+    private static void oneVector(int depth, float[] a, int ai, float[] b, int bj, int ldb, float[] c, int ci) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int k = 0; k < depth; k++) {
+            acc = FloatVector.broadcast(F, a[ai + k]).fma(FloatVector.fromArray(F, b, bj + k * ldb), acc);
+        }
+        acc.intoArray(c, ci);
+    }
+}
