@@ -64,23 +64,45 @@ public final class ExactSum {
         }
         for (int j = 0; j < units; j++) {
             java.util.Arrays.fill(scratch, 0, cols, 0.0);
+            int pending = -1;
             for (int i = 0; i < rows; i++) {
                 float gij = g[gOff + i * units + j];
                 if (gij == 0f) {
                     continue;
                 }
                 double scaled = gij * PER_GRID;
-                int xi = xOff + i * cols;
                 // The vector rounding (x + 1.5·2⁵²) − 1.5·2⁵² is rint for |x| < 2⁵¹; beyond (or with NaN) the scalar rint.
-                int k = VECTOR && Math.abs(scaled) * xMax < 0x1p51 ? VectorExactSum.addRounded(scratch, scaled, x, xi, cols) : 0;
-                for (; k < cols; k++) {
-                    scratch[k] += Math.rint(scaled * x[xi + k]);
+                if (VECTOR && Math.abs(scaled) * xMax < 0x1p51) {
+                    // Two examples per pass over the row of sums.
+                    if (pending < 0) {
+                        pending = i;
+                        continue;
+                    }
+                    double first = g[gOff + pending * units + j] * PER_GRID;
+                    int k = VectorExactSum.addRounded(scratch, first, x, xOff + pending * cols, scaled, x, xOff + i * cols, cols);
+                    addRounded(scratch, first, x, xOff + pending * cols, k, cols);
+                    addRounded(scratch, scaled, x, xOff + i * cols, k, cols);
+                    pending = -1;
+                } else {
+                    addRounded(scratch, scaled, x, xOff + i * cols, 0, cols);
                 }
+            }
+            if (pending >= 0) {
+                double scaled = g[gOff + pending * units + j] * PER_GRID;
+                int k = VectorExactSum.addRounded(scratch, scaled, x, xOff + pending * cols, cols);
+                addRounded(scratch, scaled, x, xOff + pending * cols, k, cols);
             }
             int row = off + j * cols;
             for (int k = 0; k < cols; k++) {
                 acc[row + k] += scratch[k] * GRID;
             }
+        }
+    }
+
+    /** {@code s[k] += rint(scaled · x[xi + k])} for k in [from, to). */
+    private static void addRounded(double[] s, double scaled, float[] x, int xi, int from, int to) {
+        for (int k = from; k < to; k++) {
+            s[k] += Math.rint(scaled * x[xi + k]);
         }
     }
 

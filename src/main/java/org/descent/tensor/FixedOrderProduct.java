@@ -24,15 +24,21 @@ public final class FixedOrderProduct {
     public static void multiply(int rows, int n, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc) {
         int j = VECTOR ? VectorFixedOrderProduct.multiply(rows, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc) : 0;
+        if (j == n) {
+            return;
+        }
         for (int i = 0; i < rows; i++) {
             int ai = aOff + i * lda;
             int ci = cOff + i * ldc;
-            for (int col = j; col < n; col++) {
-                float acc = 0f;
-                for (int k = 0; k < depth; k++) {
-                    acc = Math.fma(a[ai + k], b[bOff + k * ldb + col], acc);
+            // The row's remaining elements accumulate in place, all advancing one k at a time: independent chains,
+            // each still in k order.
+            java.util.Arrays.fill(c, ci + j, ci + n, 0f);
+            for (int k = 0; k < depth; k++) {
+                float aik = a[ai + k];
+                int bk = bOff + k * ldb;
+                for (int col = j; col < n; col++) {
+                    c[ci + col] = Math.fma(aik, b[bk + col], c[ci + col]);
                 }
-                c[ci + col] = acc;
             }
         }
     }

@@ -30,4 +30,18 @@ final class VectorExactSum {
         }
         return k;
     }
+
+    /** {@link #addRounded(double[], double, float[], int, int)} for two examples in one pass over {@code s}. */
+    static int addRounded(double[] s, double scaled0, float[] x, int x0, double scaled1, float[] x1Array, int x1, int len) {
+        DoubleVector g0 = DoubleVector.broadcast(D, scaled0);
+        DoubleVector g1 = DoubleVector.broadcast(D, scaled1);
+        DoubleVector r = DoubleVector.broadcast(D, R);
+        int k = 0;
+        for (int end = D.loopBound(len); k < end; k += D.length()) {
+            DoubleVector a = (DoubleVector) FloatVector.fromArray(HALF, x, x0 + k).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector b = (DoubleVector) FloatVector.fromArray(HALF, x1Array, x1 + k).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector.fromArray(D, s, k).add(a.mul(g0).add(r).sub(r)).add(b.mul(g1).add(r).sub(r)).intoArray(s, k);
+        }
+        return k;
+    }
 }
