@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
         description = "Training examples/s of the Spark engine (whole steps, barrier or job mode) on each master, beside PyTorch "
                 + "with as many threads as the master has task slots, and the scaling between masters.")
 final class EngineThroughputBenchmark implements Callable<Integer> {
-    @Option(names = "--masters", defaultValue = "local[1],local[2]", split = ";",
+    @Option(names = "--masters", defaultValue = "local[1];local[2]", split = ";",
             description = "Spark masters, separated by ';'; MASTER@N caps a cluster at N cores (spark.cores.max), e.g. "
                     + "spark://127.0.0.1:7077@1 for one executor of a standalone cluster (default ${DEFAULT-VALUE}).")
     List<String> masters;

@@ -6,8 +6,13 @@ package org.descent.tensor;
  * sum is limited by the adds' throughput rather than the latency of one dependent chain, and is still the same number
  * on every run. The {@code exact} variants add {@link ExactSum#q}-rounded terms, whose sum has one value in any order
  * (the arithmetic of {@code engine.reduction = exact}); the grouping into four accumulators changes no bit of them.
+ * The float sums run on the Vector API when the JVM has it ({@code VectorRowSums}: one accumulator per lane, then the
+ * scalar loop for the tail): the same numbers on every run of a given JVM and machine, which is what float sums promise
+ * (their last bits already depend on the BLAS).
  */
 public final class RowSums {
+    private static final boolean VECTOR = FloatMath.vectorized();
+
     private RowSums() {
     }
 
@@ -30,6 +35,10 @@ public final class RowSums {
                 s0 += ExactSum.q(x[i]);
             }
         } else {
+            if (VECTOR) {
+                s0 = VectorRowSums.sum(x, off, len);
+                i += VectorRowSums.covered(len);
+            }
             for (; i + 3 < end; i += 4) {
                 s0 += x[i];
                 s1 += x[i + 1];
@@ -67,6 +76,10 @@ public final class RowSums {
                 s0 += ExactSum.q(d * d);
             }
         } else {
+            if (VECTOR) {
+                s0 = VectorRowSums.squaredDeviations(x, off, len, mean);
+                i += VectorRowSums.covered(len);
+            }
             for (; i + 3 < end; i += 4) {
                 double d0 = x[i] - mean;
                 double d1 = x[i + 1] - mean;
@@ -107,6 +120,10 @@ public final class RowSums {
                 s0 += ExactSum.q(a[i] * b[i]);
             }
         } else {
+            if (VECTOR) {
+                s0 = VectorRowSums.products(a, b, off, len);
+                i += VectorRowSums.covered(len);
+            }
             for (; i + 3 < end; i += 4) {
                 s0 += a[i] * b[i];
                 s1 += a[i + 1] * b[i + 1];

@@ -15,6 +15,9 @@ class BenchCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("Descent BLAS (active): "), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("mlp ")), r.out());
+        // The limit in the same run, and the MLP's FLOP per example from its shapes (1.21 MFLOP) with its share of it.
+        assertTrue(r.out().contains("The limit, single-thread SGEMM on the active BLAS: "), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("mlp .*\\s1\\.21\\s+\\d+\\.\\d\\s+\\d+%\\s+-")), r.out());
         assertTrue(r.out().contains("PyTorch: skipped (--no-torch)"), r.out());
     }
 
@@ -142,6 +145,13 @@ class BenchCommandTest {
         CliTestSupport.Run rows = CliTestSupport.run("bench", "experiment", file.toString(), "--rows", "mul");
         assertEquals(2, rows.exitCode());
         assertTrue(rows.err().contains("names no row") && rows.err().contains("add T=6, mem T=6"), rows.err());
+    }
+
+    @Test
+    void engineThroughputsDefaultMastersAreLocalOneAndLocalTwo() {
+        EngineThroughputBenchmark bench = new EngineThroughputBenchmark();
+        new picocli.CommandLine(bench).parseArgs();
+        assertEquals(java.util.List.of("local[1]", "local[2]"), bench.masters);
     }
 
     @Test
