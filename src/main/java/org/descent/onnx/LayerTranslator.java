@@ -23,6 +23,7 @@ import org.descent.nn.norm.BatchNorm;
 import org.descent.nn.norm.GroupNorm;
 import org.descent.nn.norm.InstanceNorm;
 import org.descent.nn.norm.LayerNorm;
+import org.descent.nn.recurrent.RecurrentLayer;
 import org.descent.tensor.Shape;
 
 /**
@@ -39,7 +40,8 @@ import org.descent.tensor.Shape;
  *       layer_norm → LayerNormalization over every axis after the batch (opset 17);
  *       instance_norm → InstanceNormalization (γ = 1, β = 0 when not affine);
  *       group_norm(G) → Reshape to {@code [N, G, −1]}, InstanceNormalization with unit scale, Reshape back, then Mul γ
- *       and Add β per channel (GroupNormalization itself needs opset 18, and its scale was per group until opset 21).</li>
+ *       and Add β per channel (GroupNormalization itself needs opset 18, and its scale was per group until opset 21);</li>
+ *   <li>rnn, lstm, gru (all steps or {@code last}) → RNN, LSTM, GRU between Transposes to and from time-major.</li>
  * </ul>
  */
 final class LayerTranslator {
@@ -130,10 +132,64 @@ final class LayerTranslator {
             g.apply("InstanceNormalization", name, affine, real("epsilon", inorm.eps()));
         } else if (layer instanceof GroupNorm gn) {
             groupNorm(name, in, gn, p);
+        } else if (layer instanceof RecurrentLayer r) {
+            recurrent(name, in, r, p);
         } else {
             throw new IllegalArgumentException("layer " + i + " (" + layer.type() + ", input " + in + "): ONNX export does not support this layer type; "
                     + "supported: dense, conv2d, maxpool2d, avgpool2d, flatten, relu, sigmoid, tanh, elu, leaky_relu, softmax, dropout, "
-                    + "batch_norm, layer_norm, instance_norm, group_norm");
+                    + "batch_norm, layer_norm, instance_norm, group_norm, rnn, lstm, gru");
+        }
+    }
+
+    /**
+     * rnn / lstm / gru over {@code [N, T, F]}: Transpose to ONNX's time-major {@code [T, N, F]}, the RNN / LSTM / GRU
+     * node (one direction, {@code W [1, G·H, F]}, {@code R [1, G·H, H]}, {@code B [1, 2·G·H]}, the gate blocks reordered
+     * from PyTorch's (i, f, g, o) to ONNX's (i, o, f, c) and from (r, z, n) to (z, r, h), GRU with
+     * {@code linear_before_reset = 1} as PyTorch), then every step's state {@code Y [T, 1, N, H]} squeezed and transposed
+     * back to {@code [N, T, H]}, or with {@code last} the final state {@code Y_h [1, N, H]} squeezed to {@code [N, H]}.
+     */
+    private void recurrent(String name, Shape in, RecurrentLayer r, int p) {
+        int f = in.dim(1);
+        int h = r.hidden();
+        int gates = r.gates();
+        int[] order = switch (r.type()) {
+            case "lstm" -> new int[] {0, 3, 1, 2};
+            case "gru" -> new int[] {1, 0, 2};
+            default -> new int[] {0};
+        };
+        int wih = p;
+        int whh = wih + gates * h * f;
+        int bih = whh + gates * h * h;
+        int bhh = bih + gates * h;
+        float[] w = new float[gates * h * f];
+        float[] rec = new float[gates * h * h];
+        float[] b = new float[2 * gates * h];
+        for (int block = 0; block < gates; block++) {
+            int from = order[block];
+            System.arraycopy(params, wih + from * h * f, w, block * h * f, h * f);
+            System.arraycopy(params, whh + from * h * h, rec, block * h * h, h * h);
+            System.arraycopy(params, bih + from * h, b, block * h, h);
+            System.arraycopy(params, bhh + from * h, b, (gates + block) * h, h);
+        }
+        g.apply("Transpose", name + ".time_major", List.of(), ints("perm", 1, 0, 2));
+        List<String> inputs = List.of(g.floats(name + ".W", w, 0, 1, gates * h, f), g.floats(name + ".R", rec, 0, 1, gates * h, h),
+                g.floats(name + ".B", b, 0, 1, 2 * gates * h));
+        String op = switch (r.type()) {
+            case "lstm" -> "LSTM";
+            case "gru" -> "GRU";
+            default -> "RNN";
+        };
+        List<String> outputs = List.of(name + ".Y", name + ".Y_h");
+        if (r.type().equals("gru")) {
+            g.applyOutputs(op, outputs, r.lastOnly() ? 1 : 0, inputs, integer("hidden_size", h), integer("linear_before_reset", 1));
+        } else {
+            g.applyOutputs(op, outputs, r.lastOnly() ? 1 : 0, inputs, integer("hidden_size", h));
+        }
+        if (r.lastOnly()) {
+            g.apply("Squeeze", name, List.of(g.longs(name + ".direction_axis", 0)));
+        } else {
+            g.apply("Squeeze", name + ".steps", List.of(g.longs(name + ".direction_axis", 1)));
+            g.apply("Transpose", name, List.of(), ints("perm", 1, 0, 2));
         }
     }
 

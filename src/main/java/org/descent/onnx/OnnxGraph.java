@@ -79,6 +79,21 @@ final class OnnxGraph {
         return output;
     }
 
+    /**
+     * Appends a node reading {@link #current()} and then {@code extraInputs} (an empty name is an omitted optional
+     * input), with several outputs; {@code outputs[keep]} becomes current.
+     */
+    String applyOutputs(String opType, List<String> outputs, int keep, List<String> extraInputs, AttributeProto... attributes) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(outputs.get(keep) + "#" + nodes++).addInput(current)
+                .addAllInput(extraInputs).addAllOutput(outputs);
+        for (AttributeProto a : attributes) {
+            n.addAttribute(a);
+        }
+        graph.addNode(n);
+        current = outputs.get(keep);
+        return current;
+    }
+
     /** Appends a node reading {@code input} (not necessarily current) that leaves current unchanged. */
     String branch(String opType, String input, String output, AttributeProto... attributes) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(output + "#" + nodes++).addInput(input).addOutput(output);

@@ -106,10 +106,19 @@ class OnnxExporterTest {
     @Test
     void aDenseLayerOverASequenceAppliesPerStep(@TempDir Path dir) throws Exception {
         agree(model(Shape.of(28, 28), "dense(16)", "relu", "flatten", "dense(10)"), test.size(), dir);
-        Sequential recurrent = model(Shape.of(28, 28), "rnn(8, last)", "dense(10)");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OnnxExporter.export(recurrent, recurrent.initParams(1), recurrent.initBuffers(), null, "softmax_cross_entropy", null));
-        assertTrue(e.getMessage().startsWith("layer 0 (rnn, input [28, 28]): ONNX export does not support this layer type"), e.getMessage());
+    }
+
+    /**
+     * Recurrent layers over the images' 28 rows, every step's state and the last only: ONNX's RNN, LSTM (gates
+     * reordered to i, o, f, c) and GRU (z, r, h, linear_before_reset) give Descent's outputs.
+     */
+    @Test
+    void recurrentLayersGiveDescentsOutputs(@TempDir Path dir) throws Exception {
+        agree(model(Shape.of(28, 28), "rnn(12, last)", "dense(10)"), 2000, dir);
+        agree(model(Shape.of(28, 28), "lstm(12, last)", "dense(10)"), 2000, dir);
+        agree(model(Shape.of(28, 28), "gru(12, last)", "dense(10)"), 2000, dir);
+        agree(model(Shape.of(28, 28), "lstm(8)", "dense(4)", "flatten", "dense(10)"), 2000, dir);
+        agree(model(Shape.of(28, 28), "gru(8)", "tanh", "rnn(6, last)", "dense(10)"), 2000, dir);
     }
 
     @Test
