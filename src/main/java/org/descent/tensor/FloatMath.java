@@ -40,7 +40,7 @@ public final class FloatMath {
     static final float T4 = -3.33332819422e-1f;
 
     private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("descent.scalarMath");
+            && !Boolean.getBoolean("descent.scalarMath") && VectorFloatMath.usable();
 
     private FloatMath() {
     }

@@ -48,6 +48,15 @@ final class VectorFloatMath {
     private VectorFloatMath() {
     }
 
+    /**
+     * Whether the preferred vectors are 128, 256 or 512 bits, so that half of one is a shape the API has (the vector
+     * sums widen half a vector of floats to a vector of doubles); other sizes (e.g. 384-bit SVE) use the scalar twins.
+     */
+    static boolean usable() {
+        int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        return bits == 128 || bits == 256 || bits == 512;
+    }
+
     private static FloatVector exp(FloatVector x) {
         FloatVector c = x.max(MIN_X).min(MAX_X);
         FloatVector t = c.fma(LOG2E, ROUND);

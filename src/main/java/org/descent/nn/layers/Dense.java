@@ -115,7 +115,6 @@ public final class Dense implements Layer {
                     // Each row's outputs on their own: the product's fixed order, over Wᵀ.
                     if (transposed == null) {
                         transposed = new float[units * fanIn];
-                        rowOfSums = new double[fanIn];
                     }
                     // Wᵀ in 16 × 16 tiles, so that the writes stay in cache lines the reads just brought.
                     float[] p = ctx.params;
@@ -163,6 +162,9 @@ public final class Dense implements Layer {
 
             private void backwardExact(StepContext ctx, int n, float[] x, float[] dy, float[] dx) {
                 double[] e = ctx.exactGrads;
+                if (rowOfSums == null) {
+                    rowOfSums = new double[fanIn];
+                }
                 ExactSum.addOuterProducts(e, w, dy, 0, units, x, 0, fanIn, n, rowOfSums);
                 for (int i = 0; i < n; i++) {
                     int row = i * units;
