@@ -15,7 +15,8 @@ import org.descent.tensor.ExactSum;
  * the gradients of its gate pre-activations on the input side ({@code δx_t}) and the hidden side ({@code δh_t}, the
  * same for layers whose hidden-side pre-activation is not gated); {@code δh_t W_hh} (n rows at once) flows to
  * {@code g_{t−1}}. After the loop the weight gradients are {@code Σ δx_tᵀ x_t} (one product over the n·T rows) and
- * {@code Σ δh_tᵀ h_{t−1}} (one product over the n·T rows, the previous states copied back to back), and {@code ∂L/∂x = δx W_ih} one more.
+ * {@code Σ δh_tᵀ h_{t−1}} (one product over the n·T rows, the previous states copied back to back), and
+ * {@code ∂L/∂x = δx W_ih} one more.
  *
  * <p>In exact mode ({@code engine.reduction = exact}) no product mixes examples: each example's rows go through calls
  * of their own, whose shape does not depend on the batch, and every weight-gradient term goes to the exact
