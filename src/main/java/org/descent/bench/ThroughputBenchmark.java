@@ -25,6 +25,15 @@ public final class ThroughputBenchmark {
     }
 
     public static Throughput measure(Sequential model, int batch, int steps, int warmup, int trials) {
+        return measure(model, batch, steps, warmup, trials, false);
+    }
+
+    /**
+     * As {@link #measure(Sequential, int, int, int, int)}, with {@code exact} the step of {@code engine.reduction =
+     * exact}: every sum over examples on the exact grid ({@code StepContext.exactGrads}, cleared before each step and
+     * rounded to the float gradient after it, as a partition's step does).
+     */
+    public static Throughput measure(Sequential model, int batch, int steps, int warmup, int trials, boolean exact) {
         int d = model.inputShape().size();
         int k = model.outputShape().size();
         Rng rng = new Rng(7);
@@ -41,6 +50,9 @@ public final class ThroughputBenchmark {
         float[] grads = new float[params.length];
         StepContext ctx = new StepContext(params, grads, buffers, new double[model.statsSize()]);
         ctx.mode = Mode.TRAIN;
+        if (exact) {
+            ctx.exactGrads = new double[params.length];
+        }
         Network net = model.newNetwork();
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         ParameterUpdater updater = new ParameterUpdater(Optimizers.create("adam", Map.of("learningRate", 1e-3)), model.layout());
@@ -63,8 +75,16 @@ public final class ThroughputBenchmark {
     private static long step(Sequential model, Network net, StepContext ctx, SoftmaxCrossEntropy loss, ParameterUpdater updater,
                              float[] x, float[] y, int batch, long step) {
         Arrays.fill(ctx.grads, 0f);
+        if (ctx.exactGrads != null) {
+            Arrays.fill(ctx.exactGrads, 0.0);
+        }
         ctx.seed = step;
         net.lossAndGradient(ctx, x, y, batch, loss);
+        if (ctx.exactGrads != null) {
+            for (int i = 0; i < ctx.grads.length; i++) {
+                ctx.grads[i] = (float) ctx.exactGrads[i];
+            }
+        }
         updater.apply(ctx.params, ctx.grads, batch, step);
         if (ctx.stats.length > 0) {
             model.updateBuffers(ctx.buffers, ctx.stats);

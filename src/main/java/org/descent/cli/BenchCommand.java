@@ -41,6 +41,9 @@ final class BenchCommand {
         String python;
         @Option(names = "--no-torch", description = "Skip the PyTorch baseline.")
         boolean noTorch;
+        @Option(names = "--exact", description = "Also measure each model's step with exact sums (engine.reduction = exact) on the "
+                + "active BLAS, and print its time beside the float step's.")
+        boolean exact;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
@@ -64,6 +67,7 @@ final class BenchCommand {
             System.out.printf(Locale.ROOT, "The limit, single-thread SGEMM on the active BLAS: %.1f GFLOP/s square (%d³), %.1f GFLOP/s training-shaped "
                     + "(%d×784 by 784×256, the MLP's first product)%n", square, SQUARE, shaped, batch);
             List<String[]> rows = new ArrayList<>();
+            List<String> exactRows = new ArrayList<>();
             String torchInfo = null;
             for (String m : models) {
                 Sequential model = switch (m) {
@@ -74,6 +78,11 @@ final class BenchCommand {
                 };
                 Blas.use("auto");
                 ThroughputBenchmark.Throughput active = ThroughputBenchmark.measure(model, batch, steps, warmup, trials);
+                if (exact) {
+                    ThroughputBenchmark.Throughput sums = ThroughputBenchmark.measure(model, batch, steps, warmup, trials, true);
+                    exactRows.add(String.format(Locale.ROOT, "%-6s %-14.2f %-14.2f %.2f×", m, 1e3 * batch / active.median(),
+                            1e3 * batch / sums.median(), active.median() / sums.median()));
+                }
                 ThroughputBenchmark.Throughput javaBlas = null;
                 if (nativeActive) {
                     Blas.use("java");
@@ -110,6 +119,11 @@ final class BenchCommand {
                     "MFLOP/ex", "descent GFLOP/s", "of SGEMM", "pytorch GFLOP/s");
             for (String[] r : rows) {
                 System.out.printf(Locale.ROOT, format, (Object[]) r);
+            }
+            if (exact) {
+                System.out.println("Exact sums (engine.reduction = exact) on the active BLAS: ms per step of " + batch + ", median");
+                System.out.printf(Locale.ROOT, "%-6s %-14s %-14s %s%n", "model", "float ms", "exact ms", "exact/float");
+                exactRows.forEach(System.out::println);
             }
             return 0;
         }

@@ -11,13 +11,15 @@ class BenchCommandTest {
     @Test
     void throughputPrintsOneRowPerModelWithTheBlasInUse() {
         CliTestSupport.Run r = CliTestSupport.run("bench", "throughput", "--models", "mlp", "--steps", "2", "--warmup", "1",
-                "--trials", "1", "--batch", "16", "--no-torch");
+                "--trials", "1", "--batch", "16", "--no-torch", "--exact");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("Descent BLAS (active): "), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("mlp ")), r.out());
         // The limit in the same run, and the MLP's FLOP per example from its shapes (1.21 MFLOP) with its share of it.
         assertTrue(r.out().contains("The limit, single-thread SGEMM on the active BLAS: "), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("mlp .*\\s1\\.21\\s+\\d+\\.\\d\\s+\\d+%\\s+-")), r.out());
+        // --exact: the step with exact sums beside the float one.
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("mlp\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d×")), r.out());
         assertTrue(r.out().contains("PyTorch: skipped (--no-torch)"), r.out());
     }
 
