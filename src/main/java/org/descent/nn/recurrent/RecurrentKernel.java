@@ -6,6 +6,7 @@ import org.descent.nn.LayerSlot;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Blas;
 import org.descent.tensor.ExactSum;
+import org.descent.tensor.FixedOrderProduct;
 
 /**
  * Forward and backpropagation through time for a layer of {@code G} gates. The input projection {@code x_t W_ihᵀ} of
@@ -18,8 +19,8 @@ import org.descent.tensor.ExactSum;
  * {@code Σ δh_tᵀ h_{t−1}} (one product over the n·T rows, the previous states copied back to back), and
  * {@code ∂L/∂x = δx W_ih} one more.
  *
- * <p>In exact mode ({@code engine.reduction = exact}) no product mixes examples: each example's rows go through calls
- * of their own, whose shape does not depend on the batch, and every weight-gradient term goes to the exact
+ * <p>In exact mode ({@code engine.reduction = exact}) the products go through {@link FixedOrderProduct}, whose value for
+ * a row does not depend on the other rows (a BLAS call's does), and every weight-gradient term goes to the exact
  * accumulator, so a batch's gradient does not depend on how it is split. Every workspace is sized once per batch
  * size: no step allocates. An evaluation allocates no backward workspace and runs its batch in chunks of
  * {@link #EVAL_CHUNK} examples.
@@ -47,6 +48,11 @@ abstract class RecurrentKernel implements Kernel {
     private float[] back = new float[0];
     /** Every example's h_0 … h_{T−1} back to back ({@code n·T} rows of H): the hidden side's weight gradient in one product. */
     private float[] previousStates = new float[0];
+    /** Exact mode: W_ihᵀ and W_hhᵀ for the fixed-order products, the recurrent gradient's product, a row of sums. */
+    private final float[] inputWeightsT;
+    private final float[] hiddenWeightsT;
+    private float[] throughWeights = new float[0];
+    private double[] rowOfSums = new double[0];
     private final float[] stateGrad;
     private final float[] biasSum;
     private int capacity;
@@ -66,6 +72,8 @@ abstract class RecurrentKernel implements Kernel {
         this.bhh = bih + width;
         this.stateGrad = new float[hidden];
         this.biasSum = new float[width];
+        this.inputWeightsT = new float[width * features];
+        this.hiddenWeightsT = new float[width * hidden];
     }
 
     /** Offset of h_t (t = 0 … T) of example e in {@link #states}. */
@@ -118,6 +126,7 @@ abstract class RecurrentKernel implements Kernel {
             deltaH = gatedHiddenSide ? new float[size(n, steps, width)] : deltaX;
             back = new float[size(n, 1, hidden)];
             previousStates = new float[size(n, steps, hidden)];
+            throughWeights = new float[size(n, 1, hidden)];
         }
     }
 
@@ -158,18 +167,16 @@ abstract class RecurrentKernel implements Kernel {
             Arrays.fill(states, state(e, 0), state(e, 0) + hidden, 0f);
         }
         if (exact) {
-            for (int e = 0; e < n; e++) {
-                Blas.gemm(false, true, steps, width, features, 1f, x, xo + e * steps * features, p, wih, 0f, pre, e * steps * width);
-            }
+            transpose(p, wih, width, features, inputWeightsT);
+            transpose(p, whh, width, hidden, hiddenWeightsT);
+            FixedOrderProduct.multiply(n * steps, width, features, x, xo, features, inputWeightsT, 0, width, pre, 0, width);
         } else {
             Blas.gemm(false, true, n * steps, width, features, 1f, x, xo, p, wih, 0f, pre, 0);
         }
         int stateStride = (steps + 1) * hidden;
         for (int t = 1; t <= steps; t++) {
             if (exact) {
-                for (int e = 0; e < n; e++) {
-                    Blas.gemm(false, true, 1, width, hidden, 1f, states, state(e, t - 1), p, whh, 0f, rec, e * width);
-                }
+                FixedOrderProduct.multiply(n, width, hidden, states, state(0, t - 1), stateStride, hiddenWeightsT, 0, width, rec, 0, width);
             } else {
                 Blas.gemm(false, true, n, width, hidden, 1f, states, state(0, t - 1), stateStride, p, whh, hidden, 0f, rec, 0, width);
             }
@@ -202,17 +209,16 @@ abstract class RecurrentKernel implements Kernel {
                 cellBackward(p, e, t, stateGrad, deltaX, deltaH, (e * steps + t - 1) * width, back, e * hidden);
             }
             if (exact) {
-                for (int e = 0; e < n; e++) {
-                    Blas.gemm(false, false, 1, hidden, width, 1f, deltaH, (e * steps + t - 1) * width, p, whh, 1f, back, e * hidden);
+                FixedOrderProduct.multiply(n, hidden, width, deltaH, (t - 1) * width, steps * width, p, whh, hidden, throughWeights, 0, hidden);
+                for (int i = 0; i < n * hidden; i++) {
+                    back[i] += throughWeights[i];
                 }
             } else {
                 Blas.gemm(false, false, n, hidden, width, 1f, deltaH, (t - 1) * width, steps * width, p, whh, hidden, 1f, back, 0, hidden);
             }
         }
         if (exact) {
-            for (int e = 0; e < n; e++) {
-                accumulateExactly(ctx.exactGrads, x, e);
-            }
+            accumulateExactly(ctx.exactGrads, x, n);
         } else {
             float[] g = ctx.grads;
             Blas.gemm(true, false, width, features, n * steps, 1f, deltaX, 0, x, 0, 1f, g, wih);
@@ -234,9 +240,7 @@ abstract class RecurrentKernel implements Kernel {
         }
         if (dx != null) {
             if (exact) {
-                for (int e = 0; e < n; e++) {
-                    Blas.gemm(false, false, steps, features, width, 1f, deltaX, e * steps * width, p, wih, 0f, dx, e * steps * features);
-                }
+                FixedOrderProduct.multiply(n * steps, features, width, deltaX, 0, width, p, wih, features, dx, 0, features);
             } else {
                 Blas.gemm(false, false, n * steps, features, width, 1f, deltaX, 0, p, wih, 0f, dx, 0);
             }
@@ -254,22 +258,37 @@ abstract class RecurrentKernel implements Kernel {
         }
     }
 
-    /** Example e's weight-gradient terms rounded to the exact grid and added: the sum does not depend on order. */
-    private void accumulateExactly(double[] exact, float[] x, int e) {
-        for (int t = 0; t < steps; t++) {
-            int xt = (e * steps + t) * features;
-            int prev = state(e, t);
-            int r = (e * steps + t) * width;
+    /**
+     * The batch's weight-gradient terms rounded to the exact grid and added ({@link ExactSum#addOuterProducts}: the
+     * input side over the n·T rows of x, the hidden side over the previous states copied back to back), and the bias
+     * terms one by one: the sums do not depend on order, so not on how the batch is split.
+     */
+    private void accumulateExactly(double[] exact, float[] x, int n) {
+        int rows = n * steps;
+        for (int e = 0; e < n; e++) {
+            System.arraycopy(states, state(e, 0), previousStates, e * steps * hidden, steps * hidden);
+        }
+        if (rowOfSums.length < Math.max(features, hidden)) {
+            rowOfSums = new double[Math.max(features, hidden)];
+        }
+        ExactSum.addOuterProducts(exact, wih, deltaX, 0, width, x, 0, features, rows, rowOfSums);
+        ExactSum.addOuterProducts(exact, whh, deltaH, 0, width, previousStates, 0, hidden, rows, rowOfSums);
+        for (int r = 0; r < rows; r++) {
             for (int k = 0; k < width; k++) {
-                float a = deltaX[r + k];
-                float b = deltaH[r + k];
-                if (a != 0f) {
-                    ExactSum.addScaled(exact, wih + k * features, a, x, xt, features);
-                    exact[bih + k] += ExactSum.q(a);
-                }
-                if (b != 0f) {
-                    ExactSum.addScaled(exact, whh + k * hidden, b, states, prev, hidden);
-                    exact[bhh + k] += ExactSum.q(b);
+                exact[bih + k] += ExactSum.q(deltaX[r * width + k]);
+                exact[bhh + k] += ExactSum.q(deltaH[r * width + k]);
+            }
+        }
+    }
+
+    /** {@code out = Wᵀ} of the {@code rows × cols} matrix at {@code p[off …]}, in 16 × 16 tiles. */
+    private static void transpose(float[] p, int off, int rows, int cols, float[] out) {
+        for (int r0 = 0; r0 < rows; r0 += 16) {
+            for (int c0 = 0; c0 < cols; c0 += 16) {
+                for (int r = r0, rEnd = Math.min(rows, r0 + 16); r < rEnd; r++) {
+                    for (int c = c0, cEnd = Math.min(cols, c0 + 16); c < cEnd; c++) {
+                        out[c * rows + r] = p[off + r * cols + c];
+                    }
                 }
             }
         }
