@@ -22,7 +22,8 @@ package org.descent.nn;
  *   <li>{@code exactGrads}: when set, the step runs in exact mode ({@code engine.reduction = exact}):
  *       backward adds every example's gradient contribution, rounded to the grid of
  *       {@link org.descent.tensor.ExactSum}, into this double array instead of {@code grads};
- *       batch-norm sums are taken on the same grid, and matrix products run one example at a time.
+ *       batch-norm sums are taken on the same grid, and matrix products give each example's rows the value
+ *       they would have alone ({@link org.descent.tensor.FixedOrderProduct}, or one BLAS call per example).
  *       Every number a worker sends is then a sum that does not depend on which examples share a
  *       partition, so runs over any number of partitions give the same bits.</li>
  * </ul>

@@ -21,6 +21,7 @@ public final class ExactSum {
     /** 2²³: sums of grid values below this magnitude are exact. */
     public static final double EXACT_LIMIT = 0x1p23;
     private static final double PER_GRID = 0x1p30;
+    private static final boolean VECTOR = FloatMath.vectorized();
 
     private ExactSum() {
     }
@@ -105,6 +106,4 @@ public final class ExactSum {
             s[k] += Math.rint(scaled * x[xi + k]);
         }
     }
-
-    private static final boolean VECTOR = FloatMath.vectorized();
 }

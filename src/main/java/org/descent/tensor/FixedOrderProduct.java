@@ -19,6 +19,23 @@ public final class FixedOrderProduct {
     }
 
     /**
+     * {@code out[c·rows + r] = a[off + r·cols + c]}: the transpose of a row-major {@code rows × cols} matrix (e.g. a
+     * layer's weights {@code [out, in]} as the {@code [in, out]} operand B of {@link #multiply}), in 16 × 16 tiles so
+     * that the strided writes stay in the cache lines the reads just brought.
+     */
+    public static void transpose(float[] a, int off, int rows, int cols, float[] out) {
+        for (int r0 = 0; r0 < rows; r0 += 16) {
+            for (int c0 = 0; c0 < cols; c0 += 16) {
+                for (int r = r0, rEnd = Math.min(rows, r0 + 16); r < rEnd; r++) {
+                    for (int c = c0, cEnd = Math.min(cols, c0 + 16); c < cEnd; c++) {
+                        out[c * rows + r] = a[off + r * cols + c];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * {@code c[cOff + i·ldc + j] = Σ_k a[aOff + i·lda + k] · b[bOff + k·ldb + j]} for i &lt; rows, j &lt; n, k &lt; depth.
      */
     public static void multiply(int rows, int n, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

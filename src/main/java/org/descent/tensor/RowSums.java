@@ -16,6 +16,11 @@ public final class RowSums {
     private RowSums() {
     }
 
+    /** A term of a sum: rounded to the exact grid when {@code exact}. */
+    private static double term(double t, boolean exact) {
+        return exact ? ExactSum.q(t) : t;
+    }
+
     /** {@code Σ x[i]} (or {@code Σ q(x[i])} when {@code exact}) over {@code [off, off + len)}. */
     public static double sum(float[] x, int off, int len, boolean exact) {
         double s0 = 0;
@@ -24,30 +29,18 @@ public final class RowSums {
         double s3 = 0;
         int end = off + len;
         int i = off;
-        if (exact) {
-            for (; i + 3 < end; i += 4) {
-                s0 += ExactSum.q(x[i]);
-                s1 += ExactSum.q(x[i + 1]);
-                s2 += ExactSum.q(x[i + 2]);
-                s3 += ExactSum.q(x[i + 3]);
-            }
-            for (; i < end; i++) {
-                s0 += ExactSum.q(x[i]);
-            }
-        } else {
-            if (VECTOR) {
-                s0 = VectorRowSums.sum(x, off, len);
-                i += VectorRowSums.covered(len);
-            }
-            for (; i + 3 < end; i += 4) {
-                s0 += x[i];
-                s1 += x[i + 1];
-                s2 += x[i + 2];
-                s3 += x[i + 3];
-            }
-            for (; i < end; i++) {
-                s0 += x[i];
-            }
+        if (VECTOR && !exact) {
+            s0 = VectorRowSums.sum(x, off, len);
+            i += VectorRowSums.covered(len);
+        }
+        for (; i + 3 < end; i += 4) {
+            s0 += term(x[i], exact);
+            s1 += term(x[i + 1], exact);
+            s2 += term(x[i + 2], exact);
+            s3 += term(x[i + 3], exact);
+        }
+        for (; i < end; i++) {
+            s0 += term(x[i], exact);
         }
         return (s0 + s1) + (s2 + s3);
     }
@@ -60,40 +53,23 @@ public final class RowSums {
         double s3 = 0;
         int end = off + len;
         int i = off;
-        if (exact) {
-            for (; i + 3 < end; i += 4) {
-                double d0 = x[i] - mean;
-                double d1 = x[i + 1] - mean;
-                double d2 = x[i + 2] - mean;
-                double d3 = x[i + 3] - mean;
-                s0 += ExactSum.q(d0 * d0);
-                s1 += ExactSum.q(d1 * d1);
-                s2 += ExactSum.q(d2 * d2);
-                s3 += ExactSum.q(d3 * d3);
-            }
-            for (; i < end; i++) {
-                double d = x[i] - mean;
-                s0 += ExactSum.q(d * d);
-            }
-        } else {
-            if (VECTOR) {
-                s0 = VectorRowSums.squaredDeviations(x, off, len, mean);
-                i += VectorRowSums.covered(len);
-            }
-            for (; i + 3 < end; i += 4) {
-                double d0 = x[i] - mean;
-                double d1 = x[i + 1] - mean;
-                double d2 = x[i + 2] - mean;
-                double d3 = x[i + 3] - mean;
-                s0 += d0 * d0;
-                s1 += d1 * d1;
-                s2 += d2 * d2;
-                s3 += d3 * d3;
-            }
-            for (; i < end; i++) {
-                double d = x[i] - mean;
-                s0 += d * d;
-            }
+        if (VECTOR && !exact) {
+            s0 = VectorRowSums.squaredDeviations(x, off, len, mean);
+            i += VectorRowSums.covered(len);
+        }
+        for (; i + 3 < end; i += 4) {
+            double d0 = x[i] - mean;
+            double d1 = x[i + 1] - mean;
+            double d2 = x[i + 2] - mean;
+            double d3 = x[i + 3] - mean;
+            s0 += term(d0 * d0, exact);
+            s1 += term(d1 * d1, exact);
+            s2 += term(d2 * d2, exact);
+            s3 += term(d3 * d3, exact);
+        }
+        for (; i < end; i++) {
+            double d = x[i] - mean;
+            s0 += term(d * d, exact);
         }
         return (s0 + s1) + (s2 + s3);
     }
@@ -109,30 +85,18 @@ public final class RowSums {
         double s3 = 0;
         int end = off + len;
         int i = off;
-        if (exact) {
-            for (; i + 3 < end; i += 4) {
-                s0 += ExactSum.q(a[i] * b[i]);
-                s1 += ExactSum.q(a[i + 1] * b[i + 1]);
-                s2 += ExactSum.q(a[i + 2] * b[i + 2]);
-                s3 += ExactSum.q(a[i + 3] * b[i + 3]);
-            }
-            for (; i < end; i++) {
-                s0 += ExactSum.q(a[i] * b[i]);
-            }
-        } else {
-            if (VECTOR) {
-                s0 = VectorRowSums.products(a, b, off, len);
-                i += VectorRowSums.covered(len);
-            }
-            for (; i + 3 < end; i += 4) {
-                s0 += a[i] * b[i];
-                s1 += a[i + 1] * b[i + 1];
-                s2 += a[i + 2] * b[i + 2];
-                s3 += a[i + 3] * b[i + 3];
-            }
-            for (; i < end; i++) {
-                s0 += a[i] * b[i];
-            }
+        if (VECTOR && !exact) {
+            s0 = VectorRowSums.products(a, b, off, len);
+            i += VectorRowSums.covered(len);
+        }
+        for (; i + 3 < end; i += 4) {
+            s0 += term(a[i] * b[i], exact);
+            s1 += term(a[i + 1] * b[i + 1], exact);
+            s2 += term(a[i + 2] * b[i + 2], exact);
+            s3 += term(a[i + 3] * b[i + 3], exact);
+        }
+        for (; i < end; i++) {
+            s0 += term(a[i] * b[i], exact);
         }
         return (s0 + s1) + (s2 + s3);
     }

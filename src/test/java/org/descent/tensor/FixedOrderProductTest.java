@@ -51,4 +51,18 @@ class FixedOrderProductTest {
             }
         }
     }
+
+    @Test
+    void transposeSwapsRowsAndColumnsAcrossTileEdges() {
+        int rows = 21;
+        int cols = 35;
+        float[] a = random(rows * cols + 3, 4);
+        float[] t = new float[rows * cols];
+        FixedOrderProduct.transpose(a, 3, rows, cols, t);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                assertEquals(a[3 + r * cols + c], t[c * rows + r], "(" + r + ", " + c + ")");
+            }
+        }
+    }
 }

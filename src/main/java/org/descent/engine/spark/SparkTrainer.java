@@ -108,8 +108,8 @@ public final class SparkTrainer {
     /**
      * How steps run ({@code engine.*}, {@code batchNorm.mode}): the mode, the barrier stage's link and
      * exchange, and the reduction. With exact sums ({@code engine.reduction = exact}) every sum over
-     * examples is taken on the grid of {@link org.descent.tensor.ExactSum} and products run one example at
-     * a time, so with the global walk ({@link BatchPlan.Shuffle#GLOBAL}) and synchronized (or no) batch norm
+     * examples is taken on the grid of {@link org.descent.tensor.ExactSum} and products give each example's
+     * rows the value they would have alone, so with the global walk ({@link BatchPlan.Shuffle#GLOBAL}) and synchronized (or no) batch norm
      * any number of partitions gives bit-identical parameters. With synchronized batch norm every batch-norm
      * layer normalizes with the statistics of the whole global batch, so a step equals a single-process step
      * on the concatenated batch.

@@ -116,17 +116,7 @@ public final class Dense implements Layer {
                     if (transposed == null) {
                         transposed = new float[units * fanIn];
                     }
-                    // Wᵀ in 16 × 16 tiles, so that the writes stay in cache lines the reads just brought.
-                    float[] p = ctx.params;
-                    for (int j0 = 0; j0 < units; j0 += 16) {
-                        for (int k0 = 0; k0 < fanIn; k0 += 16) {
-                            for (int j = j0, jEnd = Math.min(units, j0 + 16); j < jEnd; j++) {
-                                for (int k = k0, kEnd = Math.min(fanIn, k0 + 16); k < kEnd; k++) {
-                                    transposed[k * units + j] = p[w + j * fanIn + k];
-                                }
-                            }
-                        }
-                    }
+                    FixedOrderProduct.transpose(ctx.params, w, units, fanIn, transposed);
                     FixedOrderProduct.multiply(n, units, fanIn, x, 0, fanIn, transposed, 0, units, y, 0, units);
                 } else {
                     Blas.gemm(false, true, n, units, fanIn, 1f, x, 0, ctx.params, w, 0f, y, 0);

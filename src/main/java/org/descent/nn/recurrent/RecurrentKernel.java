@@ -167,8 +167,8 @@ abstract class RecurrentKernel implements Kernel {
             Arrays.fill(states, state(e, 0), state(e, 0) + hidden, 0f);
         }
         if (exact) {
-            transpose(p, wih, width, features, inputWeightsT);
-            transpose(p, whh, width, hidden, hiddenWeightsT);
+            FixedOrderProduct.transpose(p, wih, width, features, inputWeightsT);
+            FixedOrderProduct.transpose(p, whh, width, hidden, hiddenWeightsT);
             FixedOrderProduct.multiply(n * steps, width, features, x, xo, features, inputWeightsT, 0, width, pre, 0, width);
         } else {
             Blas.gemm(false, true, n * steps, width, features, 1f, x, xo, p, wih, 0f, pre, 0);
@@ -222,9 +222,7 @@ abstract class RecurrentKernel implements Kernel {
         } else {
             float[] g = ctx.grads;
             Blas.gemm(true, false, width, features, n * steps, 1f, deltaX, 0, x, 0, 1f, g, wih);
-            for (int e = 0; e < n; e++) {
-                System.arraycopy(states, state(e, 0), previousStates, e * steps * hidden, steps * hidden);
-            }
+            copyPreviousStates(n);
             Blas.gemm(true, false, width, hidden, n * steps, 1f, deltaH, 0, previousStates, 0, 1f, g, whh);
             columnSums(deltaX, n * steps);
             for (int k = 0; k < width; k++) {
@@ -247,6 +245,13 @@ abstract class RecurrentKernel implements Kernel {
         }
     }
 
+    /** {@link #previousStates} = every example's h_0 … h_{T−1}, back to back. */
+    private void copyPreviousStates(int n) {
+        for (int e = 0; e < n; e++) {
+            System.arraycopy(states, state(e, 0), previousStates, e * steps * hidden, steps * hidden);
+        }
+    }
+
     /** {@link #biasSum} = the sums over the first {@code rows} rows of {@code delta} ({@code rows × width}). */
     private void columnSums(float[] delta, int rows) {
         Arrays.fill(biasSum, 0f);
@@ -265,9 +270,7 @@ abstract class RecurrentKernel implements Kernel {
      */
     private void accumulateExactly(double[] exact, float[] x, int n) {
         int rows = n * steps;
-        for (int e = 0; e < n; e++) {
-            System.arraycopy(states, state(e, 0), previousStates, e * steps * hidden, steps * hidden);
-        }
+        copyPreviousStates(n);
         if (rowOfSums.length < Math.max(features, hidden)) {
             rowOfSums = new double[Math.max(features, hidden)];
         }
@@ -277,19 +280,6 @@ abstract class RecurrentKernel implements Kernel {
             for (int k = 0; k < width; k++) {
                 exact[bih + k] += ExactSum.q(deltaX[r * width + k]);
                 exact[bhh + k] += ExactSum.q(deltaH[r * width + k]);
-            }
-        }
-    }
-
-    /** {@code out = Wᵀ} of the {@code rows × cols} matrix at {@code p[off …]}, in 16 × 16 tiles. */
-    private static void transpose(float[] p, int off, int rows, int cols, float[] out) {
-        for (int r0 = 0; r0 < rows; r0 += 16) {
-            for (int c0 = 0; c0 < cols; c0 += 16) {
-                for (int r = r0, rEnd = Math.min(rows, r0 + 16); r < rEnd; r++) {
-                    for (int c = c0, cEnd = Math.min(cols, c0 + 16); c < cEnd; c++) {
-                        out[c * rows + r] = p[off + r * cols + c];
-                    }
-                }
             }
         }
     }
