@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.descent.bench.LayerTimes;
 import org.descent.bench.SgemmRate;
 import org.descent.bench.ThroughputBenchmark;
 import org.descent.bench.TorchBaseline;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code descent bench ...}: benchmark commands that print their figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = {BenchCommand.Throughput.class, EngineThroughputBenchmark.class, StepBenchmark.class, ExchangeBenchmark.class, ProjectionBenchmark.class, SyncBatchNormBenchmark.class, ExperimentCommand.class, MllibBenchmark.class, ImageDecodeBenchmark.class})
+        subcommands = {BenchCommand.Throughput.class, BenchCommand.Layers.class, EngineThroughputBenchmark.class, StepBenchmark.class, ExchangeBenchmark.class, ProjectionBenchmark.class, SyncBatchNormBenchmark.class, ExperimentCommand.class, MllibBenchmark.class, ImageDecodeBenchmark.class})
 final class BenchCommand {
 
     /** Single-thread training throughput of the MLP and the CNN, beside PyTorch on CPU. */
@@ -129,10 +130,64 @@ final class BenchCommand {
         }
 
         /** The square SGEMM's size: large enough for any BLAS to reach its peak, about 2 GFLOP per call. */
-        private static final int SQUARE = 1024;
+        static final int SQUARE = 1024;
 
         private static String fmt(double v) {
             return String.format(Locale.ROOT, "%.0f", v);
+        }
+    }
+
+    /** Where a model's single-thread training step goes, layer by layer, beside the machine's SGEMM rate. */
+    @Command(name = "layers", mixinStandardHelpOptions = true,
+            description = "Single-thread milliseconds of each layer's forward and backward in a training step of the MLP, the BN CNN, "
+                    + "the quickstart MLP with batch norm or an LSTM/GRU, with each layer's GFLOP/s of matrix products and its share of "
+                    + "the machine's single-thread SGEMM rate, measured in the same run.")
+    static final class Layers implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = "cnn", description = "mlp, quickstart (784-256-BN-256-BN-10), cnn, lstm or gru (default ${DEFAULT-VALUE}).")
+        String model;
+        @Option(names = "--batch", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--steps", defaultValue = "40", description = "Timed steps; the median is reported (default ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--warmup", defaultValue = "20", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--exact", description = "Run the step with exact sums (engine.reduction = exact).")
+        boolean exact;
+
+        @Override
+        public Integer call() {
+            if (batch <= 0 || steps <= 0 || warmup < 0) {
+                throw new UsageException("--batch and --steps must be positive and --warmup ≥ 0");
+            }
+            Sequential m = switch (model) {
+                case "mlp" -> Models.mlp(784, 256, 256, 10);
+                case "quickstart" -> new Sequential(org.descent.tensor.Shape.of(784), org.descent.models.LayerSpecs.parseAll(
+                        List.of("dense(256)", "batch_norm", "relu", "dense(256)", "batch_norm", "relu", "dense(10)")));
+                case "cnn" -> Models.fashionCnn(true);
+                case "lstm", "gru" -> new Sequential(org.descent.tensor.Shape.of(80, 32),
+                        org.descent.models.LayerSpecs.parseAll(List.of(model + "(128, last)", "dense(10)")));
+                default -> throw new UsageException("--model: unknown model '" + model + "' (known: mlp, quickstart, cnn, lstm, gru)");
+            };
+            double sgemm = SgemmRate.gigaflops(Throughput.SQUARE, Throughput.SQUARE, Throughput.SQUARE, 0.5, 3);
+            double[][] ms = LayerTimes.measure(m, batch, steps, warmup, exact);
+            System.out.printf(Locale.ROOT, "Layer times, %s, batch %d, one thread, %s sums: median ms per step over %d steps%n", model, batch,
+                    exact ? "exact" : "float", steps);
+            System.out.println("Descent BLAS (active): " + Blas.get().description());
+            System.out.printf(Locale.ROOT, "The limit, single-thread SGEMM on the active BLAS: %.1f GFLOP/s (%d³)%n", sgemm, Throughput.SQUARE);
+            System.out.printf(Locale.ROOT, "%-40s %-10s %-10s %-16s %s%n", "layer", "fwd ms", "bwd ms", "products GFLOP/s", "of SGEMM");
+            double total = 0;
+            int first = m.firstTrainedLayer();
+            for (int i = 0; i < ms.length; i++) {
+                org.descent.nn.MultiplyAdds madds = m.layers().get(i).multiplyAdds(m.shapeBefore(i));
+                long macs = madds.forward() + (i >= first ? madds.backward() : 0) + (i > first ? madds.inputGradient() : 0);
+                double seconds = (ms[i][0] + ms[i][1]) / 1e3;
+                String rate = macs == 0 ? "-" : String.format(Locale.ROOT, "%.1f", 2.0 * macs * batch / seconds / 1e9);
+                String share = macs == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * 2.0 * macs * batch / seconds / 1e9 / sgemm);
+                System.out.printf(Locale.ROOT, "%-40s %-10.3f %-10.3f %-16s %s%n", m.layers().get(i), ms[i][0], ms[i][1], rate, share);
+                total += ms[i][0] + ms[i][1];
+            }
+            System.out.printf(Locale.ROOT, "total %.2f ms per step: %.0f examples/s (layers only: no loss, no optimizer)%n", total, batch / (total / 1e3));
+            return 0;
         }
     }
 }

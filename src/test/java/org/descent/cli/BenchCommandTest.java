@@ -150,6 +150,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void layersPrintsEveryLayersTimesAndTheProductsShareOfTheSgemmRate() {
+        CliTestSupport.Run r = CliTestSupport.run("bench", "layers", "--model", "quickstart", "--steps", "2", "--warmup", "1", "--batch", "16", "--exact");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("The limit, single-thread SGEMM on the active BLAS: "), r.out());
+        assertEquals(3, r.out().lines().filter(l -> l.matches("dense\\(\\d+\\)\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d\\s+\\d+%")).count(), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.matches("batch_norm.*\\s-\\s+-")).count(), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("total ")), r.out());
+        assertEquals(2, CliTestSupport.run("bench", "layers", "--model", "vgg").exitCode());
+    }
+
+    @Test
     void engineThroughputsDefaultMastersAreLocalOneAndLocalTwo() {
         EngineThroughputBenchmark bench = new EngineThroughputBenchmark();
         new picocli.CommandLine(bench).parseArgs();

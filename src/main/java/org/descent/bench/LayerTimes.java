@@ -1,0 +1,74 @@
+package org.descent.bench;
+
+import java.util.Arrays;
+import org.descent.nn.Kernel;
+import org.descent.nn.Mode;
+import org.descent.nn.Sequential;
+import org.descent.nn.StepContext;
+import org.descent.tensor.Rng;
+
+/**
+ * Single-thread time of each layer's forward and backward in a training step, on a fixed random batch and random
+ * output gradients: where a model's step goes. The first trained layer's backward computes no input gradient, as in
+ * training; with {@code exact} the step runs with exact sums ({@code StepContext.exactGrads}).
+ */
+public final class LayerTimes {
+    private LayerTimes() {
+    }
+
+    /** Median milliseconds per step of each layer's forward ({@code [i][0]}) and backward ({@code [i][1]}). */
+    public static double[][] measure(Sequential model, int batch, int steps, int warmup, boolean exact) {
+        int layers = model.layers().size();
+        float[] params = model.initParams(1);
+        StepContext ctx = new StepContext(params, new float[params.length], model.initBuffers(), new double[model.statsSize()]);
+        ctx.mode = Mode.TRAIN;
+        if (exact) {
+            ctx.exactGrads = new double[params.length];
+        }
+        Kernel[] kernels = new Kernel[layers];
+        float[][] acts = new float[layers + 1][];
+        float[][] grads = new float[layers + 1][];
+        for (int i = 0; i < layers; i++) {
+            kernels[i] = model.layers().get(i).kernel(model.shapeBefore(i), model.slot(i));
+        }
+        Rng rng = new Rng(3);
+        for (int i = 0; i <= layers; i++) {
+            int size = batch * (i < layers ? model.shapeBefore(i) : model.outputShape()).size();
+            acts[i] = new float[size];
+            grads[i] = new float[size];
+        }
+        for (int i = 0; i < acts[0].length; i++) {
+            acts[0][i] = rng.nextFloat();
+        }
+        for (int i = 0; i < grads[layers].length; i++) {
+            grads[layers][i] = rng.nextFloat() - 0.5f;
+        }
+        int first = model.firstTrainedLayer();
+        long[][][] nanos = new long[layers][2][steps];
+        for (int s = -warmup; s < steps; s++) {
+            for (int i = 0; i < layers; i++) {
+                long t0 = System.nanoTime();
+                kernels[i].forward(ctx, batch, acts[i], acts[i + 1]);
+                if (s >= 0) {
+                    nanos[i][0][s] = System.nanoTime() - t0;
+                }
+            }
+            for (int i = layers - 1; i >= first; i--) {
+                long t0 = System.nanoTime();
+                kernels[i].backward(ctx, batch, acts[i], acts[i + 1], grads[i + 1], i == first ? null : grads[i]);
+                if (s >= 0) {
+                    nanos[i][1][s] = System.nanoTime() - t0;
+                }
+            }
+        }
+        double[][] ms = new double[layers][2];
+        for (int i = 0; i < layers; i++) {
+            for (int pass = 0; pass < 2; pass++) {
+                long[] t = nanos[i][pass];
+                Arrays.sort(t);
+                ms[i][pass] = t[steps / 2] / 1e6;
+            }
+        }
+        return ms;
+    }
+}
