@@ -49,13 +49,29 @@ public final class ExactSum {
         }
     }
 
+    /** Units of a layer whose weight-gradient sums {@link #addOuterProducts} runs together on the Vector API. */
+    static final int UNIT_BLOCK = 8;
+
+    /** The scratch {@link #addOuterProducts} needs for {@code rows} examples of {@code cols} inputs. */
+    public static int outerProductScratch(int rows, int cols) {
+        return Math.max(cols, UNIT_BLOCK * rows);
+    }
+
     /**
      * {@code acc[off + j·cols + k] += Σ_i q(g[gOff + i·units + j] · x[xOff + i·cols + k])} for i &lt; rows, j &lt; units,
      * k &lt; cols: a dense layer's exact weight gradient over a batch, the same value as {@code rows·units} calls of
-     * {@link #addScaled} (the same terms, and exact sums do not depend on order), at a fraction of the memory traffic:
-     * unit by unit, the unit's row of sums stays in {@code scratch} (≥ cols doubles, in units of the grid, so a term is
-     * one rounding {@code rint(g·2³⁰·x)}) while every example adds to it, and goes to {@code acc} once. Zero terms of g
-     * (a ReLU's) are skipped. The rounding runs on the Vector API when the JVM has it (the same bits).
+     * {@link #addScaled} (the same terms, and exact sums do not depend on order). Each term is one rounding,
+     * {@code rint(g·2³⁰·x)}, in units of the grid; a sum over the examples goes to {@code acc} once.
+     *
+     * <p>On the Vector API ({@link VectorExactSum#addOuterProducts}) eight units at a time, a vector of k in registers
+     * while every example adds to it: a fused multiply-add with 1.5·2⁵² rounds {@code g·2³⁰·x} to an integer m inside
+     * the double's significand, so its bits are those of 1.5·2⁵² plus m, and the sums are kept as 64-bit integer sums of
+     * those bits, one integer add per term instead of three floating-point operations. Exact integers, so the same
+     * value as the sums of doubles whenever those are exact (|sum| &lt; 2⁵³ grid units, the limit above which no sum
+     * is order-free). Units left over, a block whose terms could reach 2⁵¹ grid units (or are not finite) and JVMs
+     * without the Vector API take a unit at a time with the row of sums in {@code scratch}.
+     *
+     * @param scratch at least {@link #outerProductScratch(int, int)} doubles (with fewer, every unit takes the slow path)
      */
     public static void addOuterProducts(double[] acc, int off, float[] g, int gOff, int units, float[] x, int xOff, int cols,
                                         int rows, double[] scratch) {
@@ -63,40 +79,76 @@ public final class ExactSum {
         for (int i = xOff, end = xOff + rows * cols; i < end; i++) {
             xMax = Math.max(xMax, Math.abs(x[i]));
         }
-        for (int j = 0; j < units; j++) {
-            java.util.Arrays.fill(scratch, 0, cols, 0.0);
-            int pending = -1;
-            for (int i = 0; i < rows; i++) {
-                float gij = g[gOff + i * units + j];
-                if (gij == 0f) {
+        int j = 0;
+        if (VECTOR && scratch.length >= UNIT_BLOCK * rows) {
+            for (; j + UNIT_BLOCK <= units; j += UNIT_BLOCK) {
+                // The block's g, scaled to grid units (exact: a power of two), example-major for the broadcasts.
+                double gMax = 0;
+                for (int i = 0; i < rows; i++) {
+                    for (int u = 0; u < UNIT_BLOCK; u++) {
+                        double scaled = g[gOff + i * units + j + u] * PER_GRID;
+                        scratch[i * UNIT_BLOCK + u] = scaled;
+                        gMax = Math.max(gMax, Math.abs(scaled));
+                    }
+                }
+                if (!(gMax * xMax < 0x1p51)) {
+                    for (int u = 0; u < UNIT_BLOCK; u++) {
+                        addOuterProductsOfUnit(acc, off, g, gOff, units, j + u, x, xOff, cols, rows, xMax, scratch);
+                    }
                     continue;
                 }
-                double scaled = gij * PER_GRID;
-                // The vector rounding (x + 1.5·2⁵²) − 1.5·2⁵² is rint for |x| < 2⁵¹; beyond (or with NaN) the scalar rint.
-                if (VECTOR && Math.abs(scaled) * xMax < 0x1p51) {
-                    // Two examples per pass over the row of sums.
-                    if (pending < 0) {
-                        pending = i;
-                        continue;
+                int k = VectorExactSum.addOuterProducts(acc, off + j * cols, scratch, rows, x, xOff, cols);
+                for (int u = 0; u < UNIT_BLOCK; u++) {
+                    for (int kk = k; kk < cols; kk++) {
+                        double sum = 0;
+                        for (int i = 0; i < rows; i++) {
+                            sum += Math.rint(scratch[i * UNIT_BLOCK + u] * x[xOff + i * cols + kk]);
+                        }
+                        acc[off + (j + u) * cols + kk] += sum * GRID;
                     }
-                    double first = g[gOff + pending * units + j] * PER_GRID;
-                    int k = VectorExactSum.addRounded(scratch, first, x, xOff + pending * cols, scaled, x, xOff + i * cols, cols);
-                    addRounded(scratch, first, x, xOff + pending * cols, k, cols);
-                    addRounded(scratch, scaled, x, xOff + i * cols, k, cols);
-                    pending = -1;
-                } else {
-                    addRounded(scratch, scaled, x, xOff + i * cols, 0, cols);
                 }
             }
-            if (pending >= 0) {
-                double scaled = g[gOff + pending * units + j] * PER_GRID;
-                int k = VectorExactSum.addRounded(scratch, scaled, x, xOff + pending * cols, cols);
-                addRounded(scratch, scaled, x, xOff + pending * cols, k, cols);
+        }
+        for (; j < units; j++) {
+            addOuterProductsOfUnit(acc, off, g, gOff, units, j, x, xOff, cols, rows, xMax, scratch);
+        }
+    }
+
+    /** {@link #addOuterProducts} for unit {@code j}: its row of sums in {@code scratch}, every example added to it. */
+    private static void addOuterProductsOfUnit(double[] acc, int off, float[] g, int gOff, int units, int j, float[] x,
+                                               int xOff, int cols, int rows, float xMax, double[] scratch) {
+        java.util.Arrays.fill(scratch, 0, cols, 0.0);
+        int pending = -1;
+        for (int i = 0; i < rows; i++) {
+            float gij = g[gOff + i * units + j];
+            if (gij == 0f) {
+                continue;
             }
-            int row = off + j * cols;
-            for (int k = 0; k < cols; k++) {
-                acc[row + k] += scratch[k] * GRID;
+            double scaled = gij * PER_GRID;
+            // The vector rounding (x + 1.5·2⁵²) − 1.5·2⁵² is rint for |x| < 2⁵¹; beyond (or with NaN) the scalar rint.
+            if (VECTOR && Math.abs(scaled) * xMax < 0x1p51) {
+                // Two examples per pass over the row of sums.
+                if (pending < 0) {
+                    pending = i;
+                    continue;
+                }
+                double first = g[gOff + pending * units + j] * PER_GRID;
+                int k = VectorExactSum.addRounded(scratch, first, x, xOff + pending * cols, scaled, x, xOff + i * cols, cols);
+                addRounded(scratch, first, x, xOff + pending * cols, k, cols);
+                addRounded(scratch, scaled, x, xOff + i * cols, k, cols);
+                pending = -1;
+            } else {
+                addRounded(scratch, scaled, x, xOff + i * cols, 0, cols);
             }
+        }
+        if (pending >= 0) {
+            double scaled = g[gOff + pending * units + j] * PER_GRID;
+            int k = VectorExactSum.addRounded(scratch, scaled, x, xOff + pending * cols, cols);
+            addRounded(scratch, scaled, x, xOff + pending * cols, k, cols);
+        }
+        int row = off + j * cols;
+        for (int k = 0; k < cols; k++) {
+            acc[row + k] += scratch[k] * GRID;
         }
     }
 

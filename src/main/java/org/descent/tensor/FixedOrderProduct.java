@@ -24,15 +24,32 @@ public final class FixedOrderProduct {
      * that the strided writes stay in the cache lines the reads just brought.
      */
     public static void transpose(float[] a, int off, int rows, int cols, float[] out) {
+        transpose(a, off, rows, cols, out, rows);
+    }
+
+    /**
+     * {@link #transpose(float[], int, int, int, float[])} with rows of {@code ld ≥ rows} floats in {@code out}
+     * ({@code out[c·ld + r]}); the columns from {@code rows} to {@code ld} are left as they are.
+     */
+    public static void transpose(float[] a, int off, int rows, int cols, float[] out, int ld) {
         for (int r0 = 0; r0 < rows; r0 += 16) {
             for (int c0 = 0; c0 < cols; c0 += 16) {
                 for (int r = r0, rEnd = Math.min(rows, r0 + 16); r < rEnd; r++) {
                     for (int c = c0, cEnd = Math.min(cols, c0 + 16); c < cEnd; c++) {
-                        out[c * rows + r] = a[off + r * cols + c];
+                        out[c * ld + r] = a[off + r * cols + c];
                     }
                 }
             }
         }
+    }
+
+    /**
+     * {@code n} rounded up to whole vectors of the kernel (n itself without the Vector API): a caller with a few
+     * columns (a 10-unit output layer) computes this many, over zero columns of B, to keep every column on vector
+     * lanes; the extra columns are dropped, and the kept ones have the same bits either way.
+     */
+    public static int vectorColumns(int n) {
+        return VECTOR ? VectorFixedOrderProduct.roundUp(n) : n;
     }
 
     /**

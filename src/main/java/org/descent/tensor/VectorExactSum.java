@@ -2,6 +2,7 @@ package org.descent.tensor;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -9,6 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 /** {@link ExactSum#addOuterProducts}'s inner loop on the Vector API. */
 final class VectorExactSum {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> L = D.withLanes(long.class);
     private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     /** 1.5·2⁵²: (v + R) − R rounds v to an integer, ties to even, for |v| &lt; 2⁵¹. */
     private static final double R = 0x1.8p52;
@@ -43,5 +45,56 @@ final class VectorExactSum {
             DoubleVector.fromArray(D, s, k).add(a.mul(g0).add(r).sub(r)).add(b.mul(g1).add(r).sub(r)).intoArray(s, k);
         }
         return k;
+    }
+
+    /**
+     * {@link ExactSum#addOuterProducts} for {@link ExactSum#UNIT_BLOCK} (eight) units from the one whose sums start at
+     * {@code acc[accOff]}: {@code acc[accOff + u·cols + k] += GRID · Σ_i rint(scaledG[i·8 + u] · x[xOff + i·cols + k])}
+     * for whole vectors of k from 0; returns the first k left to the caller. Every |product| must be below 2⁵¹ (the
+     * caller checks). {@code fma(x, g, R)} with R = 1.5·2⁵² is R + rint(x·g) (one rounding of the exact product, ties to
+     * even as R is even), so its bits are R's plus that integer; the integer sums of the bits, less rows·bits(R) (modulo
+     * 2⁶⁴, which the true sum fits), are the sums of the rounded terms.
+     */
+    static int addOuterProducts(double[] acc, int accOff, double[] scaledG, int rows, float[] x, int xOff, int cols) {
+        DoubleVector r = DoubleVector.broadcast(D, R);
+        LongVector bias = LongVector.broadcast(L, rows * Double.doubleToRawLongBits(R));
+        DoubleVector grid = DoubleVector.broadcast(D, ExactSum.GRID);
+        int k = 0;
+        for (int end = D.loopBound(cols); k < end; k += D.length()) {
+            LongVector s0 = LongVector.zero(L);
+            LongVector s1 = LongVector.zero(L);
+            LongVector s2 = LongVector.zero(L);
+            LongVector s3 = LongVector.zero(L);
+            LongVector s4 = LongVector.zero(L);
+            LongVector s5 = LongVector.zero(L);
+            LongVector s6 = LongVector.zero(L);
+            LongVector s7 = LongVector.zero(L);
+            for (int i = 0, xi = xOff + k, gi = 0; i < rows; i++, xi += cols, gi += 8) {
+                DoubleVector xv = (DoubleVector) FloatVector.fromArray(HALF, x, xi).convertShape(VectorOperators.F2D, D, 0);
+                s0 = s0.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi]), r).reinterpretAsLongs());
+                s1 = s1.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 1]), r).reinterpretAsLongs());
+                s2 = s2.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 2]), r).reinterpretAsLongs());
+                s3 = s3.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 3]), r).reinterpretAsLongs());
+                s4 = s4.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 4]), r).reinterpretAsLongs());
+                s5 = s5.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 5]), r).reinterpretAsLongs());
+                s6 = s6.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 6]), r).reinterpretAsLongs());
+                s7 = s7.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 7]), r).reinterpretAsLongs());
+            }
+            addSum(acc, accOff + k, s0.sub(bias), grid);
+            addSum(acc, accOff + cols + k, s1.sub(bias), grid);
+            addSum(acc, accOff + 2 * cols + k, s2.sub(bias), grid);
+            addSum(acc, accOff + 3 * cols + k, s3.sub(bias), grid);
+            addSum(acc, accOff + 4 * cols + k, s4.sub(bias), grid);
+            addSum(acc, accOff + 5 * cols + k, s5.sub(bias), grid);
+            addSum(acc, accOff + 6 * cols + k, s6.sub(bias), grid);
+            addSum(acc, accOff + 7 * cols + k, s7.sub(bias), grid);
+        }
+        return k;
+    }
+
+    /** {@code acc[at + l] += sums[l] · GRID}: the integer sums (exact in double below 2⁵³) back in the layer's units. */
+    private static void addSum(double[] acc, int at, LongVector sums, DoubleVector grid) {
+        DoubleVector s = (DoubleVector) sums.convert(VectorOperators.L2D, 0);
+        DoubleVector.fromArray(D, acc, at).add(s.mul(grid)).intoArray(acc, at);
     }
 }

@@ -14,6 +14,10 @@ final class VectorFixedOrderProduct {
     private VectorFixedOrderProduct() {
     }
 
+    static int roundUp(int n) {
+        return (n + F.length() - 1) / F.length() * F.length();
+    }
+
     static int multiply(int rows, int n, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
         int width = F.length();

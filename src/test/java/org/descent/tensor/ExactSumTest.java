@@ -127,4 +127,38 @@ class ExactSumTest {
         assertEquals(ExactSum.q(1.5 * 3e6f), huge[0]);
         assertEquals(ExactSum.q(1.5 * 0.3f), huge[1]);
     }
+
+    @Test
+    void blocksOfEightUnitsGiveTheExampleByExampleSumsBitForBit() {
+        // 19 units: two blocks of eight (the second with one g of 10⁶, so its terms leave the vector rounding's range and
+        // it takes the per-unit path) and three units left over; 37 inputs: whole vectors and a tail.
+        Rng rng = new Rng(23);
+        int rows = 11;
+        int units = 19;
+        int cols = 37;
+        float[] g = new float[rows * units];
+        float[] x = new float[rows * cols];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (rng.nextFloat() - 0.5f) * 3;
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (rng.nextFloat() - 0.5f) * 5;
+        }
+        g[4 * units + 9] = 1e6f;
+        g[2 * units + 1] = 0f;
+        g[5 * units + 2] = -0f;
+        double[] expected = new double[units * cols + 3];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < units; j++) {
+                ExactSum.addScaled(expected, 3 + j * cols, g[i * units + j], x, i * cols, cols);
+            }
+        }
+        double[] batch = new double[units * cols + 3];
+        ExactSum.addOuterProducts(batch, 3, g, 0, units, x, 0, cols, rows, new double[ExactSum.outerProductScratch(rows, cols)]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, batch);
+        double[] split = new double[units * cols + 3];
+        ExactSum.addOuterProducts(split, 3, g, 0, units, x, 0, cols, 6, new double[ExactSum.outerProductScratch(6, cols)]);
+        ExactSum.addOuterProducts(split, 3, g, 6 * units, units, x, 6 * cols, cols, 5, new double[cols]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, split);
+    }
 }

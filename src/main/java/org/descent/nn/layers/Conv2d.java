@@ -12,6 +12,7 @@ import org.descent.nn.ParamSpec;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Blas;
 import org.descent.tensor.ExactSum;
+import org.descent.tensor.RowSums;
 import org.descent.tensor.Shape;
 
 /**
@@ -179,15 +180,13 @@ public final class Conv2d implements Layer {
                         Blas.gemm(false, true, outChannels, k, plane, 1f, dy, yOff, cols, cOff, 1f, grads, w);
                     }
                     for (int o = 0; o < outChannels; o++) {
-                        float s = 0f;
-                        int off = yOff + o * plane;
-                        for (int q = 0; q < plane; q++) {
-                            s += dy[off + q];
-                        }
+                        // One example's sum over the plane, vectorized: a serial chain of float adds is bound by the
+                        // add's latency (it was 1.5 of the first layer's 4.1 ms of backward per step of 128).
+                        double s = RowSums.sum(dy, yOff + o * plane, plane, false);
                         if (exact != null) {
                             exact[b + o] += ExactSum.q(s);
                         } else {
-                            grads[b + o] += s;
+                            grads[b + o] += (float) s;
                         }
                     }
                     if (dx != null) {

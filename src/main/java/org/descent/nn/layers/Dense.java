@@ -104,8 +104,13 @@ public final class Dense implements Layer {
         int w = slot.paramOffset();
         int b = w + units * fanIn;
         return new Kernel() {
-            /** Exact mode only (allocated by its first step): Wᵀ for the forward product, one unit's row of weight-gradient sums. */
+            /**
+             * Exact mode only (allocated by its first step): Wᵀ for the forward product, its rows padded with zeros to
+             * whole vectors of the product's kernel, the padded output, and the weight-gradient sums' scratch.
+             */
             private float[] transposed;
+            private final int paddedUnits = FixedOrderProduct.vectorColumns(units);
+            private float[] paddedY = new float[0];
             private double[] rowOfSums;
 
             @Override
@@ -114,10 +119,20 @@ public final class Dense implements Layer {
                 if (ctx.exactGrads != null) {
                     // Each row's outputs on their own: the product's fixed order, over Wᵀ.
                     if (transposed == null) {
-                        transposed = new float[units * fanIn];
+                        transposed = new float[paddedUnits * fanIn];
                     }
-                    FixedOrderProduct.transpose(ctx.params, w, units, fanIn, transposed);
-                    FixedOrderProduct.multiply(n, units, fanIn, x, 0, fanIn, transposed, 0, units, y, 0, units);
+                    FixedOrderProduct.transpose(ctx.params, w, units, fanIn, transposed, paddedUnits);
+                    if (paddedUnits == units) {
+                        FixedOrderProduct.multiply(n, units, fanIn, x, 0, fanIn, transposed, 0, units, y, 0, units);
+                    } else {
+                        if (paddedY.length < n * paddedUnits) {
+                            paddedY = new float[n * paddedUnits];
+                        }
+                        FixedOrderProduct.multiply(n, paddedUnits, fanIn, x, 0, fanIn, transposed, 0, paddedUnits, paddedY, 0, paddedUnits);
+                        for (int i = 0; i < n; i++) {
+                            System.arraycopy(paddedY, i * paddedUnits, y, i * units, units);
+                        }
+                    }
                 } else {
                     Blas.gemm(false, true, n, units, fanIn, 1f, x, 0, ctx.params, w, 0f, y, 0);
                 }
@@ -152,8 +167,8 @@ public final class Dense implements Layer {
 
             private void backwardExact(StepContext ctx, int n, float[] x, float[] dy, float[] dx) {
                 double[] e = ctx.exactGrads;
-                if (rowOfSums == null) {
-                    rowOfSums = new double[fanIn];
+                if (rowOfSums == null || rowOfSums.length < ExactSum.outerProductScratch(n, fanIn)) {
+                    rowOfSums = new double[ExactSum.outerProductScratch(n, fanIn)];
                 }
                 ExactSum.addOuterProducts(e, w, dy, 0, units, x, 0, fanIn, n, rowOfSums);
                 for (int i = 0; i < n; i++) {

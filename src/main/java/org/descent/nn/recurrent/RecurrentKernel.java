@@ -271,8 +271,9 @@ abstract class RecurrentKernel implements Kernel {
     private void accumulateExactly(double[] exact, float[] x, int n) {
         int rows = n * steps;
         copyPreviousStates(n);
-        if (rowOfSums.length < Math.max(features, hidden)) {
-            rowOfSums = new double[Math.max(features, hidden)];
+        int scratch = ExactSum.outerProductScratch(rows, Math.max(features, hidden));
+        if (rowOfSums.length < scratch) {
+            rowOfSums = new double[scratch];
         }
         ExactSum.addOuterProducts(exact, wih, deltaX, 0, width, x, 0, features, rows, rowOfSums);
         ExactSum.addOuterProducts(exact, whh, deltaH, 0, width, previousStates, 0, hidden, rows, rowOfSums);
