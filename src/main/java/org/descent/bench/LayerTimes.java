@@ -25,17 +25,19 @@ public final class LayerTimes {
         if (exact) {
             ctx.exactGrads = new double[params.length];
         }
-        Kernel[] kernels = new Kernel[layers];
+        // The kernels a Network runs, fused pairs included: a pass-through layer's input and output are one array
+        // (and so are its gradients), and it takes no time.
+        Kernel[] kernels = model.newKernels().toArray(new Kernel[0]);
         float[][] acts = new float[layers + 1][];
         float[][] grads = new float[layers + 1][];
-        for (int i = 0; i < layers; i++) {
-            kernels[i] = model.layers().get(i).kernel(model.shapeBefore(i), model.slot(i));
-        }
         Rng rng = new Rng(3);
         for (int i = 0; i <= layers; i++) {
             int size = batch * (i < layers ? model.shapeBefore(i) : model.outputShape()).size();
-            acts[i] = new float[size];
-            grads[i] = new float[size];
+            acts[i] = i > 0 && kernels[i - 1].passesThrough() ? acts[i - 1] : new float[size];
+        }
+        for (int i = layers; i >= 0; i--) {
+            int size = batch * (i < layers ? model.shapeBefore(i) : model.outputShape()).size();
+            grads[i] = i < layers && kernels[i].passesThrough() ? grads[i + 1] : new float[size];
         }
         for (int i = 0; i < acts[0].length; i++) {
             acts[0][i] = rng.nextFloat();
@@ -47,6 +49,9 @@ public final class LayerTimes {
         long[][][] nanos = new long[layers][2][steps];
         for (int s = -warmup; s < steps; s++) {
             for (int i = 0; i < layers; i++) {
+                if (kernels[i].passesThrough()) {
+                    continue;
+                }
                 long t0 = System.nanoTime();
                 kernels[i].forward(ctx, batch, acts[i], acts[i + 1]);
                 if (s >= 0) {
@@ -54,6 +59,9 @@ public final class LayerTimes {
                 }
             }
             for (int i = layers - 1; i >= first; i--) {
+                if (kernels[i].passesThrough()) {
+                    continue;
+                }
                 long t0 = System.nanoTime();
                 kernels[i].backward(ctx, batch, acts[i], acts[i + 1], grads[i + 1], i == first ? null : grads[i]);
                 if (s >= 0) {

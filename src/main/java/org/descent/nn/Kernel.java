@@ -18,4 +18,35 @@ public interface Kernel {
      * and {@code y} are the arrays of the last forward call; {@code dy} may be overwritten.
      */
     void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx);
+
+    /**
+     * Whether this kernel is a pass-through: its layer's work is done by the next layer's kernel
+     * ({@link Layer#kernelAbsorbing}). {@link Network} then gives the next kernel this kernel's input as its own and
+     * hands ∂L/∂y on unchanged, so the pass costs neither a sweep over memory nor a buffer.
+     */
+    default boolean passesThrough() {
+        return false;
+    }
+
+    /** The kernel of a layer whose work the next layer's kernel absorbed; called directly it copies. */
+    static Kernel passThrough(int size) {
+        return new Kernel() {
+            @Override
+            public void forward(StepContext ctx, int n, float[] x, float[] y) {
+                System.arraycopy(x, 0, y, 0, n * size);
+            }
+
+            @Override
+            public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
+                if (dx != null) {
+                    System.arraycopy(dy, 0, dx, 0, n * size);
+                }
+            }
+
+            @Override
+            public boolean passesThrough() {
+                return true;
+            }
+        };
+    }
 }

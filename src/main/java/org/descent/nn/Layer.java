@@ -61,4 +61,14 @@ public interface Layer extends Serializable {
 
     /** A new kernel for this layer at {@code slot}. */
     Kernel kernel(Shape in, LayerSlot slot);
+
+    /**
+     * A kernel that computes this layer applied to {@code previous}'s output, from {@code previous}'s input, when the
+     * two can be fused with the same bits (e.g. max pooling after a ReLU: pooling first and rectifying the pooled
+     * values takes one pass over a quarter of the memory); null when they cannot (the default). {@code in} is this
+     * layer's input shape, which is also {@code previous}'s (an element-wise layer's).
+     */
+    default Kernel kernelAbsorbing(Layer previous, Shape in, LayerSlot slot) {
+        return null;
+    }
 }

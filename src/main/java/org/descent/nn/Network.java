@@ -48,6 +48,10 @@ public final class Network {
         }
         acts[0] = x;
         for (int i = 0; i < kernels.length; i++) {
+            if (kernels[i].passesThrough()) {
+                acts[i + 1] = acts[i];
+                continue;
+            }
             int need = n * sizes[i + 1];
             if (acts[i + 1].length < need) {
                 acts[i + 1] = new float[need];
@@ -81,6 +85,13 @@ public final class Network {
         float[] dx = gradB;
         int first = model.firstTrainedLayer();
         for (int i = kernels.length - 1; i >= first; i--) {
+            if (kernels[i].passesThrough()) {
+                // ∂L/∂y is already ∂L/∂x: the next kernel took this layer's derivative into its own.
+                if (ctx.progress != null) {
+                    ctx.progress.ready(ctx, model.slot(i).paramOffset());
+                }
+                continue;
+            }
             kernels[i].backward(ctx, n, acts[i], acts[i + 1], dy, i == first ? null : dx);
             if (ctx.progress != null) {
                 ctx.progress.ready(ctx, model.slot(i).paramOffset());

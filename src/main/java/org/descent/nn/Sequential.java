@@ -203,10 +203,21 @@ public final class Sequential implements Serializable {
         return sb.toString();
     }
 
-    List<Kernel> newKernels() {
+    /**
+     * One kernel per layer, for one thread. Where a layer absorbs the one before it ({@link Layer#kernelAbsorbing}),
+     * the earlier layer gets a {@link Kernel#passesThrough pass-through} kernel and the later one the fused kernel.
+     */
+    public List<Kernel> newKernels() {
         List<Kernel> ks = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
-            ks.add(layers.get(i).kernel(shapes[i], slots[i]));
+            Kernel fused = i + 1 < layers.size() ? layers.get(i + 1).kernelAbsorbing(layers.get(i), shapes[i + 1], slots[i + 1]) : null;
+            if (fused != null) {
+                ks.add(Kernel.passThrough(shapes[i].size()));
+                ks.add(fused);
+                i++;
+            } else {
+                ks.add(layers.get(i).kernel(shapes[i], slots[i]));
+            }
         }
         return ks;
     }

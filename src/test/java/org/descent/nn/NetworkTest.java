@@ -102,4 +102,48 @@ class NetworkTest {
         assertArrayEquals(flat, flattened);
         assertTrue(java.util.Arrays.stream(new double[] {flat[0], flat[7], flat[20]}).anyMatch(g -> g != 0), "gradients were taken");
     }
+
+    /**
+     * A ReLU before max pooling runs as a pass-through with the pooling kernel fused: the loss and every gradient
+     * equal, bit for bit, those of the layers' own kernels run one after the other (here by hand).
+     */
+    @Test
+    void aFusedPairGivesTheBitsOfItsLayersRunOneByOne() {
+        Shape in = Shape.of(2, 6, 6);
+        List<Layer> layers = List.of(new org.descent.nn.layers.Conv2d(3, 3, 3, 1, 1), new org.descent.nn.layers.ReLU(),
+                new org.descent.nn.layers.MaxPool2d(2, 2), new Flatten(), new Dense(4));
+        Sequential model = new Sequential(in, layers);
+        assertTrue(model.newKernels().get(1).passesThrough());
+        int n = 5;
+        org.descent.tensor.Rng rng = new org.descent.tensor.Rng(9);
+        float[] x = new float[n * in.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextFloat() - 0.5f;
+        }
+        float[] labels = {0, 3, 1, 2, 3};
+        float[] params = model.initParams(4);
+        float[] fused = run(model, params, x, labels, n);
+
+        float[] grads = new float[params.length];
+        StepContext ctx = new StepContext(params, grads, model.initBuffers(), new double[model.statsSize()]);
+        ctx.mode = Mode.TRAIN;
+        float[][] acts = new float[layers.size() + 1][];
+        Kernel[] kernels = new Kernel[layers.size()];
+        acts[0] = x;
+        for (int i = 0; i < layers.size(); i++) {
+            kernels[i] = layers.get(i).kernel(model.shapeBefore(i), model.slot(i));
+            acts[i + 1] = new float[n * model.shapeBefore(i + 1).size()];
+            kernels[i].forward(ctx, n, acts[i], acts[i + 1]);
+        }
+        float[] dy = new float[n * 4];
+        new SoftmaxCrossEntropy().evaluate(acts[layers.size()], labels, n, 4, dy);
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            float[] dx = i == 0 ? null : new float[n * model.shapeBefore(i).size()];
+            kernels[i].backward(ctx, n, acts[i], acts[i + 1], dy, dx);
+            dy = dx;
+        }
+        for (int i = 0; i < grads.length; i++) {
+            assertEquals(Float.floatToRawIntBits(grads[i]), Float.floatToRawIntBits(fused[i]), "gradient " + i);
+        }
+    }
 }

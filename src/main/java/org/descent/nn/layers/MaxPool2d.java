@@ -1,6 +1,7 @@
 package org.descent.nn.layers;
 
 import org.descent.nn.Kernel;
+import org.descent.nn.Layer;
 import org.descent.nn.LayerSlot;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Shape;
@@ -24,6 +25,22 @@ public final class MaxPool2d extends Pool2d {
 
     @Override
     public Kernel kernel(Shape in, LayerSlot slot) {
+        return kernel(in, false);
+    }
+
+    /**
+     * After a ReLU: {@code maxpool(relu(x)) = relu(maxpool(x))} (ReLU is monotone), so the fused kernel pools x and
+     * rectifies the pooled values, one pass over the input instead of three (ReLU's read and write, then pooling's
+     * read) and a quarter of the values rectified; backward masks ∂L/∂y where the output is zero and routes it to
+     * the window's maximum. The same bits as the two layers, outputs and ∂L/∂x alike: a window whose maximum is
+     * positive has the same first maximum either way, and one whose maximum is not positive sends +0 everywhere.
+     */
+    @Override
+    public Kernel kernelAbsorbing(Layer previous, Shape in, LayerSlot slot) {
+        return previous instanceof ReLU ? kernel(in, true) : null;
+    }
+
+    private Kernel kernel(Shape in, boolean rectified) {
         Geometry g = geometry(in);
         int inSize = g.inSize();
         int plane = g.outPlane();
@@ -44,8 +61,17 @@ public final class MaxPool2d extends Pool2d {
                 int ow = g.outW();
                 if (size == 2 && stride == 2) {
                     forward2x2(x, y, arg, planes, h, w, oh, ow);
-                    return;
+                } else {
+                    forwardAnySize(x, y, arg, planes, h, w, oh, ow);
                 }
+                if (rectified) {
+                    for (int o = 0, end = n * outSize; o < end; o++) {
+                        y[o] = Math.max(0f, y[o]);
+                    }
+                }
+            }
+
+            private void forwardAnySize(float[] x, float[] y, int[] arg, int planes, int h, int w, int oh, int ow) {
                 int o = 0;
                 for (int pl = 0; pl < planes; pl++) {
                     int base = pl * h * w;
@@ -103,6 +129,14 @@ public final class MaxPool2d extends Pool2d {
                     return;
                 }
                 java.util.Arrays.fill(dx, 0, n * inSize, 0f);
+                if (rectified) {
+                    for (int o = 0; o < n * outSize; o++) {
+                        // ReLU's derivative as in ReLU: y ≥ +0, whose bits are 0 exactly when y = 0.
+                        int keep = ~((Float.floatToRawIntBits(y[o]) - 1) >> 31);
+                        dx[argmax[o]] += Float.intBitsToFloat(Float.floatToRawIntBits(dy[o]) & keep);
+                    }
+                    return;
+                }
                 for (int o = 0; o < n * outSize; o++) {
                     dx[argmax[o]] += dy[o];
                 }

@@ -64,4 +64,55 @@ class PoolingTest {
         }
         assertEquals(Shape.of(2, 2, 2), new Sequential(Shape.of(2, 5, 5), List.of(new MaxPool2d(2, 2))).outputShape());
     }
+
+    /**
+     * Max pooling after a ReLU, fused (pool, then rectify the pooled values), gives the bits of the two layers, output
+     * and ∂L/∂x, for the 2×2 and the generic window, with negative, zero (±0) and tied window maxima.
+     */
+    @Test
+    void fusedReluMaxPoolGivesTheBitsOfTheTwoLayers() {
+        org.descent.tensor.Rng rng = new org.descent.tensor.Rng(5);
+        Shape in = Shape.of(3, 6, 6);
+        int n = 4;
+        float[] x = new float[n * in.size()];
+        for (int i = 0; i < x.length; i++) {
+            float r = rng.nextFloat();
+            x[i] = r < 0.15f ? 0f : r < 0.25f ? -0f : r < 0.35f ? 0.5f : (rng.nextFloat() - 0.6f) * 4;
+        }
+        for (MaxPool2d pool : List.of(new MaxPool2d(2, 2), new MaxPool2d(3, 1))) {
+            int outSize = pool.outputShape(in).size();
+            float[] dy = new float[n * outSize];
+            for (int i = 0; i < dy.length; i++) {
+                dy[i] = i % 5 == 0 ? -0f : rng.nextFloat() - 0.5f;
+            }
+            StepContext ctx = new StepContext();
+            ctx.mode = Mode.TRAIN;
+            Kernel relu = new ReLU().kernel(in, null);
+            Kernel separate = pool.kernel(in, null);
+            float[] rectified = new float[x.length];
+            float[] y = new float[dy.length];
+            relu.forward(ctx, n, x, rectified);
+            separate.forward(ctx, n, rectified, y);
+            float[] dRectified = new float[x.length];
+            float[] dx = new float[x.length];
+            separate.backward(ctx, n, rectified, y, dy.clone(), dRectified);
+            relu.backward(ctx, n, x, rectified, dRectified, dx);
+
+            Kernel fused = pool.kernelAbsorbing(new ReLU(), in, null);
+            float[] fusedY = new float[dy.length];
+            float[] fusedDx = new float[x.length];
+            fused.forward(ctx, n, x, fusedY);
+            fused.backward(ctx, n, x, fusedY, dy.clone(), fusedDx);
+            assertBits(y, fusedY, pool + " output");
+            assertBits(dx, fusedDx, pool + " ∂L/∂x");
+        }
+        org.junit.jupiter.api.Assertions.assertNull(new MaxPool2d(2, 2).kernelAbsorbing(new Tanh(), in, null));
+        org.junit.jupiter.api.Assertions.assertNull(new AvgPool2d(2, 2).kernelAbsorbing(new ReLU(), in, null));
+    }
+
+    private static void assertBits(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + " at " + i);
+        }
+    }
 }
