@@ -57,7 +57,7 @@ final class VectorExactSum {
      */
     static int addOuterProducts(double[] acc, int accOff, double[] scaledG, int rows, float[] x, int xOff, int cols) {
         DoubleVector r = DoubleVector.broadcast(D, R);
-        LongVector bias = LongVector.broadcast(L, rows * Double.doubleToRawLongBits(R));
+        LongVector negativeBias = LongVector.broadcast(L, -rows * Double.doubleToRawLongBits(R));
         DoubleVector grid = DoubleVector.broadcast(D, ExactSum.GRID);
         int k = 0;
         for (int end = D.loopBound(cols); k < end; k += D.length()) {
@@ -71,23 +71,23 @@ final class VectorExactSum {
             LongVector s7 = LongVector.zero(L);
             for (int i = 0, xi = xOff + k, gi = 0; i < rows; i++, xi += cols, gi += 8) {
                 DoubleVector xv = (DoubleVector) FloatVector.fromArray(HALF, x, xi).convertShape(VectorOperators.F2D, D, 0);
-                s0 = s0.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi]), r).reinterpretAsLongs());
-                s1 = s1.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 1]), r).reinterpretAsLongs());
-                s2 = s2.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 2]), r).reinterpretAsLongs());
-                s3 = s3.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 3]), r).reinterpretAsLongs());
-                s4 = s4.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 4]), r).reinterpretAsLongs());
-                s5 = s5.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 5]), r).reinterpretAsLongs());
-                s6 = s6.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 6]), r).reinterpretAsLongs());
-                s7 = s7.add(xv.fma(DoubleVector.broadcast(D, scaledG[gi + 7]), r).reinterpretAsLongs());
+                s0 = xv.fma(DoubleVector.broadcast(D, scaledG[gi]), r).reinterpretAsLongs().add(s0);
+                s1 = xv.fma(DoubleVector.broadcast(D, scaledG[gi + 1]), r).reinterpretAsLongs().add(s1);
+                s2 = xv.fma(DoubleVector.broadcast(D, scaledG[gi + 2]), r).reinterpretAsLongs().add(s2);
+                s3 = xv.fma(DoubleVector.broadcast(D, scaledG[gi + 3]), r).reinterpretAsLongs().add(s3);
+                s4 = xv.fma(DoubleVector.broadcast(D, scaledG[gi + 4]), r).reinterpretAsLongs().add(s4);
+                s5 = xv.fma(DoubleVector.broadcast(D, scaledG[gi + 5]), r).reinterpretAsLongs().add(s5);
+                s6 = xv.fma(DoubleVector.broadcast(D, scaledG[gi + 6]), r).reinterpretAsLongs().add(s6);
+                s7 = xv.fma(DoubleVector.broadcast(D, scaledG[gi + 7]), r).reinterpretAsLongs().add(s7);
             }
-            addSum(acc, accOff + k, s0.sub(bias), grid);
-            addSum(acc, accOff + cols + k, s1.sub(bias), grid);
-            addSum(acc, accOff + 2 * cols + k, s2.sub(bias), grid);
-            addSum(acc, accOff + 3 * cols + k, s3.sub(bias), grid);
-            addSum(acc, accOff + 4 * cols + k, s4.sub(bias), grid);
-            addSum(acc, accOff + 5 * cols + k, s5.sub(bias), grid);
-            addSum(acc, accOff + 6 * cols + k, s6.sub(bias), grid);
-            addSum(acc, accOff + 7 * cols + k, s7.sub(bias), grid);
+            addSum(acc, accOff + k, negativeBias.add(s0), grid);
+            addSum(acc, accOff + cols + k, negativeBias.add(s1), grid);
+            addSum(acc, accOff + 2 * cols + k, negativeBias.add(s2), grid);
+            addSum(acc, accOff + 3 * cols + k, negativeBias.add(s3), grid);
+            addSum(acc, accOff + 4 * cols + k, negativeBias.add(s4), grid);
+            addSum(acc, accOff + 5 * cols + k, negativeBias.add(s5), grid);
+            addSum(acc, accOff + 6 * cols + k, negativeBias.add(s6), grid);
+            addSum(acc, accOff + 7 * cols + k, negativeBias.add(s7), grid);
         }
         return k;
     }

@@ -7,6 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FixedOrderProduct} on the Vector API: the columns in whole vectors (two at a time, then one), four rows at a
  * time, each lane accumulating its element over k in order by fused multiply-adds. Returns the first column it left to
  * the scalar loop.
+ *
+ * <p>No vector method is called on a loop-carried vector (a phi, typed only {@code FloatVector} when C2 parses the
+ * loop): its class would come from the call site's type profile, which the Vector API's Java fallbacks share and pollute
+ * with other shapes while the code is still interpreted, and when that happens C2 cannot make the call an intrinsic,
+ * boxes every vector, and the kernel runs tens of times slower for the rest of the run (seen: an exact quickstart epoch
+ * at 10× its usual time, nondeterministically). The accumulators are therefore the arguments of {@code fma}, and stored
+ * through {@code −0 + c} (the same bits: −0 is the identity of IEEE addition), whose receiver is a broadcast.
  */
 final class VectorFixedOrderProduct {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -53,14 +60,15 @@ final class VectorFixedOrderProduct {
                     c31 = x3.fma(b1, c31);
                 }
                 int ci = cOff + i * ldc + j;
-                c00.intoArray(c, ci);
-                c01.intoArray(c, ci + width);
-                c10.intoArray(c, ci + ldc);
-                c11.intoArray(c, ci + ldc + width);
-                c20.intoArray(c, ci + 2 * ldc);
-                c21.intoArray(c, ci + 2 * ldc + width);
-                c30.intoArray(c, ci + 3 * ldc);
-                c31.intoArray(c, ci + 3 * ldc + width);
+                FloatVector negativeZero = FloatVector.broadcast(F, -0f);
+                negativeZero.add(c00).intoArray(c, ci);
+                negativeZero.add(c01).intoArray(c, ci + width);
+                negativeZero.add(c10).intoArray(c, ci + ldc);
+                negativeZero.add(c11).intoArray(c, ci + ldc + width);
+                negativeZero.add(c20).intoArray(c, ci + 2 * ldc);
+                negativeZero.add(c21).intoArray(c, ci + 2 * ldc + width);
+                negativeZero.add(c30).intoArray(c, ci + 3 * ldc);
+                negativeZero.add(c31).intoArray(c, ci + 3 * ldc + width);
             }
             for (; j < vectorColumns; j += width) {
                 for (int r = 0; r < 4; r++) {
@@ -82,6 +90,6 @@ final class VectorFixedOrderProduct {
         for (int k = 0; k < depth; k++) {
             acc = FloatVector.broadcast(F, a[ai + k]).fma(FloatVector.fromArray(F, b, bj + k * ldb), acc);
         }
-        acc.intoArray(c, ci);
+        FloatVector.broadcast(F, -0f).add(acc).intoArray(c, ci);
     }
 }

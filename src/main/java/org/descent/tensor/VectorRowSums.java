@@ -28,7 +28,9 @@ final class VectorRowSums {
         return (DoubleVector) FloatVector.fromArray(HALF, x, i).convertShape(VectorOperators.F2D, D, 0);
     }
 
-    private static double lanes(DoubleVector v) {
+    private static double lanes(DoubleVector sums) {
+        // −0 + v = v in every lane; it gives lane() a receiver of an exact class (see VectorFixedOrderProduct).
+        DoubleVector v = DoubleVector.broadcast(D, -0.0).add(sums);
         double s = 0;
         for (int l = 0; l < D.length(); l++) {
             s += v.lane(l);
@@ -39,7 +41,7 @@ final class VectorRowSums {
     static double sum(float[] x, int off, int len) {
         DoubleVector acc = DoubleVector.zero(D);
         for (int i = off, end = off + covered(len); i < end; i += D.length()) {
-            acc = acc.add(widen(x, i));
+            acc = widen(x, i).add(acc);
         }
         return lanes(acc);
     }
@@ -49,7 +51,7 @@ final class VectorRowSums {
         DoubleVector m = DoubleVector.broadcast(D, mean);
         for (int i = off, end = off + covered(len); i < end; i += D.length()) {
             DoubleVector d = widen(x, i).sub(m);
-            acc = acc.add(d.mul(d));
+            acc = d.mul(d).add(acc);
         }
         return lanes(acc);
     }
@@ -59,7 +61,7 @@ final class VectorRowSums {
         DoubleVector acc = DoubleVector.zero(D);
         for (int i = off, end = off + covered(len); i < end; i += D.length()) {
             FloatVector p = FloatVector.fromArray(HALF, a, i).mul(FloatVector.fromArray(HALF, b, i));
-            acc = acc.add((DoubleVector) p.convertShape(VectorOperators.F2D, D, 0));
+            acc = ((DoubleVector) p.convertShape(VectorOperators.F2D, D, 0)).add(acc);
         }
         return lanes(acc);
     }
