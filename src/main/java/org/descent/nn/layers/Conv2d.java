@@ -23,7 +23,8 @@ import org.descent.tensor.Shape;
  * <p>Computed per example as one sgemm on the im2col matrix X̃ ({@code inC·kh·kw × OH·OW}; in
  * training the batch's matrices are kept for backward):
  * {@code Y = W X̃}, whose row-major result is already the NCHW output. Backward:
- * {@code ∂L/∂W += G X̃ᵀ}, {@code ∂L/∂b += Σ_{h,w} G}, {@code ∂L/∂x = col2im(Wᵀ G)}.
+ * {@code ∂L/∂W += G X̃ᵀ}, {@code ∂L/∂b += Σ_{h,w} G}, {@code ∂L/∂x = col2im(Wᵀ G)} (for stride 1 through a wide layout of
+ * G, {@link WideInputGradient}).
  * Every product is already one example's, so in exact mode ({@link StepContext#exactGrads}) only the
  * sums over examples change: each example's ∂L/∂W and ∂L/∂b are added on the exact grid.
  */
@@ -134,6 +135,7 @@ public final class Conv2d implements Layer {
             // The im2col matrices of the whole batch, kept from forward for backward (training only).
             private float[] cols = new float[0];
             private final float[] dcols = new float[k * plane];
+            private WideInputGradient wideInputGradient;
             private float[] dW;
             private int colsFor = -1;
 
@@ -189,7 +191,12 @@ public final class Conv2d implements Layer {
                             grads[b + o] += (float) s;
                         }
                     }
-                    if (dx != null) {
+                    if (dx != null && WideInputGradient.appliesTo(g)) {
+                        if (wideInputGradient == null) {
+                            wideInputGradient = new WideInputGradient(g, outChannels);
+                        }
+                        wideInputGradient.compute(p, w, dy, yOff, dx, e * inSize);
+                    } else if (dx != null) {
                         Blas.gemm(true, false, k, plane, outChannels, 1f, p, w, dy, yOff, 0f, dcols, 0);
                         Arrays.fill(dx, e * inSize, (e + 1) * inSize, 0f);
                         g.col2imAdd(dcols, 0, dx, e * inSize);

@@ -1,0 +1,22 @@
+package org.descent.tensor;
+
+/**
+ * Element-wise sums of float runs: {@code dst[to + i] += src[from + i]}. C2 does not vectorize that loop on its own
+ * when it cannot prove the two arrays apart (measured: 0.5 ns an element, like scalar code), so it runs on the Vector
+ * API when the JVM has it ({@code VectorFloatArrays}), the tail and JVMs without the module by the scalar loop, with the
+ * same bits: each element is one IEEE addition either way.
+ */
+public final class FloatArrays {
+    private static final boolean VECTOR = FloatMath.vectorized();
+
+    private FloatArrays() {
+    }
+
+    /** {@code dst[to + i] += src[from + i]} for i &lt; len (the runs must not overlap). */
+    public static void add(float[] src, int from, float[] dst, int to, int len) {
+        int i = VECTOR ? VectorFloatArrays.add(src, from, dst, to, len) : 0;
+        for (; i < len; i++) {
+            dst[to + i] += src[from + i];
+        }
+    }
+}
