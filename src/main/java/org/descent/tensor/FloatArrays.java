@@ -19,4 +19,22 @@ public final class FloatArrays {
             dst[to + i] += src[from + i];
         }
     }
+
+    /** Floats past a run that {@link #copyWholeVectors} may read and write. */
+    public static int overrun() {
+        return VECTOR ? VectorFloatArrays.length() : 0;
+    }
+
+    /**
+     * {@code dst[to + i] = src[from + i]} for i &lt; len, in whole vectors: up to {@link #overrun()} − 1 floats past
+     * both runs are read and written too (for a caller that writes runs in ascending order, each overwriting the last
+     * one's spill, into a buffer with that much room at its end). Without the Vector API it is {@code arraycopy}.
+     */
+    public static void copyWholeVectors(float[] src, int from, float[] dst, int to, int len) {
+        if (VECTOR) {
+            VectorFloatArrays.copyWholeVectors(src, from, dst, to, len);
+        } else {
+            System.arraycopy(src, from, dst, to, len);
+        }
+    }
 }

@@ -28,4 +28,26 @@ class FloatArraysTest {
             }
         }
     }
+
+    /** Whole-vector copies: the run's bits (−0 and NaN included), at most overrun() − 1 floats written past it. */
+    @Test
+    void copiesRunsInWholeVectors() {
+        for (int len : new int[] {1, 5, 14, 16, 28, 33}) {
+            float[] src = new float[len + 2 + FloatArrays.overrun()];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = i % 4 == 0 ? -0f : i % 11 == 0 ? Float.NaN : i * 0.25f;
+            }
+            float[] dst = new float[len + 3 + FloatArrays.overrun()];
+            java.util.Arrays.fill(dst, 7f);
+            FloatArrays.copyWholeVectors(src, 2, dst, 3, len);
+            for (int i = 0; i < len; i++) {
+                assertEquals(Float.floatToRawIntBits(src[2 + i]), Float.floatToRawIntBits(dst[3 + i]), "length " + len + " at " + i);
+            }
+            assertEquals(7f, dst[2], "nothing before the run");
+            int untouched = 3 + Math.max(len, FloatArrays.overrun() == 0 ? len : (len + FloatArrays.overrun() - 1) / FloatArrays.overrun() * FloatArrays.overrun());
+            for (int i = untouched; i < dst.length; i++) {
+                assertEquals(7f, dst[i], "length " + len + ": nothing past the last whole vector, at " + i);
+            }
+        }
+    }
 }

@@ -21,7 +21,8 @@ import org.descent.tensor.Shape;
  * Weights are {@code [outC, inC·kh·kw]} (PyTorch's layout flattened), biases {@code [outC]}.
  *
  * <p>Computed per example as one sgemm on the im2col matrix X̃ ({@code inC·kh·kw × OH·OW}; in
- * training the batch's matrices are kept for backward):
+ * training the batch's matrices are kept for backward; stride-1 windows are lowered from a zero-bordered copy,
+ * {@link PaddedIm2col}):
  * {@code Y = W X̃}, whose row-major result is already the NCHW output. Backward:
  * {@code ∂L/∂W += G X̃ᵀ}, {@code ∂L/∂b += Σ_{h,w} G}, {@code ∂L/∂x = col2im(Wᵀ G)} (for stride 1 through a wide layout of
  * G, {@link WideInputGradient}).
@@ -136,6 +137,7 @@ public final class Conv2d implements Layer {
             private float[] cols = new float[0];
             private final float[] dcols = new float[k * plane];
             private WideInputGradient wideInputGradient;
+            private final PaddedIm2col paddedIm2col = PaddedIm2col.appliesTo(g) ? new PaddedIm2col(g) : null;
             private float[] dW;
             private int colsFor = -1;
 
@@ -143,13 +145,13 @@ public final class Conv2d implements Layer {
             public void forward(StepContext ctx, int n, float[] x, float[] y) {
                 float[] p = ctx.params;
                 boolean keep = ctx.mode == Mode.TRAIN;
-                int need = (keep ? n : 1) * k * plane;
+                int need = (keep ? n : 1) * k * plane + PaddedIm2col.SLACK;
                 if (cols.length < need) {
                     cols = new float[need];
                 }
                 for (int e = 0; e < n; e++) {
                     int cOff = keep ? e * k * plane : 0;
-                    g.im2col(x, e * inSize, cols, cOff);
+                    im2col(x, e * inSize, cols, cOff);
                     int yOff = e * outSize;
                     for (int o = 0; o < outChannels; o++) {
                         Arrays.fill(y, yOff + o * plane, yOff + (o + 1) * plane, p[b + o]);
@@ -168,7 +170,7 @@ public final class Conv2d implements Layer {
                     int yOff = e * outSize;
                     int cOff = cached ? e * k * plane : 0;
                     if (!cached) {
-                        g.im2col(x, e * inSize, cols, 0);
+                        im2col(x, e * inSize, cols, 0);
                     }
                     double[] exact = ctx.exactGrads;
                     if (exact != null) {
@@ -201,6 +203,14 @@ public final class Conv2d implements Layer {
                         Arrays.fill(dx, e * inSize, (e + 1) * inSize, 0f);
                         g.col2imAdd(dcols, 0, dx, e * inSize);
                     }
+                }
+            }
+
+            private void im2col(float[] x, int xOff, float[] out, int outOff) {
+                if (paddedIm2col != null) {
+                    paddedIm2col.im2col(x, xOff, out, outOff);
+                } else {
+                    g.im2col(x, xOff, out, outOff);
                 }
             }
         };
