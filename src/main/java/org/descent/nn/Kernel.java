@@ -20,15 +20,16 @@ public interface Kernel {
     void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx);
 
     /**
-     * Whether this kernel is a pass-through: its layer's work is done by the next layer's kernel
-     * ({@link Layer#kernelAbsorbing}). {@link Network} then gives the next kernel this kernel's input as its own and
-     * hands ∂L/∂y on unchanged, so the pass costs neither a sweep over memory nor a buffer.
+     * Whether this kernel is a pass-through: its output is its input, bit for bit (a reshape such as flatten, or a
+     * layer whose work the next layer's kernel does, {@link Layer#kernelAbsorbing}). {@link Network} then gives the
+     * next kernel this kernel's input as its own and hands ∂L/∂y on unchanged, so the layer costs neither a sweep over
+     * memory nor a buffer.
      */
     default boolean passesThrough() {
         return false;
     }
 
-    /** The kernel of a layer whose work the next layer's kernel absorbed; called directly it copies. */
+    /** A pass-through kernel for {@code size} floats per example; called directly it copies. */
     static Kernel passThrough(int size) {
         return new Kernel() {
             @Override

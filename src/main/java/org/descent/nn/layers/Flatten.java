@@ -3,10 +3,10 @@ package org.descent.nn.layers;
 import org.descent.nn.Kernel;
 import org.descent.nn.Layer;
 import org.descent.nn.LayerSlot;
-import org.descent.nn.StepContext;
 import org.descent.tensor.Shape;
 
-/** Reshapes {@code [C, H, W]} (or any shape) to {@code [C·H·W]}; row-major data is unchanged, so forward and backward are copies. */
+/** Reshapes {@code [C, H, W]} (or any shape) to {@code [C·H·W]}; row-major data is unchanged, so its kernel
+ * {@link Kernel#passesThrough passes through}: no copy either way. */
 public final class Flatten implements Layer {
     private static final long serialVersionUID = 1L;
 
@@ -20,22 +20,10 @@ public final class Flatten implements Layer {
         return Shape.of(in.size());
     }
 
+    /** A pass-through: the next layer reads this layer's input as it is, and ∂L/∂y is ∂L/∂x. */
     @Override
     public Kernel kernel(Shape in, LayerSlot slot) {
-        int size = in.size();
-        return new Kernel() {
-            @Override
-            public void forward(StepContext ctx, int n, float[] x, float[] y) {
-                System.arraycopy(x, 0, y, 0, n * size);
-            }
-
-            @Override
-            public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
-                if (dx != null) {
-                    System.arraycopy(dy, 0, dx, 0, n * size);
-                }
-            }
-        };
+        return Kernel.passThrough(in.size());
     }
 
     @Override
