@@ -17,6 +17,12 @@ public final class RowSums {
     }
 
     /** A term of a sum: rounded to the exact grid when {@code exact}. */
+    /**
+     * The shortest run the vector loop takes: below one vector it would cover nothing and still pay for adding up its
+     * lanes (batch norm after a dense layer sums runs of one value, 128 × 256 of them per pass).
+     */
+    private static final int VECTOR_RUN = VECTOR ? VectorRowSums.length() : 1;
+
     private static double term(double t, boolean exact) {
         return exact ? ExactSum.q(t) : t;
     }
@@ -29,7 +35,7 @@ public final class RowSums {
         double s3 = 0;
         int end = off + len;
         int i = off;
-        if (VECTOR && !exact) {
+        if (VECTOR && !exact && len >= VECTOR_RUN) {
             s0 = VectorRowSums.sum(x, off, len);
             i += VectorRowSums.covered(len);
         }
@@ -53,7 +59,7 @@ public final class RowSums {
         double s3 = 0;
         int end = off + len;
         int i = off;
-        if (VECTOR && !exact) {
+        if (VECTOR && !exact && len >= VECTOR_RUN) {
             s0 = VectorRowSums.squaredDeviations(x, off, len, mean);
             i += VectorRowSums.covered(len);
         }
@@ -85,7 +91,7 @@ public final class RowSums {
         double s3 = 0;
         int end = off + len;
         int i = off;
-        if (VECTOR && !exact) {
+        if (VECTOR && !exact && len >= VECTOR_RUN) {
             s0 = VectorRowSums.products(a, b, off, len);
             i += VectorRowSums.covered(len);
         }

@@ -19,6 +19,11 @@ final class VectorRowSums {
     private VectorRowSums() {
     }
 
+    /** Lanes of a vector of doubles. */
+    static int length() {
+        return D.length();
+    }
+
     /** The elements the vector loop covers out of {@code len}. */
     static int covered(int len) {
         return D.loopBound(len);
