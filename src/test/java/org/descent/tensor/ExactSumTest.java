@@ -98,21 +98,13 @@ class ExactSumTest {
         int rows = 7;
         int units = 5;
         int cols = 37;
-        float[] g = new float[rows * units];
-        float[] x = new float[rows * cols];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = i % 4 == 0 ? 0f : (rng.nextFloat() - 0.5f) * 3;
-        }
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (rng.nextFloat() - 0.5f) * 5;
+        float[] g = uniform(rng, rows * units, 3);
+        float[] x = uniform(rng, rows * cols, 5);
+        for (int i = 0; i < g.length; i += 4) {
+            g[i] = 0f;
         }
         x[3] = 1e-12f;
-        double[] expected = new double[units * cols + 2];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < units; j++) {
-                ExactSum.addScaled(expected, 2 + j * cols, g[i * units + j], x, i * cols, cols);
-            }
-        }
+        double[] expected = exampleByExample(g, x, rows, units, cols, 2);
         double[] batch = new double[units * cols + 2];
         ExactSum.addOuterProducts(batch, 2, g, 0, units, x, 0, cols, rows, new double[cols]);
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, batch);
@@ -136,23 +128,12 @@ class ExactSumTest {
         int rows = 11;
         int units = 19;
         int cols = 37;
-        float[] g = new float[rows * units];
-        float[] x = new float[rows * cols];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = (rng.nextFloat() - 0.5f) * 3;
-        }
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (rng.nextFloat() - 0.5f) * 5;
-        }
+        float[] g = uniform(rng, rows * units, 3);
+        float[] x = uniform(rng, rows * cols, 5);
         g[4 * units + 9] = 1e6f;
         g[2 * units + 1] = 0f;
         g[5 * units + 2] = -0f;
-        double[] expected = new double[units * cols + 3];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < units; j++) {
-                ExactSum.addScaled(expected, 3 + j * cols, g[i * units + j], x, i * cols, cols);
-            }
-        }
+        double[] expected = exampleByExample(g, x, rows, units, cols, 3);
         double[] batch = new double[units * cols + 3];
         ExactSum.addOuterProducts(batch, 3, g, 0, units, x, 0, cols, rows, new double[ExactSum.outerProductScratch(rows, cols)]);
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, batch);
@@ -160,5 +141,25 @@ class ExactSumTest {
         ExactSum.addOuterProducts(split, 3, g, 0, units, x, 0, cols, 6, new double[ExactSum.outerProductScratch(6, cols)]);
         ExactSum.addOuterProducts(split, 3, g, 6 * units, units, x, 6 * cols, cols, 5, new double[cols]);
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, split);
+    }
+
+    /** {@code len} values uniform in [−scale/2, scale/2). */
+    private static float[] uniform(Rng rng, int len, float scale) {
+        float[] v = new float[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = (rng.nextFloat() - 0.5f) * scale;
+        }
+        return v;
+    }
+
+    /** The reference: every example's row of every unit added by {@link ExactSum#addScaled}, from index {@code off}. */
+    private static double[] exampleByExample(float[] g, float[] x, int rows, int units, int cols, int off) {
+        double[] sums = new double[units * cols + off];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < units; j++) {
+                ExactSum.addScaled(sums, off + j * cols, g[i * units + j], x, i * cols, cols);
+            }
+        }
+        return sums;
     }
 }
