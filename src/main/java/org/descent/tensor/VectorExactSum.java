@@ -27,8 +27,8 @@ final class VectorExactSum {
         DoubleVector r = DoubleVector.broadcast(D, R);
         int k = 0;
         for (int end = D.loopBound(len); k < end; k += D.length()) {
-            DoubleVector xv = (DoubleVector) FloatVector.fromArray(HALF, x, xi + k).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector.fromArray(D, s, k).add(xv.mul(g).add(r).sub(r)).intoArray(s, k);
+            DoubleVector xv = widen(x, xi + k);
+            xv.mul(g).add(r).sub(r).add(DoubleVector.fromArray(D, s, k)).intoArray(s, k);
         }
         return k;
     }
@@ -40,9 +40,9 @@ final class VectorExactSum {
         DoubleVector r = DoubleVector.broadcast(D, R);
         int k = 0;
         for (int end = D.loopBound(len); k < end; k += D.length()) {
-            DoubleVector a = (DoubleVector) FloatVector.fromArray(HALF, x, x0 + k).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector b = (DoubleVector) FloatVector.fromArray(HALF, x1Array, x1 + k).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector.fromArray(D, s, k).add(a.mul(g0).add(r).sub(r)).add(b.mul(g1).add(r).sub(r)).intoArray(s, k);
+            DoubleVector a = widen(x, x0 + k);
+            DoubleVector b = widen(x1Array, x1 + k);
+            a.mul(g0).add(r).sub(r).add(DoubleVector.fromArray(D, s, k)).add(b.mul(g1).add(r).sub(r)).intoArray(s, k);
         }
         return k;
     }
@@ -70,7 +70,7 @@ final class VectorExactSum {
             LongVector s6 = LongVector.zero(L);
             LongVector s7 = LongVector.zero(L);
             for (int i = 0, xi = xOff + k, gi = 0; i < rows; i++, xi += cols, gi += 8) {
-                DoubleVector xv = (DoubleVector) FloatVector.fromArray(HALF, x, xi).convertShape(VectorOperators.F2D, D, 0);
+                DoubleVector xv = widen(x, xi);
                 s0 = xv.fma(DoubleVector.broadcast(D, scaledG[gi]), r).reinterpretAsLongs().add(s0);
                 s1 = xv.fma(DoubleVector.broadcast(D, scaledG[gi + 1]), r).reinterpretAsLongs().add(s1);
                 s2 = xv.fma(DoubleVector.broadcast(D, scaledG[gi + 2]), r).reinterpretAsLongs().add(s2);
@@ -95,6 +95,16 @@ final class VectorExactSum {
     /** {@code acc[at + l] += sums[l] · GRID}: the integer sums (exact in double below 2⁵³) back in the layer's units. */
     private static void addSum(double[] acc, int at, LongVector sums, DoubleVector grid) {
         DoubleVector s = (DoubleVector) sums.convert(VectorOperators.L2D, 0);
-        DoubleVector.fromArray(D, acc, at).add(s.mul(grid)).intoArray(acc, at);
+        s.mul(grid).add(DoubleVector.fromArray(D, acc, at)).intoArray(acc, at);
+    }
+
+    /**
+     * Eight floats from {@code x[i]} widened to doubles. The loaded vector passes through {@code −0 + v} (the same bits)
+     * so that the conversion's receiver has an exact class: see {@link VectorFixedOrderProduct} on receivers whose
+     * class C2 must take from a type profile.
+     */
+    private static DoubleVector widen(float[] x, int i) {
+        return (DoubleVector) FloatVector.broadcast(HALF, -0f).add(FloatVector.fromArray(HALF, x, i))
+                .convertShape(VectorOperators.F2D, D, 0);
     }
 }

@@ -8,12 +8,14 @@ import jdk.incubator.vector.VectorSpecies;
  * time, each lane accumulating its element over k in order by fused multiply-adds. Returns the first column it left to
  * the scalar loop.
  *
- * <p>No vector method is called on a loop-carried vector (a phi, typed only {@code FloatVector} when C2 parses the
- * loop): its class would come from the call site's type profile, which the Vector API's Java fallbacks share and pollute
- * with other shapes while the code is still interpreted, and when that happens C2 cannot make the call an intrinsic,
- * boxes every vector, and the kernel runs tens of times slower for the rest of the run (seen: an exact quickstart epoch
- * at 10× its usual time, nondeterministically). The accumulators are therefore the arguments of {@code fma}, and stored
- * through {@code −0 + c} (the same bits: −0 is the identity of IEEE addition), whose receiver is a broadcast.
+ * <p>The rule of every Vector API kernel here: no vector method is called on a loop-carried vector (a phi, typed only
+ * {@code FloatVector} when C2 parses the loop) or on a vector just loaded from an array (also typed by the abstract
+ * class). Its concrete class would come from the call site's type profile, which the API's Java fallbacks share and
+ * pollute with other shapes while the code is still interpreted; when that happens C2 cannot make the call an
+ * intrinsic, boxes every vector, and the kernel runs tens of times slower for the rest of the run (seen: an exact
+ * quickstart at 10× its usual time, in one run of five). Receivers are broadcasts of a constant species or results of
+ * calls on them: accumulators are the arguments of {@code fma}, and values leave or enter through {@code −0 + v} (the
+ * same bits: −0 is the identity of IEEE addition).
  */
 final class VectorFixedOrderProduct {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

@@ -13,7 +13,9 @@ final class VectorFloatArrays {
     static int add(float[] src, int from, float[] dst, int to, int len) {
         int i = 0;
         for (int end = F.loopBound(len); i < end; i += F.length()) {
-            FloatVector.fromArray(F, dst, to + i).add(FloatVector.fromArray(F, src, from + i)).intoArray(dst, to + i);
+            // −0 + d (the same bits) gives the sum a receiver of an exact class; see VectorFixedOrderProduct.
+            FloatVector.broadcast(F, -0f).add(FloatVector.fromArray(F, dst, to + i)).add(FloatVector.fromArray(F, src, from + i))
+                    .intoArray(dst, to + i);
         }
         return i;
     }

@@ -72,7 +72,7 @@ final class VectorFloatMath {
     static int sigmoid(float[] a, int off, int len) {
         int i = off;
         for (int end = off + F.loopBound(len); i < end; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
+            FloatVector v = load(a, i);
             ONE.div(exp(v.neg()).add(1f)).intoArray(a, i);
         }
         return i;
@@ -81,7 +81,7 @@ final class VectorFloatMath {
     static int tanh(float[] a, int off, int len) {
         int i = off;
         for (int end = off + F.loopBound(len); i < end; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
+            FloatVector v = load(a, i);
             FloatVector ax = v.abs();
             FloatVector z = v.mul(v);
             FloatVector q = z.fma(T0, T1).fma(z, VT2).fma(z, VT3).fma(z, VT4);
@@ -93,5 +93,14 @@ final class VectorFloatMath {
             signed.blend(small, isSmall).intoArray(a, i);
         }
         return i;
+    }
+
+    /**
+     * A vector of {@code a} from {@code i}, as {@code −0 + v} (the same bits), so that the methods called on it have a
+     * receiver of an exact class: see {@link VectorFixedOrderProduct} on receivers whose class C2 must take from a type
+     * profile.
+     */
+    private static FloatVector load(float[] a, int i) {
+        return FloatVector.broadcast(F, -0f).add(FloatVector.fromArray(F, a, i));
     }
 }
