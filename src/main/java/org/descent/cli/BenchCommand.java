@@ -21,6 +21,21 @@ import picocli.CommandLine.Option;
         subcommands = {BenchCommand.Throughput.class, BenchCommand.Layers.class, EngineThroughputBenchmark.class, StepBenchmark.class, ExchangeBenchmark.class, ProjectionBenchmark.class, SyncBatchNormBenchmark.class, ExperimentCommand.class, MllibBenchmark.class, ImageDecodeBenchmark.class})
 final class BenchCommand {
 
+    /**
+     * The benchmarks' models by name: the MLP 784-256-256-10, the quickstart's MLP with batch norm, the BN CNN, and an
+     * LSTM or GRU of 128 units over 80 steps of 32 features (callers check the name).
+     */
+    static Sequential benchModel(String name) {
+        return switch (name) {
+            case "mlp" -> Models.mlp(784, 256, 256, 10);
+            case "quickstart" -> new Sequential(org.descent.tensor.Shape.of(784), org.descent.models.LayerSpecs.parseAll(
+                    List.of("dense(256)", "batch_norm", "relu", "dense(256)", "batch_norm", "relu", "dense(10)")));
+            case "cnn" -> Models.fashionCnn(true);
+            default -> new Sequential(org.descent.tensor.Shape.of(80, 32),
+                    org.descent.models.LayerSpecs.parseAll(List.of(name + "(128, last)", "dense(10)")));
+        };
+    }
+
     /** Single-thread training throughput of the MLP and the CNN, beside PyTorch on CPU. */
     @Command(name = "throughput", mixinStandardHelpOptions = true,
             description = "Single-thread training examples/s of the MLP 784-256-256-10 and the BN CNN at a fixed batch, "
@@ -71,12 +86,7 @@ final class BenchCommand {
             List<String> exactRows = new ArrayList<>();
             String torchInfo = null;
             for (String m : models) {
-                Sequential model = switch (m) {
-                    case "mlp" -> Models.mlp(784, 256, 256, 10);
-                    case "cnn" -> Models.fashionCnn(true);
-                    default -> new Sequential(org.descent.tensor.Shape.of(80, 32),
-                            org.descent.models.LayerSpecs.parseAll(List.of(m + "(128, last)", "dense(10)")));
-                };
+                Sequential model = benchModel(m);
                 Blas.use("auto");
                 ThroughputBenchmark.Throughput active = ThroughputBenchmark.measure(model, batch, steps, warmup, trials);
                 if (exact) {
@@ -159,15 +169,10 @@ final class BenchCommand {
             if (batch <= 0 || steps <= 0 || warmup < 0) {
                 throw new UsageException("--batch and --steps must be positive and --warmup ≥ 0");
             }
-            Sequential m = switch (model) {
-                case "mlp" -> Models.mlp(784, 256, 256, 10);
-                case "quickstart" -> new Sequential(org.descent.tensor.Shape.of(784), org.descent.models.LayerSpecs.parseAll(
-                        List.of("dense(256)", "batch_norm", "relu", "dense(256)", "batch_norm", "relu", "dense(10)")));
-                case "cnn" -> Models.fashionCnn(true);
-                case "lstm", "gru" -> new Sequential(org.descent.tensor.Shape.of(80, 32),
-                        org.descent.models.LayerSpecs.parseAll(List.of(model + "(128, last)", "dense(10)")));
-                default -> throw new UsageException("--model: unknown model '" + model + "' (known: mlp, quickstart, cnn, lstm, gru)");
-            };
+            if (!List.of("mlp", "quickstart", "cnn", "lstm", "gru").contains(model)) {
+                throw new UsageException("--model: unknown model '" + model + "' (known: mlp, quickstart, cnn, lstm, gru)");
+            }
+            Sequential m = benchModel(model);
             double sgemm = SgemmRate.gigaflops(Throughput.SQUARE, Throughput.SQUARE, Throughput.SQUARE, 0.5, 3);
             double[][] ms = LayerTimes.measure(m, batch, steps, warmup, exact);
             System.out.printf(Locale.ROOT, "Layer times, %s, batch %d, one thread, %s sums: median ms per step over %d steps%n", model, batch,

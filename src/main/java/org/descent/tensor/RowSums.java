@@ -16,13 +16,16 @@ public final class RowSums {
     private RowSums() {
     }
 
-    /** A term of a sum: rounded to the exact grid when {@code exact}. */
     /**
-     * The shortest run the vector loop takes: below one vector it would cover nothing and still pay for adding up its
-     * lanes (batch norm after a dense layer sums runs of one value, 128 × 256 of them per pass).
+     * Whether a sum takes the vector loop: float sums on a JVM with the Vector API, of at least one vector (a shorter
+     * run would cover nothing and still pay for adding up the lanes; batch norm after a dense layer sums runs of one
+     * value, 128 × 256 of them per pass).
      */
-    private static final int VECTOR_RUN = VECTOR ? VectorRowSums.length() : 1;
+    private static boolean vectorLoop(int len, boolean exact) {
+        return VECTOR && !exact && len >= VectorRowSums.length();
+    }
 
+    /** A term of a sum: rounded to the exact grid when {@code exact}. */
     private static double term(double t, boolean exact) {
         return exact ? ExactSum.q(t) : t;
     }
@@ -35,7 +38,7 @@ public final class RowSums {
         double s3 = 0;
         int end = off + len;
         int i = off;
-        if (VECTOR && !exact && len >= VECTOR_RUN) {
+        if (vectorLoop(len, exact)) {
             s0 = VectorRowSums.sum(x, off, len);
             i += VectorRowSums.covered(len);
         }
@@ -59,7 +62,7 @@ public final class RowSums {
         double s3 = 0;
         int end = off + len;
         int i = off;
-        if (VECTOR && !exact && len >= VECTOR_RUN) {
+        if (vectorLoop(len, exact)) {
             s0 = VectorRowSums.squaredDeviations(x, off, len, mean);
             i += VectorRowSums.covered(len);
         }
@@ -91,7 +94,7 @@ public final class RowSums {
         double s3 = 0;
         int end = off + len;
         int i = off;
-        if (VECTOR && !exact && len >= VECTOR_RUN) {
+        if (vectorLoop(len, exact)) {
             s0 = VectorRowSums.products(a, b, off, len);
             i += VectorRowSums.covered(len);
         }

@@ -135,7 +135,8 @@ public final class Conv2d implements Layer {
         return new Kernel() {
             // The im2col matrices of the whole batch, kept from forward for backward (training only).
             private float[] cols = new float[0];
-            private final float[] dcols = new float[k * plane];
+            /** ∂L/∂x's workspaces, made by the first backward that needs them (the first layer never does). */
+            private float[] dcols;
             private WideInputGradient wideInputGradient;
             private final PaddedIm2col paddedIm2col = PaddedIm2col.appliesTo(g) ? new PaddedIm2col(g) : null;
             private float[] dW;
@@ -199,6 +200,9 @@ public final class Conv2d implements Layer {
                         }
                         wideInputGradient.compute(p, w, dy, yOff, dx, e * inSize);
                     } else if (dx != null) {
+                        if (dcols == null) {
+                            dcols = new float[k * plane];
+                        }
                         Blas.gemm(true, false, k, plane, outChannels, 1f, p, w, dy, yOff, 0f, dcols, 0);
                         Arrays.fill(dx, e * inSize, (e + 1) * inSize, 0f);
                         g.col2imAdd(dcols, 0, dx, e * inSize);

@@ -167,8 +167,9 @@ public final class Dense implements Layer {
 
             private void backwardExact(StepContext ctx, int n, float[] x, float[] dy, float[] dx) {
                 double[] e = ctx.exactGrads;
-                if (rowOfSums == null || rowOfSums.length < ExactSum.outerProductScratch(n, fanIn)) {
-                    rowOfSums = new double[ExactSum.outerProductScratch(n, fanIn)];
+                int scratch = ExactSum.outerProductScratch(n, fanIn);
+                if (rowOfSums == null || rowOfSums.length < scratch) {
+                    rowOfSums = new double[scratch];
                 }
                 ExactSum.addOuterProducts(e, w, dy, 0, units, x, 0, fanIn, n, rowOfSums);
                 for (int i = 0; i < n; i++) {

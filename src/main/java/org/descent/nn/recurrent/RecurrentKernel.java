@@ -7,6 +7,7 @@ import org.descent.nn.StepContext;
 import org.descent.tensor.Blas;
 import org.descent.tensor.ExactSum;
 import org.descent.tensor.FixedOrderProduct;
+import org.descent.tensor.FloatArrays;
 
 /**
  * Forward and backpropagation through time for a layer of {@code G} gates. The input projection {@code x_t W_ihᵀ} of
@@ -210,9 +211,7 @@ abstract class RecurrentKernel implements Kernel {
             }
             if (exact) {
                 FixedOrderProduct.multiply(n, hidden, width, deltaH, (t - 1) * width, steps * width, p, whh, hidden, throughWeights, 0, hidden);
-                for (int i = 0; i < n * hidden; i++) {
-                    back[i] += throughWeights[i];
-                }
+                FloatArrays.add(throughWeights, 0, back, 0, n * hidden);
             } else {
                 Blas.gemm(false, false, n, hidden, width, 1f, deltaH, (t - 1) * width, steps * width, p, whh, hidden, 1f, back, 0, hidden);
             }
@@ -278,10 +277,8 @@ abstract class RecurrentKernel implements Kernel {
         ExactSum.addOuterProducts(exact, wih, deltaX, 0, width, x, 0, features, rows, rowOfSums);
         ExactSum.addOuterProducts(exact, whh, deltaH, 0, width, previousStates, 0, hidden, rows, rowOfSums);
         for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < width; k++) {
-                exact[bih + k] += ExactSum.q(deltaX[r * width + k]);
-                exact[bhh + k] += ExactSum.q(deltaH[r * width + k]);
-            }
+            ExactSum.add(exact, bih, deltaX, r * width, width);
+            ExactSum.add(exact, bhh, deltaH, r * width, width);
         }
     }
 }
