@@ -71,4 +71,15 @@ public interface Layer extends Serializable {
     default Kernel kernelAbsorbing(Layer previous, Shape in, LayerSlot slot) {
         return null;
     }
+
+    /**
+     * A kernel that computes this layer and {@code next}, the layers right after it, in one, when they can be fused
+     * with the same bits (batch norm, ReLU and 2×2 max pooling: the normalized values never go through memory); null
+     * when they cannot (the default). The layers of {@code next} then get {@link Kernel#passesThrough pass-through}
+     * kernels, this layer too, and the fused kernel takes the place of the last of them, reading this layer's input.
+     * {@code in} and {@code slot} are this layer's.
+     */
+    default Kernel kernelThrough(java.util.List<Layer> next, Shape in, LayerSlot slot) {
+        return null;
+    }
 }

@@ -203,13 +203,27 @@ public final class Sequential implements Serializable {
         return sb.toString();
     }
 
+    /** How many layers after one a {@link Layer#kernelThrough fused kernel} spans. */
+    private static final int THROUGH = 2;
+
     /**
-     * One kernel per layer, for one thread. Where a layer absorbs the one before it ({@link Layer#kernelAbsorbing}),
-     * the earlier layer gets a {@link Kernel#passesThrough pass-through} kernel and the later one the fused kernel.
+     * One kernel per layer, for one thread. Where a layer computes the next ones too ({@link Layer#kernelThrough}) or
+     * absorbs the one before it ({@link Layer#kernelAbsorbing}), the earlier layers get {@link Kernel#passesThrough
+     * pass-through} kernels and the last one the fused kernel.
      */
     public List<Kernel> newKernels() {
         List<Kernel> ks = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
+            Kernel through = i + THROUGH < layers.size()
+                    ? layers.get(i).kernelThrough(layers.subList(i + 1, i + 1 + THROUGH), shapes[i], slots[i]) : null;
+            if (through != null) {
+                for (int j = i; j < i + THROUGH; j++) {
+                    ks.add(Kernel.passThrough(shapes[j].size()));
+                }
+                ks.add(through);
+                i += THROUGH;
+                continue;
+            }
             Kernel fused = i + 1 < layers.size() ? layers.get(i + 1).kernelAbsorbing(layers.get(i), shapes[i + 1], slots[i + 1]) : null;
             if (fused != null) {
                 ks.add(Kernel.passThrough(shapes[i].size()));

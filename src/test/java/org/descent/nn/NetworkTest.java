@@ -2,6 +2,7 @@ package org.descent.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -109,11 +110,28 @@ class NetworkTest {
      */
     @Test
     void aFusedPairGivesTheBitsOfItsLayersRunOneByOne() {
+        Sequential model = assertFusedBits(List.of(new org.descent.nn.layers.Conv2d(3, 3, 3, 1, 1), new org.descent.nn.layers.ReLU(),
+                new org.descent.nn.layers.MaxPool2d(2, 2), new Flatten(), new Dense(4)));
+        List<Kernel> kernels = model.newKernels();
+        assertTrue(kernels.get(1).passesThrough());
+        assertFalse(kernels.get(2).passesThrough());
+    }
+
+    /** Batch norm, ReLU and 2×2 max pooling run as one kernel, with the bits of the three layers run one by one. */
+    @Test
+    void aFusedBatchNormBlockGivesTheBitsOfItsLayersRunOneByOne() {
+        Sequential model = assertFusedBits(List.of(new org.descent.nn.layers.Conv2d(3, 3, 3, 1, 1), new org.descent.nn.norm.BatchNorm(),
+                new org.descent.nn.layers.ReLU(), new org.descent.nn.layers.MaxPool2d(2, 2), new Flatten(), new Dense(4)));
+        List<Kernel> kernels = model.newKernels();
+        assertTrue(kernels.get(1).passesThrough());
+        assertTrue(kernels.get(2).passesThrough());
+        assertFalse(kernels.get(3).passesThrough());
+    }
+
+    /** Gradients of a step through {@link Network} (fused kernels) against the layers' own kernels; returns the model. */
+    private static Sequential assertFusedBits(List<Layer> layers) {
         Shape in = Shape.of(2, 6, 6);
-        List<Layer> layers = List.of(new org.descent.nn.layers.Conv2d(3, 3, 3, 1, 1), new org.descent.nn.layers.ReLU(),
-                new org.descent.nn.layers.MaxPool2d(2, 2), new Flatten(), new Dense(4));
         Sequential model = new Sequential(in, layers);
-        assertTrue(model.newKernels().get(1).passesThrough());
         int n = 5;
         org.descent.tensor.Rng rng = new org.descent.tensor.Rng(9);
         float[] x = new float[n * in.size()];
@@ -142,8 +160,10 @@ class NetworkTest {
             kernels[i].backward(ctx, n, acts[i], acts[i + 1], dy, dx);
             dy = dx;
         }
+        assertTrue(java.util.Arrays.stream(new double[] {grads[0], grads[grads.length - 1]}).anyMatch(g -> g != 0), "gradients were taken");
         for (int i = 0; i < grads.length; i++) {
             assertEquals(Float.floatToRawIntBits(grads[i]), Float.floatToRawIntBits(fused[i]), "gradient " + i);
         }
+        return model;
     }
 }

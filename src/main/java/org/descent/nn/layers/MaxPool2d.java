@@ -60,14 +60,14 @@ public final class MaxPool2d extends Pool2d {
                 int oh = g.outH();
                 int ow = g.outW();
                 if (size == 2 && stride == 2) {
-                    forward2x2(x, y, arg, planes, h, w, oh, ow);
+                    for (int pl = 0; pl < planes; pl++) {
+                        MaxPool2x2.forwardPlane(x, pl * h * w, h, w, y, pl * oh * ow, arg);
+                    }
                 } else {
                     forwardAnySize(x, y, arg, planes, h, w, oh, ow);
                 }
                 if (rectified) {
-                    for (int o = 0, end = n * outSize; o < end; o++) {
-                        y[o] = Math.max(0f, y[o]);
-                    }
+                    MaxPool2x2.rectify(y, 0, n * outSize);
                 }
             }
 
@@ -96,33 +96,6 @@ public final class MaxPool2d extends Pool2d {
                 }
             }
 
-            /** The common 2×2, stride-2 case with straight-line selects (≈5× the generic loop). */
-            private void forward2x2(float[] x, float[] y, int[] arg, int planes, int h, int w, int oh, int ow) {
-                int o = 0;
-                for (int pl = 0; pl < planes; pl++) {
-                    int base = pl * h * w;
-                    for (int r = 0; r < oh; r++) {
-                        int top = base + 2 * r * w;
-                        for (int c = 0; c < ow; c++, o++) {
-                            int i0 = top + 2 * c;
-                            int i1 = i0 + 1;
-                            int i2 = i0 + w;
-                            int i3 = i2 + 1;
-                            float a = x[i0];
-                            float b = x[i1];
-                            float cc = x[i2];
-                            float d = x[i3];
-                            float maxTop = Math.max(a, b);
-                            float maxBottom = Math.max(cc, d);
-                            int argTop = b > a ? i1 : i0;
-                            int argBottom = d > cc ? i3 : i2;
-                            y[o] = Math.max(maxTop, maxBottom);
-                            arg[o] = maxBottom > maxTop ? argBottom : argTop;
-                        }
-                    }
-                }
-            }
-
             @Override
             public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
                 if (dx == null) {
@@ -130,11 +103,7 @@ public final class MaxPool2d extends Pool2d {
                 }
                 java.util.Arrays.fill(dx, 0, n * inSize, 0f);
                 if (rectified) {
-                    for (int o = 0; o < n * outSize; o++) {
-                        // ReLU's derivative as in ReLU: y ≥ +0, whose bits are 0 exactly when y = 0.
-                        int keep = ~((Float.floatToRawIntBits(y[o]) - 1) >> 31);
-                        dx[argmax[o]] += Float.intBitsToFloat(Float.floatToRawIntBits(dy[o]) & keep);
-                    }
+                    MaxPool2x2.routeRectified(dy, y, argmax, 0, n * outSize, dx);
                     return;
                 }
                 for (int o = 0; o < n * outSize; o++) {

