@@ -137,6 +137,24 @@ class BatchNormKernelTest {
         }
     }
 
+    /** A channel holding an infinity or a NaN takes the general pooling, whose NaNs are the three layers' too. */
+    @Test
+    void nonFiniteInputsGiveTheBitsOfTheThreeLayers() {
+        Shape in = Shape.of(3, 6, 6);
+        int n = 2;
+        Batch b = batch(in, n);
+        b.x()[40] = Float.POSITIVE_INFINITY;    // channel 1 of example 0
+        b.x()[2 * 36 + 5] = Float.NaN;           // channel 2 of example 0
+        Result[] r = new Result[2];
+        for (int f = 0; f < 2; f++) {
+            StepContext ctx = new StepContext();
+            ctx.mode = Mode.TRAIN;
+            r[f] = run(in, b.params(), b.x(), b.dy(), n, ctx, f == 1, true);
+        }
+        assertSameBits(r[0], r[1], "non-finite inputs");
+        assertTrue(Float.isNaN(r[1].y()[9]) || Float.isNaN(r[1].y()[18]), "the non-finite channels are NaN");
+    }
+
     @Test
     void evaluationGivesTheBitsOfTheThreeLayers() {
         Shape in = Shape.of(3, 6, 6);
