@@ -21,7 +21,7 @@ public interface Kernel {
 
     /**
      * Whether this kernel is a pass-through: its output is its input, bit for bit (a reshape such as flatten, or a
-     * layer whose work the next layer's kernel does, {@link Layer#kernelAbsorbing}). {@link Network} then gives the
+     * layer whose work a later layer's kernel does, {@link Layer#kernelThrough}). {@link Network} then gives the
      * next kernel this kernel's input as its own and hands ∂L/∂y on unchanged, so the layer costs neither a sweep over
      * memory nor a buffer.
      */

@@ -63,21 +63,12 @@ public interface Layer extends Serializable {
     Kernel kernel(Shape in, LayerSlot slot);
 
     /**
-     * A kernel that computes this layer applied to {@code previous}'s output, from {@code previous}'s input, when the
-     * two can be fused with the same bits (e.g. max pooling after a ReLU: pooling first and rectifying the pooled
-     * values takes one pass over a quarter of the memory); null when they cannot (the default). {@code in} is this
-     * layer's input shape, which is also {@code previous}'s (an element-wise layer's).
-     */
-    default Kernel kernelAbsorbing(Layer previous, Shape in, LayerSlot slot) {
-        return null;
-    }
-
-    /**
-     * A kernel that computes this layer and {@code next}, the layers right after it, in one, when they can be fused
-     * with the same bits (batch norm, ReLU and 2×2 max pooling: the normalized values never go through memory); null
-     * when they cannot (the default). The layers of {@code next} then get {@link Kernel#passesThrough pass-through}
-     * kernels, this layer too, and the fused kernel takes the place of the last of them, reading this layer's input.
-     * {@code in} and {@code slot} are this layer's.
+     * A kernel that computes this layer and {@code next}, the one or more layers right after it, in one, when they can
+     * be fused with the same bits (a ReLU and max pooling: pooling first and rectifying the pooled values takes one pass
+     * over a quarter of the memory; batch norm, ReLU and 2×2 max pooling: the normalized values never go through
+     * memory); null when they cannot (the default). This layer and all of {@code next} but the last then get
+     * {@link Kernel#passesThrough pass-through} kernels, and the fused kernel takes the place of the last, reading this
+     * layer's input. {@code in} and {@code slot} are this layer's.
      */
     default Kernel kernelThrough(java.util.List<Layer> next, Shape in, LayerSlot slot) {
         return null;

@@ -203,35 +203,34 @@ public final class Sequential implements Serializable {
         return sb.toString();
     }
 
-    /** How many layers after one a {@link Layer#kernelThrough fused kernel} spans. */
-    private static final int THROUGH = 2;
+    /** The most layers after one that a {@link Layer#kernelThrough fused kernel} spans. */
+    private static final int LONGEST_FUSION = 2;
 
     /**
-     * One kernel per layer, for one thread. Where a layer computes the next ones too ({@link Layer#kernelThrough}) or
-     * absorbs the one before it ({@link Layer#kernelAbsorbing}), the earlier layers get {@link Kernel#passesThrough
-     * pass-through} kernels and the last one the fused kernel.
+     * One kernel per layer, for one thread. Where a layer computes the next ones too ({@link Layer#kernelThrough}, the
+     * longest fusion first), it and all but the last of them get {@link Kernel#passesThrough pass-through} kernels and
+     * the last one the fused kernel.
      */
     public List<Kernel> newKernels() {
         List<Kernel> ks = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
-            Kernel through = i + THROUGH < layers.size()
-                    ? layers.get(i).kernelThrough(layers.subList(i + 1, i + 1 + THROUGH), shapes[i], slots[i]) : null;
-            if (through != null) {
-                for (int j = i; j < i + THROUGH; j++) {
-                    ks.add(Kernel.passThrough(shapes[j].size()));
+            Kernel fused = null;
+            int span = Math.min(LONGEST_FUSION, layers.size() - 1 - i);
+            for (; span > 0; span--) {
+                fused = layers.get(i).kernelThrough(layers.subList(i + 1, i + 1 + span), shapes[i], slots[i]);
+                if (fused != null) {
+                    break;
                 }
-                ks.add(through);
-                i += THROUGH;
+            }
+            if (fused == null) {
+                ks.add(layers.get(i).kernel(shapes[i], slots[i]));
                 continue;
             }
-            Kernel fused = i + 1 < layers.size() ? layers.get(i + 1).kernelAbsorbing(layers.get(i), shapes[i + 1], slots[i + 1]) : null;
-            if (fused != null) {
-                ks.add(Kernel.passThrough(shapes[i].size()));
-                ks.add(fused);
-                i++;
-            } else {
-                ks.add(layers.get(i).kernel(shapes[i], slots[i]));
+            for (int j = i; j < i + span; j++) {
+                ks.add(Kernel.passThrough(shapes[j].size()));
             }
+            ks.add(fused);
+            i += span;
         }
         return ks;
     }

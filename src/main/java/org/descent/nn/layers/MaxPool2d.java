@@ -1,7 +1,6 @@
 package org.descent.nn.layers;
 
 import org.descent.nn.Kernel;
-import org.descent.nn.Layer;
 import org.descent.nn.LayerSlot;
 import org.descent.nn.StepContext;
 import org.descent.tensor.Shape;
@@ -29,15 +28,15 @@ public final class MaxPool2d extends Pool2d {
     }
 
     /**
-     * After a ReLU: {@code maxpool(relu(x)) = relu(maxpool(x))} (ReLU is monotone), so the fused kernel pools x and
-     * rectifies the pooled values, one pass over the input instead of three (ReLU's read and write, then pooling's
-     * read) and a quarter of the values rectified; backward masks ∂L/∂y where the output is zero and routes it to
-     * the window's maximum. The same bits as the two layers, outputs and ∂L/∂x alike: a window whose maximum is
-     * positive has the same first maximum either way, and one whose maximum is not positive sends +0 everywhere.
+     * This pooling after a ReLU, from the ReLU's input: {@code maxpool(relu(x)) = relu(maxpool(x))} (ReLU is
+     * monotone), so the kernel pools x and rectifies the pooled values, one pass over the input instead of three
+     * (ReLU's read and write, then pooling's read) and a quarter of the values rectified; backward masks ∂L/∂y where
+     * the output is zero and routes it to the window's maximum. The same bits as the two layers, outputs and ∂L/∂x
+     * alike: a window whose maximum is positive has the same first maximum either way, and one whose maximum is not
+     * positive sends +0 everywhere.
      */
-    @Override
-    public Kernel kernelAbsorbing(Layer previous, Shape in, LayerSlot slot) {
-        return previous instanceof ReLU ? kernel(in, true) : null;
+    Kernel rectifiedKernel(Shape in) {
+        return kernel(in, true);
     }
 
     private Kernel kernel(Shape in, boolean rectified) {

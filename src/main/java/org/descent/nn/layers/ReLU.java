@@ -1,5 +1,11 @@
 package org.descent.nn.layers;
 
+import java.util.List;
+import org.descent.nn.Kernel;
+import org.descent.nn.Layer;
+import org.descent.nn.LayerSlot;
+import org.descent.tensor.Shape;
+
 /**
  * Rectified linear unit {@code y = max(0, x)}; {@code f'(x) = 1 if x > 0 else 0}. The backward pass
  * reads y (y &gt; 0 ⇔ x &gt; 0) and masks bits instead of branching, which random signs would
@@ -11,6 +17,12 @@ public final class ReLU extends Activation {
     @Override
     public String type() {
         return "relu";
+    }
+
+    /** Followed by max pooling: the pooling's rectified kernel ({@link MaxPool2d#rectifiedKernel}) does both. */
+    @Override
+    public Kernel kernelThrough(List<Layer> next, Shape in, LayerSlot slot) {
+        return next.size() == 1 && next.get(0) instanceof MaxPool2d pool ? pool.rectifiedKernel(in) : null;
     }
 
     @Override

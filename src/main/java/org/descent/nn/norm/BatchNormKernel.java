@@ -278,19 +278,13 @@ final class BatchNormKernel implements Kernel {
 
     /**
      * Fused: channel c's ∂L/∂y (before pooling) in its scratch row: zero but at each window's maximum, where the
-     * pooled gradient arrives if the pooled value is positive (pooling's and ReLU's backward, {@link
-     * MaxPool2x2#routeRectified}). The 2×2 windows do not overlap, so each maximum is stored, not added to the zero
-     * under it: {@code v + 0} is the bits of {@code 0 + v} (−0 becomes +0), without a load that waits for the last store.
+     * pooled gradient arrives if the pooled value is positive (pooling's and ReLU's backward).
      */
     private float[] routeGradient(int c, int n, float[] pooledY, float[] pooledDy) {
         java.util.Arrays.fill(channelGradient, 0, n * spatial, 0f);
-        float[] dx = channelGradient;
-        int[] arg = argmax;
         for (int e = 0; e < n; e++) {
-            for (int o = e * outStride + c * plane, end = o + plane; o < end; o++) {
-                int keep = ~((Float.floatToRawIntBits(pooledY[o]) - 1) >> 31);
-                dx[arg[o]] = Float.intBitsToFloat(Float.floatToRawIntBits(pooledDy[o]) & keep) + 0f;
-            }
+            int out = e * outStride + c * plane;
+            MaxPool2x2.routeRectifiedDisjoint(pooledDy, pooledY, argmax, out, out + plane, channelGradient);
         }
         return channelGradient;
     }

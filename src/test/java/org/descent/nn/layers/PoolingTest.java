@@ -98,7 +98,7 @@ class PoolingTest {
             separate.backward(ctx, n, rectified, y, dy.clone(), dRectified);
             relu.backward(ctx, n, x, rectified, dRectified, dx);
 
-            Kernel fused = pool.kernelAbsorbing(new ReLU(), in, null);
+            Kernel fused = new ReLU().kernelThrough(List.of(pool), in, null);
             float[] fusedY = new float[dy.length];
             float[] fusedDx = new float[x.length];
             fused.forward(ctx, n, x, fusedY);
@@ -106,8 +106,8 @@ class PoolingTest {
             assertBits(y, fusedY, pool + " output");
             assertBits(dx, fusedDx, pool + " ∂L/∂x");
         }
-        org.junit.jupiter.api.Assertions.assertNull(new MaxPool2d(2, 2).kernelAbsorbing(new Tanh(), in, null));
-        org.junit.jupiter.api.Assertions.assertNull(new AvgPool2d(2, 2).kernelAbsorbing(new ReLU(), in, null));
+        org.junit.jupiter.api.Assertions.assertNull(new Tanh().kernelThrough(List.of(new MaxPool2d(2, 2)), in, null));
+        org.junit.jupiter.api.Assertions.assertNull(new ReLU().kernelThrough(List.of(new AvgPool2d(2, 2)), in, null));
     }
 
     private static void assertBits(float[] expected, float[] actual, String what) {
