@@ -378,6 +378,11 @@ public final class TrainingJob {
             TrainingData data = TrainingData.open(sc, config.data());
             Sequential model = model(data.shape());
             Loss loss = Losses.forOutput(config.loss(), model.outputShape());
+            if (sc.sc().isLocal()) {
+                // The tasks run in this JVM: their kernels compile while the data is read and normalized.
+                org.descent.nn.KernelWarmUp.forPartitions(model, loss, config.batchSize(), partitions, config.engine().exactSums(),
+                        config.engine().syncBatchNorm()).start();
+            }
             int outputs = model.outputShape().size();
             boolean reconstruct = config.target().equals("input");
             checkTargets(model, loss, reconstruct);

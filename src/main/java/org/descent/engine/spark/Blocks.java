@@ -166,10 +166,21 @@ public final class Blocks {
 
     /** Caches the blocks at {@code level} and materializes them; returns the rows per partition, in order. */
     public static long[] cache(JavaRDD<Block> blocks, StorageLevel level) {
+        return cache(blocks, level, null);
+    }
+
+    /**
+     * {@link #cache(JavaRDD, StorageLevel)}, each task first starting {@code warmUp} (or none) in its executor's JVM, so
+     * that the kernels compile while the executor reads and decodes its blocks.
+     */
+    public static long[] cache(JavaRDD<Block> blocks, StorageLevel level, org.descent.nn.KernelWarmUp warmUp) {
         if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {
             blocks.persist(level);
         }
         List<long[]> sizes = blocks.mapPartitionsWithIndex((p, it) -> {
+            if (warmUp != null) {
+                warmUp.start();
+            }
             long n = 0;
             while (it.hasNext()) {
                 n += it.next().size();

@@ -17,6 +17,7 @@ import org.descent.engine.LocalTrainer;
 import org.descent.engine.ParameterUpdater;
 import org.descent.engine.TrainingResult;
 import org.descent.engine.TrainingState;
+import org.descent.nn.KernelWarmUp;
 import org.descent.loss.Loss;
 import org.descent.nn.Sequential;
 import org.descent.optim.GradientTransform;
@@ -390,6 +391,8 @@ public final class SparkTrainer {
         final float[] params;
         final float[] buffers;
         final ParameterUpdater updater;
+        /** The kernels' warm-up, started by the tasks that cache the blocks ({@link KernelWarmUp}). */
+        final KernelWarmUp warmUp;
         final List<EpochMetrics> history;
         final int firstEpoch;
         long step;
@@ -424,13 +427,14 @@ public final class SparkTrainer {
                             + (resolved.overlap() ? "overlapped" : "not overlapped") + " (" + resolved.overlapReason() + ")");
             params = resume != null ? resume.params().clone() : startParams != null ? startParams.clone() : model.initParams(settings.seed());
             buffers = resume != null ? resume.buffers().clone() : startBuffers != null ? startBuffers.clone() : model.initBuffers();
+            warmUp = KernelWarmUp.forPartitions(model, loss, settings.batchSize(), train.getNumPartitions(), engine.exactSums(), engine.syncBatchNorm());
             if (validation != null) {
                 JobLabels.describe(sc, "cache the evaluation blocks");
-                Blocks.cache(validation, storage);
+                Blocks.cache(validation, storage, warmUp);
             }
             if (test != null) {
                 JobLabels.describe(sc, "cache the test blocks");
-                Blocks.cache(test, storage);
+                Blocks.cache(test, storage, warmUp);
             }
             updater = new ParameterUpdater(optimizer, model.layout());
             if (resume != null) {
@@ -464,7 +468,7 @@ public final class SparkTrainer {
                 round = wanted;
                 JobLabels.describe(sc, "layout of epoch " + epoch + " (reshuffle round " + round + ")");
                 layout = Reshuffle.layout(train, settings.seed(), round);
-                plan = new BatchPlan(Blocks.cache(layout, storage), settings.batchSize(), settings.dropLast(), settings.seed(), settings.shuffle());
+                plan = new BatchPlan(Blocks.cache(layout, storage, warmUp), settings.batchSize(), settings.dropLast(), settings.seed(), settings.shuffle());
                 checkHeld();
                 stepsPerEpoch = plan.stepsPerEpoch();
                 StepOptions options = new StepOptions(engine.exactSums(), augmentation);
