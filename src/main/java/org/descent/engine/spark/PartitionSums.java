@@ -15,13 +15,15 @@ import org.descent.nn.norm.MomentStats;
 final class PartitionSums {
     private final boolean syncBatchNorm;
     private final float[] gradSum;
+    /** Exact sums' scratch for {@link #EXACT_CHUNK} entries. */
     private final double[] exactSum;
+    static final int EXACT_CHUNK = 2048;
     private final double[] merged;
 
     PartitionSums(int paramCount, int statsSize, boolean exactSums, boolean syncBatchNorm) {
         this.syncBatchNorm = syncBatchNorm;
         this.gradSum = new float[paramCount];
-        this.exactSum = exactSums ? new double[paramCount] : null;
+        this.exactSum = exactSums ? new double[EXACT_CHUNK] : null;
         this.merged = new double[statsSize];
     }
 
@@ -79,21 +81,26 @@ final class PartitionSums {
         if (exactSum == null && floats.length == 1) {
             return floats[0];
         }
-        if (exactSum != null) {
-            Arrays.fill(exactSum, from, to, 0);   // rounded into gradSum below, entry by entry
-        } else {
+        if (exactSum == null) {
             Arrays.fill(gradSum, from, to, 0f);
-        }
-        for (int p = 0; p < floats.length; p++) {
-            if (exacts[p] != null) {
-                add(exactSum, exacts[p], from, to - from);
-            } else {
-                add(gradSum, floats[p], from, to - from);
+            for (float[] f : floats) {
+                add(gradSum, f, from, to - from);
             }
+            return gradSum;
         }
-        if (exactSum != null) {
-            for (int i = from; i < to; i++) {
-                gradSum[i] = (float) exactSum[i];
+        // Exact sums a chunk at a time in exactSum's first EXACT_CHUNK entries (kept in the L1 cache): from +0, each
+        // partition's added in partition order, then rounded once. One pass over the partitions' sums instead of four
+        // over a double array of the model's size.
+        for (int start = from; start < to; start += EXACT_CHUNK) {
+            int length = Math.min(EXACT_CHUNK, to - start);
+            Arrays.fill(exactSum, 0, length, 0);
+            for (double[] e : exacts) {
+                if (e != null) {
+                    addToChunk(exactSum, e, start, length);
+                }
+            }
+            for (int i = 0; i < length; i++) {
+                gradSum[start + i] = (float) exactSum[i];
             }
         }
         return gradSum;
@@ -115,6 +122,13 @@ final class PartitionSums {
     static void add(double[] into, double[] values, int offset, int length) {
         for (int i = offset; i < offset + length; i++) {
             into[i] += values[i];
+        }
+    }
+
+    /** Adds {@code values[offset, offset+length)} into {@code into[0, length)}. */
+    private static void addToChunk(double[] into, double[] values, int offset, int length) {
+        for (int i = 0; i < length; i++) {
+            into[i] += values[offset + i];
         }
     }
 
