@@ -32,11 +32,19 @@ public final class FixedOrderProduct {
      * ({@code out[c·ld + r]}); the columns from {@code rows} to {@code ld} are left as they are.
      */
     public static void transpose(float[] a, int off, int rows, int cols, float[] out, int ld) {
+        transpose(a, off, cols, rows, cols, out, ld);
+    }
+
+    /**
+     * {@code out[c·ld + r] = a[off + r·lda + c]} for r &lt; rows, c &lt; cols: the transpose of a {@code rows × cols} block
+     * of a row-major matrix with rows of {@code lda ≥ cols} floats.
+     */
+    public static void transpose(float[] a, int off, int lda, int rows, int cols, float[] out, int ld) {
         for (int r0 = 0; r0 < rows; r0 += 16) {
             for (int c0 = 0; c0 < cols; c0 += 16) {
                 for (int r = r0, rEnd = Math.min(rows, r0 + 16); r < rEnd; r++) {
                     for (int c = c0, cEnd = Math.min(cols, c0 + 16); c < cEnd; c++) {
-                        out[c * ld + r] = a[off + r * cols + c];
+                        out[c * ld + r] = a[off + r * lda + c];
                     }
                 }
             }

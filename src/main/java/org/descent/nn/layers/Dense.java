@@ -111,12 +111,17 @@ public final class Dense implements Layer {
             private float[] transposed;
             private final int paddedUnits = FixedOrderProduct.vectorColumns(units);
             private float[] paddedY = new float[0];
+            /** Exact mode's Xᵀ and Yᵀ when the product runs as {@code Yᵀ = W·Xᵀ} ({@link #forwardByTransposedInput}). */
+            private float[] inputT = new float[0];
+            private float[] outputT = new float[0];
             private double[] rowOfSums;
 
             @Override
             public void forward(StepContext ctx, int examples, float[] x, float[] y) {
                 int n = examples * perExample;
-                if (ctx.exactGrads != null) {
+                if (ctx.exactGrads != null && (long) n * (fanIn + units) < (long) units * fanIn) {
+                    forwardByTransposedInput(ctx, n, x, y);
+                } else if (ctx.exactGrads != null) {
                     // Each row's outputs on their own: the product's fixed order, over Wᵀ.
                     if (transposed == null) {
                         transposed = new float[paddedUnits * fanIn];
@@ -143,6 +148,27 @@ public final class Dense implements Layer {
                         y[row + j] += p[b + j];
                     }
                 }
+            }
+
+            /**
+             * The exact forward product as {@code Yᵀ = W·Xᵀ}, over W as it is and Xᵀ (its columns padded to whole vectors),
+             * then Yᵀ transposed into Y: each element is the same chain of fused multiply-adds in k order as in
+             * {@code X·Wᵀ} ({@code fma(a, b, c) = fma(b, a, c)}), so the same bits, and the transposes move
+             * {@code n·(in + out)} floats instead of W's {@code out·in} (a third of them for the quickstart's first
+             * layer at 128 rows, a sixth for a partition of 64).
+             */
+            private void forwardByTransposedInput(StepContext ctx, int n, float[] x, float[] y) {
+                int cols = FixedOrderProduct.vectorColumns(n);
+                if (inputT.length < fanIn * cols) {
+                    inputT = new float[fanIn * cols];
+                }
+                if (outputT.length < units * cols) {
+                    outputT = new float[units * cols];
+                }
+                // Columns n … cols − 1 of Xᵀ hold zeros or an earlier batch's rows: they only reach the dropped columns of Yᵀ.
+                FixedOrderProduct.transpose(x, 0, n, fanIn, inputT, cols);
+                FixedOrderProduct.multiply(units, cols, fanIn, ctx.params, w, fanIn, inputT, 0, cols, outputT, 0, cols);
+                FixedOrderProduct.transpose(outputT, 0, cols, units, n, y, units);
             }
 
             @Override

@@ -29,6 +29,40 @@ class DenseTest {
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, dx);
     }
 
+    /**
+     * Exact mode's forward: each output is {@code fma} over k in order from 0, then the bias added — for every row, in
+     * either form of the product (X·Wᵀ for wide batches, Yᵀ = W·Xᵀ for narrow ones), after a larger batch too.
+     */
+    @Test
+    void exactForwardIsEachRowsFixedOrderChainInEitherForm() {
+        int in = 40;
+        int units = 300;   // Yᵀ = W·Xᵀ while n·(in + units) < units·in, i.e. n ≤ 35
+        Sequential m = new Sequential(Shape.of(in), List.of(new Dense(units)));
+        float[] p = m.initParams(5);
+        org.descent.tensor.Rng rng = new org.descent.tensor.Rng(9);
+        float[] x = new float[50 * in];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        StepContext ctx = new StepContext(p, null, new float[0], new double[0]);
+        ctx.exactGrads = new double[p.length];
+        org.descent.nn.Kernel k = new Dense(units).kernel(Shape.of(in), m.slot(0));
+        for (int n : new int[] {50, 33, 17, 1, 36}) {
+            float[] y = new float[n * units];
+            k.forward(ctx, n, x, y);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < units; j++) {
+                    float chain = 0f;
+                    for (int c = 0; c < in; c++) {
+                        chain = Math.fma(x[i * in + c], p[j * in + c], chain);
+                    }
+                    assertEquals(Float.floatToRawIntBits(chain + p[units * in + j]), Float.floatToRawIntBits(y[i * units + j]),
+                            "batch of " + n + ", row " + i + ", unit " + j);
+                }
+            }
+        }
+    }
+
     @Test
     void gradientsMatchFiniteDifferences() {
         for (Mode mode : Mode.values()) {
