@@ -1,6 +1,7 @@
 package org.descent.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +50,15 @@ class FloatArraysTest {
                 assertEquals(7f, dst[i], "length " + len + ": nothing past the last whole vector, at " + i);
             }
         }
+    }
+
+    @Test
+    void largestMagnitudeIsTheLargestAbsoluteValueOrNaN() {
+        assertEquals(0f, FloatArrays.largestMagnitude(new float[0]));
+        assertEquals(0f, FloatArrays.largestMagnitude(new float[] {-0f, 0f}));
+        assertEquals(9e6f, FloatArrays.largestMagnitude(new float[] {1f, -9e6f, 8.5e6f, 1e-30f}));
+        assertEquals(Float.POSITIVE_INFINITY, FloatArrays.largestMagnitude(new float[] {2f, Float.NEGATIVE_INFINITY, -3f}));
+        assertEquals(Float.MIN_VALUE, FloatArrays.largestMagnitude(new float[] {-Float.MIN_VALUE}));
+        assertTrue(Float.isNaN(FloatArrays.largestMagnitude(new float[] {1f, Float.NaN, Float.POSITIVE_INFINITY})));
     }
 }

@@ -566,10 +566,8 @@ public final class SparkTrainer {
             if (warnedInexact) {
                 return;
             }
-            double largest = 0;
-            for (float g : gradient) {
-                largest = Math.max(largest, Math.abs(g));
-            }
+            // A gradient that is not finite (a NaN is the largest) is the divergence guard's to report.
+            float largest = org.descent.tensor.FloatArrays.largestMagnitude(gradient);
             if (largest >= org.descent.tensor.ExactSum.EXACT_LIMIT) {
                 warnedInexact = true;
                 LOG.warn("engine.reduction = exact: a gradient sum reached {} at step {}, past the {} up to which sums on the grid are exact; "
