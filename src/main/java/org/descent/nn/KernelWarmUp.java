@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.descent.loss.Loss;
 import org.descent.tensor.Rng;
 
@@ -18,8 +19,9 @@ import org.descent.tensor.Rng;
  * <p>The warm-up owns its network, parameters, buffers and gradients, and shares only the immutable model: nothing it
  * computes reaches a run, whose bits are the same with it or without it. A JVM warms a model up once for a batch and
  * a kind of sums ({@link #start} is a no-op after the first). The thread stops once its steps have stopped getting
- * faster ({@value #STEADY_STEPS} in a row none 10 % faster than the fastest before it), after {@value #MAX_SECONDS}
- * s, or at the first exception (a model it cannot feed synthetic data is trained cold).
+ * faster ({@value #STEADY_STEPS} in a row none 10 % faster than the fastest before it), when a real step begins in
+ * its JVM ({@link #stepBegins}), after {@value #MAX_SECONDS} s, or at the first exception (a model it cannot feed
+ * synthetic data is trained cold).
  */
 public final class KernelWarmUp implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -28,6 +30,8 @@ public final class KernelWarmUp implements Serializable {
     /** The largest batch a warm-up runs: a full-batch run's kernels compile on a slice of it. */
     static final int MAX_ROWS = 512;
     private static final Set<String> STARTED = ConcurrentHashMap.newKeySet();
+    /** Real training steps begun in this JVM ({@link #stepBegins}): a warm-up stops at the first after its start. */
+    private static final AtomicLong REAL_STEPS = new AtomicLong();
 
     private final Sequential model;
     private final Loss loss;
@@ -75,8 +79,17 @@ public final class KernelWarmUp implements Serializable {
         return t;
     }
 
+    /**
+     * Called by a real training step as it begins: any warm-up running stops after its current step, so that it
+     * never takes a core from training (the real steps compile the kernels from there on).
+     */
+    public static void stepBegins() {
+        REAL_STEPS.incrementAndGet();
+    }
+
     /** The warm-up's steps in the calling thread; returns how many it ran. */
     int run() {
+        long realSteps = REAL_STEPS.get();
         Rng rng = new Rng(0x5741524dL);
         float[] x = new float[rows * model.inputShape().size()];
         for (int i = 0; i < x.length; i++) {
@@ -99,7 +112,7 @@ public final class KernelWarmUp implements Serializable {
         int sinceFaster = 0;
         int steps = 0;
         try {
-            while (System.nanoTime() < deadline && sinceFaster < STEADY_STEPS) {
+            while (System.nanoTime() < deadline && sinceFaster < STEADY_STEPS && REAL_STEPS.get() == realSteps) {
                 if (ctx.grads != null) {
                     Arrays.fill(ctx.grads, 0f);
                 }

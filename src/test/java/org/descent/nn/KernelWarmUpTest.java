@@ -92,6 +92,37 @@ class KernelWarmUpTest {
         assertThrows(IllegalArgumentException.class, () -> new KernelWarmUp(model(8), new SoftmaxCrossEntropy(), 0, false, false));
     }
 
+    /** A loss that counts its calls and reports a real step beginning at the third. */
+    private static final class RealStepAtTheThird implements Loss {
+        private final Loss inner = new SoftmaxCrossEntropy();
+        int calls;
+
+        @Override
+        public String name() {
+            return "real step at the third";
+        }
+
+        @Override
+        public int labelWidth(int k) {
+            return inner.labelWidth(k);
+        }
+
+        @Override
+        public double evaluate(float[] out, float[] labels, int n, int k, float[] dOut) {
+            if (++calls == 3) {
+                KernelWarmUp.stepBegins();
+            }
+            return inner.evaluate(out, labels, n, k, dOut);
+        }
+    }
+
+    @Test
+    void aRealStepBeginningStopsTheWarmUpAfterItsCurrentStep() {
+        RealStepAtTheThird loss = new RealStepAtTheThird();
+        assertEquals(3, new KernelWarmUp(model(16), loss, 8, false, false).run());
+        assertEquals(3, loss.calls);
+    }
+
     @Test
     void aModelItCannotFeedEndsTheWarmUpQuietly() {
         Loss refusing = new Loss() {

@@ -75,6 +75,7 @@ final class PartitionWorker {
             return PartitionResult.empty(partition, model.paramCount(), model.statsSize(), exactSums);
         }
         long t0 = System.nanoTime();
+        org.descent.nn.KernelWarmUp.stepBegins();
         float[] grads = exactSums ? null : (gradBuffer = cleared(gradBuffer, model.paramCount()));
         double[] exactGrads = exactSums ? (exactBuffer = cleared(exactBuffer, model.paramCount())) : null;
         double[] stats = statsBuffer = cleared(statsBuffer, model.statsSize());
