@@ -3,6 +3,8 @@
  * initializers); its {@link org.descent.nn.Kernel} is the compute with reusable workspaces. A
  * {@link org.descent.nn.Sequential} model lays all parameters out in one flat {@code float[]}
  * ({@link org.descent.nn.ParamLayout}); buffers that are not trained (batch-norm running
- * statistics) live beside it. Gradients are of the <em>summed</em> loss. No Spark here.
+ * statistics) live beside it. Gradients are of the <em>summed</em> loss. A
+ * {@link org.descent.nn.KernelWarmUp} runs a model's step on synthetic batches in the background so that the JIT
+ * has compiled its kernels before the first real step. No Spark here.
  */
 package org.descent.nn;
