@@ -20,8 +20,8 @@ import org.descent.tensor.Rng;
  * computes reaches a run, whose bits are the same with it or without it. A JVM warms a model up once for a batch and
  * a kind of sums ({@link #start} is a no-op after the first). The thread stops once its steps have stopped getting
  * faster ({@value #STEADY_STEPS} in a row none 10 % faster than the fastest before it), when a real step begins in
- * its JVM ({@link #stepBegins}), after {@value #MAX_SECONDS} s, or at the first exception (a model it cannot feed
- * synthetic data is trained cold).
+ * its JVM ({@link #stepBegins}), or when {@value #MAX_SECONDS} s have passed — each at the end of its current step —
+ * or at the first exception or error (a model it cannot feed synthetic data is trained cold).
  */
 public final class KernelWarmUp implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -70,48 +70,59 @@ public final class KernelWarmUp implements Serializable {
 
     /** Starts the warm-up in a daemon thread unless this JVM has started it already; returns the thread, or null. */
     public Thread start() {
-        if (!STARTED.add(model.summary() + "|" + rows + "|" + exactSums + "|" + syncBatchNorm)) {
+        if (!STARTED.add(model.summary() + "|" + loss.name() + "|" + rows + "|" + exactSums + "|" + syncBatchNorm)) {
             return null;
         }
-        Thread t = new Thread(this::run, "descent-kernel-warm-up");
+        long realSteps = REAL_STEPS.get();
+        Thread t = new Thread(() -> run(realSteps), "descent-kernel-warm-up");
         t.setDaemon(true);
         t.start();
         return t;
     }
 
     /**
-     * Called by a real training step as it begins: any warm-up running stops after its current step, so that it
-     * never takes a core from training (the real steps compile the kernels from there on).
+     * Called by a real training step as it begins: a warm-up running stops at the end of its current step (one step of
+     * the model on at most {@value #MAX_ROWS} rows; the real steps compile the kernels from there on).
      */
     public static void stepBegins() {
         REAL_STEPS.incrementAndGet();
     }
 
-    /** The warm-up's steps in the calling thread; returns how many it ran. */
+    /** The warm-up's steps in the calling thread, until a real step begins; returns how many it ran. */
     int run() {
-        long realSteps = REAL_STEPS.get();
-        Rng rng = new Rng(0x5741524dL);
-        float[] x = new float[rows * model.inputShape().size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rng.nextFloat();
-        }
-        int k = model.outputShape().size();
-        int labelWidth = loss.labelWidth(k);
-        float[] labels = new float[rows * labelWidth];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = labelWidth == 1 ? rng.nextInt(k) : rng.nextFloat();
-        }
-        StepContext ctx = new StepContext(model.initParams(1), exactSums ? null : new float[model.paramCount()], model.initBuffers(),
-                new double[model.statsSize()]);
-        ctx.exactGrads = exactSums ? new double[model.paramCount()] : null;
-        ctx.mode = Mode.TRAIN;
-        ctx.syncBatchNorm = syncBatchNorm;
-        Network network = model.newNetwork();
-        long deadline = System.nanoTime() + MAX_SECONDS * 1_000_000_000L;
-        long fastest = Long.MAX_VALUE;
-        int sinceFaster = 0;
+        return run(REAL_STEPS.get());
+    }
+
+    /**
+     * The warm-up's steps in the calling thread while the JVM's count of real steps is still {@code realSteps};
+     * returns how many it ran. Nothing escapes it: whatever fails (an input the model cannot take, memory) ends the
+     * warm-up, never the executor.
+     */
+    private int run(long realSteps) {
         int steps = 0;
         try {
+            Rng rng = new Rng(0x5741524dL);
+            float[] x = new float[rows * model.inputShape().size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rng.nextFloat();
+            }
+            // Whole numbers below the classes per label: class indices for a classification loss (one per time step of a
+            // sequence), targets of 0 for a regression one (whose label width is the output's).
+            int k = model.outputShape().size();
+            int labelWidth = loss.labelWidth(k);
+            float[] labels = new float[rows * labelWidth];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = rng.nextInt(Math.max(1, k / labelWidth));
+            }
+            StepContext ctx = new StepContext(model.initParams(1), exactSums ? null : new float[model.paramCount()], model.initBuffers(),
+                    new double[model.statsSize()]);
+            ctx.exactGrads = exactSums ? new double[model.paramCount()] : null;
+            ctx.mode = Mode.TRAIN;
+            ctx.syncBatchNorm = syncBatchNorm;
+            Network network = model.newNetwork();
+            long deadline = System.nanoTime() + MAX_SECONDS * 1_000_000_000L;
+            long fastest = Long.MAX_VALUE;
+            int sinceFaster = 0;
             while (System.nanoTime() < deadline && sinceFaster < STEADY_STEPS && REAL_STEPS.get() == realSteps) {
                 if (ctx.grads != null) {
                     Arrays.fill(ctx.grads, 0f);
@@ -127,8 +138,9 @@ public final class KernelWarmUp implements Serializable {
                 sinceFaster = took < fastest - fastest / 10 ? 0 : sinceFaster + 1;
                 fastest = Math.min(fastest, took);
             }
-        } catch (RuntimeException e) {
-            return steps;
+        } catch (Throwable e) {
+            System.getLogger(KernelWarmUp.class.getName()).log(System.Logger.Level.DEBUG,
+                    "kernel warm-up of " + model.summary() + " ended after " + steps + " steps", e);
         }
         return steps;
     }

@@ -123,6 +123,15 @@ class KernelWarmUpTest {
         assertEquals(3, loss.calls);
     }
 
+    /** A sequence model's labels are one class per time step: the warm-up feeds it whole steps. */
+    @Test
+    void warmsUpASequenceModelWithAClassPerStep() {
+        Sequential lstm = new Sequential(Shape.of(6, 3), List.of(new org.descent.nn.recurrent.Lstm(8, false), new Dense(4)));
+        Loss perStep = SoftmaxCrossEntropy.perStep(6);
+        assertEquals(6, perStep.labelWidth(lstm.outputShape().size()));
+        assertTrue(new KernelWarmUp(lstm, perStep, 4, true, false).run() >= KernelWarmUp.STEADY_STEPS);
+    }
+
     @Test
     void aModelItCannotFeedEndsTheWarmUpQuietly() {
         Loss refusing = new Loss() {
@@ -138,7 +147,7 @@ class KernelWarmUpTest {
 
             @Override
             public double evaluate(float[] out, float[] labels, int n, int k, float[] dOut) {
-                throw new IllegalStateException("no synthetic labels here");
+                throw new AssertionError("an error, not an exception: it must not escape either");
             }
         };
         assertEquals(0, new KernelWarmUp(model(8), refusing, 4, false, false).run());

@@ -42,6 +42,15 @@ final class BatchNormKernel implements Kernel {
     /** One channel's ∂L/∂y over the batch, in backward. */
     private float[] channelGradient = new float[0];
     private int[] argmax = new int[0];
+    /**
+     * A dense input's ({@link #rowMajor}) per-channel sums and coefficients, for passes that walk the batch row by row
+     * with every channel at once.
+     */
+    private final double[] channelSums;
+    private final double[] channelSums2;
+    private final float[] channelScale;
+    private final float[] channelShift;
+    private final float[] channelMeanGx;
 
     /** The plain kernel, for {@code channels} channels of {@code spatial} values (1 for a dense input). */
     BatchNormKernel(int channels, int spatial, double eps, LayerSlot slot) {
@@ -65,6 +74,21 @@ final class BatchNormKernel implements Kernel {
         this.width = width;
         this.plane = (height / 2) * (width / 2);
         this.outStride = channels * plane;
+        int perChannel = spatial == 1 ? channels : 0;
+        this.channelSums = new double[perChannel];
+        this.channelSums2 = new double[perChannel];
+        this.channelScale = new float[perChannel];
+        this.channelShift = new float[perChannel];
+        this.channelMeanGx = new float[perChannel];
+    }
+
+    /**
+     * A dense input (one value per channel and example): every pass walks the batch row by row, each channel with its
+     * own accumulator or coefficient — contiguous and vectorizable, where a channel at a time reads a column. Each
+     * channel's sums still add its examples in order, by the same expressions, so the bits are a channel at a time's.
+     */
+    private boolean rowMajor() {
+        return spatial == 1 && !pooled();
     }
 
     private boolean pooled() {
@@ -87,6 +111,24 @@ final class BatchNormKernel implements Kernel {
             }
         } else if (trained && xhat.length < n * stride) {
             xhat = new float[n * stride];
+        }
+        if (!trained && rowMajor()) {
+            int mean = slot.bufferOffset();
+            int var = mean + channels;
+            for (int c = 0; c < channels; c++) {
+                float is = (float) (1.0 / Math.sqrt(ctx.buffers[var + c] + eps));
+                float scale = p[gamma + c] * is;
+                channelScale[c] = scale;
+                channelShift[c] = p[beta + c] - ctx.buffers[mean + c] * scale;
+                invStd[c] = is;
+            }
+            for (int e = 0; e < n; e++) {
+                int o = e * channels;
+                for (int c = 0; c < channels; c++) {
+                    y[o + c] = x[o + c] * channelScale[c] + channelShift[c];
+                }
+            }
+            return;
         }
         if (!trained) {
             int mean = slot.bufferOffset();
@@ -114,7 +156,26 @@ final class BatchNormKernel implements Kernel {
             return;
         }
         boolean exact = ctx.exactGrads != null;
-        if (!(ctx.syncBatchNorm && ctx.collective.size() > 1)) {
+        boolean sync = ctx.syncBatchNorm && ctx.collective.size() > 1;
+        if (rowMajor()) {
+            sumRoundByRows(n, x, exact);
+            if (sync) {
+                ctx.collective.allReduceSum(exchange, 0, 2 * channels);
+            }
+            deviationRoundByRows(n, x, exact, ctx.stats);
+            if (sync) {
+                double[] st = ctx.stats;
+                int so = slot.statsOffset();
+                for (int c = 0; c < channels; c++) {
+                    st[so + 3 * c] = 0;
+                    st[so + 3 * c + 1] = 0;
+                }
+                ctx.collective.allReduceSum(st, so, 3 * channels);
+            }
+            normalizeByRows(n, x, y, p, ctx.stats);
+            return;
+        }
+        if (!sync) {
             // Local statistics: each channel's passes run while its values are in cache.
             for (int c = 0; c < channels; c++) {
                 sumRound(c, n, x, exact);
@@ -167,12 +228,76 @@ final class BatchNormKernel implements Kernel {
         stats[slot.statsOffset() + 3 * c + 2] = m2;
     }
 
-    /**
-     * Channel c's statistics recorded and {@code y = γ x̂ + β} written, its x̂ kept; fused, y goes to the channel's
-     * scratch row and is pooled from there, and x̂ is recomputed in backward.
-     */
-    private void normalize(int c, int n, float[] x, float[] y, float[] p, double[] stats) {
-        int stride = channels * spatial;
+    /** {@link #sumRound} for every channel of a dense input, row by row. */
+    private void sumRoundByRows(int n, float[] x, boolean exact) {
+        double[] sums = channelSums;
+        java.util.Arrays.fill(sums, 0);
+        for (int e = 0; e < n; e++) {
+            int o = e * channels;
+            if (exact) {
+                for (int c = 0; c < channels; c++) {
+                    sums[c] += ExactSum.q(x[o + c]);
+                }
+            } else {
+                for (int c = 0; c < channels; c++) {
+                    sums[c] += x[o + c];
+                }
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            exchange[2 * c] = n;
+            exchange[2 * c + 1] = sums[c];
+        }
+    }
+
+    /** {@link #deviationRound} for every channel of a dense input, row by row. */
+    private void deviationRoundByRows(int n, float[] x, boolean exact, double[] stats) {
+        double[] mean = channelSums;
+        double[] m2 = channelSums2;
+        for (int c = 0; c < channels; c++) {
+            double count = exchange[2 * c];
+            mean[c] = count > 0 ? exchange[2 * c + 1] / count : 0;
+            m2[c] = 0;
+        }
+        for (int e = 0; e < n; e++) {
+            int o = e * channels;
+            if (exact) {
+                for (int c = 0; c < channels; c++) {
+                    double d = x[o + c] - mean[c];
+                    m2[c] += ExactSum.q(d * d);
+                }
+            } else {
+                for (int c = 0; c < channels; c++) {
+                    double d = x[o + c] - mean[c];
+                    m2[c] += d * d;
+                }
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            exchange[2 * c + 1] = mean[c];
+            stats[slot.statsOffset() + 3 * c + 2] = m2[c];
+        }
+    }
+
+    /** {@link #normalize} for every channel of a dense input, row by row. */
+    private void normalizeByRows(int n, float[] x, float[] y, float[] p, double[] stats) {
+        for (int c = 0; c < channels; c++) {
+            recordStatistics(c, stats);
+            channelScale[c] = p[slot.paramOffset() + c];
+            channelShift[c] = p[slot.paramOffset() + channels + c];
+        }
+        for (int e = 0; e < n; e++) {
+            int o = e * channels;
+            for (int c = 0; c < channels; c++) {
+                float h = (x[o + c] - means[c]) * invStd[c];
+                xhat[o + c] = h;
+                y[o + c] = channelScale[c] * h + channelShift[c];
+            }
+        }
+    }
+
+    /** Channel c's count and mean into the statistics, its 1/σ and mean into {@link #invStd} and {@link #means}. */
+    private void recordStatistics(int c, double[] stats) {
         int so = slot.statsOffset() + 3 * c;
         double count = exchange[2 * c];
         double mean = exchange[2 * c + 1];
@@ -180,12 +305,21 @@ final class BatchNormKernel implements Kernel {
         stats[so] = count;
         stats[so + 1] = mean;
         double var = count > 0 ? m2 / count : 0;
-        float is = (float) (1.0 / Math.sqrt(var + eps));
-        invStd[c] = is;
+        invStd[c] = (float) (1.0 / Math.sqrt(var + eps));
+        means[c] = (float) mean;
+    }
+
+    /**
+     * Channel c's statistics recorded and {@code y = γ x̂ + β} written, its x̂ kept; fused, y goes to the channel's
+     * scratch row and is pooled from there, and x̂ is recomputed in backward.
+     */
+    private void normalize(int c, int n, float[] x, float[] y, float[] p, double[] stats) {
+        int stride = channels * spatial;
+        recordStatistics(c, stats);
+        float is = invStd[c];
         float g = p[slot.paramOffset() + c];
         float b = p[slot.paramOffset() + channels + c];
-        float mu = (float) mean;
-        means[c] = mu;
+        float mu = means[c];
         if (pooled()) {
             float[] v = gather(x, c, n);
             for (int i = 0, end = n * spatial; i < end; i++) {
@@ -252,6 +386,16 @@ final class BatchNormKernel implements Kernel {
             return;
         }
         boolean sync = ctx.syncBatchNorm && ctx.collective.size() > 1;
+        if (rowMajor()) {
+            gradientSumsByRows(n, dy, grads, exact);
+            if (dx != null) {
+                if (sync) {
+                    ctx.collective.allReduceSum(exchange, 0, 2 * channels);
+                }
+                inputGradientByRows(n, dy, dx, p, ctx.stats);
+            }
+            return;
+        }
         for (int c = 0; c < channels; c++) {
             if (pooled()) {
                 routeGradient(c, n, y, dy);
@@ -332,6 +476,50 @@ final class BatchNormKernel implements Kernel {
         BatchNorm.addParamGrads(grads, exact, slot.paramOffset() + c, slot.paramOffset() + channels + c, sumGx, sumG);
         exchange[2 * c] = sumG;
         exchange[2 * c + 1] = sumGx;
+    }
+
+    /** {@link #gradientSums} for every channel of a dense input, row by row. */
+    private void gradientSumsByRows(int n, float[] g, float[] grads, double[] exact) {
+        double[] sumG = channelSums;
+        double[] sumGx = channelSums2;
+        java.util.Arrays.fill(sumG, 0);
+        java.util.Arrays.fill(sumGx, 0);
+        for (int e = 0; e < n; e++) {
+            int o = e * channels;
+            if (exact != null) {
+                for (int c = 0; c < channels; c++) {
+                    sumG[c] += ExactSum.q(g[o + c]);
+                    sumGx[c] += ExactSum.q(g[o + c] * xhat[o + c]);
+                }
+            } else {
+                for (int c = 0; c < channels; c++) {
+                    sumG[c] += g[o + c];
+                    sumGx[c] += g[o + c] * xhat[o + c];
+                }
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            BatchNorm.addParamGrads(grads, exact, slot.paramOffset() + c, slot.paramOffset() + channels + c, sumGx[c], sumG[c]);
+            exchange[2 * c] = sumG[c];
+            exchange[2 * c + 1] = sumGx[c];
+        }
+    }
+
+    /** {@link #inputGradient} for every channel of a dense input, row by row. */
+    private void inputGradientByRows(int n, float[] g, float[] dx, float[] p, double[] stats) {
+        float[] meanG = channelShift;
+        for (int c = 0; c < channels; c++) {
+            double count = stats[slot.statsOffset() + 3 * c];
+            meanG[c] = (float) (exchange[2 * c] / count);
+            channelMeanGx[c] = (float) (exchange[2 * c + 1] / count);
+            channelScale[c] = p[slot.paramOffset() + c] * invStd[c];
+        }
+        for (int e = 0; e < n; e++) {
+            int o = e * channels;
+            for (int c = 0; c < channels; c++) {
+                dx[o + c] = channelScale[c] * (g[o + c] - meanG[c] - xhat[o + c] * channelMeanGx[c]);
+            }
+        }
     }
 
     /** {@code ∂L/∂x = γ/σ · (g − mean(g) − x̂ · mean(g x̂))} for channel c, the means over the (global) batch. */
