@@ -13,7 +13,8 @@ import org.descent.tensor.RowSums;
  * max pooling after it ({@link #pooled}).
  *
  * <p>The work goes channel by channel: a channel's values over the batch (n·H·W floats, 400 KB for 128 examples of
- * 28×28) stay in the cache for its passes. Fused, a channel's normalized values live only in a scratch row of that
+ * 28×28) stay in the cache for its passes. A dense input (one value per channel and example) goes row by row instead,
+ * every channel at once ({@link #rowMajor}): a channel's values would be a column. Fused, a channel's normalized values live only in a scratch row of that
  * size: forward pools them from there ({@link MaxPool2x2}, then max(0, ·)), and backward routes the pooled gradient
  * into a zeroed scratch row and recomputes x̂ from x, so neither y = γx̂ + β, nor x̂, nor ∂L/∂y at full size goes
  * through memory. Every value is computed by the same expressions, sums included, in the same order as by the three

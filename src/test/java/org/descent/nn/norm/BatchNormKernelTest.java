@@ -250,4 +250,96 @@ class BatchNormKernelTest {
         }
         return false;
     }
+
+    /**
+     * A dense input (one value per channel and example), which the kernel walks row by row: every channel's sums add
+     * its examples in order, by the expressions of a channel at a time — checked against that arithmetic written out,
+     * in float and exact training and in evaluation, with −0 inputs and gradients and a channel count that is not a
+     * whole number of vectors.
+     */
+    @Test
+    void denseInputGivesEachChannelsArithmeticInExampleOrder() {
+        int c = 19;
+        int n = 5;
+        double eps = 1e-5;
+        Rng rng = new Rng(3);
+        float[] x = new float[n * c];
+        float[] dy = new float[n * c];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 9 == 4 ? -0f : (float) (rng.nextGaussian() * 3 + 0.5);
+            dy[i] = i % 7 == 2 ? -0f : (float) rng.nextGaussian();
+        }
+        BatchNorm bn = new BatchNorm(eps, 0.1);
+        Sequential model = new Sequential(Shape.of(c), List.of(bn));
+        float[] params = new float[2 * c];
+        for (int j = 0; j < c; j++) {
+            params[j] = j == 3 ? 0f : 0.5f + 0.1f * j;
+            params[c + j] = 0.2f * j - 1f;
+        }
+        for (boolean exact : new boolean[] {false, true}) {
+            StepContext ctx = new StepContext(params, new float[params.length], model.initBuffers(), new double[model.statsSize()]);
+            ctx.exactGrads = exact ? new double[params.length] : null;
+            Kernel k = bn.kernel(Shape.of(c), model.slot(0));
+            float[] y = new float[x.length];
+            float[] dx = new float[x.length];
+            k.forward(ctx, n, x, y);
+            k.backward(ctx, n, x, y, dy, dx);
+            String what = exact ? "exact" : "float";
+            for (int ch = 0; ch < c; ch++) {
+                double sum = 0;
+                for (int e = 0; e < n; e++) {
+                    sum += exact ? org.descent.tensor.ExactSum.q(x[e * c + ch]) : x[e * c + ch];
+                }
+                double mean = sum / n;
+                double m2 = 0;
+                for (int e = 0; e < n; e++) {
+                    double d = x[e * c + ch] - mean;
+                    m2 += exact ? org.descent.tensor.ExactSum.q(d * d) : d * d;
+                }
+                assertEquals(n, ctx.stats[3 * ch], what + ": count of channel " + ch);
+                assertEquals(Double.doubleToRawLongBits(mean), Double.doubleToRawLongBits(ctx.stats[3 * ch + 1]), what + ": mean of channel " + ch);
+                assertEquals(Double.doubleToRawLongBits(m2), Double.doubleToRawLongBits(ctx.stats[3 * ch + 2]), what + ": M2 of channel " + ch);
+                float is = (float) (1.0 / Math.sqrt(m2 / n + eps));
+                float mu = (float) mean;
+                double sumG = 0;
+                double sumGx = 0;
+                float[] h = new float[n];
+                for (int e = 0; e < n; e++) {
+                    h[e] = (x[e * c + ch] - mu) * is;
+                    assertBits(new float[] {params[ch] * h[e] + params[c + ch]}, new float[] {y[e * c + ch]}, what + ": y of example " + e + ", channel " + ch);
+                    float g = dy[e * c + ch];
+                    sumG += exact ? org.descent.tensor.ExactSum.q(g) : g;
+                    sumGx += exact ? org.descent.tensor.ExactSum.q(g * h[e]) : g * h[e];
+                }
+                if (exact) {
+                    assertEquals(Double.doubleToRawLongBits(sumGx), Double.doubleToRawLongBits(ctx.exactGrads[ch]), "exact ∂L/∂γ of channel " + ch);
+                    assertEquals(Double.doubleToRawLongBits(sumG), Double.doubleToRawLongBits(ctx.exactGrads[c + ch]), "exact ∂L/∂β of channel " + ch);
+                } else {
+                    assertBits(new float[] {(float) sumGx, (float) sumG}, new float[] {ctx.grads[ch], ctx.grads[c + ch]}, "float ∂L/∂γ, ∂L/∂β of channel " + ch);
+                }
+                float meanG = (float) (sumG / n);
+                float meanGx = (float) (sumGx / n);
+                float scale = params[ch] * is;
+                for (int e = 0; e < n; e++) {
+                    float expected = scale * (dy[e * c + ch] - meanG - h[e] * meanGx);
+                    assertBits(new float[] {expected}, new float[] {dx[e * c + ch]}, what + ": ∂L/∂x of example " + e + ", channel " + ch);
+                }
+            }
+        }
+        StepContext eval = new StepContext(params, new float[params.length], model.initBuffers(), new double[model.statsSize()]);
+        for (int i = 0; i < eval.buffers.length; i++) {
+            eval.buffers[i] = 0.5f + 0.25f * i;
+        }
+        eval.mode = Mode.EVAL;
+        float[] y = new float[x.length];
+        bn.kernel(Shape.of(c), model.slot(0)).forward(eval, n, x, y);
+        for (int ch = 0; ch < c; ch++) {
+            float is = (float) (1.0 / Math.sqrt(eval.buffers[c + ch] + eps));
+            float scale = params[ch] * is;
+            float shift = params[c + ch] - eval.buffers[ch] * scale;
+            for (int e = 0; e < n; e++) {
+                assertBits(new float[] {x[e * c + ch] * scale + shift}, new float[] {y[e * c + ch]}, "evaluation: y of example " + e + ", channel " + ch);
+            }
+        }
+    }
 }
