@@ -58,7 +58,8 @@ public final class KernelWarmUp implements Serializable {
      * The warm-up for a run of global batch {@code batchSize} over {@code partitions} partitions: a partition's share,
      * at most {@value #MAX_ROWS} rows.
      */
-    public static KernelWarmUp forPartitions(Sequential model, Loss loss, long batchSize, int partitions, boolean exactSums, boolean syncBatchNorm) {
+    public static KernelWarmUp forPartitions(Sequential model, Loss loss, long batchSize, int partitions, boolean exactSums,
+                                             boolean syncBatchNorm) {
         long share = (batchSize + Math.max(1, partitions) - 1) / Math.max(1, partitions);
         return new KernelWarmUp(model, loss, (int) Math.max(1, Math.min(MAX_ROWS, share)), exactSums, syncBatchNorm);
     }

@@ -14,10 +14,10 @@ import org.descent.tensor.RowSums;
  *
  * <p>The work goes channel by channel: a channel's values over the batch (n·H·W floats, 400 KB for 128 examples of
  * 28×28) stay in the cache for its passes. A dense input (one value per channel and example) goes row by row instead,
- * every channel at once ({@link #rowMajor}): a channel's values would be a column. Fused, a channel's normalized values live only in a scratch row of that
- * size: forward pools them from there ({@link MaxPool2x2}, then max(0, ·)), and backward routes the pooled gradient
- * into a zeroed scratch row and recomputes x̂ from x, so neither y = γx̂ + β, nor x̂, nor ∂L/∂y at full size goes
- * through memory. Every value is computed by the same expressions, sums included, in the same order as by the three
+ * every channel at once ({@link #rowMajor}): a channel's values would be a column. Fused, a channel's normalized
+ * values live only in a scratch row of that size: forward pools them from there ({@link MaxPool2x2}, then
+ * max(0, ·)), and backward routes the pooled gradient into a zeroed scratch row and recomputes x̂ from x, so neither
+ * y = γx̂ + β, nor x̂, nor ∂L/∂y at full size goes through memory. Every value is computed by the same expressions, sums included, in the same order as by the three
  * layers' own kernels, so the fused kernel gives their bits: outputs, ∂L/∂x, ∂L/∂γ, ∂L/∂β and statistics, in local,
  * synchronized and exact mode.
  */
@@ -500,7 +500,8 @@ final class BatchNormKernel implements Kernel {
             }
         }
         for (int c = 0; c < channels; c++) {
-            BatchNorm.addParamGrads(grads, exact, slot.paramOffset() + c, slot.paramOffset() + channels + c, sumGx[c], sumG[c]);
+            int gamma = slot.paramOffset() + c;
+            BatchNorm.addParamGrads(grads, exact, gamma, gamma + channels, sumGx[c], sumG[c]);
             exchange[2 * c] = sumG[c];
             exchange[2 * c + 1] = sumGx[c];
         }

@@ -342,4 +342,94 @@ class BatchNormKernelTest {
             }
         }
     }
+
+    /** One dense-input worker's step: outputs, ∂L/∂x (or none), exact gradients, statistics. */
+    private static Result denseStep(int c, float[] params, float[] x, float[] dy, int n, org.descent.nn.Collective collective, boolean withDx) {
+        BatchNorm bn = new BatchNorm();
+        Sequential model = new Sequential(Shape.of(c), List.of(bn));
+        StepContext ctx = new StepContext(params, null, model.initBuffers(), new double[model.statsSize()]);
+        ctx.exactGrads = new double[params.length];
+        ctx.collective = collective;
+        ctx.syncBatchNorm = true;
+        Kernel k = bn.kernel(Shape.of(c), model.slot(0));
+        float[] y = new float[n * c];
+        float[] dx = withDx ? new float[n * c] : null;
+        k.forward(ctx, n, x, y);
+        k.backward(ctx, n, x, y, dy, dx);
+        return new Result(y, dx, null, ctx.exactGrads, ctx.stats);
+    }
+
+    /**
+     * A dense input synchronized over two workers with uneven shards and exact sums: each worker's outputs and ∂L/∂x are
+     * one worker's over the whole batch, its statistics the global ones, and the workers' exact gradients add up to one
+     * worker's; without ∂L/∂x the gradients are the same. Then evaluation's backward: ∂L/∂x = γ/σ · g.
+     */
+    @Test
+    void denseInputSynchronizedOverTwoWorkersIsOneWorker() throws Exception {
+        int c = 11;
+        int[] shards = {2, 5};
+        Rng rng = new Rng(5);
+        float[] x = new float[7 * c];
+        float[] dy = new float[7 * c];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rng.nextGaussian() * 2 - 0.5);
+            dy[i] = (float) rng.nextGaussian();
+        }
+        float[] params = new float[2 * c];
+        for (int j = 0; j < c; j++) {
+            params[j] = 1f - 0.15f * j;
+            params[c + j] = 0.1f * j;
+        }
+        Result whole = denseStep(c, params, x, dy, 7, org.descent.nn.Collective.LOCAL, true);
+        for (boolean withDx : new boolean[] {true, false}) {
+            ThreadCollective collective = new ThreadCollective(shards.length);
+            ExecutorService pool = Executors.newFixedThreadPool(shards.length);
+            List<Future<Result>> parts = new ArrayList<>();
+            int from = 0;
+            for (int w = 0; w < shards.length; w++) {
+                int rank = w;
+                int n = shards[w];
+                float[] xs = java.util.Arrays.copyOfRange(x, from * c, (from + n) * c);
+                float[] dys = java.util.Arrays.copyOfRange(dy, from * c, (from + n) * c);
+                parts.add(pool.submit(() -> denseStep(c, params, xs, dys, n, collective.worker(rank), withDx)));
+                from += n;
+            }
+            double[] summed = new double[params.length];
+            from = 0;
+            for (int w = 0; w < shards.length; w++) {
+                Result r = parts.get(w).get();
+                int n = shards[w];
+                assertBits(java.util.Arrays.copyOfRange(whole.y(), from * c, (from + n) * c), r.y(), "worker " + w + ": output");
+                if (withDx) {
+                    assertBits(java.util.Arrays.copyOfRange(whole.dx(), from * c, (from + n) * c), r.dx(), "worker " + w + ": ∂L/∂x");
+                }
+                for (int i = 0; i < r.stats().length; i++) {
+                    assertEquals(Double.doubleToLongBits(whole.stats()[i]), Double.doubleToLongBits(r.stats()[i]), "worker " + w + ": statistic " + i);
+                }
+                for (int i = 0; i < summed.length; i++) {
+                    summed[i] += r.exactGrads()[i];
+                }
+                from += n;
+            }
+            pool.shutdown();
+            for (int i = 0; i < summed.length; i++) {
+                assertEquals(Double.doubleToLongBits(whole.exactGrads()[i]), Double.doubleToLongBits(summed[i]),
+                        (withDx ? "" : "without ∂L/∂x: ") + "exact gradient " + i);
+            }
+        }
+        BatchNorm bn = new BatchNorm();
+        Sequential model = new Sequential(Shape.of(c), List.of(bn));
+        StepContext eval = new StepContext(params, new float[params.length], model.initBuffers(), new double[model.statsSize()]);
+        eval.mode = Mode.EVAL;
+        Kernel k = bn.kernel(Shape.of(c), model.slot(0));
+        float[] y = new float[x.length];
+        float[] dx = new float[x.length];
+        k.forward(eval, 7, x, y);
+        k.backward(eval, 7, x, y, dy, dx);
+        for (int i = 0; i < x.length; i++) {
+            int ch = i % c;
+            float is = (float) (1.0 / Math.sqrt(eval.buffers[c + ch] + 1e-5));
+            assertBits(new float[] {dy[i] * (params[ch] * is)}, new float[] {dx[i]}, "evaluation: ∂L/∂x at " + i);
+        }
+    }
 }
