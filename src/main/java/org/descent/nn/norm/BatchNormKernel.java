@@ -17,9 +17,9 @@ import org.descent.tensor.RowSums;
  * every channel at once ({@link #rowMajor}): a channel's values would be a column. Fused, a channel's normalized
  * values live only in a scratch row of that size: forward pools them from there ({@link MaxPool2x2}, then
  * max(0, ·)), and backward routes the pooled gradient into a zeroed scratch row and recomputes x̂ from x, so neither
- * y = γx̂ + β, nor x̂, nor ∂L/∂y at full size goes through memory. Every value is computed by the same expressions, sums included, in the same order as by the three
- * layers' own kernels, so the fused kernel gives their bits: outputs, ∂L/∂x, ∂L/∂γ, ∂L/∂β and statistics, in local,
- * synchronized and exact mode.
+ * y = γx̂ + β, nor x̂, nor ∂L/∂y at full size goes through memory. Every value is computed by the same expressions,
+ * sums included, in the same order as by the three layers' own kernels, so the fused kernel gives their bits:
+ * outputs, ∂L/∂x, ∂L/∂γ, ∂L/∂β and statistics, in local, synchronized and exact mode.
  */
 final class BatchNormKernel implements Kernel {
     private final int channels;
