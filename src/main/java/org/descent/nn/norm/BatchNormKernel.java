@@ -165,13 +165,7 @@ final class BatchNormKernel implements Kernel {
             }
             deviationRoundByRows(n, x, exact, ctx.stats);
             if (sync) {
-                double[] st = ctx.stats;
-                int so = slot.statsOffset();
-                for (int c = 0; c < channels; c++) {
-                    st[so + 3 * c] = 0;
-                    st[so + 3 * c + 1] = 0;
-                }
-                ctx.collective.allReduceSum(st, so, 3 * channels);
+                sumDeviations(ctx);
             }
             normalizeByRows(n, x, y, p, ctx.stats);
             return;
@@ -192,17 +186,21 @@ final class BatchNormKernel implements Kernel {
         for (int c = 0; c < channels; c++) {
             deviationRound(c, n, x, exact, ctx.stats);
         }
+        sumDeviations(ctx);
+        for (int c = 0; c < channels; c++) {
+            normalize(c, n, x, y, p, ctx.stats);
+        }
+    }
+
+    /** Round 2's exchange: each worker's Σ(x − μ)² (in the M2 slots) summed into the global M2 (the other slots cleared). */
+    private void sumDeviations(StepContext ctx) {
         double[] st = ctx.stats;
         int so = slot.statsOffset();
-        // Sum each worker's Σ(x − μ)² (already in the M2 slots) into the global M2.
         for (int c = 0; c < channels; c++) {
             st[so + 3 * c] = 0;
             st[so + 3 * c + 1] = 0;
         }
         ctx.collective.allReduceSum(st, so, 3 * channels);
-        for (int c = 0; c < channels; c++) {
-            normalize(c, n, x, y, p, ctx.stats);
-        }
     }
 
     /** Round 1 for channel c: its count and Σx into {@link #exchange}. */
