@@ -51,6 +51,7 @@ final class BatchNormKernel implements Kernel {
     private final double[] channelSums2;
     private final float[] channelScale;
     private final float[] channelShift;
+    private final float[] channelMeanG;
     private final float[] channelMeanGx;
 
     /** The plain kernel, for {@code channels} channels of {@code spatial} values (1 for a dense input). */
@@ -80,6 +81,7 @@ final class BatchNormKernel implements Kernel {
         this.channelSums2 = new double[perChannel];
         this.channelScale = new float[perChannel];
         this.channelShift = new float[perChannel];
+        this.channelMeanG = new float[perChannel];
         this.channelMeanGx = new float[perChannel];
     }
 
@@ -113,24 +115,6 @@ final class BatchNormKernel implements Kernel {
         } else if (trained && xhat.length < n * stride) {
             xhat = new float[n * stride];
         }
-        if (!trained && rowMajor()) {
-            int mean = slot.bufferOffset();
-            int var = mean + channels;
-            for (int c = 0; c < channels; c++) {
-                float is = (float) (1.0 / Math.sqrt(ctx.buffers[var + c] + eps));
-                float scale = p[gamma + c] * is;
-                channelScale[c] = scale;
-                channelShift[c] = p[beta + c] - ctx.buffers[mean + c] * scale;
-                invStd[c] = is;
-            }
-            for (int e = 0; e < n; e++) {
-                int o = e * channels;
-                for (int c = 0; c < channels; c++) {
-                    y[o + c] = x[o + c] * channelScale[c] + channelShift[c];
-                }
-            }
-            return;
-        }
         if (!trained) {
             int mean = slot.bufferOffset();
             int var = mean + channels;
@@ -139,6 +123,11 @@ final class BatchNormKernel implements Kernel {
                 float scale = p[gamma + c] * is;
                 float shift = p[beta + c] - ctx.buffers[mean + c] * scale;
                 invStd[c] = is;
+                if (rowMajor()) {
+                    channelScale[c] = scale;
+                    channelShift[c] = shift;
+                    continue;
+                }
                 if (pooled()) {
                     float[] v = gather(x, c, n);
                     for (int i = 0, end = n * spatial; i < end; i++) {
@@ -151,6 +140,14 @@ final class BatchNormKernel implements Kernel {
                     int o = e * stride + c * spatial;
                     for (int s = 0; s < spatial; s++) {
                         y[o + s] = x[o + s] * scale + shift;
+                    }
+                }
+            }
+            if (rowMajor()) {
+                for (int e = 0; e < n; e++) {
+                    int o = e * channels;
+                    for (int c = 0; c < channels; c++) {
+                        y[o + c] = x[o + c] * channelScale[c] + channelShift[c];
                     }
                 }
             }
@@ -282,15 +279,15 @@ final class BatchNormKernel implements Kernel {
     private void normalizeByRows(int n, float[] x, float[] y, float[] p, double[] stats) {
         for (int c = 0; c < channels; c++) {
             recordStatistics(c, stats);
-            channelScale[c] = p[slot.paramOffset() + c];
-            channelShift[c] = p[slot.paramOffset() + channels + c];
         }
+        int gamma = slot.paramOffset();
+        int beta = gamma + channels;
         for (int e = 0; e < n; e++) {
             int o = e * channels;
             for (int c = 0; c < channels; c++) {
                 float h = (x[o + c] - means[c]) * invStd[c];
                 xhat[o + c] = h;
-                y[o + c] = channelScale[c] * h + channelShift[c];
+                y[o + c] = p[gamma + c] * h + p[beta + c];
             }
         }
     }
@@ -507,17 +504,16 @@ final class BatchNormKernel implements Kernel {
 
     /** {@link #inputGradient} for every channel of a dense input, row by row. */
     private void inputGradientByRows(int n, float[] g, float[] dx, float[] p, double[] stats) {
-        float[] meanG = channelShift;
         for (int c = 0; c < channels; c++) {
             double count = stats[slot.statsOffset() + 3 * c];
-            meanG[c] = (float) (exchange[2 * c] / count);
+            channelMeanG[c] = (float) (exchange[2 * c] / count);
             channelMeanGx[c] = (float) (exchange[2 * c + 1] / count);
             channelScale[c] = p[slot.paramOffset() + c] * invStd[c];
         }
         for (int e = 0; e < n; e++) {
             int o = e * channels;
             for (int c = 0; c < channels; c++) {
-                dx[o + c] = channelScale[c] * (g[o + c] - meanG[c] - xhat[o + c] * channelMeanGx[c]);
+                dx[o + c] = channelScale[c] * (g[o + c] - channelMeanG[c] - xhat[o + c] * channelMeanGx[c]);
             }
         }
     }
