@@ -14,6 +14,8 @@ CASES = [
     dict(name="stride2 pad1 non-square", n=2, c=3, h=7, w=6, out=4, kh=3, kw=2, stride=2, padding=1),
     dict(name="1x1", n=3, c=4, h=3, w=3, out=2, kh=1, kw=1, stride=1, padding=0),
     dict(name="5x5 no pad", n=1, c=1, h=8, w=8, out=2, kh=5, kw=5, stride=1, padding=0),
+    # Sixteen input channels at 3x3, stride 1: Descent's Winograd F(2x2, 3x3) path (odd height: half-outside tiles).
+    dict(name="3x3 pad1 16 channels", n=3, c=16, h=7, w=6, out=5, kh=3, kw=3, stride=1, padding=1),
 ]
 
 

@@ -31,6 +31,9 @@ final class BenchCommand {
             case "quickstart" -> new Sequential(org.descent.tensor.Shape.of(784), org.descent.models.LayerSpecs.parseAll(
                     List.of("dense(256)", "batch_norm", "relu", "dense(256)", "batch_norm", "relu", "dense(10)")));
             case "cnn" -> Models.fashionCnn(true);
+            case "fashion-cnn" -> new Sequential(org.descent.tensor.Shape.of(1, 28, 28), org.descent.models.LayerSpecs.parseAll(
+                    List.of("conv2d(64, 3, 1, 1)", "batch_norm", "relu", "maxpool2d(2)", "conv2d(128, 3, 1, 1)", "batch_norm", "relu",
+                            "maxpool2d(2)", "flatten", "dense(128)", "relu", "dense(10)")));
             default -> new Sequential(org.descent.tensor.Shape.of(80, 32),
                     org.descent.models.LayerSpecs.parseAll(List.of(name + "(128, last)", "dense(10)")));
         };
@@ -153,7 +156,7 @@ final class BenchCommand {
                     + "the quickstart MLP with batch norm or an LSTM/GRU, with each layer's GFLOP/s of matrix products and its share of "
                     + "the machine's single-thread SGEMM rate, measured in the same run.")
     static final class Layers implements Callable<Integer> {
-        @Option(names = "--model", defaultValue = "cnn", description = "mlp, quickstart (784-256-BN-256-BN-10), cnn, lstm or gru (default ${DEFAULT-VALUE}).")
+        @Option(names = "--model", defaultValue = "cnn", description = "mlp, quickstart (784-256-BN-256-BN-10), cnn, fashion-cnn (conf/fashion-cnn.conf's layers), lstm or gru (default ${DEFAULT-VALUE}).")
         String model;
         @Option(names = "--batch", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
         int batch;
@@ -169,8 +172,8 @@ final class BenchCommand {
             if (batch <= 0 || steps <= 0 || warmup < 0) {
                 throw new UsageException("--batch and --steps must be positive and --warmup ≥ 0");
             }
-            if (!List.of("mlp", "quickstart", "cnn", "lstm", "gru").contains(model)) {
-                throw new UsageException("--model: unknown model '" + model + "' (known: mlp, quickstart, cnn, lstm, gru)");
+            if (!List.of("mlp", "quickstart", "cnn", "fashion-cnn", "lstm", "gru").contains(model)) {
+                throw new UsageException("--model: unknown model '" + model + "' (known: mlp, quickstart, cnn, fashion-cnn, lstm, gru)");
             }
             Sequential m = benchModel(model);
             double sgemm = SgemmRate.gigaflops(Throughput.SQUARE, Throughput.SQUARE, Throughput.SQUARE, 0.5, 3);

@@ -139,6 +139,8 @@ public final class Conv2d implements Layer {
             private float[] dcols;
             private WideInputGradient wideInputGradient;
             private final PaddedIm2col paddedIm2col = PaddedIm2col.appliesTo(g) ? new PaddedIm2col(g) : null;
+            /** F(2×2, 3×3) for float sums; exact sums keep the per-example direct products. */
+            private final Winograd3x3 winograd = Winograd3x3.appliesTo(g) ? new Winograd3x3(g, outChannels) : null;
             private float[] dW;
             private int colsFor = -1;
 
@@ -146,6 +148,11 @@ public final class Conv2d implements Layer {
             public void forward(StepContext ctx, int n, float[] x, float[] y) {
                 float[] p = ctx.params;
                 boolean keep = ctx.mode == Mode.TRAIN;
+                if (winograd != null && ctx.exactGrads == null) {
+                    winograd.forward(p, w, b, n, x, y, keep);
+                    colsFor = -1;
+                    return;
+                }
                 int need = (keep ? n : 1) * k * plane + PaddedIm2col.SLACK;
                 if (cols.length < need) {
                     cols = new float[need];
@@ -166,6 +173,15 @@ public final class Conv2d implements Layer {
             public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
                 float[] p = ctx.params;
                 float[] grads = ctx.grads;
+                if (winograd != null && ctx.exactGrads == null) {
+                    winograd.backward(p, w, grads, n, x, dy, dx);
+                    for (int e = 0; e < n; e++) {
+                        for (int o = 0; o < outChannels; o++) {
+                            grads[b + o] += (float) RowSums.sum(dy, e * outSize + o * plane, plane, false);
+                        }
+                    }
+                    return;
+                }
                 boolean cached = colsFor == n;
                 for (int e = 0; e < n; e++) {
                     int yOff = e * outSize;

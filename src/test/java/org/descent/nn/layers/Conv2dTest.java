@@ -35,6 +35,8 @@ class Conv2dTest {
             GradientCheck.of(new Conv2d(3, 3, 3, 1, 1), Shape.of(2, 5, 5), 2).run(mode);
             GradientCheck.of(new Conv2d(2, 3, 2, 2, 1), Shape.of(3, 6, 5), 2).run(mode);
             GradientCheck.of(new Conv2d(4, 1, 1, 1, 0), Shape.of(2, 3, 3), 3).run(mode);
+            // Sixteen channels at 3×3, stride 1: Winograd's F(2×2, 3×3).
+            GradientCheck.of(new Conv2d(3, 3, 3, 1, 1), Shape.of(16, 5, 4), 2).run(mode);
         }
     }
 
@@ -50,7 +52,7 @@ class Conv2dTest {
     @Test
     void agreesWithPyTorch() {
         JsonNode root = Reference.load("conv2d.json");
-        assertTrue(root.size() >= 3);
+        assertTrue(root.size() >= 5);
         for (JsonNode c : root) {
             int n = c.get("n").asInt();
             int[] shape = {c.get("c").asInt(), c.get("h").asInt(), c.get("w").asInt()};
