@@ -39,6 +39,22 @@ final class BenchCommand {
         };
     }
 
+    /**
+     * A line naming the model's convolutions that run Winograd's F(2×2, 3×3) in float mode, whose GFLOP/s (counted as the
+     * direct convolution's) can exceed the SGEMM rate; empty when none does.
+     */
+    static java.util.Optional<String> winogradNote(Sequential model) {
+        List<String> layers = new java.util.ArrayList<>();
+        for (int i = 0; i < model.layers().size(); i++) {
+            if (model.layers().get(i) instanceof org.descent.nn.layers.Conv2d c && c.runsWinograd(model.shapeBefore(i))) {
+                layers.add(c.toString());
+            }
+        }
+        return layers.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join(", ", layers)
+                + " run Winograd's F(2×2, 3×3): 4/9 of the direct convolution's multiply-adds, which its GFLOP/s count, "
+                + "so they can exceed the SGEMM rate");
+    }
+
     /** Single-thread training throughput of the MLP and the CNN, beside PyTorch on CPU. */
     @Command(name = "throughput", mixinStandardHelpOptions = true,
             description = "Single-thread training examples/s of the MLP 784-256-256-10 and the BN CNN at a fixed batch, "
@@ -120,6 +136,9 @@ final class BenchCommand {
                         String.format(Locale.ROOT, "%.1f", flops * active.median() / 1e9),
                         String.format(Locale.ROOT, "%.0f%%", 100 * flops * active.median() / 1e9 / square), torchRate});
             }
+            for (String m : models) {
+                winogradNote(benchModel(m)).ifPresent(note -> System.out.println(m + ": " + note));
+            }
             if (nativeActive) {
                 Blas.use("java");
                 System.out.println("Descent BLAS (pure Java column): " + Blas.get().description());
@@ -166,11 +185,17 @@ final class BenchCommand {
         int warmup;
         @Option(names = "--exact", description = "Run the step with exact sums (engine.reduction = exact).")
         boolean exact;
+        @Option(names = "--direct", description = "Run every convolution as direct products, without Winograd's F(2×2, 3×3) "
+                + "(the JVM-wide -Ddescent.conv.winograd=false).")
+        boolean direct;
 
         @Override
         public Integer call() {
             if (batch <= 0 || steps <= 0 || warmup < 0) {
                 throw new UsageException("--batch and --steps must be positive and --warmup ≥ 0");
+            }
+            if (direct) {
+                System.setProperty("descent.conv.winograd", "false");
             }
             if (!List.of("mlp", "quickstart", "cnn", "fashion-cnn", "lstm", "gru").contains(model)) {
                 throw new UsageException("--model: unknown model '" + model + "' (known: mlp, quickstart, cnn, fashion-cnn, lstm, gru)");
@@ -195,6 +220,9 @@ final class BenchCommand {
                 total += ms[i][0] + ms[i][1];
             }
             System.out.printf(Locale.ROOT, "total %.2f ms per step: %.0f examples/s (layers only: no loss, no optimizer)%n", total, batch / (total / 1e3));
+            if (!exact) {
+                winogradNote(m).ifPresent(System.out::println);
+            }
             return 0;
         }
     }

@@ -160,6 +160,15 @@ class BenchCommandTest {
         assertEquals(2, CliTestSupport.run("bench", "layers", "--model", "vgg").exitCode());
     }
 
+    /** conf/fashion-cnn.conf's layers: both convolutions timed, and the one over 64 channels named as Winograd's. */
+    @Test
+    void layersOfTheFashionCnnNameTheWinogradConvolution() {
+        CliTestSupport.Run r = CliTestSupport.run("bench", "layers", "--model", "fashion-cnn", "--steps", "1", "--warmup", "0", "--batch", "4");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(2, r.out().lines().filter(l -> l.matches("conv2d\\(\\d+, 3×3.*\\s\\d+%")).count(), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("conv2d(128, 3×3, stride 1, padding 1) run Winograd's F(2×2, 3×3)")), r.out());
+    }
+
     @Test
     void engineThroughputsDefaultMastersAreLocalOneAndLocalTwo() {
         EngineThroughputBenchmark bench = new EngineThroughputBenchmark();

@@ -117,6 +117,14 @@ public final class Conv2d implements Layer {
                 new ParamSpec("bias", outChannels, fanIn, fanOut, biasInit, false));
     }
 
+    /**
+     * True when float-mode steps on {@code in} run Winograd's F(2×2, 3×3) ({@link Winograd3x3}): 4/9 of the
+     * {@link #multiplyAdds} counted for the direct convolution.
+     */
+    public boolean runsWinograd(Shape in) {
+        return Winograd3x3.appliesTo(geometry(in));
+    }
+
     @Override
     public MultiplyAdds multiplyAdds(Shape in) {
         Geometry g = geometry(in);

@@ -23,8 +23,9 @@ import org.descent.tensor.Blas;
  * <p>Backward is the gradient of these same steps: {@code ∂M = A ∂Y Aᵀ} per tile, {@code ∂U_ξ = ∂M_ξ V_ξᵀ} and
  * {@code ∂V_ξ = U_ξᵀ ∂M_ξ} (matrix products again), {@code ∂g = Gᵀ ∂U G} and {@code ∂d = B ∂V Bᵀ}, the latter added
  * over overlapping patches. So ∂L/∂W and ∂L/∂x are exactly the gradients of the computed forward, which equals the
- * direct convolution up to float rounding (the transforms add a few roundings of the inputs' size; F(2×2, 3×3) is the
- * variant whose error stays at the direct product's order, Lavin and Gray §5).
+ * direct convolution up to float rounding: the transforms only add and halve, and Lavin and Gray measure F(2×2, 3×3)'s
+ * float error at the direct convolution's order (the larger tiles' grows). {@code Winograd3x3Test} checks it against
+ * the direct sums, {@code Conv2dTest} against PyTorch and finite differences.
  *
  * <p>The order of every addition is fixed by the shapes and the block size, so the same inputs give the same bits.
  * It is not the direct product's order, so {@link Conv2d} keeps the direct, per-example products for exact sums.
@@ -60,13 +61,22 @@ final class Winograd3x3 {
     /** ∂V of one block: [ξ][c][block tiles], made by the first backward that needs ∂L/∂x. */
     private float[] dv;
     private final float[] plane;
+    /** Scratch for one 4×4 (or 4×3) transform's intermediate rows. */
     private final float[] rows;
+    /** Per-tile values split by position in the tile or patch, each over consecutive tiles (see the transforms). */
+    private final float[] split;
+    /** The first of a transform's two 1-D passes, by position in the tile: [16][tiles]. */
+    private final float[] stage;
     /** V of the whole batch when kept from forward (training): block after block, each [ξ][c][block tiles]. */
     private float[] v = new float[0];
     private int keptFor = -1;
 
+    /** The JVM-wide switch: {@code -Ddescent.conv.winograd=false} keeps every convolution on the direct products. */
+    static final String PROPERTY = "descent.conv.winograd";
+
     static boolean appliesTo(Geometry g) {
-        return g.kh() == 3 && g.kw() == 3 && g.stride() == 1 && g.channels() >= MIN_CHANNELS;
+        return g.kh() == 3 && g.kw() == 3 && g.stride() == 1 && g.channels() >= MIN_CHANNELS
+                && !"false".equalsIgnoreCase(System.getProperty(PROPERTY));
     }
 
     Winograd3x3(Geometry g, int outChannels) {
@@ -96,7 +106,9 @@ final class Winograd3x3 {
         this.du = new float[u.length];
         this.m = new float[16 * mStride(blockExamples * tiles)];
         this.plane = new float[planeH * planeW];
-        this.rows = new float[4 * planeW];
+        this.rows = new float[16];
+        this.split = new float[Math.max(8 * (tilesH + 1) * tilesW, 16 * tiles)];
+        this.stage = new float[16 * tiles];
     }
 
     /**
@@ -247,82 +259,74 @@ final class Winograd3x3 {
         }
     }
 
-    /** {@code V = Bᵀ d B} for every channel and tile of one example, into the block's columns from {@code col0}. */
+    /**
+     * {@code V = Bᵀ d B} for every channel and tile of one example, into the block's columns from {@code col0}. The
+     * zero-bordered plane is first split by row parity and by column offset within a tile ({@code split[δx][parity]
+     * [k·tilesW + tx] = plane[2k + parity][2tx + δx]}), so that the transform runs over consecutive tiles: tile
+     * {@code q = ty·tilesW + tx} reads rows 2ty and 2ty + 2 at {@code q} and {@code q + tilesW} of the even rows.
+     */
     private void transformInput(float[] x, int xOff, int vOff, int cols, int col0) {
         int xiStride = vStride(cols);
+        int seg = (tilesH + 1) * tilesW;
         for (int c = 0; c < channels; c++) {
             int src = xOff + c * height * width;
             for (int i = 0; i < height; i++) {
                 System.arraycopy(x, src + i * width, plane, (i + pad) * planeW + pad, width);
             }
-            int dst = vOff + c * cols + col0;
-            for (int ty = 0; ty < tilesH; ty++) {
-                int r = 2 * ty * planeW;
-                for (int s = 0; s < planeW; s++) {
-                    // Bᵀ d along the patch's rows, for the whole row of tiles at once.
-                    float d0 = plane[r + s];
-                    float d1 = plane[r + planeW + s];
-                    float d2 = plane[r + 2 * planeW + s];
-                    float d3 = plane[r + 3 * planeW + s];
-                    rows[s] = d0 - d2;
-                    rows[planeW + s] = d1 + d2;
-                    rows[2 * planeW + s] = d2 - d1;
-                    rows[3 * planeW + s] = d1 - d3;
-                }
-                for (int i = 0; i < 4; i++) {
-                    int ri = i * planeW;
-                    int at = dst + 4 * i * xiStride + ty * tilesW;
+            for (int par = 0; par < 2; par++) {
+                for (int k = 0; k <= tilesH; k++) {
+                    int row = (2 * k + par) * planeW;
+                    int at = par * seg + k * tilesW;
                     for (int tx = 0; tx < tilesW; tx++) {
-                        // (Bᵀ d) B along the columns.
-                        int s = ri + 2 * tx;
-                        float t0 = rows[s];
-                        float t1 = rows[s + 1];
-                        float t2 = rows[s + 2];
-                        float t3 = rows[s + 3];
-                        v[at + tx] = t0 - t2;
-                        v[at + xiStride + tx] = t1 + t2;
-                        v[at + 2 * xiStride + tx] = t2 - t1;
-                        v[at + 3 * xiStride + tx] = t1 - t3;
+                        int s = row + 2 * tx;
+                        split[at + tx] = plane[s];
+                        split[2 * seg + at + tx] = plane[s + 1];
+                        split[4 * seg + at + tx] = plane[s + 2];
+                        split[6 * seg + at + tx] = plane[s + 3];
                     }
                 }
+            }
+            for (int dy = 0; dy < 4; dy++) {
+                // d B along patch row dy (row 2ty + dy: parity dy & 1, tile row ty + dy / 2): stage[dy][j].
+                WinogradRows.inputForward(split, (dy & 1) * seg + (dy >> 1) * tilesW, 2 * seg, stage, 4 * dy * tiles, tiles, tiles);
+            }
+            int dst = vOff + c * cols + col0;
+            for (int j = 0; j < 4; j++) {
+                // Bᵀ down column j: V[i][j].
+                WinogradRows.inputForward(stage, j * tiles, 4 * tiles, v, dst + j * xiStride, 4 * xiStride, tiles);
             }
         }
     }
 
-    /** {@code y = Aᵀ M A + b} for every output channel and tile of one example. */
+    /**
+     * {@code y = Aᵀ M A + b} for every output channel and tile of one example: the transform over consecutive tiles
+     * into four arrays by position in the tile, then each scattered to its rows and columns.
+     */
     private void transformOutput(int cols, int col0, float[] p, int b, float[] y, int yOff) {
         int xiStride = mStride(cols);
         for (int o = 0; o < outChannels; o++) {
+            int at = o * cols + col0;
+            for (int j = 0; j < 4; j++) {
+                // Aᵀ M down column j: stage[r][j].
+                WinogradRows.outputForward(m, at + j * xiStride, 4 * xiStride, stage, j * tiles, 4 * tiles, tiles);
+            }
+            for (int r = 0; r < 2; r++) {
+                // (Aᵀ M) A along row r: the outputs (r, 0) and (r, 1).
+                WinogradRows.outputForward(stage, 4 * r * tiles, tiles, split, 2 * r * tiles, tiles, tiles);
+            }
             float bias = p[b + o];
             int yPlane = yOff + o * outH * outW;
-            for (int ty = 0; ty < tilesH; ty++) {
-                int oy = 2 * ty;
-                boolean second = oy + 1 < outH;
-                for (int tx = 0; tx < tilesW; tx++) {
-                    int at = o * cols + col0 + ty * tilesW + tx;
-                    // Aᵀ M: rows m0 + m1 + m2 and m1 − m2 − m3 of each column j; then the same along the row.
-                    float a0 = m[at] + m[at + 4 * xiStride] + m[at + 8 * xiStride];
-                    float a1 = m[at + xiStride] + m[at + 5 * xiStride] + m[at + 9 * xiStride];
-                    float a2 = m[at + 2 * xiStride] + m[at + 6 * xiStride] + m[at + 10 * xiStride];
-                    float a3 = m[at + 3 * xiStride] + m[at + 7 * xiStride] + m[at + 11 * xiStride];
-                    float b0 = m[at + 4 * xiStride] - m[at + 8 * xiStride] - m[at + 12 * xiStride];
-                    float b1 = m[at + 5 * xiStride] - m[at + 9 * xiStride] - m[at + 13 * xiStride];
-                    float b2 = m[at + 6 * xiStride] - m[at + 10 * xiStride] - m[at + 14 * xiStride];
-                    float b3 = m[at + 7 * xiStride] - m[at + 11 * xiStride] - m[at + 15 * xiStride];
-                    float y00 = a0 + a1 + a2;
-                    float y01 = a1 - a2 - a3;
-                    float y10 = b0 + b1 + b2;
-                    float y11 = b1 - b2 - b3;
-                    int ox = 2 * tx;
-                    int row = yPlane + oy * outW + ox;
-                    y[row] = y00 + bias;
-                    if (ox + 1 < outW) {
-                        y[row + 1] = y01 + bias;
+            for (int r = 0; r < 2; r++) {
+                for (int ty = 0; ty < tilesH; ty++) {
+                    int oy = 2 * ty + r;
+                    if (oy >= outH) {
+                        break;
                     }
-                    if (second) {
-                        y[row + outW] = y10 + bias;
-                        if (ox + 1 < outW) {
-                            y[row + outW + 1] = y11 + bias;
+                    int row = yPlane + oy * outW;
+                    int from = 2 * r * tiles + ty * tilesW;
+                    for (int cc = 0; cc < 2; cc++) {
+                        for (int tx = 0, ox = cc; ox < outW; tx++, ox += 2) {
+                            y[row + ox] = split[from + cc * tiles + tx] + bias;
                         }
                     }
                 }
@@ -330,89 +334,92 @@ final class Winograd3x3 {
         }
     }
 
-    /** {@code ∂M = A ∂Y Aᵀ} for every output channel and tile of one example (zero past the output's edge). */
+    /**
+     * {@code ∂M = A ∂Y Aᵀ} for every output channel and tile of one example (zero past the output's edge): ∂Y gathered
+     * into four arrays by position in the tile, then the transform over consecutive tiles.
+     */
     private void transformOutputGradient(float[] dy, int dyOff, int cols, int col0) {
         int xiStride = mStride(cols);
         for (int o = 0; o < outChannels; o++) {
             int dyPlane = dyOff + o * outH * outW;
-            for (int ty = 0; ty < tilesH; ty++) {
-                int oy = 2 * ty;
-                boolean second = oy + 1 < outH;
-                for (int tx = 0; tx < tilesW; tx++) {
-                    int ox = 2 * tx;
-                    boolean right = ox + 1 < outW;
-                    int row = dyPlane + oy * outW + ox;
-                    float g00 = dy[row];
-                    float g01 = right ? dy[row + 1] : 0f;
-                    float g10 = second ? dy[row + outW] : 0f;
-                    float g11 = second && right ? dy[row + outW + 1] : 0f;
-                    // A ∂Y: rows g0, g0 + g1, g0 − g1, −g1; then the same along columns.
-                    float r00 = g00;
-                    float r01 = g01;
-                    float r10 = g00 + g10;
-                    float r11 = g01 + g11;
-                    float r20 = g00 - g10;
-                    float r21 = g01 - g11;
-                    float r30 = -g10;
-                    float r31 = -g11;
-                    int at = o * cols + col0 + ty * tilesW + tx;
-                    put(at, xiStride, 0, r00, r01);
-                    put(at, xiStride, 4, r10, r11);
-                    put(at, xiStride, 8, r20, r21);
-                    put(at, xiStride, 12, r30, r31);
+            for (int r = 0; r < 2; r++) {
+                for (int ty = 0; ty < tilesH; ty++) {
+                    int oy = 2 * ty + r;
+                    int to = 2 * r * tiles + ty * tilesW;
+                    for (int cc = 0; cc < 2; cc++) {
+                        int tx = 0;
+                        if (oy < outH) {
+                            int row = dyPlane + oy * outW;
+                            for (int ox = cc; ox < outW; tx++, ox += 2) {
+                                split[to + cc * tiles + tx] = dy[row + ox];
+                            }
+                        }
+                        for (; tx < tilesW; tx++) {
+                            split[to + cc * tiles + tx] = 0f;
+                        }
+                    }
                 }
+            }
+            for (int b = 0; b < 2; b++) {
+                // A ∂Y down column b: stage[i][b].
+                WinogradRows.outputBackward(split, b * tiles, 2 * tiles, stage, b * tiles, 2 * tiles, tiles);
+            }
+            int at = o * cols + col0;
+            for (int i = 0; i < 4; i++) {
+                // (A ∂Y) Aᵀ along row i: ∂M[i][j].
+                WinogradRows.outputBackward(stage, 2 * i * tiles, tiles, m, at + 4 * i * xiStride, xiStride, tiles);
             }
         }
     }
 
-    private void put(int at, int xiStride, int xi0, float a, float b) {
-        m[at + xi0 * xiStride] = a;
-        m[at + (xi0 + 1) * xiStride] = a + b;
-        m[at + (xi0 + 2) * xiStride] = a - b;
-        m[at + (xi0 + 3) * xiStride] = -b;
-    }
-
-    /** {@code ∂d = B ∂V Bᵀ} for every channel and tile of one example, added over the patches, then cropped into ∂L/∂x. */
+    /**
+     * {@code ∂d = B ∂V Bᵀ} for every channel and tile of one example, into 16 arrays by position (r, s) in the patch
+     * over consecutive tiles; then each input pixel sums the up to four patches over it: on the bordered plane, pixel
+     * {@code (2k + a, 2l + b)} is position (a, b) of tile (k, l), (a, b + 2) of tile (k, l − 1), (a + 2, b) of tile
+     * (k − 1, l) and (a + 2, b + 2) of tile (k − 1, l − 1).
+     */
     private void transformInputGradient(int cols, int col0, float[] dx, int dxOff) {
         int xiStride = vStride(cols);
         for (int c = 0; c < channels; c++) {
-            Arrays.fill(plane, 0f);
-            int src = c * cols + col0;
-            for (int ty = 0; ty < tilesH; ty++) {
-                for (int tx = 0; tx < tilesW; tx++) {
-                    int at = src + ty * tilesW + tx;
-                    int corner = 2 * ty * planeW + 2 * tx;
-                    for (int j = 0; j < 4; j++) {
-                        // B ∂V, column j: rows v0, v1 − v2 + v3, −v0 + v1 + v2, −v3.
-                        float v0 = dv[at + j * xiStride];
-                        float v1 = dv[at + (4 + j) * xiStride];
-                        float v2 = dv[at + (8 + j) * xiStride];
-                        float v3 = dv[at + (12 + j) * xiStride];
-                        rows[j] = v0;
-                        rows[4 + j] = v1 - v2 + v3;
-                        rows[8 + j] = -v0 + v1 + v2;
-                        rows[12 + j] = -v3;
-                    }
-                    for (int r = 0; r < 4; r++) {
-                        // (B ∂V) Bᵀ, row r, added to the patch.
-                        float e0 = rows[4 * r];
-                        float e1 = rows[4 * r + 1];
-                        float e2 = rows[4 * r + 2];
-                        float e3 = rows[4 * r + 3];
-                        int q = corner + r * planeW;
-                        plane[q] += e0;
-                        plane[q + 1] += e1 - e2 + e3;
-                        plane[q + 2] += -e0 + e1 + e2;
-                        plane[q + 3] -= e3;
-                    }
-                }
+            int at = c * cols + col0;
+            for (int j = 0; j < 4; j++) {
+                // B ∂V down column j: stage[r][j].
+                WinogradRows.inputBackward(dv, at + j * xiStride, 4 * xiStride, stage, j * tiles, 4 * tiles, tiles);
+            }
+            for (int r = 0; r < 4; r++) {
+                // (B ∂V) Bᵀ along row r: ∂d[r][s].
+                WinogradRows.inputBackward(stage, 4 * r * tiles, tiles, split, 4 * r * tiles, tiles, tiles);
             }
             int dst = dxOff + c * height * width;
-            for (int i = 0; i < height; i++) {
-                System.arraycopy(plane, (i + pad) * planeW + pad, dx, dst + i * width, width);
+            for (int h = 0; h < height; h++) {
+                int pr = h + pad;
+                int a = pr & 1;
+                int k = pr >> 1;
+                int row = dst + h * width;
+                for (int w = 0; w < width; w++) {
+                    int pc = w + pad;
+                    int b = pc & 1;
+                    int l = pc >> 1;
+                    float s = 0f;
+                    if (k < tilesH) {
+                        if (l < tilesW) {
+                            s += split[(4 * a + b) * tiles + k * tilesW + l];
+                        }
+                        if (l > 0) {
+                            s += split[(4 * a + b + 2) * tiles + k * tilesW + l - 1];
+                        }
+                    }
+                    if (k > 0) {
+                        if (l < tilesW) {
+                            s += split[(4 * a + 8 + b) * tiles + (k - 1) * tilesW + l];
+                        }
+                        if (l > 0) {
+                            s += split[(4 * a + 10 + b) * tiles + (k - 1) * tilesW + l - 1];
+                        }
+                    }
+                    dx[row + w] = s;
+                }
             }
         }
-        // The forward's zero border must stay zero for the next example.
-        Arrays.fill(plane, 0f);
     }
 }

@@ -162,6 +162,14 @@ class Winograd3x3Test {
         assertFalse(Winograd3x3.appliesTo(Geometry.of("conv2d", Shape.of(16, 14, 14), 3, 3, 2, 1)), "stride 2");
         assertFalse(Winograd3x3.appliesTo(Geometry.of("conv2d", Shape.of(16, 14, 14), 5, 5, 1, 2)), "5×5");
         assertThrows(IllegalArgumentException.class, () -> new Winograd3x3(Geometry.of("conv2d", Shape.of(2, 6, 6), 3, 3, 2, 1), 2));
+        assertTrue(new Conv2d(8, 3, 3, 1, 1).runsWinograd(Shape.of(16, 14, 14)));
+        System.setProperty(Winograd3x3.PROPERTY, "false");
+        try {
+            assertFalse(Winograd3x3.appliesTo(Geometry.of("conv2d", Shape.of(16, 14, 14), 3, 3, 1, 1)), "-D" + Winograd3x3.PROPERTY + "=false");
+            assertFalse(new Conv2d(8, 3, 3, 1, 1).runsWinograd(Shape.of(16, 14, 14)));
+        } finally {
+            System.clearProperty(Winograd3x3.PROPERTY);
+        }
     }
 
     private static double input(Geometry g, float[] x, int e, int c, int h, int w) {
