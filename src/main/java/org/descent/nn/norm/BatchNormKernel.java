@@ -392,6 +392,7 @@ final class BatchNormKernel implements Kernel {
             }
             return;
         }
+        boolean keepRouted = pooled() && dx != null && sync;
         for (int c = 0; c < channels; c++) {
             if (pooled()) {
                 routeGradient(c, n, y, dy);
@@ -401,6 +402,9 @@ final class BatchNormKernel implements Kernel {
             if (dx != null && !sync) {
                 // Local sums: the input gradient of channel c while its values are in cache.
                 inputGradient(c, n, pooled() ? channelGradient : dy, dx, p, ctx.stats);
+            } else if (keepRouted) {
+                // The routed ∂L/∂y waits in ∂L/∂x's place for the synchronized sums (copies, not a second routing).
+                scatter(channelGradient, c, n, dx);
             }
         }
         if (dx == null || !sync) {
@@ -409,10 +413,26 @@ final class BatchNormKernel implements Kernel {
         ctx.collective.allReduceSum(exchange, 0, 2 * channels);
         for (int c = 0; c < channels; c++) {
             if (pooled()) {
-                routeGradient(c, n, y, dy);
+                gatherInto(channelGradient, dx, c, n);
                 recomputeNormalized(c, n, x);
             }
             inputGradient(c, n, pooled() ? channelGradient : dy, dx, p, ctx.stats);
+        }
+    }
+
+    /** Channel c's scratch row copied to its place in a full {@code [n][C][spatial]} array. */
+    private void scatter(float[] row, int c, int n, float[] full) {
+        int stride = channels * spatial;
+        for (int e = 0; e < n; e++) {
+            System.arraycopy(row, e * spatial, full, e * stride + c * spatial, spatial);
+        }
+    }
+
+    /** Channel c's values of a full {@code [n][C][spatial]} array copied into a scratch row. */
+    private void gatherInto(float[] row, float[] full, int c, int n) {
+        int stride = channels * spatial;
+        for (int e = 0; e < n; e++) {
+            System.arraycopy(full, e * stride + c * spatial, row, e * spatial, spatial);
         }
     }
 
@@ -444,10 +464,7 @@ final class BatchNormKernel implements Kernel {
      * write one index (C2 vectorizes a loop over two float arrays only then: it cannot rule out that they alias).
      */
     private float[] gather(float[] x, int c, int n) {
-        int stride = channels * spatial;
-        for (int e = 0; e < n; e++) {
-            System.arraycopy(x, e * stride + c * spatial, channelValues, e * spatial, spatial);
-        }
+        gatherInto(channelValues, x, c, n);
         return channelValues;
     }
 
@@ -531,9 +548,7 @@ final class BatchNormKernel implements Kernel {
             for (int i = 0, end = n * spatial; i < end; i++) {
                 g[i] = scale * (g[i] - meanG - h[i] * meanGx);
             }
-            for (int e = 0; e < n; e++) {
-                System.arraycopy(g, e * spatial, dx, e * stride + c * spatial, spatial);
-            }
+            scatter(g, c, n, dx);
             return;
         }
         for (int e = 0; e < n; e++) {
