@@ -65,7 +65,8 @@ final class BenchCommand {
         int batch;
         @Option(names = "--steps", defaultValue = "40", description = "Timed steps per trial (default ${DEFAULT-VALUE}).")
         int steps;
-        @Option(names = "--warmup", defaultValue = "15", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "50", description = "Untimed steps first, for Descent and PyTorch: enough for C2 to "
+                + "compile the Java kernels (default ${DEFAULT-VALUE}).")
         int warmup;
         @Option(names = "--trials", defaultValue = "3", description = "Timed trials; the median is reported (default ${DEFAULT-VALUE}).")
         int trials;
@@ -194,12 +195,26 @@ final class BenchCommand {
             if (batch <= 0 || steps <= 0 || warmup < 0) {
                 throw new UsageException("--batch and --steps must be positive and --warmup ≥ 0");
             }
-            if (direct) {
-                System.setProperty("descent.conv.winograd", "false");
-            }
             if (!List.of("mlp", "quickstart", "cnn", "fashion-cnn", "lstm", "gru").contains(model)) {
                 throw new UsageException("--model: unknown model '" + model + "' (known: mlp, quickstart, cnn, fashion-cnn, lstm, gru)");
             }
+            String property = org.descent.nn.layers.Conv2d.WINOGRAD_PROPERTY;
+            String winograd = System.getProperty(property);
+            if (direct) {
+                System.setProperty(property, "false");
+            }
+            try {
+                return report();
+            } finally {
+                if (winograd == null) {
+                    System.clearProperty(property);
+                } else {
+                    System.setProperty(property, winograd);
+                }
+            }
+        }
+
+        private int report() {
             Sequential m = benchModel(model);
             double sgemm = SgemmRate.gigaflops(Throughput.SQUARE, Throughput.SQUARE, Throughput.SQUARE, 0.5, 3);
             double[][] ms = LayerTimes.measure(m, batch, steps, warmup, exact);

@@ -167,6 +167,11 @@ class BenchCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(2, r.out().lines().filter(l -> l.matches("conv2d\\(\\d+, 3×3.*\\s\\d+%")).count(), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("conv2d(128, 3×3, stride 1, padding 1) run Winograd's F(2×2, 3×3)")), r.out());
+        CliTestSupport.Run direct = CliTestSupport.run("bench", "layers", "--model", "fashion-cnn", "--steps", "1", "--warmup", "0", "--batch", "4",
+                "--direct");
+        assertEquals(0, direct.exitCode(), direct.err());
+        assertTrue(direct.out().lines().noneMatch(l -> l.contains("Winograd")), direct.out());
+        assertEquals(null, System.getProperty(org.descent.nn.layers.Conv2d.WINOGRAD_PROPERTY), "--direct is for its own run only");
     }
 
     @Test

@@ -28,8 +28,14 @@ import org.descent.tensor.Shape;
  * G, {@link WideInputGradient}).
  * Every product is already one example's, so in exact mode ({@link StepContext#exactGrads}) only the
  * sums over examples change: each example's ∂L/∂W and ∂L/∂b are added on the exact grid.
+ *
+ * <p>With float sums, a 3×3 stride-1 convolution over 16 or more input channels runs Winograd's F(2×2, 3×3) instead
+ * ({@link Winograd3x3}): 4/9 of the multiply-adds, in 16 products over blocks of examples. {@code
+ * -Ddescent.conv.winograd=false} keeps every convolution on the products above.
  */
 public final class Conv2d implements Layer {
+    /** The system property that, set to {@code false}, keeps every convolution off Winograd's F(2×2, 3×3). */
+    public static final String WINOGRAD_PROPERTY = Winograd3x3.PROPERTY;
     private static final long serialVersionUID = 1L;
     private final int outChannels;
     private final int kernelH;
@@ -161,6 +167,10 @@ public final class Conv2d implements Layer {
                     colsFor = -1;
                     return;
                 }
+                if (winograd != null) {
+                    // Its inputs kept from an earlier step are not this step's.
+                    winograd.forgetInputs();
+                }
                 int need = (keep ? n : 1) * k * plane + PaddedIm2col.SLACK;
                 if (cols.length < need) {
                     cols = new float[need];
@@ -191,6 +201,9 @@ public final class Conv2d implements Layer {
                     return;
                 }
                 boolean cached = colsFor == n;
+                if (!cached && cols.length < k * plane + PaddedIm2col.SLACK) {
+                    cols = new float[k * plane + PaddedIm2col.SLACK];
+                }
                 for (int e = 0; e < n; e++) {
                     int yOff = e * outSize;
                     int cOff = cached ? e * k * plane : 0;

@@ -61,7 +61,7 @@ final class Winograd3x3 {
     /** ∂V of one block: [ξ][c][block tiles], made by the first backward that needs ∂L/∂x. */
     private float[] dv;
     private final float[] plane;
-    /** Scratch for one 4×4 (or 4×3) transform's intermediate rows. */
+    /** Scratch for the filter transforms' intermediate 4×3 and 3×4 matrices. */
     private final float[] rows;
     /** Per-tile values split by position in the tile or patch, each over consecutive tiles (see the transforms). */
     private final float[] split;
@@ -200,6 +200,11 @@ final class Winograd3x3 {
     /** As {@link #vStride} for M and ∂M. */
     private int mStride(int cols) {
         return outChannels * cols + SKEW;
+    }
+
+    /** Drops the inputs kept by the last forward: the next backward transforms its inputs again. */
+    void forgetInputs() {
+        keptFor = -1;
     }
 
     /** {@code U = G g Gᵀ} for every (o, c). */

@@ -3,8 +3,8 @@ package org.descent.nn.layers;
 import org.descent.tensor.FloatMath;
 
 /**
- * The four 1-D transforms of Winograd's F(2, 3) that {@link Winograd3x3} applies along the rows and then the columns of
- * its 4×4 (or 2×2) tiles, each over {@code count} consecutive tiles at once: input {@code k} of tile {@code q} at
+ * The four 1-D transforms of Winograd's F(2, 3) that {@link Winograd3x3} applies along one dimension of its 4×4 (or
+ * 2×2) tiles and then along the other, each over {@code count} consecutive tiles at once: input {@code k} of tile {@code q} at
  * {@code src[s + k·ss + q]}, output {@code k} at {@code dst[d + k·ds + q]}. Every output is computed from loaded inputs
  * before any is stored, so {@code dst} may be {@code src} at the same places. On the Vector API when the JVM has it
  * ({@link WinogradLanes}; the same operations lane by lane, so the same bits), the rest by the scalar loops.

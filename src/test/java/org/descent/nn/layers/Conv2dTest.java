@@ -40,6 +40,56 @@ class Conv2dTest {
         }
     }
 
+    /**
+     * Over 16 channels float sums run Winograd's F(2×2, 3×3) and exact sums the direct products; a backward in the
+     * other mode than its forward (no caller does that today) still gives the gradients, to float rounding.
+     */
+    @Test
+    void floatAndExactStepsMixInEitherOrder() {
+        Shape in = Shape.of(16, 5, 6);
+        Conv2d conv = new Conv2d(3, 3, 3, 1, 1);
+        assertTrue(conv.runsWinograd(in));
+        Sequential m = new Sequential(in, List.of(conv));
+        org.descent.tensor.Rng rng = new org.descent.tensor.Rng(11);
+        float[] p = new float[m.paramCount()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = rng.nextFloat() - 0.5f;
+        }
+        int n = 2;
+        float[] x = new float[n * in.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextFloat() - 0.5f;
+        }
+        float[] dy = new float[n * m.outputShape().size()];
+        for (int i = 0; i < dy.length; i++) {
+            dy[i] = rng.nextFloat() - 0.5f;
+        }
+        float[][] grads = new float[4][];
+        float[][] dxs = new float[4][];
+        float[][] ys = new float[4][];
+        for (int run = 0; run < 4; run++) {
+            boolean exactForward = (run & 1) != 0;
+            boolean exactBackward = (run & 2) != 0;
+            Kernel k = conv.kernel(in, m.slot(0));
+            StepContext ctx = new StepContext(p, new float[p.length], new float[0], new double[0]);
+            ctx.exactGrads = exactForward ? new double[p.length] : null;
+            ys[run] = new float[dy.length];
+            k.forward(ctx, n, x, ys[run]);
+            ctx.exactGrads = exactBackward ? new double[p.length] : null;
+            dxs[run] = new float[x.length];
+            k.backward(ctx, n, x, ys[run], dy, dxs[run]);
+            grads[run] = new float[p.length];
+            for (int i = 0; i < p.length; i++) {
+                grads[run][i] = exactBackward ? (float) ctx.exactGrads[i] : ctx.grads[i];
+            }
+        }
+        for (int run = 1; run < 4; run++) {
+            Reference.assertClose(ys[0], ys[run], "forward, run " + run);
+            Reference.assertClose(dxs[0], dxs[run], "input gradient, run " + run);
+            Reference.assertClose(grads[0], grads[run], "parameter gradients, run " + run);
+        }
+    }
+
     @Test
     void shapeErrorsNameTheProblem() {
         Conv2d c = new Conv2d(2, 5, 5, 1, 0);

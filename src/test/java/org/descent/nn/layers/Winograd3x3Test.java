@@ -17,10 +17,11 @@ class Winograd3x3Test {
     /** Forward, ∂L/∂W and ∂L/∂x equal the direct convolution's (summed in double) to float rounding. */
     @Test
     void equalsTheDirectConvolution() {
-        check(Shape.of(5, 7, 9), 4, 1, 3, 20);   // odd output: the last row and column of tiles are half outside
-        check(Shape.of(3, 6, 6), 2, 0, 2, 1000); // no padding, one block
-        check(Shape.of(2, 5, 4), 3, 2, 3, 40);   // wide padding; blocks of 1 example (30 tiles) and a last one
+        check(Shape.of(5, 7, 9), 4, 1, 3, 20);    // odd output: the last row and column of tiles are half outside
+        check(Shape.of(3, 6, 6), 2, 0, 2, 1000);  // no padding, one block
+        check(Shape.of(2, 5, 4), 3, 2, 3, 20);    // wide padding: a 7 × 6 output, 12 tiles, a block per example
         check(Shape.of(6, 14, 14), 8, 1, 5, 100); // the Fashion-MNIST second layer's plane; blocks of 2, a partial last
+        check(Shape.of(3, 12, 13), 2, 0, 3, 70);  // 30 tiles: whole vectors and a scalar tail on 4 to 16 lanes
     }
 
     private static void check(Shape in, int out, int pad, int n, int blockTiles) {
