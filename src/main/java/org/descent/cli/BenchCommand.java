@@ -31,9 +31,7 @@ final class BenchCommand {
             case "quickstart" -> new Sequential(org.descent.tensor.Shape.of(784), org.descent.models.LayerSpecs.parseAll(
                     List.of("dense(256)", "batch_norm", "relu", "dense(256)", "batch_norm", "relu", "dense(10)")));
             case "cnn" -> Models.fashionCnn(true);
-            case "fashion-cnn" -> new Sequential(org.descent.tensor.Shape.of(1, 28, 28), org.descent.models.LayerSpecs.parseAll(
-                    List.of("conv2d(64, 3, 1, 1)", "batch_norm", "relu", "maxpool2d(2)", "conv2d(128, 3, 1, 1)", "batch_norm", "relu",
-                            "maxpool2d(2)", "flatten", "dense(128)", "relu", "dense(10)")));
+            case "fashion-cnn" -> Models.fashionCnn(true, 64, 128);
             default -> new Sequential(org.descent.tensor.Shape.of(80, 32),
                     org.descent.models.LayerSpecs.parseAll(List.of(name + "(128, last)", "dense(10)")));
         };
@@ -104,9 +102,11 @@ final class BenchCommand {
                     + "(%d×784 by 784×256, the MLP's first product)%n", square, SQUARE, shaped, batch);
             List<String[]> rows = new ArrayList<>();
             List<String> exactRows = new ArrayList<>();
+            List<String> winogradNotes = new ArrayList<>();
             String torchInfo = null;
             for (String m : models) {
                 Sequential model = benchModel(m);
+                winogradNote(model).ifPresent(note -> winogradNotes.add(m + ": " + note));
                 Blas.use("auto");
                 ThroughputBenchmark.Throughput active = ThroughputBenchmark.measure(model, batch, steps, warmup, trials);
                 if (exact) {
@@ -137,9 +137,7 @@ final class BenchCommand {
                         String.format(Locale.ROOT, "%.1f", flops * active.median() / 1e9),
                         String.format(Locale.ROOT, "%.0f%%", 100 * flops * active.median() / 1e9 / square), torchRate});
             }
-            for (String m : models) {
-                winogradNote(benchModel(m)).ifPresent(note -> System.out.println(m + ": " + note));
-            }
+            winogradNotes.forEach(System.out::println);
             if (nativeActive) {
                 Blas.use("java");
                 System.out.println("Descent BLAS (pure Java column): " + Blas.get().description());

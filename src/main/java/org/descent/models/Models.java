@@ -45,8 +45,16 @@ public final class Models {
      * conv 3×3 64 (pad 1) [+ BN] + ReLU + maxpool 2, dense 128 + ReLU, dense 10, on {@code [1,28,28]}.
      */
     public static Sequential fashionCnn(boolean batchNorm) {
+        return fashionCnn(batchNorm, 32, 64);
+    }
+
+    /**
+     * As {@link #fashionCnn(boolean)} with the given channels per conv block ({@code conf/fashion-cnn.conf}'s network
+     * is {@code fashionCnn(true, 64, 128)}).
+     */
+    public static Sequential fashionCnn(boolean batchNorm, int... blockChannels) {
         List<Layer> layers = new ArrayList<>();
-        for (int channels : new int[] {32, 64}) {
+        for (int channels : blockChannels) {
             layers.add(new Conv2d(channels, 3, 3, 1, 1));
             if (batchNorm) {
                 layers.add(new BatchNorm());

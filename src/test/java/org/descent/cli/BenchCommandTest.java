@@ -163,6 +163,10 @@ class BenchCommandTest {
     /** conf/fashion-cnn.conf's layers: both convolutions timed, and the one over 64 channels named as Winograd's. */
     @Test
     void layersOfTheFashionCnnNameTheWinogradConvolution() {
+        java.util.List<String> confLayers = com.typesafe.config.ConfigFactory.parseFile(new java.io.File("conf/fashion-cnn.conf"))
+                .getStringList("model.layers");
+        assertEquals(new org.descent.nn.Sequential(org.descent.tensor.Shape.of(1, 28, 28), org.descent.models.LayerSpecs.parseAll(confLayers))
+                .summary(), BenchCommand.benchModel("fashion-cnn").summary(), "the bench model is conf/fashion-cnn.conf's network");
         CliTestSupport.Run r = CliTestSupport.run("bench", "layers", "--model", "fashion-cnn", "--steps", "1", "--warmup", "0", "--batch", "4");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(2, r.out().lines().filter(l -> l.matches("conv2d\\(\\d+, 3×3.*\\s\\d+%")).count(), r.out());

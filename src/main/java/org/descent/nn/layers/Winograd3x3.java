@@ -52,6 +52,8 @@ final class Winograd3x3 {
     private final int planeH;
     private final int planeW;
     private final int blockExamples;
+    /** Floats of one block's V (or ∂V): its 16 matrices at {@link #vStride} apart, for a full block. */
+    private final int blockV;
     /** U: [ξ][o][c]. */
     private final float[] u;
     /** ∂U summed over the batch: [ξ][o][c]. */
@@ -102,6 +104,7 @@ final class Winograd3x3 {
         this.planeH = 2 * tilesH + 2;
         this.planeW = 2 * tilesW + 2;
         this.blockExamples = Math.max(1, blockTiles / tiles);
+        this.blockV = 16 * vStride(blockExamples * tiles);
         this.u = new float[16 * outChannels * channels];
         this.du = new float[u.length];
         this.m = new float[16 * mStride(blockExamples * tiles)];
@@ -117,7 +120,6 @@ final class Winograd3x3 {
      */
     void forward(float[] p, int w, int b, int n, float[] x, float[] y, boolean keep) {
         transformFilters(p, w);
-        int blockV = 16 * vStride(blockExamples * tiles);
         int need = keep ? blockV * ((n + blockExamples - 1) / blockExamples) : blockV;
         if (v.length < need) {
             v = new float[need];
@@ -148,7 +150,6 @@ final class Winograd3x3 {
      */
     void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx) {
         boolean kept = keptFor == n;
-        int blockV = 16 * vStride(blockExamples * tiles);
         if (!kept) {
             transformFilters(p, w);
             if (v.length < blockV) {
