@@ -343,9 +343,10 @@ public record TrainConfig(
             }
         }
         java.util.Optional<String> dropout = EngineOptions.firstDropout(parsed);
+        EngineOptions.Reduction requested = option(c, "engine.reduction", EngineOptions.Reduction.class);
         EngineOptions.Reduction reduction;
         try {
-            reduction = EngineOptions.resolveReduction(option(c, "engine.reduction", EngineOptions.Reduction.class), sync.equals("sync"), dropout);
+            reduction = EngineOptions.resolveReduction(requested, sync.equals("sync"), dropout);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(c.getValue("engine.reduction").origin().description() + ": " + e.getMessage(), e);
         }

@@ -64,8 +64,9 @@ class TrainConfigTest {
         syncDropout.add("model.layers=[flatten, \"dense(32)\", \"dropout(0.5)\", \"dense(10)\"]");
         assertFalse(TrainConfig.load(null, syncDropout).exactReduction());
         assertFalse(TrainConfig.load(null, List.of("engine.mode=barrier", "batchNorm.mode=sync", "engine.reduction=float")).exactReduction());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("engine.reduction=double")))
-                .getMessage().contains("engine.reduction = 'double' is not one of [auto, float, exact]"));
+        String bad = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null, List.of("engine.reduction=double"))).getMessage();
+        assertTrue(bad.contains("engine.reduction = 'double' is not one of [auto, float, exact]"), bad);
+        assertEquals(bad.indexOf("--set engine.reduction=double"), bad.lastIndexOf("--set engine.reduction=double"), "where, once: " + bad);
         String message = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(null,
                 List.of("engine.reduction=exact", "model.layers=[flatten, \"dense(32)\", \"dropout(0.5)\", \"dense(10)\"]"))).getMessage();
         assertTrue(message.contains("engine.reduction = exact cannot train dropout(0.5)"), message);
