@@ -33,8 +33,13 @@ import org.descent.tensor.Blas;
 final class Winograd3x3 {
     /** Fewer input channels than this make products too thin for the transforms to pay (the first layer of an image). */
     static final int MIN_CHANNELS = 16;
-    /** Tiles per block of examples (about): wide enough for GEMM speed, small enough for the 16 products to stay in cache. */
-    static final int BLOCK_TILES = 400;
+    /**
+     * Tiles per block of examples (about): wide enough for GEMM speed, small enough for a block's V and M to stay in a
+     * core's L2. For 64 → 128 channels over 14×14 that is 2 examples (98 tiles, 1.2 MB). With 8 examples (392 tiles,
+     * 4.8 MB) one thread alone was as fast, but two at once, as in {@code local[2]}, took 49–54 ms per step of 64 in
+     * that layer instead of 41–42 ({@code bench layers --model fashion-cnn} run twice side by side).
+     */
+    static final int BLOCK_TILES = 100;
     /** Floats between consecutive transform matrices beyond their size: one cache line. */
     private static final int SKEW = 16;
 
