@@ -21,9 +21,13 @@ import picocli.CommandLine.Option;
         subcommands = {BenchCommand.Throughput.class, BenchCommand.Layers.class, EngineThroughputBenchmark.class, StepBenchmark.class, ExchangeBenchmark.class, ProjectionBenchmark.class, SyncBatchNormBenchmark.class, ExperimentCommand.class, MllibBenchmark.class, ImageDecodeBenchmark.class})
 final class BenchCommand {
 
+    /** The names {@link #benchModel} knows. */
+    static final List<String> MODELS = List.of("mlp", "quickstart", "cnn", "fashion-cnn", "lstm", "gru");
+
     /**
-     * The benchmarks' models by name: the MLP 784-256-256-10, the quickstart's MLP with batch norm, the BN CNN, and an
-     * LSTM or GRU of 128 units over 80 steps of 32 features (callers check the name).
+     * The benchmarks' models by name ({@link #MODELS}): the MLP 784-256-256-10, the quickstart's MLP with batch norm, the
+     * BN CNN, {@code conf/fashion-cnn.conf}'s network, and an LSTM or GRU of 128 units over 80 steps of 32 features
+     * (callers check the name).
      */
     static Sequential benchModel(String name) {
         return switch (name) {
@@ -193,8 +197,8 @@ final class BenchCommand {
             if (batch <= 0 || steps <= 0 || warmup < 0) {
                 throw new UsageException("--batch and --steps must be positive and --warmup ≥ 0");
             }
-            if (!List.of("mlp", "quickstart", "cnn", "fashion-cnn", "lstm", "gru").contains(model)) {
-                throw new UsageException("--model: unknown model '" + model + "' (known: mlp, quickstart, cnn, fashion-cnn, lstm, gru)");
+            if (!MODELS.contains(model)) {
+                throw new UsageException("--model: unknown model '" + model + "' (known: " + String.join(", ", MODELS) + ")");
             }
             String property = org.descent.nn.layers.Conv2d.WINOGRAD_PROPERTY;
             String winograd = System.getProperty(property);

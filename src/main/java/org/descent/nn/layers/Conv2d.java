@@ -162,7 +162,7 @@ public final class Conv2d implements Layer {
             public void forward(StepContext ctx, int n, float[] x, float[] y) {
                 float[] p = ctx.params;
                 boolean keep = ctx.mode == Mode.TRAIN;
-                if (winograd != null && ctx.exactGrads == null) {
+                if (onWinograd(ctx)) {
                     winograd.forward(p, w, b, n, x, y, keep);
                     colsFor = -1;
                     return;
@@ -191,7 +191,7 @@ public final class Conv2d implements Layer {
             public void backward(StepContext ctx, int n, float[] x, float[] y, float[] dy, float[] dx) {
                 float[] p = ctx.params;
                 float[] grads = ctx.grads;
-                if (winograd != null && ctx.exactGrads == null) {
+                if (onWinograd(ctx)) {
                     winograd.backward(p, w, grads, n, x, dy, dx);
                     for (int e = 0; e < n; e++) {
                         addBiasGradients(dy, e * outSize, grads, null);
@@ -234,6 +234,14 @@ public final class Conv2d implements Layer {
                         g.col2imAdd(dcols, 0, dx, e * inSize);
                     }
                 }
+            }
+
+            /**
+             * Whether this step's pass takes F(2×2, 3×3): the layer's shape allows it and the step has float sums. Forward
+             * and backward each ask for their own step, so any mix of float and exact steps stays correct.
+             */
+            private boolean onWinograd(StepContext ctx) {
+                return winograd != null && ctx.exactGrads == null;
             }
 
             /** One example's ∂L/∂b (its output gradient at {@code dy[yOff]}) added to {@code grads}, or on the exact grid. */

@@ -197,7 +197,8 @@ final class Winograd3x3 {
     /**
      * The distance between V's (and ∂V's) 16 matrices in a block of {@code cols} tiles: one cache line more than a
      * matrix, so that the transforms' 16 streams do not fall on the same cache sets when a matrix is a multiple of 4 KiB
-     * (128 channels × 392 tiles is: the layer took 58 ms per step of 64 instead of 40 in {@code bench layers}).
+     * (128 channels × 392 tiles, the blocks of 8 examples before {@link #BLOCK_TILES} was 100, is: the layer took 58 ms
+     * per step of 64 instead of 40 in {@code bench layers}).
      */
     private int vStride(int cols) {
         return channels * cols + SKEW;
