@@ -123,11 +123,12 @@ class ExactSumTest {
     @Test
     void blocksOfEightUnitsGiveTheExampleByExampleSumsBitForBit() {
         // 19 units: two blocks of eight (the second with one g of 10⁶, so its terms leave the vector rounding's range and
-        // it takes the per-unit path) and three units left over; 37 inputs: whole vectors and a tail.
+        // it takes the per-unit path) and three units left over; 45 inputs: pairs of vectors, one vector left over and a
+        // tail (with 512-bit vectors: 2 pairs of 8 doubles, 8, 5).
         Rng rng = new Rng(23);
         int rows = 11;
         int units = 19;
-        int cols = 37;
+        int cols = 45;
         float[] g = uniform(rng, rows * units, 3);
         float[] x = uniform(rng, rows * cols, 5);
         g[4 * units + 9] = 1e6f;
