@@ -8,7 +8,9 @@ import org.descent.tensor.Rng;
  * The machine's single-thread matrix-product rate through the active BLAS: {@code C = A · Bᵀ} (the layout of a dense
  * layer's forward product) of an {@code m × k} by {@code k × n} product, {@code 2·m·n·k} FLOP per call, timed over
  * repeated calls. It is the limit a training step's products can reach on one core; a model's GFLOP/s is compared
- * with it.
+ * with it. {@link #dgemmGigaflops} does the same in double precision: the limit of {@code engine.reduction = exact}'s
+ * weight gradients, each of whose terms is one double multiply-add (a fused multiply-add that also rounds the term to
+ * the grid) and an integer add.
  */
 public final class SgemmRate {
     private SgemmRate() {
@@ -32,16 +34,47 @@ public final class SgemmRate {
         return rates[trials / 2];
     }
 
+    /** {@link #gigaflops} for the double-precision product {@code C = A · Bᵀ} of an {@code n × n} by {@code n × n}. */
+    public static double dgemmGigaflops(int n, double minSeconds, int trials) {
+        if (n <= 0 || trials <= 0) {
+            throw new IllegalArgumentException("a DGEMM needs a positive size and trials, got " + n + ", " + trials);
+        }
+        Rng rng = new Rng(13);
+        double[] a = randomDoubles(rng, n * n);
+        double[] b = randomDoubles(rng, n * n);
+        double[] c = new double[n * n];
+        Runnable call = () -> Blas.dgemmTransB(n, n, n, a, b, c);
+        timed(n, n, n, call, Math.min(minSeconds, 0.05));
+        double[] rates = new double[trials];
+        for (int t = 0; t < trials; t++) {
+            rates[t] = timed(n, n, n, call, minSeconds);
+        }
+        Arrays.sort(rates);
+        return rates[trials / 2];
+    }
+
     private static double timed(int m, int n, int k, float[] a, float[] b, float[] c, double minSeconds) {
+        return timed(m, n, k, () -> Blas.gemm(false, true, m, n, k, 1f, a, 0, b, 0, 0f, c, 0), minSeconds);
+    }
+
+    private static double timed(int m, int n, int k, Runnable call, double minSeconds) {
         long calls = 0;
         long t0 = System.nanoTime();
         long elapsed;
         do {
-            Blas.gemm(false, true, m, n, k, 1f, a, 0, b, 0, 0f, c, 0);
+            call.run();
             calls++;
             elapsed = System.nanoTime() - t0;
         } while (elapsed < minSeconds * 1e9);
         return 2.0 * m * n * k * calls / elapsed;
+    }
+
+    private static double[] randomDoubles(Rng rng, int size) {
+        double[] v = new double[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = rng.nextFloat() - 0.5;
+        }
+        return v;
     }
 
     private static float[] random(Rng rng, int size) {

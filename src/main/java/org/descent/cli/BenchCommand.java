@@ -219,24 +219,45 @@ final class BenchCommand {
         private int report() {
             Sequential m = benchModel(model);
             double sgemm = SgemmRate.gigaflops(Throughput.SQUARE, Throughput.SQUARE, Throughput.SQUARE, 0.5, 3);
+            double dgemm = exact ? SgemmRate.dgemmGigaflops(Throughput.SQUARE, 0.5, 3) : Double.NaN;
             double[][] ms = LayerTimes.measure(m, batch, steps, warmup, exact);
             System.out.printf(Locale.ROOT, "Layer times, %s, batch %d, one thread, %s sums: median ms per step over %d steps%n", model, batch,
                     exact ? "exact" : "float", steps);
             System.out.println("Descent BLAS (active): " + Blas.get().description());
             System.out.printf(Locale.ROOT, "The limit, single-thread SGEMM on the active BLAS: %.1f GFLOP/s (%d³)%n", sgemm, Throughput.SQUARE);
-            System.out.printf(Locale.ROOT, "%-40s %-10s %-10s %-16s %s%n", "layer", "fwd ms", "bwd ms", "products GFLOP/s", "of SGEMM");
+            if (exact) {
+                System.out.printf(Locale.ROOT, "The limit of exact weight gradients, single-thread DGEMM on the active BLAS: %.1f GFLOP/s (%d³): "
+                        + "each term is one double multiply-add (and an integer add); the forward and input-gradient products stay float%n",
+                        dgemm, Throughput.SQUARE);
+                System.out.println("floor ms: the layer's forward and input-gradient products at the SGEMM rate, its weight gradient at the DGEMM rate");
+            }
+            String head = String.format(Locale.ROOT, "%-40s %-10s %-10s %-16s %-9s", "layer", "fwd ms", "bwd ms", "products GFLOP/s", "of SGEMM");
+            System.out.println(exact ? head + String.format(Locale.ROOT, " %-9s %s", "floor ms", "of floor") : head.strip());
             double total = 0;
+            double floorTotal = 0;
             int first = m.firstTrainedLayer();
             for (int i = 0; i < ms.length; i++) {
                 org.descent.nn.MultiplyAdds madds = m.layers().get(i).multiplyAdds(m.shapeBefore(i));
-                long macs = madds.forward() + (i >= first ? madds.backward() : 0) + (i > first ? madds.inputGradient() : 0);
+                long floatMacs = madds.forward() + (i > first ? madds.inputGradient() : 0);
+                long weightMacs = i >= first ? madds.backward() : 0;
+                long macs = floatMacs + weightMacs;
                 double seconds = (ms[i][0] + ms[i][1]) / 1e3;
                 String rate = macs == 0 ? "-" : String.format(Locale.ROOT, "%.1f", 2.0 * macs * batch / seconds / 1e9);
                 String share = macs == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * 2.0 * macs * batch / seconds / 1e9 / sgemm);
-                System.out.printf(Locale.ROOT, "%-40s %-10.3f %-10.3f %-16s %s%n", m.layers().get(i), ms[i][0], ms[i][1], rate, share);
+                String line = String.format(Locale.ROOT, "%-40s %-10.3f %-10.3f %-16s %-9s", m.layers().get(i), ms[i][0], ms[i][1], rate, share);
+                if (exact) {
+                    double floorMs = 2.0 * batch * (floatMacs / sgemm + weightMacs / dgemm) / 1e6;
+                    floorTotal += floorMs;
+                    line += macs == 0 ? String.format(Locale.ROOT, " %-9s %s", "-", "-")
+                            : String.format(Locale.ROOT, " %-9.3f %.0f%%", floorMs, 100 * floorMs / (seconds * 1e3));
+                }
+                System.out.println(line.strip());
                 total += ms[i][0] + ms[i][1];
             }
             System.out.printf(Locale.ROOT, "total %.2f ms per step: %.0f examples/s (layers only: no loss, no optimizer)%n", total, batch / (total / 1e3));
+            if (exact) {
+                System.out.printf(Locale.ROOT, "floor of the products %.2f ms per step, %.0f%% of the total%n", floorTotal, 100 * floorTotal / total);
+            }
             if (!exact) {
                 winogradNote(m).ifPresent(System.out::println);
             }

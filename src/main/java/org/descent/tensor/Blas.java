@@ -91,6 +91,15 @@ public final class Blas {
         instance.blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
     }
 
+    /**
+     * {@code C = A · Bᵀ} in double precision, row-major (A m×k, B n×k, C m×n): only to measure the machine's
+     * double-precision product rate, the limit of {@code engine.reduction = exact}'s weight gradients, whose every term is
+     * one double multiply-add ({@code org.descent.bench.SgemmRate#dgemmGigaflops}).
+     */
+    public static void dgemmTransB(int m, int n, int k, double[] a, double[] b, double[] c) {
+        instance.blas.dgemm("T", "N", n, m, k, 1.0, b, 0, Math.max(1, k), a, 0, Math.max(1, k), 0.0, c, 0, Math.max(1, n));
+    }
+
     private static String defaultPreference() {
         return Optional.ofNullable(System.getProperty("descent.blas"))
                 .orElse(Optional.ofNullable(System.getenv("DESCENT_BLAS")).orElse("auto"))

@@ -154,7 +154,11 @@ class BenchCommandTest {
         CliTestSupport.Run r = CliTestSupport.run("bench", "layers", "--model", "quickstart", "--steps", "2", "--warmup", "1", "--batch", "16", "--exact");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("The limit, single-thread SGEMM on the active BLAS: "), r.out());
-        assertEquals(3, r.out().lines().filter(l -> l.matches("dense\\(\\d+\\)\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d\\s+\\d+%")).count(), r.out());
+        assertTrue(r.out().contains("The limit of exact weight gradients, single-thread DGEMM on the active BLAS: "), r.out());
+        // Time, GFLOP/s and share of SGEMM; with --exact also the floor (SGEMM for the float products, DGEMM for the
+        // weight gradient) and the share of it reached.
+        assertEquals(3, r.out().lines().filter(l -> l.matches("dense\\(\\d+\\)\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d\\s+\\d+%\\s+\\d+\\.\\d{3}\\s+\\d+%")).count(), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("floor of the products \\d+\\.\\d{2} ms per step, \\d+% of the total")), r.out());
         assertEquals(2, r.out().lines().filter(l -> l.matches("batch_norm.*\\s-\\s+-")).count(), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("total ")), r.out());
         assertEquals(2, CliTestSupport.run("bench", "layers", "--model", "vgg").exitCode());
