@@ -86,7 +86,8 @@ final class VectorExactSum {
      * register whatever its profile. Each broadcast serves two FMAs and each widened vector four (one and four in
      * {@link #addOuterProductsOfFour}). On a 2-core AMD EPYC (Zen 4, 2026-12-06, harness 128 × 784 by 256): 15.6–15.9 G
      * terms/s against 11–12 for one vector. Sixteen accumulators (eight units, 27 registers) ran at 17.3–17.7 in the
-     * harness, but in training C2 spilled them in one JVM out of two and the step took 3–5× as long.
+     * harness, but in training the step took 3–5× as long in 5 JVMs out of 8, with the kernel itself hot and no Java
+     * fallbacks in the profile (spilled accumulators, by all signs); twelve (three vectors) were slower still.
      */
     private static void addOuterProductsOfFourByTwo(double[] acc, int at, double[] scaledG, int first, int rows, float[] x,
                                                     int xi, int cols, long[] sums) {
