@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The LSTM cell's element-wise loops ({@link Lstm}) on the Vector API: the same operations in the same order lane by
- * lane as the scalar loops, so the same bits. C2 (JDK 17) leaves those loops scalar, as they read and write several
+ * The gated cells' element-wise loops ({@link Lstm}, {@link Gru}) on the Vector API: the same operations in the same
+ * order lane by lane as the scalar loops, so the same bits. C2 (JDK 17) leaves those loops scalar, as they read and write several
  * arrays at offsets it cannot compare. Each method handles whole vectors of units from 0 and returns the first unit
  * left to the scalar loop. Loaded only when the JVM has {@code jdk.incubator.vector}.
  *
@@ -13,12 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * class C2 would take from a type profile the API's fallbacks may have polluted; loaded values enter through
  * {@code −0 + v} (the same bits) or as arguments.
  */
-final class LstmLanes {
+final class GateLanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final FloatVector NEG_ZERO = FloatVector.broadcast(F, -0f);
     private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
 
-    private LstmLanes() {
+    private GateLanes() {
     }
 
     /** {@code cache[c + k] = pre[po + k] + p[bih + k] + rec[ro + k] + p[bhh + k]}, left to right. */
@@ -54,6 +54,57 @@ final class LstmLanes {
         for (int end = F.loopBound(hh); j < end; j += F.length()) {
             NEG_ZERO.add(FloatVector.fromArray(F, cache, c + 3 * hh + j)).mul(FloatVector.fromArray(F, cache, c + 5 * hh + j))
                     .intoArray(states, h + j);
+        }
+        return j;
+    }
+
+    /**
+     * {@link Gru}'s candidate pre-activation: {@code hn = rec[ro + k] + p[bhn + k]} into {@code cache[c + 3H + k]}, and
+     * {@code pre[po + k] + p[bin + k] + r·hn} into {@code cache[c + 2H + k]}, with r at {@code cache[c + k]}.
+     */
+    static int gruCandidate(float[] cache, int c, int hh, float[] pre, int po, float[] p, int bin, float[] rec, int ro, int bhn) {
+        int j = 0;
+        for (int end = F.loopBound(hh); j < end; j += F.length()) {
+            FloatVector hn = NEG_ZERO.add(FloatVector.fromArray(F, rec, ro + j)).add(FloatVector.fromArray(F, p, bhn + j));
+            hn.intoArray(cache, c + 3 * hh + j);
+            FloatVector r = NEG_ZERO.add(FloatVector.fromArray(F, cache, c + j));
+            NEG_ZERO.add(FloatVector.fromArray(F, pre, po + j)).add(FloatVector.fromArray(F, p, bin + j)).add(r.mul(hn))
+                    .intoArray(cache, c + 2 * hh + j);
+        }
+        return j;
+    }
+
+    /** {@link Gru}'s new state {@code h_t = (1 − z)·n + z·h_{t−1}}: z, n from the cache, h_{t−1} at {@code states[prev]}. */
+    static int gruState(float[] cache, int c, int hh, float[] states, int h, int prev) {
+        int j = 0;
+        for (int end = F.loopBound(hh); j < end; j += F.length()) {
+            FloatVector z = NEG_ZERO.add(FloatVector.fromArray(F, cache, c + hh + j));
+            ONE.sub(z).mul(FloatVector.fromArray(F, cache, c + 2 * hh + j)).add(z.mul(FloatVector.fromArray(F, states, prev + j)))
+                    .intoArray(states, h + j);
+        }
+        return j;
+    }
+
+    /** {@link Gru}'s cell backward for whole vectors of units: the gates' gradients on both sides and ∂L/∂h_{t−1}'s direct part. */
+    static int gruCellBackward(float[] cache, int c, int hh, float[] states, int prev, float[] g, float[] dx, float[] dh, int o,
+                               float[] toPrevious, int tp) {
+        int j = 0;
+        for (int end = F.loopBound(hh); j < end; j += F.length()) {
+            FloatVector r = NEG_ZERO.add(FloatVector.fromArray(F, cache, c + j));
+            FloatVector z = NEG_ZERO.add(FloatVector.fromArray(F, cache, c + hh + j));
+            FloatVector n = NEG_ZERO.add(FloatVector.fromArray(F, cache, c + 2 * hh + j));
+            FloatVector gv = NEG_ZERO.add(FloatVector.fromArray(F, g, j));
+            // an = g·(1 − z)·(1 − n²); ar = an·hn·r·(1 − r); az = g·(h_{t−1} − n)·z·(1 − z)
+            FloatVector an = gv.mul(ONE.sub(z)).mul(ONE.sub(n.mul(n)));
+            FloatVector ar = an.mul(FloatVector.fromArray(F, cache, c + 3 * hh + j)).mul(r).mul(ONE.sub(r));
+            FloatVector az = gv.mul(NEG_ZERO.add(FloatVector.fromArray(F, states, prev + j)).sub(n)).mul(z).mul(ONE.sub(z));
+            ar.intoArray(dx, o + j);
+            az.intoArray(dx, o + hh + j);
+            an.intoArray(dx, o + 2 * hh + j);
+            ar.intoArray(dh, o + j);
+            az.intoArray(dh, o + hh + j);
+            an.mul(r).intoArray(dh, o + 2 * hh + j);
+            gv.mul(z).intoArray(toPrevious, tp + j);
         }
         return j;
     }

@@ -7,11 +7,11 @@ import org.descent.tensor.Rng;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link LstmLanes} against the scalar expressions of {@link Lstm}'s cell, bit for bit, over 40 units (whole vectors and,
+ * {@link GateLanes} against the scalar expressions of {@link Lstm}'s and {@link Gru}'s cells, bit for bit, over 40 units (whole vectors and,
  * with 256- or 512-bit vectors, units left to the scalar tail), with and without a previous cell state, and with
  * values that stress the signs of zero.
  */
-class LstmLanesTest {
+class GateLanesTest {
     private static final int H = 40;
 
     @Test
@@ -25,7 +25,7 @@ class LstmLanesTest {
         rec[1 + 9] = -0f;
         p[4 * H + 4 + 9] = -0f;
         float[] vector = new float[4 * H + 11];
-        int done = LstmLanes.preActivations(vector, 11, pre, 7, p, 2, rec, 3, 4 * H + 4, 4 * H - 7);
+        int done = GateLanes.preActivations(vector, 11, pre, 7, p, 2, rec, 3, 4 * H + 4, 4 * H - 7);
         assertTrue(done > 0, "the vector path ran");
         float[] scalar = vector.clone();
         for (int k = 0; k < done; k++) {
@@ -43,7 +43,7 @@ class LstmLanesTest {
             float[] cache = random(rng, 12 * H + 3);
             cache[c + 5] = 0f;
             float[] vector = cache.clone();
-            int done = LstmLanes.cellState(vector, c, previous, H);
+            int done = GateLanes.cellState(vector, c, previous, H);
             assertTrue(done > 0, "the vector path ran");
             float[] scalar = cache.clone();
             for (int j = 0; j < done; j++) {
@@ -55,7 +55,7 @@ class LstmLanesTest {
             assertArrayEquals(scalar, vector);
             float[] states = new float[H + 2];
             float[] expected = new float[H + 2];
-            assertTrue(LstmLanes.hiddenState(vector, c, states, 2, H) == done);
+            assertTrue(GateLanes.hiddenState(vector, c, states, 2, H) == done);
             for (int j = 0; j < done; j++) {
                 expected[2 + j] = vector[c + 3 * H + j] * vector[c + 5 * H + j];
             }
@@ -78,7 +78,7 @@ class LstmLanesTest {
             float[] cg = cellGrad.clone();
             float[] d = dx.clone();
             float[] tp = toPrevious.clone();
-            int done = LstmLanes.cellBackward(cache, c, previous, H, cg, H, gh, d, 3, tp, 1);
+            int done = GateLanes.cellBackward(cache, c, previous, H, cg, H, gh, d, 3, tp, 1);
             assertTrue(done > 0, "the vector path ran");
             for (int j = 0; j < done; j++) {
                 float i = cache[c + j];
@@ -100,6 +100,72 @@ class LstmLanesTest {
             assertArrayEquals(cellGrad, cg);
             assertArrayEquals(toPrevious, tp);
         }
+    }
+
+    @Test
+    void gruCandidateAndStateAreTheScalarExpressions() {
+        Rng rng = new Rng(9);
+        int c = 5;
+        float[] cache = random(rng, 4 * H + 5);
+        float[] pre = random(rng, H + 2);
+        float[] p = random(rng, 2 * H + 3);
+        float[] rec = random(rng, H + 1);
+        float[] vector = cache.clone();
+        int done = GateLanes.gruCandidate(vector, c, H, pre, 2, p, 3, rec, 1, H + 3);
+        assertTrue(done > 0, "the vector path ran");
+        float[] scalar = cache.clone();
+        for (int j = 0; j < done; j++) {
+            float hn = rec[1 + j] + p[H + 3 + j];
+            scalar[c + 3 * H + j] = hn;
+            scalar[c + 2 * H + j] = pre[2 + j] + p[3 + j] + scalar[c + j] * hn;
+        }
+        assertArrayEquals(scalar, vector);
+        // h_t in the row after h_{t−1}, as RecurrentKernel lays the states out.
+        float[] states = random(rng, 2 * H);
+        float[] expected = states.clone();
+        assertTrue(GateLanes.gruState(vector, c, H, states, H, 0) == done);
+        for (int j = 0; j < done; j++) {
+            float z = vector[c + H + j];
+            expected[H + j] = (1 - z) * vector[c + 2 * H + j] + z * expected[j];
+        }
+        assertArrayEquals(expected, states);
+    }
+
+    @Test
+    void gruCellBackwardIsTheScalarExpressions() {
+        Rng rng = new Rng(10);
+        int c = 2;
+        float[] cache = random(rng, 4 * H + 2);
+        float[] states = random(rng, 2 * H);
+        float[] g = random(rng, H);
+        g[3] = -0f;
+        float[] dx = new float[3 * H + 1];
+        float[] dh = new float[3 * H + 1];
+        float[] toPrevious = random(rng, H + 2);
+        float[] d = dx.clone();
+        float[] e = dh.clone();
+        float[] tp = toPrevious.clone();
+        int done = GateLanes.gruCellBackward(cache, c, H, states, H, g, d, e, 1, tp, 2);
+        assertTrue(done > 0, "the vector path ran");
+        for (int j = 0; j < done; j++) {
+            float r = cache[c + j];
+            float z = cache[c + H + j];
+            float n = cache[c + 2 * H + j];
+            float hn = cache[c + 3 * H + j];
+            float an = g[j] * (1 - z) * (1 - n * n);
+            float ar = an * hn * r * (1 - r);
+            float az = g[j] * (states[H + j] - n) * z * (1 - z);
+            dx[1 + j] = ar;
+            dx[1 + H + j] = az;
+            dx[1 + 2 * H + j] = an;
+            dh[1 + j] = ar;
+            dh[1 + H + j] = az;
+            dh[1 + 2 * H + j] = an * r;
+            toPrevious[2 + j] = g[j] * z;
+        }
+        assertArrayEquals(dx, d);
+        assertArrayEquals(dh, e);
+        assertArrayEquals(toPrevious, tp);
     }
 
     private static float[] random(Rng rng, int n) {
