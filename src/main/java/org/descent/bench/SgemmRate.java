@@ -25,13 +25,7 @@ public final class SgemmRate {
         float[] a = random(rng, m * k);
         float[] b = random(rng, n * k);
         float[] c = new float[m * n];
-        timed(m, n, k, a, b, c, Math.min(minSeconds, 0.05));
-        double[] rates = new double[trials];
-        for (int t = 0; t < trials; t++) {
-            rates[t] = timed(m, n, k, a, b, c, minSeconds);
-        }
-        Arrays.sort(rates);
-        return rates[trials / 2];
+        return median(m, n, k, () -> Blas.gemm(false, true, m, n, k, 1f, a, 0, b, 0, 0f, c, 0), minSeconds, trials);
     }
 
     /** {@link #gigaflops} for the double-precision product {@code C = A · Bᵀ} of an {@code n × n} by {@code n × n}. */
@@ -43,18 +37,18 @@ public final class SgemmRate {
         double[] a = randomDoubles(rng, n * n);
         double[] b = randomDoubles(rng, n * n);
         double[] c = new double[n * n];
-        Runnable call = () -> Blas.dgemmTransB(n, n, n, a, b, c);
-        timed(n, n, n, call, Math.min(minSeconds, 0.05));
+        return median(n, n, n, () -> Blas.dgemmTransB(n, n, n, a, b, c), minSeconds, trials);
+    }
+
+    /** The median GFLOP/s of an {@code m × n × k} product's {@code call} over {@code trials} timed runs, after one untimed. */
+    private static double median(int m, int n, int k, Runnable call, double minSeconds, int trials) {
+        timed(m, n, k, call, Math.min(minSeconds, 0.05));
         double[] rates = new double[trials];
         for (int t = 0; t < trials; t++) {
-            rates[t] = timed(n, n, n, call, minSeconds);
+            rates[t] = timed(m, n, k, call, minSeconds);
         }
         Arrays.sort(rates);
         return rates[trials / 2];
-    }
-
-    private static double timed(int m, int n, int k, float[] a, float[] b, float[] c, double minSeconds) {
-        return timed(m, n, k, () -> Blas.gemm(false, true, m, n, k, 1f, a, 0, b, 0, 0f, c, 0), minSeconds);
     }
 
     private static double timed(int m, int n, int k, Runnable call, double minSeconds) {

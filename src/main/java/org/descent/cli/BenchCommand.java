@@ -257,8 +257,7 @@ final class BenchCommand {
             System.out.printf(Locale.ROOT, "total %.2f ms per step: %.0f examples/s (layers only: no loss, no optimizer)%n", total, batch / (total / 1e3));
             if (exact) {
                 System.out.printf(Locale.ROOT, "floor of the products %.2f ms per step, %.0f%% of the total%n", floorTotal, 100 * floorTotal / total);
-            }
-            if (!exact) {
+            } else {
                 winogradNote(m).ifPresent(System.out::println);
             }
             return 0;

@@ -63,8 +63,8 @@ public final class ExactSum {
      * {@link #addScaled} (the same terms, and exact sums do not depend on order). Each term is one rounding,
      * {@code rint(g·2³⁰·x)}, in units of the grid; a sum over the examples goes to {@code acc} once.
      *
-     * <p>On the Vector API ({@link VectorExactSum#addOuterProducts}) eight units at a time (four per pass), a vector of k in registers
-     * while every example adds to it: a fused multiply-add with 1.5·2⁵² rounds {@code g·2³⁰·x} to an integer m inside
+     * <p>On the Vector API ({@link VectorExactSum#addOuterProducts}) eight units at a time (four per pass), two vectors of k
+     * (one with vectors narrower than 512 bits, and for a vector left over) in registers while every example adds to them: a fused multiply-add with 1.5·2⁵² rounds {@code g·2³⁰·x} to an integer m inside
      * the double's significand, so its bits are those of 1.5·2⁵² plus m, and the sums are kept as 64-bit integer sums of
      * those bits, one integer add per term instead of three floating-point operations. Exact integers, so the same
      * value as the sums of doubles whenever those are exact (|sum| &lt; 2⁵³ grid units, the limit above which no sum

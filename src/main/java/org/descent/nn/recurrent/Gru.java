@@ -54,9 +54,6 @@ public final class Gru extends RecurrentLayer {
         return new GruKernel(in.dim(0), in.dim(1), hidden(), lastOnly(), slot);
     }
 
-    /** Whether the cell's element-wise loops run on the Vector API ({@link GateLanes}; the same bits). */
-    private static final boolean VECTOR = FloatMath.vectorized();
-
     /** Cache per step: r, z, n and W_hn h_{t−1} + b_hn, H each. */
     private static final class GruKernel extends RecurrentKernel {
         GruKernel(int steps, int features, int hidden, boolean lastOnly, LayerSlot slot) {
@@ -75,18 +72,18 @@ public final class Gru extends RecurrentLayer {
             int prev = state(e, t - 1);
             int hh = hidden;
             // r and z: pre-activations into the step's cache, then σ over them in place.
-            for (int k = VECTOR ? GateLanes.preActivations(cache, c, pre, po, p, bih, rec, ro, bhh, 2 * hh) : 0; k < 2 * hh; k++) {
+            for (int k = VECTOR_LANES ? GateLanes.preActivations(cache, c, pre, po, p, bih, rec, ro, bhh, 2 * hh) : 0; k < 2 * hh; k++) {
                 cache[c + k] = pre[po + k] + p[bih + k] + rec[ro + k] + p[bhh + k];
             }
             FloatMath.sigmoid(cache, c, 2 * hh);
-            int from = VECTOR ? GateLanes.gruCandidate(cache, c, hh, pre, po + 2 * hh, p, bih + 2 * hh, rec, ro + 2 * hh, bhh + 2 * hh) : 0;
+            int from = VECTOR_LANES ? GateLanes.gruCandidate(cache, c, hh, pre, po + 2 * hh, p, bih + 2 * hh, rec, ro + 2 * hh, bhh + 2 * hh) : 0;
             for (int j = from; j < hh; j++) {
                 float hn = rec[ro + 2 * hh + j] + p[bhh + 2 * hh + j];
                 cache[c + 3 * hh + j] = hn;
                 cache[c + 2 * hh + j] = pre[po + 2 * hh + j] + p[bih + 2 * hh + j] + cache[c + j] * hn;
             }
             FloatMath.tanh(cache, c + 2 * hh, hh);
-            for (int j = VECTOR ? GateLanes.gruState(cache, c, hh, states, h, prev) : 0; j < hh; j++) {
+            for (int j = VECTOR_LANES ? GateLanes.gruState(cache, c, hh, states, h, prev) : 0; j < hh; j++) {
                 float z = cache[c + hh + j];
                 states[h + j] = (1 - z) * cache[c + 2 * hh + j] + z * states[prev + j];
             }
@@ -97,7 +94,7 @@ public final class Gru extends RecurrentLayer {
             int c = cached(e, t);
             int prev = state(e, t - 1);
             int hh = hidden;
-            for (int j = VECTOR ? GateLanes.gruCellBackward(cache, c, hh, states, prev, g, dx, dh, o, toPrevious, tp) : 0; j < hh; j++) {
+            for (int j = VECTOR_LANES ? GateLanes.gruCellBackward(cache, c, hh, states, prev, g, dx, dh, o, toPrevious, tp) : 0; j < hh; j++) {
                 float r = cache[c + j];
                 float z = cache[c + hh + j];
                 float n = cache[c + 2 * hh + j];

@@ -52,9 +52,6 @@ public final class Lstm extends RecurrentLayer {
         return new LstmKernel(in.dim(0), in.dim(1), hidden(), lastOnly(), slot);
     }
 
-    /** Whether the cell's element-wise loops run on the Vector API ({@link GateLanes}; the same bits). */
-    private static final boolean VECTOR = org.descent.tensor.FloatMath.vectorized();
-
     /** Cache per step: i, f, g, o, c_t and tanh(c_t), H each. */
     private static final class LstmKernel extends RecurrentKernel {
         /** ∂L/∂c_t of every example, carried from step t+1 to step t. */
@@ -71,20 +68,20 @@ public final class Lstm extends RecurrentLayer {
             int h = state(e, t);
             int hh = hidden;
             // The gates' pre-activations into the step's cache, then σ and tanh over them in place (i, f, g, o).
-            for (int k = VECTOR ? GateLanes.preActivations(cache, c, pre, po, p, bih, rec, ro, bhh, 4 * hh) : 0; k < 4 * hh; k++) {
+            for (int k = VECTOR_LANES ? GateLanes.preActivations(cache, c, pre, po, p, bih, rec, ro, bhh, 4 * hh) : 0; k < 4 * hh; k++) {
                 cache[c + k] = pre[po + k] + p[bih + k] + rec[ro + k] + p[bhh + k];
             }
             FloatMath.sigmoid(cache, c, 2 * hh);
             FloatMath.tanh(cache, c + 2 * hh, hh);
             FloatMath.sigmoid(cache, c + 3 * hh, hh);
-            for (int j = VECTOR ? GateLanes.cellState(cache, c, previous, hh) : 0; j < hh; j++) {
+            for (int j = VECTOR_LANES ? GateLanes.cellState(cache, c, previous, hh) : 0; j < hh; j++) {
                 float cPrev = previous >= 0 ? cache[previous + j] : 0f;
                 float ct = cache[c + hh + j] * cPrev + cache[c + j] * cache[c + 2 * hh + j];
                 cache[c + 4 * hh + j] = ct;
                 cache[c + 5 * hh + j] = ct;
             }
             FloatMath.tanh(cache, c + 5 * hh, hh);
-            for (int j = VECTOR ? GateLanes.hiddenState(cache, c, states, h, hh) : 0; j < hh; j++) {
+            for (int j = VECTOR_LANES ? GateLanes.hiddenState(cache, c, states, h, hh) : 0; j < hh; j++) {
                 states[h + j] = cache[c + 3 * hh + j] * cache[c + 5 * hh + j];
             }
         }
@@ -102,7 +99,7 @@ public final class Lstm extends RecurrentLayer {
             int c = cached(e, t);
             int previous = t > 1 ? cached(e, t - 1) + 4 * hidden : -1;
             int hh = hidden;
-            int start = VECTOR ? GateLanes.cellBackward(cache, c, previous, hh, cellGrad, e * hh, gh, dx, o, toPrevious, tp) : 0;
+            int start = VECTOR_LANES ? GateLanes.cellBackward(cache, c, previous, hh, cellGrad, e * hh, gh, dx, o, toPrevious, tp) : 0;
             for (int j = start; j < hh; j++) {
                 float i = cache[c + j];
                 float f = cache[c + hh + j];

@@ -27,6 +27,9 @@ import org.descent.tensor.FloatArrays;
  * {@link #EVAL_CHUNK} examples.
  */
 abstract class RecurrentKernel implements Kernel {
+    /** Whether gated cells run their element-wise loops on the Vector API ({@link GateLanes}; the same bits). */
+    protected static final boolean VECTOR_LANES = org.descent.tensor.FloatMath.vectorized();
+
     protected final int steps;
     protected final int features;
     protected final int hidden;
