@@ -32,16 +32,40 @@ public final class RowSums {
 
     /** {@code Σ x[i]} (or {@code Σ q(x[i])} when {@code exact}) over {@code [off, off + len)}. */
     public static double sum(float[] x, int off, int len, boolean exact) {
-        double s0 = 0;
+        if (vectorLoop(len, exact)) {
+            int covered = VectorRowSums.covered(len);
+            return sumTail(x, off + covered, off + len, VectorRowSums.sum(x, off, len), exact);
+        }
+        return sumTail(x, off, off + len, 0, exact);
+    }
+
+    /**
+     * {@code out[at + r] = }{@link #sum sum}{@code (x, off + r·stride, len, exact)} for r &lt; rows, the same bits; on the
+     * Vector API four rows at a time, whose independent accumulators keep more loads in flight than one row's chain (a
+     * batch norm's pass over a channel: one row per example, a layer's width apart).
+     */
+    public static void sums(float[] x, int off, int stride, int rows, int len, boolean exact, double[] out, int at) {
+        int r = 0;
+        if (vectorLoop(len, exact)) {
+            int covered = VectorRowSums.covered(len);
+            for (; r + 4 <= rows; r += 4) {
+                VectorRowSums.sums(x, off + r * stride, stride, len, out, at + r);
+                for (int k = r; k < r + 4; k++) {
+                    int row = off + k * stride;
+                    out[at + k] = sumTail(x, row + covered, row + len, out[at + k], exact);
+                }
+            }
+        }
+        for (; r < rows; r++) {
+            out[at + r] = sum(x, off + r * stride, len, exact);
+        }
+    }
+
+    /** {@link #sum}'s scalar loop over {@code [i, end)}, its first accumulator starting at {@code s0}. */
+    private static double sumTail(float[] x, int i, int end, double s0, boolean exact) {
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
-        int end = off + len;
-        int i = off;
-        if (vectorLoop(len, exact)) {
-            s0 = VectorRowSums.sum(x, off, len);
-            i += VectorRowSums.covered(len);
-        }
         for (; i + 3 < end; i += 4) {
             s0 += term(x[i], exact);
             s1 += term(x[i + 1], exact);
@@ -56,16 +80,35 @@ public final class RowSums {
 
     /** {@code Σ (x[i] − mean)²} (or {@code Σ q((x[i] − mean)²)} when {@code exact}), the deviations in double. */
     public static double squaredDeviations(float[] x, int off, int len, double mean, boolean exact) {
-        double s0 = 0;
+        if (vectorLoop(len, exact)) {
+            int covered = VectorRowSums.covered(len);
+            return squaredDeviationsTail(x, off + covered, off + len, mean, VectorRowSums.squaredDeviations(x, off, len, mean), exact);
+        }
+        return squaredDeviationsTail(x, off, off + len, mean, 0, exact);
+    }
+
+    /** {@link #squaredDeviations} of {@code rows} rows {@code stride} apart into {@code out[at …]}, as {@link #sums}. */
+    public static void squaredDeviations(float[] x, int off, int stride, int rows, int len, double mean, boolean exact, double[] out, int at) {
+        int r = 0;
+        if (vectorLoop(len, exact)) {
+            int covered = VectorRowSums.covered(len);
+            for (; r + 4 <= rows; r += 4) {
+                VectorRowSums.squaredDeviations(x, off + r * stride, stride, len, mean, out, at + r);
+                for (int k = r; k < r + 4; k++) {
+                    int row = off + k * stride;
+                    out[at + k] = squaredDeviationsTail(x, row + covered, row + len, mean, out[at + k], exact);
+                }
+            }
+        }
+        for (; r < rows; r++) {
+            out[at + r] = squaredDeviations(x, off + r * stride, len, mean, exact);
+        }
+    }
+
+    private static double squaredDeviationsTail(float[] x, int i, int end, double mean, double s0, boolean exact) {
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
-        int end = off + len;
-        int i = off;
-        if (vectorLoop(len, exact)) {
-            s0 = VectorRowSums.squaredDeviations(x, off, len, mean);
-            i += VectorRowSums.covered(len);
-        }
         for (; i + 3 < end; i += 4) {
             double d0 = x[i] - mean;
             double d1 = x[i + 1] - mean;
@@ -88,16 +131,35 @@ public final class RowSums {
      * {@code [off, off + len)} of both arrays.
      */
     public static double products(float[] a, float[] b, int off, int len, boolean exact) {
-        double s0 = 0;
+        if (vectorLoop(len, exact)) {
+            int covered = VectorRowSums.covered(len);
+            return productsTail(a, b, off + covered, off + len, VectorRowSums.products(a, b, off, len), exact);
+        }
+        return productsTail(a, b, off, off + len, 0, exact);
+    }
+
+    /** {@link #products} of {@code rows} rows {@code stride} apart (in both arrays) into {@code out[at …]}, as {@link #sums}. */
+    public static void products(float[] a, float[] b, int off, int stride, int rows, int len, boolean exact, double[] out, int at) {
+        int r = 0;
+        if (vectorLoop(len, exact)) {
+            int covered = VectorRowSums.covered(len);
+            for (; r + 4 <= rows; r += 4) {
+                VectorRowSums.products(a, b, off + r * stride, stride, len, out, at + r);
+                for (int k = r; k < r + 4; k++) {
+                    int row = off + k * stride;
+                    out[at + k] = productsTail(a, b, row + covered, row + len, out[at + k], exact);
+                }
+            }
+        }
+        for (; r < rows; r++) {
+            out[at + r] = products(a, b, off + r * stride, len, exact);
+        }
+    }
+
+    private static double productsTail(float[] a, float[] b, int i, int end, double s0, boolean exact) {
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
-        int end = off + len;
-        int i = off;
-        if (vectorLoop(len, exact)) {
-            s0 = VectorRowSums.products(a, b, off, len);
-            i += VectorRowSums.covered(len);
-        }
         for (; i + 3 < end; i += 4) {
             s0 += term(a[i] * b[i], exact);
             s1 += term(a[i + 1] * b[i + 1], exact);

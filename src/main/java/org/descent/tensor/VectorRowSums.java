@@ -70,4 +70,68 @@ final class VectorRowSums {
         }
         return lanes(acc);
     }
+
+    /** {@link #sum} of four rows {@code stride} apart into {@code out[at …]}: one accumulator per row, the same bits. */
+    static void sums(float[] x, int off, int stride, int len, double[] out, int at) {
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = DoubleVector.zero(D);
+        DoubleVector a2 = DoubleVector.zero(D);
+        DoubleVector a3 = DoubleVector.zero(D);
+        for (int i = 0, end = covered(len); i < end; i += D.length()) {
+            a0 = widen(x, off + i).add(a0);
+            a1 = widen(x, off + stride + i).add(a1);
+            a2 = widen(x, off + 2 * stride + i).add(a2);
+            a3 = widen(x, off + 3 * stride + i).add(a3);
+        }
+        out[at] = lanes(a0);
+        out[at + 1] = lanes(a1);
+        out[at + 2] = lanes(a2);
+        out[at + 3] = lanes(a3);
+    }
+
+    /** {@link #squaredDeviations} of four rows {@code stride} apart into {@code out[at …]}, the same bits. */
+    static void squaredDeviations(float[] x, int off, int stride, int len, double mean, double[] out, int at) {
+        DoubleVector m = DoubleVector.broadcast(D, mean);
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = DoubleVector.zero(D);
+        DoubleVector a2 = DoubleVector.zero(D);
+        DoubleVector a3 = DoubleVector.zero(D);
+        for (int i = 0, end = covered(len); i < end; i += D.length()) {
+            DoubleVector d0 = widen(x, off + i).sub(m);
+            DoubleVector d1 = widen(x, off + stride + i).sub(m);
+            DoubleVector d2 = widen(x, off + 2 * stride + i).sub(m);
+            DoubleVector d3 = widen(x, off + 3 * stride + i).sub(m);
+            a0 = d0.mul(d0).add(a0);
+            a1 = d1.mul(d1).add(a1);
+            a2 = d2.mul(d2).add(a2);
+            a3 = d3.mul(d3).add(a3);
+        }
+        out[at] = lanes(a0);
+        out[at + 1] = lanes(a1);
+        out[at + 2] = lanes(a2);
+        out[at + 3] = lanes(a3);
+    }
+
+    /** {@link #products} of four rows {@code stride} apart (in both arrays) into {@code out[at …]}, the same bits. */
+    static void products(float[] a, float[] b, int off, int stride, int len, double[] out, int at) {
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = DoubleVector.zero(D);
+        DoubleVector a2 = DoubleVector.zero(D);
+        DoubleVector a3 = DoubleVector.zero(D);
+        for (int i = 0, end = covered(len); i < end; i += D.length()) {
+            a0 = product(a, b, off + i).add(a0);
+            a1 = product(a, b, off + stride + i).add(a1);
+            a2 = product(a, b, off + 2 * stride + i).add(a2);
+            a3 = product(a, b, off + 3 * stride + i).add(a3);
+        }
+        out[at] = lanes(a0);
+        out[at + 1] = lanes(a1);
+        out[at + 2] = lanes(a2);
+        out[at + 3] = lanes(a3);
+    }
+
+    /** The float products {@code a[i]·b[i]} of one vector, widened. */
+    private static DoubleVector product(float[] a, float[] b, int i) {
+        return (DoubleVector) FloatVector.fromArray(HALF, a, i).mul(FloatVector.fromArray(HALF, b, i)).convertShape(VectorOperators.F2D, D, 0);
+    }
 }

@@ -56,4 +56,37 @@ class RowSumsTest {
         assertEquals(prod, RowSums.products(a, b, 0, a.length, false), 1e-9 * a.length);
         assertEquals(a[5] + (double) a[6], RowSums.sum(a, 5, 2, false));
     }
+
+    /**
+     * The sums of several rows a stride apart (four at a time on the Vector API) are each row's own sum bit for bit, float
+     * and exact: lengths with and without a scalar tail, row counts that are and are not multiples of four.
+     */
+    @Test
+    void rowsAtOnceAreEachRowsOwnSumBitForBit() {
+        float[] a = random(9000, 5);
+        float[] b = random(9000, 6);
+        for (boolean exact : new boolean[] {false, true}) {
+            for (int len : new int[] {1, 7, 16, 31, 196, 784}) {
+                for (int rows : new int[] {1, 3, 4, 9}) {
+                    int stride = len + 5;
+                    int off = 3;
+                    double[] sums = new double[rows + 2];
+                    double[] deviations = new double[rows + 2];
+                    double[] products = new double[rows + 2];
+                    RowSums.sums(a, off, stride, rows, len, exact, sums, 1);
+                    RowSums.squaredDeviations(a, off, stride, rows, len, 0.25, exact, deviations, 1);
+                    RowSums.products(a, b, off, stride, rows, len, exact, products, 1);
+                    for (int r = 0; r < rows; r++) {
+                        String where = (exact ? "exact" : "float") + " len " + len + " row " + r + " of " + rows;
+                        int row = off + r * stride;
+                        assertEquals(RowSums.sum(a, row, len, exact), sums[1 + r], where);
+                        assertEquals(RowSums.squaredDeviations(a, row, len, 0.25, exact), deviations[1 + r], where);
+                        assertEquals(RowSums.products(a, b, row, len, exact), products[1 + r], where);
+                    }
+                    assertEquals(0.0, sums[0], "nothing before the first row's place");
+                    assertEquals(0.0, sums[rows + 1], "nothing after the last");
+                }
+            }
+        }
+    }
 }

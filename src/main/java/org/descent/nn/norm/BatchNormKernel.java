@@ -43,6 +43,9 @@ final class BatchNormKernel implements Kernel {
     /** One channel's ∂L/∂y over the batch, in backward. */
     private float[] channelGradient = new float[0];
     private int[] argmax = new int[0];
+    /** One channel's sums per example (row), then added in example order: {@link RowSums#sums} fills them four rows at a time. */
+    private double[] rowSums = new double[0];
+    private double[] rowSums2 = new double[0];
     /**
      * A dense input's ({@link #rowMajor}) per-channel sums and coefficients, for passes that walk the batch row by row
      * with every channel at once.
@@ -202,10 +205,11 @@ final class BatchNormKernel implements Kernel {
 
     /** Round 1 for channel c: its count and Σx into {@link #exchange}. */
     private void sumRound(int c, int n, float[] x, boolean exact) {
-        int stride = channels * spatial;
+        double[] rows = rowSums(n);
+        RowSums.sums(x, c * spatial, channels * spatial, n, spatial, exact, rows, 0);
         double sum = 0;
         for (int e = 0; e < n; e++) {
-            sum += RowSums.sum(x, e * stride + c * spatial, spatial, exact);
+            sum += rows[e];
         }
         exchange[2 * c] = (double) n * spatial;
         exchange[2 * c + 1] = sum;
@@ -216,9 +220,11 @@ final class BatchNormKernel implements Kernel {
         int stride = channels * spatial;
         double count = exchange[2 * c];
         double mean = count > 0 ? exchange[2 * c + 1] / count : 0;
+        double[] rows = rowSums(n);
+        RowSums.squaredDeviations(x, c * spatial, stride, n, spatial, mean, exact, rows, 0);
         double m2 = 0;
         for (int e = 0; e < n; e++) {
-            m2 += RowSums.squaredDeviations(x, e * stride + c * spatial, spatial, mean, exact);
+            m2 += rows[e];
         }
         exchange[2 * c + 1] = mean;
         stats[slot.statsOffset() + 3 * c + 2] = m2;
@@ -468,6 +474,15 @@ final class BatchNormKernel implements Kernel {
         return channelValues;
     }
 
+    /** {@link #rowSums} (and {@link #rowSums2}) for at least {@code n} rows. */
+    private double[] rowSums(int n) {
+        if (rowSums.length < n) {
+            rowSums = new double[n];
+            rowSums2 = new double[n];
+        }
+        return rowSums;
+    }
+
     /** Where example e's values of channel c start in a gradient or x̂ array: the full layout, or the scratch row. */
     private int row(int c, int e) {
         return pooled() ? e * spatial : e * channels * spatial + c * spatial;
@@ -479,12 +494,16 @@ final class BatchNormKernel implements Kernel {
      */
     private void gradientSums(int c, int n, float[] g, float[] grads, double[] exact) {
         float[] h = pooled() ? channelValues : xhat;
+        double[] sums = rowSums(n);
+        double[] products = rowSums2;
+        int stride = pooled() ? spatial : channels * spatial;
+        RowSums.sums(g, row(c, 0), stride, n, spatial, exact != null, sums, 0);
+        RowSums.products(g, h, row(c, 0), stride, n, spatial, exact != null, products, 0);
         double sumG = 0;
         double sumGx = 0;
         for (int e = 0; e < n; e++) {
-            int o = row(c, e);
-            sumG += RowSums.sum(g, o, spatial, exact != null);
-            sumGx += RowSums.products(g, h, o, spatial, exact != null);
+            sumG += sums[e];
+            sumGx += products[e];
         }
         BatchNorm.addParamGrads(grads, exact, slot.paramOffset() + c, slot.paramOffset() + channels + c, sumGx, sumG);
         exchange[2 * c] = sumG;
