@@ -42,21 +42,19 @@ final class BenchCommand {
     }
 
     /**
-     * A line naming the model's convolutions that run one of Winograd's filterings in float mode, whose GFLOP/s (counted
-     * as the direct convolution's) can exceed the SGEMM rate; empty when none does.
+     * A line naming the model's convolutions that run Winograd's F(2×2, 3×3) in float mode, whose GFLOP/s (counted as the
+     * direct convolution's) can exceed the SGEMM rate; empty when none does.
      */
     static java.util.Optional<String> winogradNote(Sequential model) {
         List<String> layers = new java.util.ArrayList<>();
         for (int i = 0; i < model.layers().size(); i++) {
-            if (model.layers().get(i) instanceof org.descent.nn.layers.Conv2d c) {
-                int tile = c.winogradTile(model.shapeBefore(i));
-                if (tile > 0) {
-                    layers.add(c + " run" + (tile == 4 ? " Winograd's F(4×4, 3×3): about 1/4" : " Winograd's F(2×2, 3×3): about 4/9"));
-                }
+            if (model.layers().get(i) instanceof org.descent.nn.layers.Conv2d c && c.runsWinograd(model.shapeBefore(i))) {
+                layers.add(c.toString());
             }
         }
-        return layers.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("; ", layers)
-                + " of the direct convolution's multiply-adds, which the GFLOP/s count, so they can exceed the SGEMM rate");
+        return layers.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join(", ", layers)
+                + " run Winograd's F(2×2, 3×3): 4/9 of the direct convolution's multiply-adds, which its GFLOP/s count, "
+                + "so they can exceed the SGEMM rate");
     }
 
     /** Single-thread training throughput of the MLP and the CNN, beside PyTorch on CPU. */

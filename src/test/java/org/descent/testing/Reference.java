@@ -38,14 +38,9 @@ public final class Reference {
      * different order (Descent accumulates reductions in double).
      */
     public static void assertClose(float[] expected, float[] actual, String what) {
-        assertClose(expected, actual, 1e-5, what);
-    }
-
-    /** As {@link #assertClose(float[], float[], String)} to {@code tolerance·max(1, |expected|)}. */
-    public static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
         assertEquals(expected.length, actual.length, what + " length");
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], tolerance * Math.max(1, Math.abs(expected[i])), what + " at " + i);
+            assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])), what + " at " + i);
         }
     }
 }

@@ -29,17 +29,13 @@ import org.descent.tensor.Shape;
  * Every product is already one example's, so in exact mode ({@link StepContext#exactGrads}) only the
  * sums over examples change: each example's ∂L/∂W and ∂L/∂b are added on the exact grid.
  *
- * <p>With float sums, a 3×3 stride-1 convolution over 16 or more input channels runs one of Winograd's minimal
- * filterings instead ({@link WinogradConvolution}): F(4×4, 3×3), a quarter of the multiply-adds in 36 products over
- * blocks of examples, where its tiles fit the output plane, else F(2×2, 3×3), 4/9 in 16 products. {@code
- * -Ddescent.conv.winograd=false} keeps every convolution on the products above; {@code =f2} keeps F(2×2, 3×3).
+ * <p>With float sums, a 3×3 stride-1 convolution over 16 or more input channels runs Winograd's F(2×2, 3×3) instead
+ * ({@link Winograd3x3}): 4/9 of the multiply-adds, in 16 products over blocks of examples. {@code
+ * -Ddescent.conv.winograd=false} keeps every convolution on the products above.
  */
 public final class Conv2d implements Layer {
-    /**
-     * The system property that, set to {@code false}, keeps every convolution on the direct products, and set to
-     * {@code f2}, keeps Winograd convolutions on F(2×2, 3×3) ({@link WinogradConvolution}).
-     */
-    public static final String WINOGRAD_PROPERTY = WinogradConvolution.PROPERTY;
+    /** The system property that, set to {@code false}, keeps every convolution off Winograd's F(2×2, 3×3). */
+    public static final String WINOGRAD_PROPERTY = Winograd3x3.PROPERTY;
     private static final long serialVersionUID = 1L;
     private final int outChannels;
     private final int kernelH;
@@ -128,11 +124,11 @@ public final class Conv2d implements Layer {
     }
 
     /**
-     * The output tile of the Winograd filtering float-mode steps on {@code in} run ({@link WinogradConvolution}): 4 for
-     * F(4×4, 3×3), 2 for F(2×2, 3×3), 0 for the direct products.
+     * True when float-mode steps on {@code in} run Winograd's F(2×2, 3×3) ({@link Winograd3x3}): 4/9 of the
+     * {@link #multiplyAdds} counted for the direct convolution.
      */
-    public int winogradTile(Shape in) {
-        return WinogradConvolution.tile(geometry(in));
+    public boolean runsWinograd(Shape in) {
+        return Winograd3x3.appliesTo(geometry(in));
     }
 
     @Override
@@ -157,8 +153,8 @@ public final class Conv2d implements Layer {
             private float[] dcols;
             private WideInputGradient wideInputGradient;
             private final PaddedIm2col paddedIm2col = PaddedIm2col.appliesTo(g) ? new PaddedIm2col(g) : null;
-            /** Winograd's filtering for float sums; exact sums keep the per-example direct products. */
-            private final WinogradConvolution winograd = WinogradConvolution.of(g, outChannels);
+            /** F(2×2, 3×3) for float sums; exact sums keep the per-example direct products. */
+            private final Winograd3x3 winograd = Winograd3x3.appliesTo(g) ? new Winograd3x3(g, outChannels) : null;
             private float[] dW;
             /** One example's ∂L/∂b per output channel, before it is added. */
             private double[] planeSums;
@@ -243,7 +239,7 @@ public final class Conv2d implements Layer {
             }
 
             /**
-             * Whether this step's pass takes Winograd's filtering: the layer's shape allows it and the step has float sums. Forward
+             * Whether this step's pass takes F(2×2, 3×3): the layer's shape allows it and the step has float sums. Forward
              * and backward each ask for their own step, so any mix of float and exact steps stays correct.
              */
             private boolean onWinograd(StepContext ctx) {

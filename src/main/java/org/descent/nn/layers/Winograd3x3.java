@@ -30,7 +30,9 @@ import org.descent.tensor.Blas;
  * <p>The order of every addition is fixed by the shapes and the block size, so the same inputs give the same bits.
  * It is not the direct product's order, so {@link Conv2d} keeps the direct, per-example products for exact sums.
  */
-final class Winograd3x3 implements WinogradConvolution {
+final class Winograd3x3 {
+    /** Fewer input channels than this make products too thin for the transforms to pay (the first layer of an image). */
+    static final int MIN_CHANNELS = 16;
     /**
      * Tiles per block of examples (about): wide enough for GEMM speed, small enough for a block's V and M to stay in a
      * core's L2. For 64 → 128 channels over 14×14 that is 2 examples (98 tiles, 1.2 MB). With 8 examples (392 tiles,
@@ -76,9 +78,12 @@ final class Winograd3x3 implements WinogradConvolution {
     private float[] v = new float[0];
     private int keptFor = -1;
 
-    /** The multiplications of the transformed products per example, input and output channel: 16 per 2×2 tile. */
-    static long multiplies(Geometry g) {
-        return 16L * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
+    /** The JVM-wide switch: {@code -Ddescent.conv.winograd=false} keeps every convolution on the direct products. */
+    static final String PROPERTY = "descent.conv.winograd";
+
+    static boolean appliesTo(Geometry g) {
+        return g.kh() == 3 && g.kw() == 3 && g.stride() == 1 && g.channels() >= MIN_CHANNELS
+                && !"false".equalsIgnoreCase(System.getProperty(PROPERTY));
     }
 
     Winograd3x3(Geometry g, int outChannels) {
@@ -114,8 +119,11 @@ final class Winograd3x3 implements WinogradConvolution {
         this.stage = new float[16 * tiles];
     }
 
-    @Override
-    public void forward(float[] p, int w, int b, int n, float[] x, float[] y, boolean keep) {
+    /**
+     * {@code y = conv(x, W) + b} for {@code n} examples; weights at {@code p[w + (o·C + c)·9 + ky·3 + kx]}, biases at
+     * {@code p[b + o]}. With {@code keep} the transformed inputs stay for {@link #backward}.
+     */
+    void forward(float[] p, int w, int b, int n, float[] x, float[] y, boolean keep) {
         transformFilters(p, w);
         int need = keep ? blockV * ((n + blockExamples - 1) / blockExamples) : blockV;
         if (v.length < need) {
@@ -141,8 +149,11 @@ final class Winograd3x3 implements WinogradConvolution {
         keptFor = keep ? n : -1;
     }
 
-    @Override
-    public void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx) {
+    /**
+     * Adds ∂L/∂W to {@code grads[w …]} and, when {@code dx} is not null, writes ∂L/∂x there, for the {@code n} examples
+     * of the last forward (whose inputs are transformed again if forward did not keep them). Biases are the caller's.
+     */
+    void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx) {
         boolean kept = keptFor == n;
         if (!kept) {
             transformFilters(p, w);
@@ -198,8 +209,8 @@ final class Winograd3x3 implements WinogradConvolution {
         return outChannels * cols + SKEW;
     }
 
-    @Override
-    public void forgetInputs() {
+    /** Drops the inputs kept by the last forward: the next backward transforms its inputs again. */
+    void forgetInputs() {
         keptFor = -1;
     }
 

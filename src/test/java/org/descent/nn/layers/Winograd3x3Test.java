@@ -1,23 +1,109 @@
 package org.descent.nn.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.descent.tensor.Rng;
 import org.descent.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
 class Winograd3x3Test {
-    private static final int W = DirectConvolutionCheck.W;
+    /** One offset in front of the weights and the biases, so that the layer must use the offsets it is given. */
+    private static final int W = 3;
 
     /** Forward, ∂L/∂W and ∂L/∂x equal the direct convolution's (summed in double) to float rounding. */
     @Test
     void equalsTheDirectConvolution() {
-        DirectConvolutionCheck.Factory f2 = Winograd3x3::new;
-        DirectConvolutionCheck.check(Shape.of(5, 7, 9), 4, 1, 3, 20, f2, 2e-5);    // odd output: the last row and column of tiles are half outside
-        DirectConvolutionCheck.check(Shape.of(3, 6, 6), 2, 0, 2, 1000, f2, 2e-5);  // no padding, one block
-        DirectConvolutionCheck.check(Shape.of(2, 5, 4), 3, 2, 3, 20, f2, 2e-5);    // wide padding: a 7 × 6 output, 12 tiles, a block per example
-        DirectConvolutionCheck.check(Shape.of(6, 14, 14), 8, 1, 5, 100, f2, 2e-5); // the Fashion-MNIST second layer's plane; blocks of 2, a partial last
-        DirectConvolutionCheck.check(Shape.of(3, 12, 13), 2, 0, 3, 70, f2, 2e-5);  // 30 tiles: whole vectors and a scalar tail on 4 to 16 lanes
+        check(Shape.of(5, 7, 9), 4, 1, 3, 20);    // odd output: the last row and column of tiles are half outside
+        check(Shape.of(3, 6, 6), 2, 0, 2, 1000);  // no padding, one block
+        check(Shape.of(2, 5, 4), 3, 2, 3, 20);    // wide padding: a 7 × 6 output, 12 tiles, a block per example
+        check(Shape.of(6, 14, 14), 8, 1, 5, 100); // the Fashion-MNIST second layer's plane; blocks of 2, a partial last
+        check(Shape.of(3, 12, 13), 2, 0, 3, 70);  // 30 tiles: whole vectors and a scalar tail on 4 to 16 lanes
+    }
+
+    private static void check(Shape in, int out, int pad, int n, int blockTiles) {
+        Geometry g = Geometry.of("conv2d", in, 3, 3, 1, pad);
+        Rng rng = new Rng(in.size() + pad);
+        int c = g.channels();
+        int bias = W + out * c * 9;
+        float[] p = random(rng, bias + out);
+        float[] x = random(rng, n * g.inSize());
+        int outSize = out * g.outPlane();
+        float[] dy = random(rng, n * outSize);
+        String where = in + " pad " + pad + " blocks of " + blockTiles + " tiles";
+
+        Winograd3x3 wino = new Winograd3x3(g, out, blockTiles);
+        float[] y = new float[n * outSize];
+        wino.forward(p, W, bias, n, x, y, true);
+        float[] grads = new float[p.length];
+        java.util.Arrays.fill(grads, 1f);
+        float[] dx = new float[n * g.inSize()];
+        java.util.Arrays.fill(dx, 7f);
+        wino.backward(p, W, grads, n, x, dy, dx);
+
+        for (int e = 0; e < n; e++) {
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < g.outH(); i++) {
+                    for (int j = 0; j < g.outW(); j++) {
+                        double s = p[bias + o];
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int ky = 0; ky < 3; ky++) {
+                                for (int kx = 0; kx < 3; kx++) {
+                                    s += p[W + ((o * c + ch) * 3 + ky) * 3 + kx] * input(g, x, e, ch, i + ky - pad, j + kx - pad);
+                                }
+                            }
+                        }
+                        int at = e * outSize + (o * g.outH() + i) * g.outW() + j;
+                        assertEquals(s, y[at], 2e-5 * (1 + Math.abs(s)), where + ": y at " + at);
+                    }
+                }
+            }
+        }
+        for (int o = 0; o < out; o++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int ky = 0; ky < 3; ky++) {
+                    for (int kx = 0; kx < 3; kx++) {
+                        double s = 1;
+                        for (int e = 0; e < n; e++) {
+                            for (int i = 0; i < g.outH(); i++) {
+                                for (int j = 0; j < g.outW(); j++) {
+                                    s += dy[e * outSize + (o * g.outH() + i) * g.outW() + j] * input(g, x, e, ch, i + ky - pad, j + kx - pad);
+                                }
+                            }
+                        }
+                        int at = W + ((o * c + ch) * 3 + ky) * 3 + kx;
+                        assertEquals(s, grads[at], 2e-5 * (1 + Math.abs(s)), where + ": ∂L/∂W at " + at);
+                    }
+                }
+            }
+        }
+        for (int e = 0; e < n; e++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int h = 0; h < g.height(); h++) {
+                    for (int w = 0; w < g.width(); w++) {
+                        double s = 0;
+                        for (int o = 0; o < out; o++) {
+                            for (int ky = 0; ky < 3; ky++) {
+                                for (int kx = 0; kx < 3; kx++) {
+                                    int i = h - ky + pad;
+                                    int j = w - kx + pad;
+                                    if (i >= 0 && i < g.outH() && j >= 0 && j < g.outW()) {
+                                        s += dy[e * outSize + (o * g.outH() + i) * g.outW() + j] * p[W + ((o * c + ch) * 3 + ky) * 3 + kx];
+                                    }
+                                }
+                            }
+                        }
+                        int at = e * g.inSize() + (ch * g.height() + h) * g.width() + w;
+                        assertEquals(s, dx[at], 2e-5 * (1 + Math.abs(s)), where + ": ∂L/∂x at " + at);
+                    }
+                }
+            }
+        }
+        assertEquals(1f, grads[0], "nothing added before the weights");
+        assertEquals(1f, grads[bias], "the biases are the caller's");
     }
 
     /** Backward after an evaluation forward transforms the inputs again and gives the bits of backward after training's. */
@@ -28,9 +114,9 @@ class Winograd3x3Test {
         int out = 3;
         int n = 5;
         int bias = W + out * 4 * 9;
-        float[] p = DirectConvolutionCheck.random(rng, bias + out);
-        float[] x = DirectConvolutionCheck.random(rng, n * g.inSize());
-        float[] dy = DirectConvolutionCheck.random(rng, n * out * g.outPlane());
+        float[] p = random(rng, bias + out);
+        float[] x = random(rng, n * g.inSize());
+        float[] dy = random(rng, n * out * g.outPlane());
         float[][] runs = new float[2][];
         float[][] dxs = new float[2][];
         for (int keep = 0; keep < 2; keep++) {
@@ -53,9 +139,9 @@ class Winograd3x3Test {
         int out = 5;
         int n = 3;
         int bias = W + out * 3 * 9;
-        float[] p = DirectConvolutionCheck.random(rng, bias + out);
-        float[] x = DirectConvolutionCheck.random(rng, n * g.inSize());
-        float[] dy = DirectConvolutionCheck.random(rng, n * out * g.outPlane());
+        float[] p = random(rng, bias + out);
+        float[] x = random(rng, n * g.inSize());
+        float[] dy = random(rng, n * out * g.outPlane());
         Winograd3x3 wino = new Winograd3x3(g, out, 32);
         float[] y1 = new float[n * out * g.outPlane()];
         float[] withDx = new float[p.length];
@@ -67,5 +153,38 @@ class Winograd3x3Test {
         wino.backward(p, W, alone, n, x, dy, null);
         assertArrayEquals(y1, y2);
         assertArrayEquals(withDx, alone);
+    }
+
+    @Test
+    void appliesToThreeByThreeStrideOneOverEnoughChannels() {
+        assertTrue(Winograd3x3.appliesTo(Geometry.of("conv2d", Shape.of(16, 14, 14), 3, 3, 1, 1)));
+        assertTrue(Winograd3x3.appliesTo(Geometry.of("conv2d", Shape.of(64, 5, 5), 3, 3, 1, 0)));
+        assertFalse(Winograd3x3.appliesTo(Geometry.of("conv2d", Shape.of(1, 28, 28), 3, 3, 1, 1)), "one input channel");
+        assertFalse(Winograd3x3.appliesTo(Geometry.of("conv2d", Shape.of(16, 14, 14), 3, 3, 2, 1)), "stride 2");
+        assertFalse(Winograd3x3.appliesTo(Geometry.of("conv2d", Shape.of(16, 14, 14), 5, 5, 1, 2)), "5×5");
+        assertThrows(IllegalArgumentException.class, () -> new Winograd3x3(Geometry.of("conv2d", Shape.of(2, 6, 6), 3, 3, 2, 1), 2));
+        assertTrue(new Conv2d(8, 3, 3, 1, 1).runsWinograd(Shape.of(16, 14, 14)));
+        System.setProperty(Winograd3x3.PROPERTY, "false");
+        try {
+            assertFalse(Winograd3x3.appliesTo(Geometry.of("conv2d", Shape.of(16, 14, 14), 3, 3, 1, 1)), "-D" + Winograd3x3.PROPERTY + "=false");
+            assertFalse(new Conv2d(8, 3, 3, 1, 1).runsWinograd(Shape.of(16, 14, 14)));
+        } finally {
+            System.clearProperty(Winograd3x3.PROPERTY);
+        }
+    }
+
+    private static double input(Geometry g, float[] x, int e, int c, int h, int w) {
+        if (h < 0 || h >= g.height() || w < 0 || w >= g.width()) {
+            return 0;
+        }
+        return x[e * g.inSize() + (c * g.height() + h) * g.width() + w];
+    }
+
+    private static float[] random(Rng rng, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rng.nextFloat() - 0.5f;
+        }
+        return a;
     }
 }
