@@ -15,9 +15,15 @@ public final class MaxPool2x2 {
      * puts each window's argmax, an index into {@code x}, at the same place of {@code arg}.
      */
     public static void forwardPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] arg) {
+        forwardPlane(x, xOff, h, w, y, yOff, arg, yOff);
+    }
+
+    /** {@link #forwardPlane(float[], int, int, int, float[], int, int[])} with the argmax from {@code arg[argOff]}. */
+    public static void forwardPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] arg, int argOff) {
         int oh = h / 2;
         int ow = w / 2;
         int o = yOff;
+        int a0 = argOff - yOff;
         for (int r = 0; r < oh; r++) {
             int top = xOff + 2 * r * w;
             for (int c = 0; c < ow; c++, o++) {
@@ -35,14 +41,14 @@ public final class MaxPool2x2 {
                 int argTop = b > a ? i1 : i0;
                 int argBottom = d > cc ? i3 : i2;
                 y[o] = Math.max(maxTop, maxBottom);
-                arg[o] = maxBottom > maxTop ? argBottom : argTop;
+                arg[a0 + o] = maxBottom > maxTop ? argBottom : argTop;
             }
         }
     }
 
     /**
      * {@link #forwardPlane}'s values without the argmax, the same expressions: for an evaluation pass, which no backward
-     * follows (or whose backward asks {@link #argmaxPlane} for them).
+     * follows (a backward after one has forwardPlane recompute them).
      */
     public static void maxPlane(float[] x, int xOff, int h, int w, float[] y, int yOff) {
         int oh = h / 2;
@@ -53,29 +59,6 @@ public final class MaxPool2x2 {
             for (int c = 0; c < ow; c++, o++) {
                 int i0 = top + 2 * c;
                 y[o] = Math.max(Math.max(x[i0], x[i0 + 1]), Math.max(x[i0 + w], x[i0 + w + 1]));
-            }
-        }
-    }
-
-    /** {@link #forwardPlane}'s argmax without the values, the same comparisons: for a backward after {@link #maxPlane}. */
-    public static void argmaxPlane(float[] x, int xOff, int h, int w, int[] arg, int argOff) {
-        int oh = h / 2;
-        int ow = w / 2;
-        int o = argOff;
-        for (int r = 0; r < oh; r++) {
-            int top = xOff + 2 * r * w;
-            for (int c = 0; c < ow; c++, o++) {
-                int i0 = top + 2 * c;
-                int i1 = i0 + 1;
-                int i2 = i0 + w;
-                int i3 = i2 + 1;
-                float a = x[i0];
-                float b = x[i1];
-                float cc = x[i2];
-                float d = x[i3];
-                int argTop = b > a ? i1 : i0;
-                int argBottom = d > cc ? i3 : i2;
-                arg[o] = Math.max(cc, d) > Math.max(a, b) ? argBottom : argTop;
             }
         }
     }

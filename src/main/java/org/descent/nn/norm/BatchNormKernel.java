@@ -49,6 +49,8 @@ final class BatchNormKernel implements Kernel {
      * 64-channel 28×28 layer), and a backward after it recomputes them.
      */
     private boolean argmaxKept;
+    /** One plane's pooled values, thrown away, while {@link #recomputeArgmax} recomputes the argmax. */
+    private float[] pooledScratch;
     /** One channel's sums per example (row), then added in example order: {@link RowSums#sums} fills them four rows at a time. */
     private double[] rowSums = new double[0];
     private double[] rowSums2 = new double[0];
@@ -362,9 +364,12 @@ final class BatchNormKernel implements Kernel {
         if (argmax.length < n * outStride) {
             argmax = new int[n * outStride];
         }
+        if (pooledScratch == null) {
+            pooledScratch = new float[plane];
+        }
         normalizeForEvaluation(c, n, x, scale, shift);
         for (int e = 0; e < n; e++) {
-            MaxPool2x2.argmaxPlane(channelValues, e * spatial, height, width, argmax, e * outStride + c * plane);
+            MaxPool2x2.forwardPlane(channelValues, e * spatial, height, width, pooledScratch, 0, argmax, e * outStride + c * plane);
         }
     }
 
