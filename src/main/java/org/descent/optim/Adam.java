@@ -18,6 +18,8 @@ import org.descent.schedule.Schedule;
  */
 public final class Adam implements ElementwiseTransform {
     private static final long serialVersionUID = 1L;
+    /** Whether the update loop runs on the Vector API ({@link AdamLanes}, the same bits). */
+    private static final boolean VECTOR = org.descent.tensor.FloatMath.vectorized();
     private final Schedule learningRate;
     private final double beta1;
     private final double beta2;
@@ -57,7 +59,8 @@ public final class Adam implements ElementwiseTransform {
         float[] m = state.slot("m");
         float[] v = state.slot("v");
         float[] vMax = amsgrad ? state.slot("vMax") : null;
-        for (int i = from; i < to; i++) {
+        int start = VECTOR && vMax == null ? AdamLanes.update(u, m, v, from, to, b1, c1, b2, c2, bc2Sqrt, eps, stepSize) : from;
+        for (int i = start; i < to; i++) {
             float g = u[i];
             m[i] = m[i] * b1 + g * c1;
             v[i] = v[i] * b2 + g * g * c2;
