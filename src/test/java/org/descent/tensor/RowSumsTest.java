@@ -83,8 +83,10 @@ class RowSumsTest {
                         assertEquals(RowSums.squaredDeviations(a, row, len, 0.25, exact), deviations[1 + r], where);
                         assertEquals(RowSums.products(a, b, row, len, exact), products[1 + r], where);
                     }
-                    assertEquals(0.0, sums[0], "nothing before the first row's place");
-                    assertEquals(0.0, sums[rows + 1], "nothing after the last");
+                    for (double[] out : new double[][] {sums, deviations, products}) {
+                        assertEquals(0.0, out[0], "nothing before the first row's place");
+                        assertEquals(0.0, out[rows + 1], "nothing after the last");
+                    }
                 }
             }
         }

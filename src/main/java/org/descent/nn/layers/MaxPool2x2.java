@@ -18,7 +18,7 @@ public final class MaxPool2x2 {
         forwardPlane(x, xOff, h, w, y, yOff, arg, yOff);
     }
 
-    /** {@link #forwardPlane(float[], int, int, int, float[], int, int[])} with the argmax from {@code arg[argOff]}. */
+    /** {@link #forwardPlane(float[], int, int, int, float[], int, int[])}, the argmax of {@code y[yOff + j]} written to {@code arg[argOff + j]}. */
     public static void forwardPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] arg, int argOff) {
         int oh = h / 2;
         int ow = w / 2;

@@ -44,7 +44,7 @@ final class BatchNormKernel implements Kernel {
     private float[] channelGradient = new float[0];
     private int[] argmax = new int[0];
     /**
-     * Whether {@link #argmax} holds the windows' maxima of the last forward: a training forward records them, an
+     * Whether {@link #argmax} holds where each window's maximum is, for the last forward: a training forward records it, an
      * evaluation forward does not (no backward follows one in evaluation; with batches of 1,024 they took 51 MB for a
      * 64-channel 28×28 layer), and a backward after it recomputes them.
      */
@@ -359,7 +359,11 @@ final class BatchNormKernel implements Kernel {
         }
     }
 
-    /** Fused, a backward after an evaluation forward: channel c's windows' maxima, recomputed by forward's expressions. */
+    /**
+     * Fused, a backward after an evaluation forward: where channel c's windows have their maxima, recomputed by forward's
+     * expressions. Like the rest of the evaluation backward, it takes γ, β and the running statistics as they are, which
+     * are forward's as long as nothing updates them in between.
+     */
     private void recomputeArgmax(int c, int n, float[] x, float scale, float shift) {
         if (argmax.length < n * outStride) {
             argmax = new int[n * outStride];
@@ -531,7 +535,7 @@ final class BatchNormKernel implements Kernel {
     private void gradientSums(int c, int n, float[] g, float[] grads, double[] exact) {
         float[] h = pooled() ? channelValues : xhat;
         double[] sums = rowSums(n);
-        double[] products = rowSums2;
+        double[] products = rowSums2;   // grown with rowSums by rowSums(n)
         int stride = pooled() ? spatial : channels * spatial;
         RowSums.sums(g, row(c, 0), stride, n, spatial, exact != null, sums, 0);
         RowSums.products(g, h, row(c, 0), stride, n, spatial, exact != null, products, 0);

@@ -175,6 +175,48 @@ class BatchNormKernelTest {
         assertTrue(nonZero(r[1].dx()), "an input gradient was taken");
     }
 
+    /**
+     * The fused kernel's evaluation forward keeps no argmax and its backward recomputes it: a training step on a smaller
+     * batch first (whose argmax is too short and stale), then an evaluation forward and two backwards, each giving the
+     * three layers' evaluation bits.
+     */
+    @Test
+    void evaluationBackwardAfterATrainingStepAndTwiceGivesTheBitsOfTheThreeLayers() {
+        Shape in = Shape.of(3, 6, 6);
+        int n = 3;
+        Batch b = batch(in, n);
+        StepContext ctx = new StepContext();
+        ctx.mode = Mode.EVAL;
+        Result expected = run(in, b.params(), b.x(), b.dy(), n, ctx, false, true);
+
+        BatchNorm bn = new BatchNorm();
+        Sequential model = new Sequential(in, List.of(bn));
+        Kernel k = bn.kernelThrough(POOLED_RELU, in, model.slot(0));
+        int pooledSize = new MaxPool2d(2, 2).outputShape(in).size();
+        StepContext train = new StepContext();
+        train.mode = Mode.TRAIN;
+        train.params = b.params();
+        train.grads = new float[b.params().length];
+        train.buffers = model.initBuffers();
+        train.stats = new double[model.statsSize()];
+        k.forward(train, 1, b.x(), new float[pooledSize]);
+        k.backward(train, 1, b.x(), new float[pooledSize], new float[pooledSize], new float[in.size()]);
+
+        StepContext eval = new StepContext();
+        eval.mode = Mode.EVAL;
+        eval.params = b.params();
+        eval.buffers = ctx.buffers;
+        eval.stats = new double[model.statsSize()];
+        float[] y = new float[n * pooledSize];
+        k.forward(eval, n, b.x(), y);
+        for (int pass = 0; pass < 2; pass++) {
+            eval.grads = new float[b.params().length];
+            float[] dx = new float[b.x().length];
+            k.backward(eval, n, b.x(), y, b.dy().clone(), dx);
+            assertSameBits(expected, new Result(y, dx, eval.grads, null, eval.stats), "evaluation backward " + (pass + 1));
+        }
+    }
+
     /** Two workers with uneven shards, synchronized statistics and exact sums: each worker's results, fused and not. */
     @Test
     void synchronizedWorkersGiveTheBitsOfTheThreeLayers() throws Exception {
