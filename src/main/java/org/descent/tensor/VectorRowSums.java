@@ -65,8 +65,7 @@ final class VectorRowSums {
     static double products(float[] a, float[] b, int off, int len) {
         DoubleVector acc = DoubleVector.zero(D);
         for (int i = off, end = off + covered(len); i < end; i += D.length()) {
-            FloatVector p = FloatVector.fromArray(HALF, a, i).mul(FloatVector.fromArray(HALF, b, i));
-            acc = ((DoubleVector) p.convertShape(VectorOperators.F2D, D, 0)).add(acc);
+            acc = product(a, b, i).add(acc);
         }
         return lanes(acc);
     }

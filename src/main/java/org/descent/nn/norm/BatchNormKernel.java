@@ -142,11 +142,7 @@ final class BatchNormKernel implements Kernel {
                 }
                 if (pooled()) {
                     normalizeForEvaluation(c, n, x, scale, shift);
-                    for (int e = 0; e < n; e++) {
-                        int out = e * outStride + c * plane;
-                        MaxPool2x2.maxPlane(channelValues, e * spatial, height, width, y, out);
-                        MaxPool2x2.rectify(y, out, out + plane);
-                    }
+                    poolChannel(c, n, y);
                     continue;
                 }
                 for (int e = 0; e < n; e++) {
@@ -217,12 +213,8 @@ final class BatchNormKernel implements Kernel {
     private void sumRound(int c, int n, float[] x, boolean exact) {
         double[] rows = rowSums(n);
         RowSums.sums(x, c * spatial, channels * spatial, n, spatial, exact, rows, 0);
-        double sum = 0;
-        for (int e = 0; e < n; e++) {
-            sum += rows[e];
-        }
         exchange[2 * c] = (double) n * spatial;
-        exchange[2 * c + 1] = sum;
+        exchange[2 * c + 1] = inExampleOrder(rows, n);
     }
 
     /** Round 2 for channel c: Σ(x − μ)² about the (global) mean into the M2 slot; the mean replaces Σx. */
@@ -232,12 +224,8 @@ final class BatchNormKernel implements Kernel {
         double mean = count > 0 ? exchange[2 * c + 1] / count : 0;
         double[] rows = rowSums(n);
         RowSums.squaredDeviations(x, c * spatial, stride, n, spatial, mean, exact, rows, 0);
-        double m2 = 0;
-        for (int e = 0; e < n; e++) {
-            m2 += rows[e];
-        }
         exchange[2 * c + 1] = mean;
-        stats[slot.statsOffset() + 3 * c + 2] = m2;
+        stats[slot.statsOffset() + 3 * c + 2] = inExampleOrder(rows, n);
     }
 
     /** {@link #sumRound} for every channel of a dense input, row by row. */
@@ -377,11 +365,15 @@ final class BatchNormKernel implements Kernel {
         }
     }
 
-    /** Fused: channel c's scratch row pooled into {@code y} and rectified. */
+    /** Fused: channel c's scratch row pooled into {@code y} and rectified, each window's argmax recorded when {@link #argmaxKept}. */
     private void poolChannel(int c, int n, float[] y) {
         for (int e = 0; e < n; e++) {
             int out = e * outStride + c * plane;
-            MaxPool2x2.forwardPlane(channelValues, e * spatial, height, width, y, out, argmax);
+            if (argmaxKept) {
+                MaxPool2x2.forwardPlane(channelValues, e * spatial, height, width, y, out, argmax);
+            } else {
+                MaxPool2x2.maxPlane(channelValues, e * spatial, height, width, y, out);
+            }
             MaxPool2x2.rectify(y, out, out + plane);
         }
     }
@@ -514,6 +506,15 @@ final class BatchNormKernel implements Kernel {
         return channelValues;
     }
 
+    /** {@code rows[0] + rows[1] + … + rows[n − 1]}, left to right: a channel's per-example sums in example order. */
+    private static double inExampleOrder(double[] rows, int n) {
+        double sum = 0;
+        for (int e = 0; e < n; e++) {
+            sum += rows[e];
+        }
+        return sum;
+    }
+
     /** {@link #rowSums} (and {@link #rowSums2}) for at least {@code n} rows. */
     private double[] rowSums(int n) {
         if (rowSums.length < n) {
@@ -539,12 +540,8 @@ final class BatchNormKernel implements Kernel {
         int stride = pooled() ? spatial : channels * spatial;
         RowSums.sums(g, row(c, 0), stride, n, spatial, exact != null, sums, 0);
         RowSums.products(g, h, row(c, 0), stride, n, spatial, exact != null, products, 0);
-        double sumG = 0;
-        double sumGx = 0;
-        for (int e = 0; e < n; e++) {
-            sumG += sums[e];
-            sumGx += products[e];
-        }
+        double sumG = inExampleOrder(sums, n);
+        double sumGx = inExampleOrder(products, n);
         BatchNorm.addParamGrads(grads, exact, slot.paramOffset() + c, slot.paramOffset() + channels + c, sumGx, sumG);
         exchange[2 * c] = sumG;
         exchange[2 * c + 1] = sumGx;
