@@ -16,6 +16,9 @@ final class VectorRowSums {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
+    /** {@link #lanes}' array, per thread. */
+    private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[D.length()]);
+
     private VectorRowSums() {
     }
 
@@ -33,12 +36,17 @@ final class VectorRowSums {
         return (DoubleVector) FloatVector.fromArray(HALF, x, i).convertShape(VectorOperators.F2D, D, 0);
     }
 
+    /**
+     * {@code 0 + lane 0 + lane 1 + …}, left to right. The lanes go through a per-thread array, not {@code lane(l)}:
+     * with a variable l, C2 left that call to the API's Java fallback (1.6 % of fashion-cnn's training samples).
+     */
     private static double lanes(DoubleVector sums) {
-        // −0 + v = v in every lane; it gives lane() a receiver of an exact class (see VectorFixedOrderProduct).
-        DoubleVector v = DoubleVector.broadcast(D, -0.0).add(sums);
+        double[] lanes = LANES.get();
+        // −0 + v = v in every lane; it gives the store a receiver of an exact class (see VectorFixedOrderProduct).
+        DoubleVector.broadcast(D, -0.0).add(sums).intoArray(lanes, 0);
         double s = 0;
-        for (int l = 0; l < D.length(); l++) {
-            s += v.lane(l);
+        for (double lane : lanes) {
+            s += lane;
         }
         return s;
     }
