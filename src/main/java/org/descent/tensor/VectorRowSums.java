@@ -17,7 +17,7 @@ final class VectorRowSums {
     private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
     /** {@link #lanes}' array, per thread. */
-    private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[D.length()]);
+    private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[4 * D.length()]);
 
     private VectorRowSums() {
     }
@@ -45,10 +45,34 @@ final class VectorRowSums {
         // −0 + v = v in every lane; it gives the store a receiver of an exact class (see VectorFixedOrderProduct).
         DoubleVector.broadcast(D, -0.0).add(sums).intoArray(lanes, 0);
         double s = 0;
-        for (double lane : lanes) {
-            s += lane;
+        for (int l = 0; l < D.length(); l++) {
+            s += lanes[l];
         }
         return s;
+    }
+
+    /** {@link #lanes(DoubleVector)} of four vectors into {@code out[at …]}: one trip through the per-thread array. */
+    private static void lanes(DoubleVector a0, DoubleVector a1, DoubleVector a2, DoubleVector a3, double[] out, int at) {
+        double[] lanes = LANES.get();
+        int n = D.length();
+        DoubleVector.broadcast(D, -0.0).add(a0).intoArray(lanes, 0);
+        DoubleVector.broadcast(D, -0.0).add(a1).intoArray(lanes, n);
+        DoubleVector.broadcast(D, -0.0).add(a2).intoArray(lanes, 2 * n);
+        DoubleVector.broadcast(D, -0.0).add(a3).intoArray(lanes, 3 * n);
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int l = 0; l < n; l++) {
+            s0 += lanes[l];
+            s1 += lanes[n + l];
+            s2 += lanes[2 * n + l];
+            s3 += lanes[3 * n + l];
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
     }
 
     static double sum(float[] x, int off, int len) {
@@ -90,10 +114,7 @@ final class VectorRowSums {
             a2 = widen(x, off + 2 * stride + i).add(a2);
             a3 = widen(x, off + 3 * stride + i).add(a3);
         }
-        out[at] = lanes(a0);
-        out[at + 1] = lanes(a1);
-        out[at + 2] = lanes(a2);
-        out[at + 3] = lanes(a3);
+        lanes(a0, a1, a2, a3, out, at);
     }
 
     /** {@link #squaredDeviations} of four rows {@code stride} apart into {@code out[at …]}, the same bits. */
@@ -113,10 +134,7 @@ final class VectorRowSums {
             a2 = d2.mul(d2).add(a2);
             a3 = d3.mul(d3).add(a3);
         }
-        out[at] = lanes(a0);
-        out[at + 1] = lanes(a1);
-        out[at + 2] = lanes(a2);
-        out[at + 3] = lanes(a3);
+        lanes(a0, a1, a2, a3, out, at);
     }
 
     /** {@link #products} of four rows {@code stride} apart (in both arrays) into {@code out[at …]}, the same bits. */
@@ -131,10 +149,7 @@ final class VectorRowSums {
             a2 = product(a, b, off + 2 * stride + i).add(a2);
             a3 = product(a, b, off + 3 * stride + i).add(a3);
         }
-        out[at] = lanes(a0);
-        out[at + 1] = lanes(a1);
-        out[at + 2] = lanes(a2);
-        out[at + 3] = lanes(a3);
+        lanes(a0, a1, a2, a3, out, at);
     }
 
     /** The float products {@code a[i]·b[i]} of one vector, widened. */
