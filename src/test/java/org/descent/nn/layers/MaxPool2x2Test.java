@@ -3,10 +3,17 @@ package org.descent.nn.layers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import org.descent.tensor.Rng;
 import org.junit.jupiter.api.Test;
 
+/**
+ * {@link MaxPool2x2} against the window's definition, one window at a time, over even and odd plane sizes; the values
+ * include ties, −0 beside +0, infinities and NaN, where the first of equal maxima and {@code Math.max}'s order decide.
+ */
 class MaxPool2x2Test {
+    private static final float SENTINEL = 12345f;
+
     /** Values on a coarse grid (tied maxima), with ±0, infinities and NaNs among them. */
     private static float[] plane(Rng rng, int size) {
         float[] x = new float[size + 3];
@@ -45,6 +52,115 @@ class MaxPool2x2Test {
                     assertEquals(Float.floatToIntBits(y[o]), Float.floatToIntBits(values[o]), h + "×" + w + " value " + o);   // any NaN as one (see BatchNormKernelTest)
                 }
                 assertArrayEquals(arg, args, h + "×" + w + " argmax");
+            }
+        }
+    }
+
+    @Test
+    void poolsEveryPlaneSizeLikeTheWindowDefinition() {
+        Rng rng = new Rng(5);
+        int planes = 3;
+        for (int h = 2; h <= 31; h += (h < 10 ? 1 : 3)) {
+            for (int w = 2; w <= 40; w += (w < 20 ? 1 : 4)) {
+                checkPlanes(rng, h, w, planes);
+            }
+        }
+    }
+
+    /** The same after the JIT has compiled forwardPlane (C2 has its own Math.max): fashion-cnn's two plane sizes, many times first. */
+    @Test
+    void compiledChunksPoolLikeTheWindowDefinition() {
+        Rng rng = new Rng(6);
+        float[] x = plane(rng, 4 * 28 * 28);
+        float[] y = new float[4 * 14 * 14 + 16];
+        int[] arg = new int[y.length];
+        for (int i = 0; i < 60_000; i++) {
+            MaxPool2x2.forwardPlane(x, (i & 3) * 28 * 28, 28, 28, y, (i & 3) * 196, arg, (i & 3) * 196);
+            MaxPool2x2.forwardPlane(x, (i & 3) * 14 * 14, 14, 14, y, (i & 3) * 49, arg, (i & 3) * 49);
+        }
+        for (int rep = 0; rep < 20; rep++) {
+            checkPlanes(rng, 28, 28, 4);
+            checkPlanes(rng, 14, 14, 8);
+        }
+    }
+
+    @Test
+    void aTieGoesToTheFirstWindowPositionAndNegativeZeroEqualsPositiveZero() {
+        // Every window of a 2 × 32 plane the same pattern.
+        int w = 32;
+        float[][] windows = {
+                {1, 1, 1, 1},      // all equal: top-left
+                {0, 2, 2, 2},      // top-right
+                {0, 1, 3, 3},      // bottom-left
+                {-0f, 0f, 0f, 0f}, // −0 and +0 compare equal: top-left, max +0
+                {0f, -0f, -0f, 0f},
+                {Float.NaN, 1, 2, 3},
+                {1, 2, Float.NaN, 3},
+                {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, -1},
+        };
+        for (float[] window : windows) {
+            float[] x = new float[2 * w];
+            for (int c = 0; c < w / 2; c++) {
+                x[2 * c] = window[0];
+                x[2 * c + 1] = window[1];
+                x[w + 2 * c] = window[2];
+                x[w + 2 * c + 1] = window[3];
+            }
+            float[] y = new float[w / 2];
+            int[] arg = new int[w / 2];
+            MaxPool2x2.forwardPlane(x, 0, 2, w, y, 0, arg);
+            assertPlane(x, 0, 2, w, y, arg, 0, 0, Arrays.toString(window));
+        }
+    }
+
+    /** {@code planes} random h × w planes pooled one after another at offsets, the argmax apart from the values. */
+    private static void checkPlanes(Rng rng, int h, int w, int planes) {
+        float[] x = plane(rng, planes * h * w);
+        int plane = (h / 2) * (w / 2);
+        int xOff = 1;
+        int yOff = 2;
+        int argOff = 5;
+        float[] y = new float[planes * plane + 4];
+        int[] arg = new int[planes * plane + 8];
+        Arrays.fill(y, SENTINEL);
+        Arrays.fill(arg, -7);
+        for (int p = 0; p < planes; p++) {
+            MaxPool2x2.forwardPlane(x, xOff + p * h * w, h, w, y, yOff + p * plane, arg, argOff + p * plane);
+        }
+        for (int p = 0; p < planes; p++) {
+            assertPlane(x, xOff + p * h * w, h, w, y, arg, yOff + p * plane, argOff + p * plane, h + "×" + w + " plane " + p);
+        }
+        String where = h + "×" + w + ": outside the planes";
+        assertEquals(SENTINEL, y[0], where);
+        assertEquals(SENTINEL, y[1], where);
+        assertEquals(SENTINEL, y[y.length - 2], where);
+        assertEquals(SENTINEL, y[y.length - 1], where);
+        for (int i = 0; i < argOff; i++) {
+            assertEquals(-7, arg[i], where);
+        }
+        for (int i = argOff + planes * plane; i < arg.length; i++) {
+            assertEquals(-7, arg[i], where);
+        }
+    }
+
+    /** Each window's maximum and the first of its positions (row-major) that holds it, as the layer defines them. */
+    private static void assertPlane(float[] x, int xOff, int h, int w, float[] y, int[] arg, int yOff, int argOff, String what) {
+        for (int r = 0; r < h / 2; r++) {
+            for (int c = 0; c < w / 2; c++) {
+                int[] at = {xOff + 2 * r * w + 2 * c, xOff + 2 * r * w + 2 * c + 1, xOff + (2 * r + 1) * w + 2 * c,
+                        xOff + (2 * r + 1) * w + 2 * c + 1};
+                float top = Math.max(x[at[0]], x[at[1]]);
+                float bottom = Math.max(x[at[2]], x[at[3]]);
+                float max = Math.max(top, bottom);
+                int first = x[at[1]] > x[at[0]] ? at[1] : at[0];
+                if (bottom > top) {
+                    first = x[at[3]] > x[at[2]] ? at[3] : at[2];
+                }
+                int o = r * (w / 2) + c;
+                String window = what + ", window (" + r + ", " + c + ")";
+                assertEquals(Float.floatToIntBits(max), Float.floatToIntBits(y[yOff + o]), window);   // any NaN as one
+                assertEquals(Float.floatToRawIntBits(max) == 0x80000000, Float.floatToRawIntBits(y[yOff + o]) == 0x80000000, window + ": −0");
+                assertEquals(first, arg[argOff + o], window);
             }
         }
     }
