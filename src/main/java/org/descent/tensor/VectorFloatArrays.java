@@ -28,8 +28,8 @@ final class VectorFloatArrays {
      * Whole vectors from {@code from} until {@code len} floats are covered. Each is stored as {@code −0 + v} (the same
      * bits): a load's result has no exact class when C2 parses the store, whose intrinsic then depends on a type profile
      * the API's fallbacks pollute (measured: the plain load-store pair compiled to boxed, 7× slower code in the CNN);
-     * the sum's receiver is a broadcast of this species, made in the loop: one made before it would enter a compilation
-     * on stack replacement with its declared type only, its class again from the profile (see {@code AdamLanes}).
+     * the sum's receiver is a broadcast of this species, made in the loop like every other receiver (see
+     * {@code AdamLanes} on a receiver made before the loop).
      */
     static void copyWholeVectors(float[] src, int from, float[] dst, int to, int len) {
         for (int i = 0; i < len; i += F.length()) {
