@@ -10,13 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  * float's precision): the same bits. Loaded only when the JVM has {@code jdk.incubator.vector}; loads are {@code −0 + x}
  * for an exact receiver class, as in the tensor package's kernels.
  *
- * <p>Every vector operation's receiver is a value computed in the loop from a load, never one of the broadcasts made
- * before it (they are only operands). With {@code step.mul(…).intoArray(…)} C2 took the store's receiver class from
- * the JVM-wide type profile, which held two classes once another kernel had used 256-bit FloatVectors, and the store
- * failed to become an intrinsic ({@code -XX:+PrintInlining}: {@code VectorSupport::store … failed to inline
- * (intrinsic)}): in a profiled run of the quickstart with exact sums a tenth of the training's samples were this
- * update in the API's Java fallback, and the driver's sum and update took 1.9 ms per step (0.6 after the change).
- * Hence {@code (m / d) · (−α)} rather than {@code −α · (m / d)}, the same product.
+ * <p>Every vector operation's receiver is made in the loop: a load ({@code −0 + x}, the broadcast made there) or a value
+ * computed from one; the broadcasts made before the loop are only operands. C2 took the class of a receiver made before
+ * the loop from the JVM-wide type profile, which holds two vector classes once other kernels have used 256-bit ones,
+ * and the store then failed to compile to an intrinsic: the update ran as the API's Java fallback in training
+ * (BENCHMARKS.md, eighth session). Hence {@code (m / d) · (−stepSize)} rather than {@code −stepSize · (m / d)}, the
+ * same product.
  */
 final class AdamLanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

@@ -16,7 +16,7 @@ final class VectorRowSums {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
-    /** {@link #lanes}' array, per thread. */
+    /** Scratch for both {@code lanes} methods, per thread: room for four vectors' lanes (the four-row sums). */
     private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[4 * D.length()]);
 
     private VectorRowSums() {

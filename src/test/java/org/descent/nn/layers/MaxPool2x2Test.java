@@ -24,6 +24,7 @@ class MaxPool2x2Test {
                 case 1 -> -0f;
                 case 2 -> Float.NaN;
                 case 3 -> Float.NEGATIVE_INFINITY;
+                case 4 -> Float.POSITIVE_INFINITY;
                 default -> Math.round(rng.nextGaussian() * 2) / 2f;
             };
         }
@@ -67,9 +68,12 @@ class MaxPool2x2Test {
         }
     }
 
-    /** The same after the JIT has compiled forwardPlane (C2 has its own Math.max): fashion-cnn's two plane sizes, many times first. */
+    /**
+     * The same after the JIT has compiled forwardPlane (C2 has its own Math.max): fashion-cnn's two plane sizes, pooled
+     * many times first.
+     */
     @Test
-    void compiledChunksPoolLikeTheWindowDefinition() {
+    void compiledForwardPlanePoolsLikeTheWindowDefinition() {
         Rng rng = new Rng(6);
         float[] x = plane(rng, 4 * 28 * 28);
         float[] y = new float[4 * 14 * 14 + 16];
@@ -84,21 +88,27 @@ class MaxPool2x2Test {
         }
     }
 
+    /**
+     * Windows written out by hand with the value and the position (0 top-left, 1 top-right, 2 bottom-left, 3
+     * bottom-right) the layer gives them: a tie goes to the first position, −0 and +0 compare equal and the maximum of
+     * the two is +0. A NaN wins the value; the position is then the one the comparisons (false for a NaN) leave: the top
+     * pair's unless the bottom pair's maximum is greater, so for a NaN in the bottom row the top pair's maximum.
+     */
     @Test
-    void aTieGoesToTheFirstWindowPositionAndNegativeZeroEqualsPositiveZero() {
-        // Every window of a 2 × 32 plane the same pattern.
-        int w = 32;
+    void handWrittenWindowsGetTheirValueAndPosition() {
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
         float[][] windows = {
-                {1, 1, 1, 1},      // all equal: top-left
-                {0, 2, 2, 2},      // top-right
-                {0, 1, 3, 3},      // bottom-left
-                {-0f, 0f, 0f, 0f}, // −0 and +0 compare equal: top-left, max +0
-                {0f, -0f, -0f, 0f},
-                {Float.NaN, 1, 2, 3},
-                {1, 2, Float.NaN, 3},
-                {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, -1},
+                {1, 1, 1, 1}, {0, 2, 2, 2}, {0, 1, 3, 3}, {-1, -2, -3, -1},
+                {-0f, 0f, 0f, 0f}, {0f, -0f, -0f, 0f}, {-0f, -0f, -0f, -0f},
+                {nan, 1, 2, 3}, {1, 2, nan, 3}, {nan, inf, 1, 2}, {1, inf, nan, 0},
+                {inf, 1, 2, inf}, {-inf, -inf, -inf, -1},
         };
-        for (float[] window : windows) {
+        float[] values = {1, 2, 3, -1, 0f, 0f, -0f, nan, nan, nan, nan, inf, -1};
+        int[] positions = {0, 1, 2, 0, 0, 0, 0, 0, 1, 0, 1, 0, 3};
+        int w = 32;   // every window of a 2 × 32 plane the same
+        for (int k = 0; k < windows.length; k++) {
+            float[] window = windows[k];
             float[] x = new float[2 * w];
             for (int c = 0; c < w / 2; c++) {
                 x[2 * c] = window[0];
@@ -109,7 +119,12 @@ class MaxPool2x2Test {
             float[] y = new float[w / 2];
             int[] arg = new int[w / 2];
             MaxPool2x2.forwardPlane(x, 0, 2, w, y, 0, arg);
-            assertPlane(x, 0, 2, w, y, arg, 0, 0, Arrays.toString(window));
+            for (int c = 0; c < w / 2; c++) {
+                String what = Arrays.toString(window) + ", window " + c;
+                assertEquals(Float.floatToIntBits(values[k]), Float.floatToIntBits(y[c]), what);   // any NaN as one, −0 apart from +0
+                int position = positions[k];
+                assertEquals(2 * c + (position & 1) + (position >> 1) * w, arg[c], what);
+            }
         }
     }
 
@@ -143,7 +158,11 @@ class MaxPool2x2Test {
         }
     }
 
-    /** Each window's maximum and the first of its positions (row-major) that holds it, as the layer defines them. */
+    /**
+     * Each window's value and position by the layer's definition: Math.max of the two pairs' Math.max, and the first
+     * position (row-major) holding it, compared as the class Javadoc says ({@link #handWrittenWindowsGetTheirValueAndPosition}
+     * pins the rule down on written-out windows, NaN included).
+     */
     private static void assertPlane(float[] x, int xOff, int h, int w, float[] y, int[] arg, int yOff, int argOff, String what) {
         for (int r = 0; r < h / 2; r++) {
             for (int c = 0; c < w / 2; c++) {
@@ -158,8 +177,7 @@ class MaxPool2x2Test {
                 }
                 int o = r * (w / 2) + c;
                 String window = what + ", window (" + r + ", " + c + ")";
-                assertEquals(Float.floatToIntBits(max), Float.floatToIntBits(y[yOff + o]), window);   // any NaN as one
-                assertEquals(Float.floatToRawIntBits(max) == 0x80000000, Float.floatToRawIntBits(y[yOff + o]) == 0x80000000, window + ": −0");
+                assertEquals(Float.floatToIntBits(max), Float.floatToIntBits(y[yOff + o]), window);   // any NaN as one, −0 apart from +0
                 assertEquals(first, arg[argOff + o], window);
             }
         }
