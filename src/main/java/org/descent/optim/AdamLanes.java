@@ -7,15 +7,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Adam}'s update loop (without AMSGrad's running maximum) on the Vector API, over whole vectors of parameters.
  * Each lane does the scalar loop's float operations in the same order, none fused, and the vector square root is the
  * correctly rounded float one, which {@code (float) Math.sqrt(v)} of a float also is (a double has more than twice a
- * float's precision): the same bits. Loaded only when the JVM has {@code jdk.incubator.vector}; loads are {@code −0 + x}
- * for an exact receiver class, as in the tensor package's kernels.
+ * float's precision): the same bits. Loaded only when the JVM has {@code jdk.incubator.vector}.
  *
- * <p>Every vector operation's receiver is made in the loop: a load ({@code −0 + x}, the broadcast made there) or a value
- * computed from one; the broadcasts made before the loop are only operands. C2 took the class of a receiver made before
- * the loop from the JVM-wide type profile, which holds two vector classes once other kernels have used 256-bit ones,
- * and the store then failed to compile to an intrinsic: the update ran as the API's Java fallback in training
- * (BENCHMARKS.md, eighth session). Hence {@code (m / d) · (−stepSize)} rather than {@code −stepSize · (m / d)}, the
- * same product.
+ * <p>Every vector operation's receiver is made in the loop: a load (as {@code −0 + x}, the broadcast made there, for
+ * an exact receiver class as in the tensor package's kernels) or a value computed from one; the broadcasts made before
+ * the loop are only operands. C2 took the class of a receiver made before the loop from the JVM-wide type profile,
+ * which holds two vector classes once other kernels have used 256-bit ones, and the store then failed to compile to an
+ * intrinsic: the update ran as the API's Java fallback in training (BENCHMARKS.md, eighth session). Hence
+ * {@code (m / d) · (−stepSize)} rather than {@code −stepSize · (m / d)}, the same product.
  */
 final class AdamLanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

@@ -51,9 +51,12 @@ final class BatchNormKernel implements Kernel {
     private boolean argmaxKept;
     /** One plane's pooled values, thrown away, while {@link #recomputeArgmax} recomputes the argmax. */
     private float[] pooledScratch;
-    /** One channel's sums per example (row), then added in example order: {@link RowSums#sums} fills them four rows at a time. */
+    /**
+     * One channel's sums per example (row), then added in example order: {@link RowSums#sums} fills them four rows at a
+     * time; {@link #rowProducts} holds backward's Σg·x̂ beside backward's Σg. Both grow together ({@link #growRowSums}).
+     */
     private double[] rowSums = new double[0];
-    private double[] rowSums2 = new double[0];
+    private double[] rowProducts = new double[0];
     /**
      * A dense input's ({@link #rowMajor}) per-channel sums and coefficients, for passes that walk the batch row by row
      * with every channel at once.
@@ -211,10 +214,10 @@ final class BatchNormKernel implements Kernel {
 
     /** Round 1 for channel c: its count and Σx into {@link #exchange}. */
     private void sumRound(int c, int n, float[] x, boolean exact) {
-        double[] rows = rowSums(n);
-        RowSums.sums(x, c * spatial, channels * spatial, n, spatial, exact, rows, 0);
+        growRowSums(n);
+        RowSums.sums(x, c * spatial, channels * spatial, n, spatial, exact, rowSums, 0);
         exchange[2 * c] = (double) n * spatial;
-        exchange[2 * c + 1] = inExampleOrder(rows, n);
+        exchange[2 * c + 1] = inExampleOrder(rowSums, n);
     }
 
     /** Round 2 for channel c: Σ(x − μ)² about the (global) mean into the M2 slot; the mean replaces Σx. */
@@ -222,10 +225,10 @@ final class BatchNormKernel implements Kernel {
         int stride = channels * spatial;
         double count = exchange[2 * c];
         double mean = count > 0 ? exchange[2 * c + 1] / count : 0;
-        double[] rows = rowSums(n);
-        RowSums.squaredDeviations(x, c * spatial, stride, n, spatial, mean, exact, rows, 0);
+        growRowSums(n);
+        RowSums.squaredDeviations(x, c * spatial, stride, n, spatial, mean, exact, rowSums, 0);
         exchange[2 * c + 1] = mean;
-        stats[slot.statsOffset() + 3 * c + 2] = inExampleOrder(rows, n);
+        stats[slot.statsOffset() + 3 * c + 2] = inExampleOrder(rowSums, n);
     }
 
     /** {@link #sumRound} for every channel of a dense input, row by row. */
@@ -515,13 +518,12 @@ final class BatchNormKernel implements Kernel {
         return sum;
     }
 
-    /** {@link #rowSums} (and {@link #rowSums2}) for at least {@code n} rows. */
-    private double[] rowSums(int n) {
+    /** {@link #rowSums} and {@link #rowProducts} for at least {@code n} rows. */
+    private void growRowSums(int n) {
         if (rowSums.length < n) {
             rowSums = new double[n];
-            rowSums2 = new double[n];
+            rowProducts = new double[n];
         }
-        return rowSums;
     }
 
     /** Where example e's values of channel c start in a gradient or x̂ array: the full layout, or the scratch row. */
@@ -535,13 +537,12 @@ final class BatchNormKernel implements Kernel {
      */
     private void gradientSums(int c, int n, float[] g, float[] grads, double[] exact) {
         float[] h = pooled() ? channelValues : xhat;
-        double[] sums = rowSums(n);
-        double[] products = rowSums2;   // grown with rowSums by rowSums(n)
+        growRowSums(n);
         int stride = pooled() ? spatial : channels * spatial;
-        RowSums.sums(g, row(c, 0), stride, n, spatial, exact != null, sums, 0);
-        RowSums.products(g, h, row(c, 0), stride, n, spatial, exact != null, products, 0);
-        double sumG = inExampleOrder(sums, n);
-        double sumGx = inExampleOrder(products, n);
+        RowSums.sums(g, row(c, 0), stride, n, spatial, exact != null, rowSums, 0);
+        RowSums.products(g, h, row(c, 0), stride, n, spatial, exact != null, rowProducts, 0);
+        double sumG = inExampleOrder(rowSums, n);
+        double sumGx = inExampleOrder(rowProducts, n);
         BatchNorm.addParamGrads(grads, exact, slot.paramOffset() + c, slot.paramOffset() + channels + c, sumGx, sumG);
         exchange[2 * c] = sumG;
         exchange[2 * c + 1] = sumGx;
