@@ -358,6 +358,36 @@ public final class TrainingJob {
 
     public Summary run() throws IOException {
         Losses.byName(config.loss());
+        boolean fresh = Files.notExists(out);
+        try {
+            return trainInto();
+        } catch (IOException | RuntimeException | Error e) {
+            removeUnfinished(fresh, e);
+            throw e;
+        }
+    }
+
+    /**
+     * After a run that failed: its temporary metrics file goes (a diverged run has published its metrics already; on
+     * resume the previous metrics.jsonl stays), and so does the run directory if this run made it and left it empty, so
+     * that bad data leaves nothing behind.
+     */
+    private void removeUnfinished(boolean fresh, Throwable failure) {
+        try {
+            Files.deleteIfExists(out.resolve(".metrics.jsonl.tmp"));
+            if (fresh && Files.isDirectory(out)) {
+                try (java.util.stream.Stream<Path> left = Files.list(out)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.delete(out);
+                    }
+                }
+            }
+        } catch (IOException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
+    }
+
+    private Summary trainInto() throws IOException {
         Files.createDirectories(out);
         String runName = out.toAbsolutePath().normalize().getFileName().toString();
         SparkConf conf = SparkSetup.conf("descent train " + runName, master);

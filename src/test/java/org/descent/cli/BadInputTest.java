@@ -78,6 +78,7 @@ class BadInputTest {
         assertFalse(Files.exists(out.resolve("summary.json")), "no summary.json");
         assertFalse(Files.exists(out.resolve("model.bin")), "no model.bin");
         assertFalse(Files.exists(out.resolve("metrics.jsonl")), "no finished metrics.jsonl");
+        assertFalse(Files.exists(out), "no run directory: nothing was written in it");
     }
 
     private static Path variant(String name, int line, String replacement) throws IOException {
