@@ -17,6 +17,14 @@ public final class RowSums {
     }
 
     /**
+     * A scratch array for the many-row sums: each caller keeps one (a thread at a time) and passes it to every call,
+     * where the vector loop adds up its lanes.
+     */
+    public static double[] scratch() {
+        return new double[VECTOR ? VectorRowSums.scratchLength() : 0];
+    }
+
+    /**
      * Whether a sum takes the vector loop: float sums on a JVM with the Vector API, of at least one vector (a shorter
      * run would cover nothing and still pay for adding up the lanes; batch norm after a dense layer sums runs of one
      * value, 128 × 256 of them per pass).
@@ -32,9 +40,13 @@ public final class RowSums {
 
     /** {@code Σ x[i]} (or {@code Σ q(x[i])} when {@code exact}) over {@code [off, off + len)}. */
     public static double sum(float[] x, int off, int len, boolean exact) {
+        return sum(x, off, len, exact, vectorLoop(len, exact) ? scratch() : null);
+    }
+
+    private static double sum(float[] x, int off, int len, boolean exact, double[] scratch) {
         if (vectorLoop(len, exact)) {
             int covered = VectorRowSums.covered(len);
-            return sumTail(x, off + covered, off + len, VectorRowSums.sum(x, off, len), exact);
+            return sumTail(x, off + covered, off + len, VectorRowSums.sum(x, off, len, scratch), exact);
         }
         return sumTail(x, off, off + len, 0, exact);
     }
@@ -42,14 +54,15 @@ public final class RowSums {
     /**
      * {@code out[at + r] = }{@link #sum sum}{@code (x, off + r·stride, len, exact)} for r &lt; rows, the same bits; on the
      * Vector API four rows at a time, whose independent accumulators keep more loads in flight than one row's chain (a
-     * batch norm's pass over a channel: one row per example, a layer's width apart).
+     * batch norm's pass over a channel: one row per example, a layer's width apart). {@code scratch} is the caller's
+     * {@link #scratch()}.
      */
-    public static void sums(float[] x, int off, int stride, int rows, int len, boolean exact, double[] out, int at) {
+    public static void sums(float[] x, int off, int stride, int rows, int len, boolean exact, double[] out, int at, double[] scratch) {
         int r = 0;
         if (vectorLoop(len, exact)) {
             int covered = VectorRowSums.covered(len);
             for (; r + 4 <= rows; r += 4) {
-                VectorRowSums.sums(x, off + r * stride, stride, len, out, at + r);
+                VectorRowSums.sums(x, off + r * stride, stride, len, out, at + r, scratch);
                 for (int k = r; k < r + 4; k++) {
                     int row = off + k * stride;
                     out[at + k] = sumTail(x, row + covered, row + len, out[at + k], exact);
@@ -57,7 +70,7 @@ public final class RowSums {
             }
         }
         for (; r < rows; r++) {
-            out[at + r] = sum(x, off + r * stride, len, exact);
+            out[at + r] = sum(x, off + r * stride, len, exact, scratch);
         }
     }
 
@@ -80,20 +93,25 @@ public final class RowSums {
 
     /** {@code Σ (x[i] − mean)²} (or {@code Σ q((x[i] − mean)²)} when {@code exact}), the deviations in double. */
     public static double squaredDeviations(float[] x, int off, int len, double mean, boolean exact) {
+        return squaredDeviations(x, off, len, mean, exact, vectorLoop(len, exact) ? scratch() : null);
+    }
+
+    private static double squaredDeviations(float[] x, int off, int len, double mean, boolean exact, double[] scratch) {
         if (vectorLoop(len, exact)) {
             int covered = VectorRowSums.covered(len);
-            return squaredDeviationsTail(x, off + covered, off + len, mean, VectorRowSums.squaredDeviations(x, off, len, mean), exact);
+            return squaredDeviationsTail(x, off + covered, off + len, mean, VectorRowSums.squaredDeviations(x, off, len, mean, scratch), exact);
         }
         return squaredDeviationsTail(x, off, off + len, mean, 0, exact);
     }
 
     /** {@link #squaredDeviations} of {@code rows} rows {@code stride} apart into {@code out[at …]}, as {@link #sums}. */
-    public static void squaredDeviations(float[] x, int off, int stride, int rows, int len, double mean, boolean exact, double[] out, int at) {
+    public static void squaredDeviations(float[] x, int off, int stride, int rows, int len, double mean, boolean exact, double[] out, int at,
+            double[] scratch) {
         int r = 0;
         if (vectorLoop(len, exact)) {
             int covered = VectorRowSums.covered(len);
             for (; r + 4 <= rows; r += 4) {
-                VectorRowSums.squaredDeviations(x, off + r * stride, stride, len, mean, out, at + r);
+                VectorRowSums.squaredDeviations(x, off + r * stride, stride, len, mean, out, at + r, scratch);
                 for (int k = r; k < r + 4; k++) {
                     int row = off + k * stride;
                     out[at + k] = squaredDeviationsTail(x, row + covered, row + len, mean, out[at + k], exact);
@@ -101,7 +119,7 @@ public final class RowSums {
             }
         }
         for (; r < rows; r++) {
-            out[at + r] = squaredDeviations(x, off + r * stride, len, mean, exact);
+            out[at + r] = squaredDeviations(x, off + r * stride, len, mean, exact, scratch);
         }
     }
 
@@ -131,20 +149,25 @@ public final class RowSums {
      * {@code [off, off + len)} of both arrays.
      */
     public static double products(float[] a, float[] b, int off, int len, boolean exact) {
+        return products(a, b, off, len, exact, vectorLoop(len, exact) ? scratch() : null);
+    }
+
+    private static double products(float[] a, float[] b, int off, int len, boolean exact, double[] scratch) {
         if (vectorLoop(len, exact)) {
             int covered = VectorRowSums.covered(len);
-            return productsTail(a, b, off + covered, off + len, VectorRowSums.products(a, b, off, len), exact);
+            return productsTail(a, b, off + covered, off + len, VectorRowSums.products(a, b, off, len, scratch), exact);
         }
         return productsTail(a, b, off, off + len, 0, exact);
     }
 
     /** {@link #products} of {@code rows} rows {@code stride} apart (in both arrays) into {@code out[at …]}, as {@link #sums}. */
-    public static void products(float[] a, float[] b, int off, int stride, int rows, int len, boolean exact, double[] out, int at) {
+    public static void products(float[] a, float[] b, int off, int stride, int rows, int len, boolean exact, double[] out, int at,
+            double[] scratch) {
         int r = 0;
         if (vectorLoop(len, exact)) {
             int covered = VectorRowSums.covered(len);
             for (; r + 4 <= rows; r += 4) {
-                VectorRowSums.products(a, b, off + r * stride, stride, len, out, at + r);
+                VectorRowSums.products(a, b, off + r * stride, stride, len, out, at + r, scratch);
                 for (int k = r; k < r + 4; k++) {
                     int row = off + k * stride;
                     out[at + k] = productsTail(a, b, row + covered, row + len, out[at + k], exact);
@@ -152,7 +175,7 @@ public final class RowSums {
             }
         }
         for (; r < rows; r++) {
-            out[at + r] = products(a, b, off + r * stride, len, exact);
+            out[at + r] = products(a, b, off + r * stride, len, exact, scratch);
         }
     }
 

@@ -16,15 +16,17 @@ final class VectorRowSums {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
-    /** Scratch for both {@code lanes} methods, per thread: room for four vectors' lanes (the four-row sums). */
-    private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[4 * D.length()]);
-
     private VectorRowSums() {
     }
 
     /** Lanes of a vector of doubles. */
     static int length() {
         return D.length();
+    }
+
+    /** The scratch the sums take: room for four vectors' lanes (the four-row sums). */
+    static int scratchLength() {
+        return 4 * D.length();
     }
 
     /** The elements the vector loop covers out of {@code len}. */
@@ -37,11 +39,12 @@ final class VectorRowSums {
     }
 
     /**
-     * {@code 0 + lane 0 + lane 1 + …}, left to right. The lanes go through a per-thread array, not {@code lane(l)}:
-     * with a variable l, C2 left that call to the API's Java fallback (1.6 % of fashion-cnn's training samples).
+     * {@code 0 + lane 0 + lane 1 + …}, left to right. The lanes go through the caller's scratch array, not
+     * {@code lane(l)}: with a variable l, C2 left that call to the API's Java fallback (1.6 % of fashion-cnn's training
+     * samples). Not a {@code ThreadLocal} either: in Spark's task threads, whose maps hold many, its lookup missed its
+     * slot and probed ({@code ThreadLocalMap.getEntryAfterMiss}, 0.9–1.7 % of the samples).
      */
-    private static double lanes(DoubleVector sums) {
-        double[] lanes = LANES.get();
+    private static double lanes(DoubleVector sums, double[] lanes) {
         // −0 + v = v in every lane; it gives the store a receiver of an exact class (see VectorFixedOrderProduct).
         DoubleVector.broadcast(D, -0.0).add(sums).intoArray(lanes, 0);
         double s = 0;
@@ -51,9 +54,8 @@ final class VectorRowSums {
         return s;
     }
 
-    /** {@link #lanes(DoubleVector)} of four vectors into {@code out[at …]}: one trip through the per-thread array. */
-    private static void lanes(DoubleVector a0, DoubleVector a1, DoubleVector a2, DoubleVector a3, double[] out, int at) {
-        double[] lanes = LANES.get();
+    /** {@link #lanes(DoubleVector, double[])} of four vectors into {@code out[at …]}: one trip through the scratch. */
+    private static void lanes(DoubleVector a0, DoubleVector a1, DoubleVector a2, DoubleVector a3, double[] out, int at, double[] lanes) {
         int n = D.length();
         DoubleVector.broadcast(D, -0.0).add(a0).intoArray(lanes, 0);
         DoubleVector.broadcast(D, -0.0).add(a1).intoArray(lanes, n);
@@ -75,35 +77,35 @@ final class VectorRowSums {
         out[at + 3] = s3;
     }
 
-    static double sum(float[] x, int off, int len) {
+    static double sum(float[] x, int off, int len, double[] scratch) {
         DoubleVector acc = DoubleVector.zero(D);
         for (int i = off, end = off + covered(len); i < end; i += D.length()) {
             acc = widen(x, i).add(acc);
         }
-        return lanes(acc);
+        return lanes(acc, scratch);
     }
 
-    static double squaredDeviations(float[] x, int off, int len, double mean) {
+    static double squaredDeviations(float[] x, int off, int len, double mean, double[] scratch) {
         DoubleVector acc = DoubleVector.zero(D);
         DoubleVector m = DoubleVector.broadcast(D, mean);
         for (int i = off, end = off + covered(len); i < end; i += D.length()) {
             DoubleVector d = widen(x, i).sub(m);
             acc = d.mul(d).add(acc);
         }
-        return lanes(acc);
+        return lanes(acc, scratch);
     }
 
     /** Σ of the float products a·b (rounded to float, then widened). */
-    static double products(float[] a, float[] b, int off, int len) {
+    static double products(float[] a, float[] b, int off, int len, double[] scratch) {
         DoubleVector acc = DoubleVector.zero(D);
         for (int i = off, end = off + covered(len); i < end; i += D.length()) {
             acc = product(a, b, i).add(acc);
         }
-        return lanes(acc);
+        return lanes(acc, scratch);
     }
 
     /** {@link #sum} of four rows {@code stride} apart into {@code out[at …]}: one accumulator per row, the same bits. */
-    static void sums(float[] x, int off, int stride, int len, double[] out, int at) {
+    static void sums(float[] x, int off, int stride, int len, double[] out, int at, double[] scratch) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = DoubleVector.zero(D);
         DoubleVector a2 = DoubleVector.zero(D);
@@ -114,11 +116,11 @@ final class VectorRowSums {
             a2 = widen(x, off + 2 * stride + i).add(a2);
             a3 = widen(x, off + 3 * stride + i).add(a3);
         }
-        lanes(a0, a1, a2, a3, out, at);
+        lanes(a0, a1, a2, a3, out, at, scratch);
     }
 
     /** {@link #squaredDeviations} of four rows {@code stride} apart into {@code out[at …]}, the same bits. */
-    static void squaredDeviations(float[] x, int off, int stride, int len, double mean, double[] out, int at) {
+    static void squaredDeviations(float[] x, int off, int stride, int len, double mean, double[] out, int at, double[] scratch) {
         DoubleVector m = DoubleVector.broadcast(D, mean);
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = DoubleVector.zero(D);
@@ -134,11 +136,11 @@ final class VectorRowSums {
             a2 = d2.mul(d2).add(a2);
             a3 = d3.mul(d3).add(a3);
         }
-        lanes(a0, a1, a2, a3, out, at);
+        lanes(a0, a1, a2, a3, out, at, scratch);
     }
 
     /** {@link #products} of four rows {@code stride} apart (in both arrays) into {@code out[at …]}, the same bits. */
-    static void products(float[] a, float[] b, int off, int stride, int len, double[] out, int at) {
+    static void products(float[] a, float[] b, int off, int stride, int len, double[] out, int at, double[] scratch) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = DoubleVector.zero(D);
         DoubleVector a2 = DoubleVector.zero(D);
@@ -149,7 +151,7 @@ final class VectorRowSums {
             a2 = product(a, b, off + 2 * stride + i).add(a2);
             a3 = product(a, b, off + 3 * stride + i).add(a3);
         }
-        lanes(a0, a1, a2, a3, out, at);
+        lanes(a0, a1, a2, a3, out, at, scratch);
     }
 
     /** The float products {@code a[i]·b[i]} of one vector, widened. */

@@ -65,6 +65,7 @@ class RowSumsTest {
     void rowsAtOnceAreEachRowsOwnSumBitForBit() {
         float[] a = random(9000, 5);
         float[] b = random(9000, 6);
+        double[] scratch = RowSums.scratch();
         for (boolean exact : new boolean[] {false, true}) {
             for (int len : new int[] {1, 7, 16, 31, 196, 784}) {
                 for (int rows : new int[] {1, 3, 4, 9}) {
@@ -73,9 +74,9 @@ class RowSumsTest {
                     double[] sums = new double[rows + 2];
                     double[] deviations = new double[rows + 2];
                     double[] products = new double[rows + 2];
-                    RowSums.sums(a, off, stride, rows, len, exact, sums, 1);
-                    RowSums.squaredDeviations(a, off, stride, rows, len, 0.25, exact, deviations, 1);
-                    RowSums.products(a, b, off, stride, rows, len, exact, products, 1);
+                    RowSums.sums(a, off, stride, rows, len, exact, sums, 1, scratch);
+                    RowSums.squaredDeviations(a, off, stride, rows, len, 0.25, exact, deviations, 1, scratch);
+                    RowSums.products(a, b, off, stride, rows, len, exact, products, 1, scratch);
                     for (int r = 0; r < rows; r++) {
                         String where = (exact ? "exact" : "float") + " len " + len + " row " + r + " of " + rows;
                         int row = off + r * stride;

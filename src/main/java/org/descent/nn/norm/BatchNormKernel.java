@@ -57,6 +57,8 @@ final class BatchNormKernel implements Kernel {
      */
     private double[] rowSums = new double[0];
     private double[] rowProducts = new double[0];
+    /** {@link RowSums}' scratch. */
+    private final double[] sumScratch = RowSums.scratch();
     /**
      * A dense input's ({@link #rowMajor}) per-channel sums and coefficients, for passes that walk the batch row by row
      * with every channel at once.
@@ -215,7 +217,7 @@ final class BatchNormKernel implements Kernel {
     /** Round 1 for channel c: its count and Σx into {@link #exchange}. */
     private void sumRound(int c, int n, float[] x, boolean exact) {
         growRowSums(n);
-        RowSums.sums(x, c * spatial, channels * spatial, n, spatial, exact, rowSums, 0);
+        RowSums.sums(x, c * spatial, channels * spatial, n, spatial, exact, rowSums, 0, sumScratch);
         exchange[2 * c] = (double) n * spatial;
         exchange[2 * c + 1] = inExampleOrder(rowSums, n);
     }
@@ -226,7 +228,7 @@ final class BatchNormKernel implements Kernel {
         double count = exchange[2 * c];
         double mean = count > 0 ? exchange[2 * c + 1] / count : 0;
         growRowSums(n);
-        RowSums.squaredDeviations(x, c * spatial, stride, n, spatial, mean, exact, rowSums, 0);
+        RowSums.squaredDeviations(x, c * spatial, stride, n, spatial, mean, exact, rowSums, 0, sumScratch);
         exchange[2 * c + 1] = mean;
         stats[slot.statsOffset() + 3 * c + 2] = inExampleOrder(rowSums, n);
     }
@@ -539,8 +541,8 @@ final class BatchNormKernel implements Kernel {
         float[] h = pooled() ? channelValues : xhat;
         growRowSums(n);
         int stride = pooled() ? spatial : channels * spatial;
-        RowSums.sums(g, row(c, 0), stride, n, spatial, exact != null, rowSums, 0);
-        RowSums.products(g, h, row(c, 0), stride, n, spatial, exact != null, rowProducts, 0);
+        RowSums.sums(g, row(c, 0), stride, n, spatial, exact != null, rowSums, 0, sumScratch);
+        RowSums.products(g, h, row(c, 0), stride, n, spatial, exact != null, rowProducts, 0, sumScratch);
         double sumG = inExampleOrder(rowSums, n);
         double sumGx = inExampleOrder(rowProducts, n);
         BatchNorm.addParamGrads(grads, exact, slot.paramOffset() + c, slot.paramOffset() + channels + c, sumGx, sumG);
