@@ -15,15 +15,16 @@ import org.descent.nn.norm.MomentStats;
 final class PartitionSums {
     private final boolean syncBatchNorm;
     private final float[] gradSum;
-    /** Exact sums' scratch for {@link #EXACT_CHUNK} entries. */
+    /** Exact sums' scratch for {@link #CHUNK} entries. */
     private final double[] exactSum;
-    static final int EXACT_CHUNK = 2048;
+    /** Entries summed at a time, in a chunk that stays in the L1 cache. */
+    static final int CHUNK = 2048;
     private final double[] merged;
 
     PartitionSums(int paramCount, int statsSize, boolean exactSums, boolean syncBatchNorm) {
         this.syncBatchNorm = syncBatchNorm;
         this.gradSum = new float[paramCount];
-        this.exactSum = exactSums ? new double[EXACT_CHUNK] : null;
+        this.exactSum = exactSums ? new double[CHUNK] : null;
         this.merged = new double[statsSize];
     }
 
@@ -82,17 +83,22 @@ final class PartitionSums {
             return floats[0];
         }
         if (exactSum == null) {
-            Arrays.fill(gradSum, from, to, 0f);
-            for (float[] f : floats) {
-                add(gradSum, f, from, to - from);
+            // A chunk at a time (it stays in the L1 cache while every partition's is added): 0 + the first partition's,
+            // then each other's in partition order. One pass over the model-sized sum instead of a fill and one per partition.
+            for (int start = from; start < to; start += CHUNK) {
+                int length = Math.min(CHUNK, to - start);
+                setToZeroPlus(gradSum, floats[0], start, length);
+                for (int p = 1; p < floats.length; p++) {
+                    add(gradSum, floats[p], start, length);
+                }
             }
             return gradSum;
         }
-        // Exact sums a chunk at a time in exactSum's first EXACT_CHUNK entries (kept in the L1 cache): from +0, each
+        // Exact sums a chunk at a time in exactSum's first CHUNK entries (kept in the L1 cache): from +0, each
         // partition's added in partition order, then rounded once. One pass over the partitions' sums instead of four
         // over a double array of the model's size.
-        for (int start = from; start < to; start += EXACT_CHUNK) {
-            int length = Math.min(EXACT_CHUNK, to - start);
+        for (int start = from; start < to; start += CHUNK) {
+            int length = Math.min(CHUNK, to - start);
             Arrays.fill(exactSum, 0, length, 0);
             for (double[] e : exacts) {
                 if (e != null) {
@@ -122,6 +128,13 @@ final class PartitionSums {
     static void add(double[] into, double[] values, int offset, int length) {
         for (int i = offset; i < offset + length; i++) {
             into[i] += values[i];
+        }
+    }
+
+    /** {@code into[i] = 0 + values[i]} for i in {@code [offset, offset+length)}: the first term of a sum from +0 (−0 becomes +0). */
+    private static void setToZeroPlus(float[] into, float[] values, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            into[i] = 0f + values[i];
         }
     }
 

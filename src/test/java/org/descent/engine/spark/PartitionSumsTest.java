@@ -9,7 +9,7 @@ import org.descent.tensor.Rng;
 import org.junit.jupiter.api.Test;
 
 class PartitionSumsTest {
-    private static final int PARAMS = 2 * PartitionSums.EXACT_CHUNK + 77;
+    private static final int PARAMS = 2 * PartitionSums.CHUNK + 77;
 
     private static double[] exactTerms(Rng rng) {
         double[] e = new double[PARAMS];
@@ -51,21 +51,32 @@ class PartitionSumsTest {
         assertEquals(0, Float.floatToRawIntBits(single[0]), "+0 + −0 is +0, as a sum from zero gives");
     }
 
+    /** Float sums: +0 plus every partition's sum in partition order, −0 included — chunk by chunk or range by range alike. */
     @Test
     void floatSumsAreAddedInPartitionOrder() {
         Rng rng = new Rng(12);
-        float[] a = new float[PARAMS];
-        float[] b = new float[PARAMS];
+        float[][] parts = new float[3][PARAMS];
         for (int i = 0; i < PARAMS; i++) {
-            a[i] = (float) rng.nextGaussian();
-            b[i] = (float) rng.nextGaussian() * 1e-3f;
+            parts[0][i] = i % 7 == 0 ? -0f : (float) rng.nextGaussian();
+            parts[1][i] = i % 7 == 0 ? -0f : (float) rng.nextGaussian() * 1e-3f;
+            parts[2][i] = i % 11 == 0 ? -0f : (float) rng.nextGaussian() * 1e3f;
         }
-        PartitionResult ra = new PartitionResult(0, a, null, 1, 1, new double[0], 0, 0, 0);
-        PartitionResult rb = new PartitionResult(1, b, null, 1, 1, new double[0], 0, 0, 0);
-        float[] sum = new PartitionSums(PARAMS, 0, false, false).combine(List.of(ra, rb), 0).gradient();
+        List<PartitionResult> results = List.of(new PartitionResult(0, parts[0], null, 1, 1, new double[0], 0, 0, 0),
+                new PartitionResult(1, parts[1], null, 1, 1, new double[0], 0, 0, 0),
+                new PartitionResult(2, parts[2], null, 1, 1, new double[0], 0, 0, 0));
+        float[] sum = new PartitionSums(PARAMS, 0, false, false).combine(results, 0).gradient();
+        PartitionSums ranged = new PartitionSums(PARAMS, 0, false, false);
+        float[] byRange = null;
+        for (int to = PARAMS; to > 0; to -= 1000) {
+            byRange = ranged.sumRange(parts, new double[3][], Math.max(0, to - 1000), to);
+        }
         for (int i = 0; i < PARAMS; i++) {
-            assertEquals(Float.floatToRawIntBits(0f + a[i] + b[i]), Float.floatToRawIntBits(sum[i]), "entry " + i);
+            int expected = Float.floatToRawIntBits(0f + parts[0][i] + parts[1][i] + parts[2][i]);
+            assertEquals(expected, Float.floatToRawIntBits(sum[i]), "entry " + i);
+            assertEquals(expected, Float.floatToRawIntBits(byRange[i]), "entry " + i + " range by range");
         }
-        assertSame(a, new PartitionSums(PARAMS, 0, false, false).combine(List.of(ra), 0).gradient(), "one partition's float sum is the total");
+        assertEquals(0, Float.floatToRawIntBits(sum[0]), "+0 + −0 + −0 + −0 is +0, as a sum from zero gives");
+        assertSame(parts[0], new PartitionSums(PARAMS, 0, false, false).combine(results.subList(0, 1), 0).gradient(),
+                "one partition's float sum is the total");
     }
 }
