@@ -193,19 +193,26 @@ public final class ParameterUpdater {
 
     /**
      * Turns the prepared mean gradient into the optimizer's update and adds it: {@code θ ← θ + Δθ} —
-     * over what {@link #applySegment} has not updated yet.
+     * over what {@link #applySegment} has not updated yet. An element-wise optimizer goes a segment at
+     * a time through all its stages and the addition (AdamW: the moments, the decay, θ + Δθ), while the
+     * segment's values are in the cache, instead of one pass over the model per stage; each entry sees
+     * the same operations, so the bits are the whole update's.
      */
     public void applyPrepared(float[] params, long step) {
         if (preparedFrom != 0) {
             throw new IllegalStateException("the step's gradient is prepared only from " + preparedFrom);
         }
-        if (appliedFrom == work.length) {
+        if (appliedFrom == work.length && !optimizer.elementwise()) {
             optimizer.update(work, state, params, step);
             for (int j = 0; j < work.length; j++) {
                 params[j] += work[j];
             }
-        } else if (appliedFrom > 0) {
-            updateRange(params, step, 0, appliedFrom);   // the step is past its checks: nothing to save
+        } else {
+            // The step is past its checks: nothing to save.
+            int end = appliedFrom;
+            for (int s = segments(end) - 1; s >= 0; s--) {
+                updateRange(params, step, s * SEGMENT_VALUES, Math.min(end, (s + 1) * SEGMENT_VALUES));
+            }
         }
         appliedFrom = 0;
         stepOpen = false;

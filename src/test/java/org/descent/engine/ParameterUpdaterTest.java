@@ -94,6 +94,39 @@ class ParameterUpdaterTest {
      * complete, give the bits of prepare and applyPrepared over the whole — parameters, norm and Adam's
      * moments — on a layout of several segments; a step cut short rolls back to the state before it.
      */
+    /**
+     * {@link ParameterUpdater#applyPrepared} (segment by segment through every stage, for an element-wise chain) is the
+     * optimizer's update of the whole mean gradient at once, then θ + Δθ, bit for bit: AdamW over several segments, a
+     * short last one among them, and steps whose bias corrections and schedules differ.
+     */
+    @Test
+    void appliedPreparedIsTheWholeUpdateAtOnce() {
+        ParamLayout layout = Models.mlp(100, 300, 10).layout();
+        int n = layout.size();
+        Map<String, Double> settings = Map.of("learningRate", 0.01, "weightDecay", 0.05);
+        ParameterUpdater updater = new ParameterUpdater(Optimizers.create("adamw", settings), layout);
+        org.descent.optim.GradientTransform optimizer = Optimizers.create("adamw", settings);
+        assertEquals(true, optimizer.elementwise());
+        org.descent.optim.OptState state = optimizer.init(layout);
+        float[] a = gaussian(7, n, 0.1);
+        float[] b = a.clone();
+        for (long step = 0; step < 3; step++) {
+            float[] gradSum = gaussian(30 + step, n, 2);
+            updater.apply(a, gradSum, 16, step);
+            float inv = (float) (1.0 / 16);
+            float[] u = new float[n];
+            for (int i = 0; i < n; i++) {
+                u[i] = gradSum[i] * inv;
+            }
+            optimizer.update(u, state, b, step);
+            for (int i = 0; i < n; i++) {
+                b[i] += u[i];
+            }
+            assertArrayEquals(b, a, "step " + step);
+            assertEquals(state, updater.state(), "step " + step);
+        }
+    }
+
     @Test
     void segmentBySegmentEqualsTheWholeAndRollsBackExactly() {
         ParamLayout layout = Models.mlp(100, 300, 10).layout();   // 33,310 values: five segments, the last a short one
