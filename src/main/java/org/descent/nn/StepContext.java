@@ -19,6 +19,8 @@ package org.descent.nn;
  *   <li>{@code progress}: when set, backward reports after each layer from which index on the
  *       gradient is final ({@link GradientProgress});</li>
  *   <li>{@code collective}: sums across workers for synchronized batch norm;</li>
+ *   <li>{@code share}: when set, kernels may let idle workers of the JVM run some of their blocks
+ *       ({@link WorkShare});</li>
  *   <li>{@code exactGrads}: when set, the step runs in exact mode ({@code engine.reduction = exact}):
  *       backward adds every example's gradient contribution, rounded to the grid of
  *       {@link org.descent.tensor.ExactSum}, into this double array instead of {@code grads};
@@ -44,6 +46,11 @@ public final class StepContext {
     public ParamsArriving arriving;
     /** Told after each layer's backward how far the gradient is final ({@link GradientProgress}), or null. */
     public GradientProgress progress;
+    /**
+     * This worker's part in its JVM's {@link WorkShare}, or null: kernels may then open their block loops to the other
+     * workers (the same bits either way).
+     */
+    public WorkShare.Member share;
 
     public StepContext() {
     }

@@ -20,6 +20,12 @@ final class PartitionWorker {
     private final Network network;
     private final StepContext ctx = new StepContext();
     private final TimedCollective timed = new TimedCollective();
+    /**
+     * This worker's part in the JVM's {@link org.descent.nn.WorkShare}: its kernels open their block loops to the other
+     * tasks here, and it helps with theirs before it waits at an exchange (the same bits either way). Off with
+     * {@code -Ddescent.workShare=false} (read at every step).
+     */
+    private final org.descent.nn.WorkShare.Member share = new org.descent.nn.WorkShare.Member();
     private final Rng augmentRng = new Rng(0);
     /** The augmentation's stream tag ("AUGM"), apart from the walks', dropout's and the synthetic data's. */
     private static final long AUGMENT_STREAM = 0x4155474dL;
@@ -97,7 +103,10 @@ final class PartitionWorker {
         ctx.seed = plan.stepSeed(epoch, step, partition);
         timed.inner = collective;
         timed.nanos = 0;
+        boolean sharing = !"false".equalsIgnoreCase(System.getProperty("descent.workShare"));
+        timed.share = sharing ? share : null;
         ctx.collective = timed;
+        ctx.share = sharing ? share : null;
         ctx.syncBatchNorm = syncBatchNorm;
         ctx.progress = progress;
         ctx.arriving = arriving;
@@ -213,13 +222,20 @@ final class PartitionWorker {
         }
     }
 
-    /** The step's collective, timed: synchronized batch norm's exchanges are waiting, not computing. */
+    /**
+     * The step's collective, timed: synchronized batch norm's exchanges are waiting, not computing. Before it waits, a
+     * worker helps with the other tasks' open block loops (counted as computing).
+     */
     private static final class TimedCollective implements org.descent.nn.Collective {
         org.descent.nn.Collective inner;
+        org.descent.nn.WorkShare.Member share;
         long nanos;
 
         @Override
         public void allReduceSum(double[] values, int offset, int length) {
+            if (share != null && inner.size() > 1) {
+                share.help();
+            }
             long t = System.nanoTime();
             inner.allReduceSum(values, offset, length);
             nanos += System.nanoTime() - t;

@@ -166,7 +166,7 @@ public final class Conv2d implements Layer {
                 float[] p = ctx.params;
                 boolean keep = ctx.mode == Mode.TRAIN;
                 if (onWinograd(ctx)) {
-                    winograd.forward(p, w, b, n, x, y, keep);
+                    winograd.forward(p, w, b, n, x, y, keep, ctx.share);
                     colsFor = -1;
                     return;
                 }
@@ -195,7 +195,7 @@ public final class Conv2d implements Layer {
                 float[] p = ctx.params;
                 float[] grads = ctx.grads;
                 if (onWinograd(ctx)) {
-                    winograd.backward(p, w, grads, n, x, dy, dx);
+                    winograd.backward(p, w, grads, n, x, dy, dx, ctx.share);
                     for (int e = 0; e < n; e++) {
                         addBiasGradients(dy, e * outSize, grads, null);
                     }

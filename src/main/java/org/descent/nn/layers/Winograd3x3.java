@@ -1,6 +1,7 @@
 package org.descent.nn.layers;
 
 import java.util.Arrays;
+import org.descent.nn.WorkShare;
 import org.descent.tensor.Blas;
 
 /**
@@ -29,6 +30,11 @@ import org.descent.tensor.Blas;
  *
  * <p>The order of every addition is fixed by the shapes and the block size, so the same inputs give the same bits.
  * It is not the direct product's order, so {@link Conv2d} keeps the direct, per-example products for exact sums.
+ *
+ * <p>Blocks are independent but for ∂U, which adds every block's product in block order: given a
+ * {@link WorkShare.Member}, forward and backward open their block loops to the JVM's idle workers, each block running
+ * on the running worker's {@link Scratch}, ∂U's products taking their turns in block order ({@link WorkShare.Turns});
+ * the bits are the same whoever runs which block.
  */
 final class Winograd3x3 {
     /** Fewer input channels than this make products too thin for the transforms to pay (the first layer of an image). */
@@ -63,20 +69,56 @@ final class Winograd3x3 {
     private final float[] u;
     /** ∂U summed over the batch: [ξ][o][c]. */
     private final float[] du;
-    /** M, then ∂M, of one block: [ξ][o][block tiles]. */
-    private final float[] m;
-    /** ∂V of one block: [ξ][c][block tiles], made by the first backward that needs ∂L/∂x. */
-    private float[] dv;
-    private final float[] plane;
     /** Scratch for the filter transforms' intermediate 4×3 and 3×4 matrices. */
     private final float[] rows;
-    /** Per-tile values split by position in the tile or patch, each over consecutive tiles (see the transforms). */
-    private final float[] split;
-    /** The first of a transform's two 1-D passes, by position in the tile: [16][tiles]. */
-    private final float[] stage;
     /** V of the whole batch when kept from forward (training): block after block, each [ξ][c][block tiles]. */
     private float[] v = new float[0];
     private int keptFor = -1;
+    /** This kernel's own block scratch; a helping worker uses its own, of the same {@link #shape}. */
+    private final Scratch own;
+    /** What a block's scratch depends on: workers keep one scratch per shape. */
+    private final Shape shape;
+
+    private record Shape(int channels, int outChannels, int height, int width, int pad, int blockExamples) {
+    }
+
+    /** One worker's buffers for a block. */
+    private static final class Scratch {
+        /** M, then ∂M, of one block: [ξ][o][block tiles]. */
+        final float[] m;
+        /** The zero-bordered plane. */
+        final float[] plane;
+        /** Per-tile values split by position in the tile or patch, each over consecutive tiles (see the transforms). */
+        final float[] split;
+        /** The first of a transform's two 1-D passes, by position in the tile: [16][tiles]. */
+        final float[] stage;
+        /** V of one block when not kept from forward, and ∂V of one block: [ξ][c][block tiles], made when first needed. */
+        private float[] v;
+        private float[] dv;
+        private final int blockV;
+
+        Scratch(int mLength, int planeLength, int splitLength, int stageLength, int blockV) {
+            this.m = new float[mLength];
+            this.plane = new float[planeLength];
+            this.split = new float[splitLength];
+            this.stage = new float[stageLength];
+            this.blockV = blockV;
+        }
+
+        float[] v() {
+            if (v == null) {
+                v = new float[blockV];
+            }
+            return v;
+        }
+
+        float[] dv() {
+            if (dv == null) {
+                dv = new float[blockV];
+            }
+            return dv;
+        }
+    }
 
     /** The JVM-wide switch: {@code -Ddescent.conv.winograd=false} keeps every convolution on the direct products. */
     static final String PROPERTY = "descent.conv.winograd";
@@ -112,11 +154,23 @@ final class Winograd3x3 {
         this.blockV = 16 * vStride(blockExamples * tiles);
         this.u = new float[16 * outChannels * channels];
         this.du = new float[u.length];
-        this.m = new float[16 * mStride(blockExamples * tiles)];
-        this.plane = new float[planeH * planeW];
         this.rows = new float[16];
-        this.split = new float[Math.max(8 * (tilesH + 1) * tilesW, 16 * tiles)];
-        this.stage = new float[16 * tiles];
+        this.shape = new Shape(channels, outChannels, height, width, pad, blockExamples);
+        this.own = newScratch();
+    }
+
+    private Scratch newScratch() {
+        return new Scratch(16 * mStride(blockExamples * tiles), planeH * planeW, Math.max(8 * (tilesH + 1) * tilesW, 16 * tiles),
+                16 * tiles, blockV);
+    }
+
+    /** The scratch a block runs on in {@code worker}: this kernel's own in its owner's thread, else the worker's. */
+    private Scratch scratchOf(WorkShare.Member worker, WorkShare.Member owner) {
+        return worker == owner ? own : worker.scratch(shape, this::newScratch);
+    }
+
+    private int blocks(int n) {
+        return (n + blockExamples - 1) / blockExamples;
     }
 
     /**
@@ -124,29 +178,45 @@ final class Winograd3x3 {
      * {@code p[b + o]}. With {@code keep} the transformed inputs stay for {@link #backward}.
      */
     void forward(float[] p, int w, int b, int n, float[] x, float[] y, boolean keep) {
+        forward(p, w, b, n, x, y, keep, null);
+    }
+
+    /** {@link #forward(float[], int, int, int, float[], float[], boolean)}, its blocks open to {@code share}'s workers when not null. */
+    void forward(float[] p, int w, int b, int n, float[] x, float[] y, boolean keep, WorkShare.Member share) {
         transformFilters(p, w);
-        int need = keep ? blockV * ((n + blockExamples - 1) / blockExamples) : blockV;
+        int need = keep ? blockV * blocks(n) : 0;
         if (v.length < need) {
             v = new float[need];
         }
-        int inSize = channels * height * width;
-        int outSize = outChannels * outH * outW;
-        for (int e0 = 0; e0 < n; e0 += blockExamples) {
-            int nb = Math.min(blockExamples, n - e0);
-            int cols = nb * tiles;
-            int vOff = keep ? blockV * (e0 / blockExamples) : 0;
-            for (int e = 0; e < nb; e++) {
-                transformInput(x, (e0 + e) * inSize, vOff, cols, e * tiles);
+        if (share == null) {
+            for (int block = 0; block < blocks(n); block++) {
+                forwardBlock(own, block, p, b, n, x, y, keep);
             }
-            for (int xi = 0; xi < 16; xi++) {
-                Blas.gemm(false, false, outChannels, cols, channels, 1f, u, xi * outChannels * channels, channels,
-                        v, vOff + xi * vStride(cols), cols, 0f, m, xi * mStride(cols), cols);
-            }
-            for (int e = 0; e < nb; e++) {
-                transformOutput(cols, e * tiles, p, b, y, (e0 + e) * outSize);
-            }
+        } else {
+            share.run(blocks(n), (block, worker) -> forwardBlock(scratchOf(worker, share), block, p, b, n, x, y, keep));
         }
         keptFor = keep ? n : -1;
+    }
+
+    /** Forward's block {@code block} (examples from {@code block · blockExamples}) on scratch {@code s}. */
+    private void forwardBlock(Scratch s, int block, float[] p, int b, int n, float[] x, float[] y, boolean keep) {
+        int inSize = channels * height * width;
+        int outSize = outChannels * outH * outW;
+        int e0 = block * blockExamples;
+        int nb = Math.min(blockExamples, n - e0);
+        int cols = nb * tiles;
+        float[] vb = keep ? v : s.v();
+        int vOff = keep ? blockV * block : 0;
+        for (int e = 0; e < nb; e++) {
+            transformInput(s, x, (e0 + e) * inSize, vb, vOff, cols, e * tiles);
+        }
+        for (int xi = 0; xi < 16; xi++) {
+            Blas.gemm(false, false, outChannels, cols, channels, 1f, u, xi * outChannels * channels, channels,
+                    vb, vOff + xi * vStride(cols), cols, 0f, s.m, xi * mStride(cols), cols);
+        }
+        for (int e = 0; e < nb; e++) {
+            transformOutput(s, cols, e * tiles, p, b, y, (e0 + e) * outSize);
+        }
     }
 
     /**
@@ -154,44 +224,75 @@ final class Winograd3x3 {
      * of the last forward (whose inputs are transformed again if forward did not keep them). Biases are the caller's.
      */
     void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx) {
+        backward(p, w, grads, n, x, dy, dx, null);
+    }
+
+    /** {@link #backward(float[], int, float[], int, float[], float[], float[])}, its blocks open to {@code share}'s workers when not null. */
+    void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx, WorkShare.Member share) {
         boolean kept = keptFor == n;
         if (!kept) {
             transformFilters(p, w);
-            if (v.length < blockV) {
-                v = new float[blockV];
-            }
-        }
-        if (dx != null && dv == null) {
-            dv = new float[blockV];
         }
         Arrays.fill(du, 0f);
+        if (share == null) {
+            for (int block = 0; block < blocks(n); block++) {
+                backwardBlock(own, block, n, x, dy, dx, kept, null);
+            }
+        } else {
+            WorkShare.Turns turns = new WorkShare.Turns();
+            share.run(blocks(n), (block, worker) -> backwardBlock(scratchOf(worker, share), block, n, x, dy, dx, kept, turns));
+        }
+        addFilterGradients(grads, w);
+    }
+
+    /**
+     * Backward's block {@code block} on scratch {@code s}: ∂M, its share of ∂U (added in block order: with
+     * {@code turns}, after the blocks before it, whichever worker ran them), then ∂V and ∂L/∂x of its examples.
+     */
+    private void backwardBlock(Scratch s, int block, int n, float[] x, float[] dy, float[] dx, boolean kept, WorkShare.Turns turns) {
         int inSize = channels * height * width;
         int outSize = outChannels * outH * outW;
-        for (int e0 = 0; e0 < n; e0 += blockExamples) {
-            int nb = Math.min(blockExamples, n - e0);
-            int cols = nb * tiles;
-            int vOff = kept ? blockV * (e0 / blockExamples) : 0;
+        int e0 = block * blockExamples;
+        int nb = Math.min(blockExamples, n - e0);
+        int cols = nb * tiles;
+        float[] vb = kept ? v : s.v();
+        int vOff = kept ? blockV * block : 0;
+        boolean ready = false;
+        try {
             for (int e = 0; e < nb; e++) {
                 if (!kept) {
-                    transformInput(x, (e0 + e) * inSize, vOff, cols, e * tiles);
+                    transformInput(s, x, (e0 + e) * inSize, vb, vOff, cols, e * tiles);
                 }
-                transformOutputGradient(dy, (e0 + e) * outSize, cols, e * tiles);
+                transformOutputGradient(s, dy, (e0 + e) * outSize, cols, e * tiles);
             }
-            for (int xi = 0; xi < 16; xi++) {
-                Blas.gemm(false, true, outChannels, channels, cols, 1f, m, xi * mStride(cols), cols,
-                        v, vOff + xi * vStride(cols), cols, 1f, du, xi * outChannels * channels, channels);
+            ready = true;
+        } finally {
+            if (turns != null) {
+                turns.await(block);
             }
-            if (dx != null) {
-                for (int xi = 0; xi < 16; xi++) {
-                    Blas.gemm(true, false, channels, cols, outChannels, 1f, u, xi * outChannels * channels, channels,
-                            m, xi * mStride(cols), cols, 0f, dv, xi * vStride(cols), cols);
+            try {
+                if (ready) {
+                    for (int xi = 0; xi < 16; xi++) {
+                        Blas.gemm(false, true, outChannels, channels, cols, 1f, s.m, xi * mStride(cols), cols,
+                                vb, vOff + xi * vStride(cols), cols, 1f, du, xi * outChannels * channels, channels);
+                    }
                 }
-                for (int e = 0; e < nb; e++) {
-                    transformInputGradient(cols, e * tiles, dx, (e0 + e) * inSize);
+            } finally {
+                if (turns != null) {
+                    turns.pass(block);
                 }
             }
         }
-        addFilterGradients(grads, w);
+        if (dx != null) {
+            float[] dv = s.dv();
+            for (int xi = 0; xi < 16; xi++) {
+                Blas.gemm(true, false, channels, cols, outChannels, 1f, u, xi * outChannels * channels, channels,
+                        s.m, xi * mStride(cols), cols, 0f, dv, xi * vStride(cols), cols);
+            }
+            for (int e = 0; e < nb; e++) {
+                transformInputGradient(s, dv, cols, e * tiles, dx, (e0 + e) * inSize);
+            }
+        }
     }
 
     /**
@@ -277,7 +378,10 @@ final class Winograd3x3 {
      * [k·tilesW + tx] = plane[2k + parity][2tx + δx]}), so that the transform runs over consecutive tiles: tile
      * {@code q = ty·tilesW + tx} reads rows 2ty and 2ty + 2 at {@code q} and {@code q + tilesW} of the even rows.
      */
-    private void transformInput(float[] x, int xOff, int vOff, int cols, int col0) {
+    private void transformInput(Scratch sc, float[] x, int xOff, float[] v, int vOff, int cols, int col0) {
+        float[] plane = sc.plane;
+        float[] split = sc.split;
+        float[] stage = sc.stage;
         int xiStride = vStride(cols);
         int seg = (tilesH + 1) * tilesW;
         for (int c = 0; c < channels; c++) {
@@ -314,7 +418,10 @@ final class Winograd3x3 {
      * {@code y = Aᵀ M A + b} for every output channel and tile of one example: the transform over consecutive tiles
      * into four arrays by position in the tile, then each scattered to its rows and columns.
      */
-    private void transformOutput(int cols, int col0, float[] p, int b, float[] y, int yOff) {
+    private void transformOutput(Scratch sc, int cols, int col0, float[] p, int b, float[] y, int yOff) {
+        float[] m = sc.m;
+        float[] split = sc.split;
+        float[] stage = sc.stage;
         int xiStride = mStride(cols);
         for (int o = 0; o < outChannels; o++) {
             int at = o * cols + col0;
@@ -350,7 +457,10 @@ final class Winograd3x3 {
      * {@code ∂M = A ∂Y Aᵀ} for every output channel and tile of one example (zero past the output's edge): ∂Y gathered
      * into four arrays by position in the tile, then the transform over consecutive tiles.
      */
-    private void transformOutputGradient(float[] dy, int dyOff, int cols, int col0) {
+    private void transformOutputGradient(Scratch sc, float[] dy, int dyOff, int cols, int col0) {
+        float[] m = sc.m;
+        float[] split = sc.split;
+        float[] stage = sc.stage;
         int xiStride = mStride(cols);
         for (int o = 0; o < outChannels; o++) {
             int dyPlane = dyOff + o * outH * outW;
@@ -390,7 +500,9 @@ final class Winograd3x3 {
      * {@code (2k + a, 2l + b)} is position (a, b) of tile (k, l), (a, b + 2) of tile (k, l − 1), (a + 2, b) of tile
      * (k − 1, l) and (a + 2, b + 2) of tile (k − 1, l − 1).
      */
-    private void transformInputGradient(int cols, int col0, float[] dx, int dxOff) {
+    private void transformInputGradient(Scratch sc, float[] dv, int cols, int col0, float[] dx, int dxOff) {
+        float[] split = sc.split;
+        float[] stage = sc.stage;
         int xiStride = vStride(cols);
         for (int c = 0; c < channels; c++) {
             int at = c * cols + col0;

@@ -131,6 +131,60 @@ class Winograd3x3Test {
         assertArrayEquals(dxs[1], dxs[0]);
     }
 
+    /**
+     * Blocks run by another thread's worker ({@link org.descent.nn.WorkShare}) give the bits of the blocks run alone:
+     * outputs, ∂L/∂W (∂U added in block order across the threads) and ∂L/∂x, with the inputs kept from forward and
+     * transformed again; repeated until the helper has run some blocks.
+     */
+    @Test
+    void blocksSharedWithAnotherWorkerGiveTheSameBits() throws InterruptedException {
+        Geometry g = Geometry.of("conv2d", Shape.of(16, 10, 10), 3, 3, 1, 1);
+        Rng rng = new Rng(21);
+        int out = 8;
+        int n = 12;
+        int bias = W + out * 16 * 9;
+        float[] p = random(rng, bias + out);
+        float[] x = random(rng, n * g.inSize());
+        float[] dy = random(rng, n * out * g.outPlane());
+        org.descent.nn.WorkShare.Member owner = new org.descent.nn.WorkShare.Member();
+        org.descent.nn.WorkShare.Member helper = new org.descent.nn.WorkShare.Member();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> {
+            while (!stop.get()) {
+                helper.help();
+                Thread.onSpinWait();
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        try {
+            for (int round = 0; round < 200 && (round < 2 || helper.helped() == 0); round++) {
+                boolean keep = round % 2 == 0;
+                float[][] alone = pass(g, out, p, bias, n, x, dy, keep, null);
+                float[][] shared = pass(g, out, p, bias, n, x, dy, keep, owner);
+                for (int k = 0; k < 3; k++) {
+                    assertArrayEquals(alone[k], shared[k], "round " + round + (keep ? ", kept" : ", transformed again") + ", output " + k);
+                }
+            }
+            assertTrue(helper.helped() > 0, "the other worker ran some blocks");
+        } finally {
+            stop.set(true);
+            t.join();
+        }
+    }
+
+    /** Forward and backward with 25-tile blocks (one example each): y, the gradients, ∂L/∂x. */
+    private static float[][] pass(Geometry g, int out, float[] p, int bias, int n, float[] x, float[] dy, boolean keep,
+                                  org.descent.nn.WorkShare.Member share) {
+        Winograd3x3 wino = new Winograd3x3(g, out, 25);
+        float[] y = new float[n * out * g.outPlane()];
+        wino.forward(p, W, bias, n, x, y, keep, share);
+        float[] grads = new float[p.length];
+        float[] dx = new float[n * g.inSize()];
+        wino.backward(p, W, grads, n, x, dy, dx, share);
+        return new float[][] {y, grads, dx};
+    }
+
     /** Without ∂L/∂x (the first trained layer) the weights' gradient is the same, and repeated steps give the same bits. */
     @Test
     void weightGradientAloneAndRepeatedStepsGiveTheSameBits() {
