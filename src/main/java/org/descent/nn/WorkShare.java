@@ -56,7 +56,7 @@ public final class WorkShare {
 
         /**
          * Runs chunks {@code 0 … count − 1}, each once, here or in helping workers, and returns when all are done; the
-         * first failure of any chunk is thrown here.
+         * first failure of any chunk is thrown here, once the chunks begun have ended (those not begun are skipped).
          */
         public void run(int count, Chunks body) {
             Loop loop = new Loop(body, count);
@@ -69,7 +69,7 @@ public final class WorkShare {
             loop.awaitDone();
         }
 
-        /** Takes part in the open loops of other workers until none has a chunk left to claim. */
+        /** Takes part in the loops other workers have open when it is called, until none of them has a chunk left to claim. */
         public void help() {
             if (OPEN.isEmpty()) {
                 return;
@@ -81,7 +81,7 @@ public final class WorkShare {
             }
         }
 
-        /** How many chunks of other workers' loops this worker has run. */
+        /** How many chunks of other workers' loops this worker has run (a chunk skipped after a failure not counted). */
         public long helped() {
             return helped;
         }
@@ -100,13 +100,13 @@ public final class WorkShare {
             this.count = count;
         }
 
-        /** Claims and runs chunks until none is left; returns how many this call ran. */
+        /** Claims and runs chunks until none is left (a chunk claimed after a failure is skipped); returns how many this call ran. */
         int work(Member worker) {
             int ran = 0;
             for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                ran++;
                 try {
                     if (failure == null) {
+                        ran++;
                         body.run(i, worker);
                     }
                 } catch (Throwable t) {
@@ -120,10 +120,10 @@ public final class WorkShare {
             return ran;
         }
 
-        /** Waits (spinning: at most a chunk's time, on a core that would otherwise wait anyway) for every chunk. */
+        /** Waits for every claimed chunk to end (spinning, then yielding the core to the threads that run them). */
         void awaitDone() {
-            while (done.get() < count) {
-                Thread.onSpinWait();
+            for (int spins = 0; done.get() < count; spins++) {
+                pause(spins);
             }
             Throwable t = failure;
             if (t instanceof RuntimeException e) {
@@ -139,18 +139,40 @@ public final class WorkShare {
     }
 
     /**
+     * Spins a while, then yields: a waiter must not keep the core from the thread it waits for when the tasks outnumber
+     * the cores.
+     */
+    private static void pause(int spins) {
+        if (spins < 1 << 12) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
+    /**
      * A turn counter for chunks that must add into one sum in chunk order (a weight gradient over blocks): chunk i waits
-     * until chunks 0 … i − 1 have added theirs. Chunks are claimed in order and every claimed chunk takes its turn, so
-     * the wait always ends, provided each chunk passes its turn whatever happens before (in a {@code finally}).
+     * until chunks 0 … i − 1 have added theirs. Chunks are claimed in order, so the wait ends as long as every chunk
+     * passes its turn (in a {@code finally}) or, when one fails, {@link #abort}s the loop's turns: a chunk skipped after
+     * the failure never takes its turn, and the chunks waiting then stop with an exception.
      */
     public static final class Turns {
         private final AtomicInteger turn = new AtomicInteger();
+        private volatile boolean aborted;
 
-        /** Waits until it is chunk {@code chunk}'s turn. */
+        /** Waits until it is chunk {@code chunk}'s turn; throws if a chunk of the loop has failed. */
         public void await(int chunk) {
-            while (turn.get() != chunk) {
-                Thread.onSpinWait();
+            for (int spins = 0; turn.get() != chunk; spins++) {
+                if (aborted) {
+                    throw new IllegalStateException("chunk " + chunk + " stopped waiting for its turn: an earlier chunk failed");
+                }
+                pause(spins);
             }
+        }
+
+        /** A chunk has failed: chunks waiting for their turn stop. */
+        public void abort() {
+            aborted = true;
         }
 
         /** Chunk {@code chunk} has added its share: the next one's turn. */

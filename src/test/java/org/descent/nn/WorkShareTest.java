@@ -81,6 +81,40 @@ class WorkShareTest {
         assertEquals(2, runs.get(0));
     }
 
+    /**
+     * A chunk that fails before its turn aborts the turns: the chunks waiting behind it stop instead of spinning forever,
+     * and the owner throws once every claimed chunk has ended.
+     */
+    @Test
+    void aFailureBeforeItsTurnReleasesTheChunksWaitingBehindIt() throws InterruptedException {
+        WorkShare.Member owner = new WorkShare.Member();
+        WorkShare.Member other = new WorkShare.Member();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread t = helper(other, stop);
+        try {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> {
+                for (int round = 0; round < 20; round++) {
+                    WorkShare.Turns turns = new WorkShare.Turns();
+                    assertThrows(RuntimeException.class, () -> owner.run(32, (chunk, worker) -> {
+                        long spin = System.nanoTime() + 10_000;
+                        while (System.nanoTime() < spin) {
+                            Thread.onSpinWait();
+                        }
+                        if (chunk == 5) {
+                            turns.abort();
+                            throw new IllegalStateException("chunk 5");
+                        }
+                        turns.await(chunk);
+                        turns.pass(chunk);
+                    }));
+                }
+            });
+        } finally {
+            stop.set(true);
+            t.join();
+        }
+    }
+
     @Test
     void scratchIsPerWorkerAndPerKey() {
         WorkShare.Member a = new WorkShare.Member();

@@ -240,7 +240,14 @@ final class Winograd3x3 {
             }
         } else {
             WorkShare.Turns turns = new WorkShare.Turns();
-            share.run(blocks(n), (block, worker) -> backwardBlock(scratchOf(worker, share), block, n, x, dy, dx, kept, turns));
+            share.run(blocks(n), (block, worker) -> {
+                try {
+                    backwardBlock(scratchOf(worker, share), block, n, x, dy, dx, kept, turns);
+                } catch (RuntimeException | Error e) {
+                    turns.abort();   // the blocks after it will not all take their turns
+                    throw e;
+                }
+            });
         }
         addFilterGradients(grads, w);
     }

@@ -120,18 +120,16 @@ class BarrierStepRunnerTest {
     }
 
     /**
-     * A convolution on Winograd's blocks (16 channels in) before synchronized batch norm, three tasks in one JVM: the
-     * tasks run some of each other's blocks ({@link org.descent.nn.WorkShare}) and the weights and running statistics
-     * are the bits of the same run with the sharing off.
+     * A convolution on Winograd's blocks (16 channels in) between two synchronized batch norms, three tasks in one JVM:
+     * the tasks run some of each other's blocks, forward and backward ({@link org.descent.nn.WorkShare}), and the
+     * weights and running statistics are the bits of the same run with the sharing off (up to three shared runs, until
+     * one has helped).
      */
     @Test
     void tasksSharingConvolutionBlocksGiveTheBitsOfTasksAlone() {
-        Sequential wide = new Sequential(Shape.of(1, 28, 28), LayerSpecs.parseAll(List.of("conv2d(16, 3, 1, 1)", "relu", "maxpool2d(2)",
-                "conv2d(16, 3, 1, 1)", "batch_norm", "relu", "maxpool2d(2)", "flatten", "dense(10)")));
+        Sequential wide = new Sequential(Shape.of(1, 28, 28), LayerSpecs.parseAll(List.of("conv2d(16, 3, 1, 1)", "batch_norm", "relu",
+                "maxpool2d(2)", "conv2d(16, 3, 1, 1)", "batch_norm", "relu", "maxpool2d(2)", "flatten", "dense(10)")));
         int[] sizes = {400, 400, 400};
-        long before = org.descent.nn.WorkShare.chunksHelped();
-        TrainingResult shared = momentum(wide, sizes).engine(TestEngines.star(true, 60)).fit(Blocks.fromDataset(sc, train, sizes), null, null);
-        long helped = org.descent.nn.WorkShare.chunksHelped() - before;
         TrainingResult alone;
         System.setProperty("descent.workShare", "false");
         try {
@@ -139,9 +137,15 @@ class BarrierStepRunnerTest {
         } finally {
             System.clearProperty("descent.workShare");
         }
-        assertEquals(20, shared.steps());
-        assertArrayEquals(alone.params(), shared.params());
-        assertArrayEquals(alone.buffers(), shared.buffers());
+        long helped = 0;
+        for (int run = 0; run < 3 && helped == 0; run++) {
+            long before = org.descent.nn.WorkShare.chunksHelped();
+            TrainingResult shared = momentum(wide, sizes).engine(TestEngines.star(true, 60)).fit(Blocks.fromDataset(sc, train, sizes), null, null);
+            helped = org.descent.nn.WorkShare.chunksHelped() - before;
+            assertEquals(20, shared.steps());
+            assertArrayEquals(alone.params(), shared.params(), "run " + run);
+            assertArrayEquals(alone.buffers(), shared.buffers(), "run " + run);
+        }
         assertTrue(helped > 0, "some blocks ran in another task than their own");
     }
 

@@ -134,14 +134,14 @@ class Winograd3x3Test {
     /**
      * Blocks run by another thread's worker ({@link org.descent.nn.WorkShare}) give the bits of the blocks run alone:
      * outputs, ∂L/∂W (∂U added in block order across the threads) and ∂L/∂x, with the inputs kept from forward and
-     * transformed again; repeated until the helper has run some blocks.
+     * transformed again, the last block a short one; repeated until the helper has run some blocks.
      */
     @Test
     void blocksSharedWithAnotherWorkerGiveTheSameBits() throws InterruptedException {
         Geometry g = Geometry.of("conv2d", Shape.of(16, 10, 10), 3, 3, 1, 1);
         Rng rng = new Rng(21);
         int out = 8;
-        int n = 12;
+        int n = 13;
         int bias = W + out * 16 * 9;
         float[] p = random(rng, bias + out);
         float[] x = random(rng, n * g.inSize());
@@ -173,10 +173,10 @@ class Winograd3x3Test {
         }
     }
 
-    /** Forward and backward with 25-tile blocks (one example each): y, the gradients, ∂L/∂x. */
+    /** Forward and backward with 50-tile blocks (two examples each): y, the gradients, ∂L/∂x. */
     private static float[][] pass(Geometry g, int out, float[] p, int bias, int n, float[] x, float[] dy, boolean keep,
                                   org.descent.nn.WorkShare.Member share) {
-        Winograd3x3 wino = new Winograd3x3(g, out, 25);
+        Winograd3x3 wino = new Winograd3x3(g, out, 50);
         float[] y = new float[n * out * g.outPlane()];
         wino.forward(p, W, bias, n, x, y, keep, share);
         float[] grads = new float[p.length];
