@@ -374,7 +374,7 @@ public final class TrainingJob {
      */
     private void removeUnfinished(boolean fresh, Throwable failure) {
         try {
-            Files.deleteIfExists(out.resolve(".metrics.jsonl.tmp"));
+            Files.deleteIfExists(metricsInProgress());
             if (fresh && Files.isDirectory(out)) {
                 try (java.util.stream.Stream<Path> left = Files.list(out)) {
                     if (left.findAny().isEmpty()) {
@@ -516,10 +516,15 @@ public final class TrainingJob {
     }
 
 
+    /** metrics.jsonl while the run writes it: renamed into place at the end, removed after a failure. */
+    private Path metricsInProgress() {
+        return out.resolve(".metrics.jsonl.tmp");
+    }
+
     /** A fresh metrics file, or on resume a copy of the previous one to append to (renamed into place at the end). */
     private BufferedWriter openMetrics() throws IOException {
         Files.createDirectories(out);
-        Path tmp = out.resolve(".metrics.jsonl.tmp");
+        Path tmp = metricsInProgress();
         Path done = out.resolve("metrics.jsonl");
         if (resume && Files.exists(done)) {
             Files.copy(done, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -531,7 +536,7 @@ public final class TrainingJob {
     /** Closes metrics.jsonl's temporary file and gives it its name. */
     private void publishMetrics(BufferedWriter metrics) throws IOException {
         metrics.close();
-        Files.move(out.resolve(".metrics.jsonl.tmp"), out.resolve("metrics.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(metricsInProgress(), out.resolve("metrics.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 

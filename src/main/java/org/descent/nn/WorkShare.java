@@ -51,7 +51,12 @@ public final class WorkShare {
          */
         @SuppressWarnings("unchecked")
         public <T> T scratch(Object key, Supplier<T> make) {
-            return (T) scratch.computeIfAbsent(key, k -> make.get());
+            Object s = scratch.get(key);
+            if (s == null) {
+                s = make.get();
+                scratch.put(key, s);
+            }
+            return (T) s;
         }
 
         /**

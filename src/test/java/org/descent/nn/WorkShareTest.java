@@ -25,6 +25,14 @@ class WorkShareTest {
         return t;
     }
 
+    /** Busy for {@code nanos}: a chunk's work. */
+    private static void work(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void everyChunkRunsOnceAndTurnsAddInChunkOrder() throws InterruptedException {
         WorkShare.Member owner = new WorkShare.Member();
@@ -40,10 +48,7 @@ class WorkShareTest {
                 WorkShare.Turns turns = new WorkShare.Turns();
                 owner.run(count, (chunk, worker) -> {
                     runs.incrementAndGet(chunk);
-                    long spin = System.nanoTime() + 20_000;
-                    while (System.nanoTime() < spin) {
-                        Thread.onSpinWait();   // a chunk's work, long enough for the helper to claim some
-                    }
+                    work(20_000);   // a chunk's work, long enough for the helper to claim some
                     turns.await(chunk);
                     try {
                         order[next[0]++] = chunk;
@@ -96,10 +101,7 @@ class WorkShareTest {
                 for (int round = 0; round < 20; round++) {
                     WorkShare.Turns turns = new WorkShare.Turns();
                     assertThrows(RuntimeException.class, () -> owner.run(32, (chunk, worker) -> {
-                        long spin = System.nanoTime() + 10_000;
-                        while (System.nanoTime() < spin) {
-                            Thread.onSpinWait();
-                        }
+                        work(10_000);
                         if (chunk == 5) {
                             turns.abort();
                             throw new IllegalStateException("chunk 5");

@@ -158,7 +158,7 @@ public final class Conv2d implements Layer {
             private float[] dW;
             /** One example's ∂L/∂b per output channel, before it is added. */
             private double[] planeSums;
-            private double[] planeSumScratch;
+            private final double[] planeSumScratch = RowSums.scratch();
             private int colsFor = -1;
 
             @Override
@@ -253,7 +253,6 @@ public final class Conv2d implements Layer {
                 // is bound by the add's latency (it was 1.5 of the first layer's 4.1 ms of backward per step of 128).
                 if (planeSums == null) {
                     planeSums = new double[outChannels];
-                    planeSumScratch = RowSums.scratch();
                 }
                 RowSums.sums(dy, yOff, plane, outChannels, plane, false, planeSums, 0, planeSumScratch);
                 for (int o = 0; o < outChannels; o++) {
