@@ -161,6 +161,9 @@ class BenchCommandTest {
         assertTrue(r.out().lines().anyMatch(l -> l.matches("floor of the products \\d+\\.\\d{2} ms per step, \\d+% of the total")), r.out());
         assertEquals(2, r.out().lines().filter(l -> l.matches("batch_norm.*\\s-\\s+-")).count(), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("total ")), r.out());
+        // The driver's half of the step beside the layers: (784·256 + 256) + 2·256 + (256·256 + 256) + 2·256 + (256·10 + 10).
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("optimizer adam .* over 270,346 parameters: the mean gradient and its norm \\d+\\.\\d{3} ms, "
+                + "the update \\d+\\.\\d{3} ms per step \\(median of 200\\)")), r.out());
         assertEquals(2, CliTestSupport.run("bench", "layers", "--model", "vgg").exitCode());
     }
 
