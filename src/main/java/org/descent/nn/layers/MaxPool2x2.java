@@ -10,39 +10,57 @@ public final class MaxPool2x2 {
     private MaxPool2x2() {
     }
 
+    /** Whether the plane loops run on the Vector API ({@link MaxPool2x2Lanes}, the same bits). */
+    private static final boolean VECTOR = org.descent.tensor.FloatMath.vectorized();
+
+    /**
+     * The windows of an {@code h × w} plane, row-major: where each window's top-left value is, as an offset from the
+     * plane's start ({@code 2r·w + 2c}). A kernel makes them once per plane shape and passes them to the plane loops.
+     */
+    public static int[] windows(int h, int w) {
+        int oh = h / 2;
+        int ow = w / 2;
+        int[] windows = new int[oh * ow];
+        for (int r = 0; r < oh; r++) {
+            for (int c = 0; c < ow; c++) {
+                windows[r * ow + c] = 2 * r * w + 2 * c;
+            }
+        }
+        return windows;
+    }
+
     /**
      * Pools the {@code h × w} plane at {@code x[xOff]} into the {@code ⌊h/2⌋ × ⌊w/2⌋} values from {@code y[yOff]}, and
      * puts each window's argmax, an index into {@code x}, at the same place of {@code arg}.
      */
     public static void forwardPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] arg) {
-        forwardPlane(x, xOff, h, w, y, yOff, arg, yOff);
+        forwardPlane(x, xOff, h, w, y, yOff, arg, yOff, windows(h, w));
     }
 
     /** {@link #forwardPlane(float[], int, int, int, float[], int, int[])}, the argmax of {@code y[yOff + j]} written to {@code arg[argOff + j]}. */
     public static void forwardPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] arg, int argOff) {
-        int oh = h / 2;
-        int ow = w / 2;
-        int o = yOff;
-        int a0 = argOff - yOff;
-        for (int r = 0; r < oh; r++) {
-            int top = xOff + 2 * r * w;
-            for (int c = 0; c < ow; c++, o++) {
-                // Straight-line selects (≈5× a generic window loop).
-                int i0 = top + 2 * c;
-                int i1 = i0 + 1;
-                int i2 = i0 + w;
-                int i3 = i2 + 1;
-                float a = x[i0];
-                float b = x[i1];
-                float cc = x[i2];
-                float d = x[i3];
-                float maxTop = Math.max(a, b);
-                float maxBottom = Math.max(cc, d);
-                int argTop = b > a ? i1 : i0;
-                int argBottom = d > cc ? i3 : i2;
-                y[o] = Math.max(maxTop, maxBottom);
-                arg[a0 + o] = maxBottom > maxTop ? argBottom : argTop;
-            }
+        forwardPlane(x, xOff, h, w, y, yOff, arg, argOff, windows(h, w));
+    }
+
+    /** {@link #forwardPlane(float[], int, int, int, float[], int, int[], int)} with the plane's {@link #windows}. */
+    public static void forwardPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] arg, int argOff, int[] windows) {
+        int j = VECTOR && windows.length >= MaxPool2x2Lanes.length() ? MaxPool2x2Lanes.forwardPlane(x, xOff, w, y, yOff, arg, argOff, windows) : 0;
+        for (; j < windows.length; j++) {
+            // Straight-line selects (≈5× a generic window loop).
+            int i0 = xOff + windows[j];
+            int i1 = i0 + 1;
+            int i2 = i0 + w;
+            int i3 = i2 + 1;
+            float a = x[i0];
+            float b = x[i1];
+            float cc = x[i2];
+            float d = x[i3];
+            float maxTop = Math.max(a, b);
+            float maxBottom = Math.max(cc, d);
+            int argTop = b > a ? i1 : i0;
+            int argBottom = d > cc ? i3 : i2;
+            y[yOff + j] = Math.max(maxTop, maxBottom);
+            arg[argOff + j] = maxBottom > maxTop ? argBottom : argTop;
         }
     }
 
@@ -51,15 +69,15 @@ public final class MaxPool2x2 {
      * follows (a backward after one has forwardPlane recompute them).
      */
     public static void maxPlane(float[] x, int xOff, int h, int w, float[] y, int yOff) {
-        int oh = h / 2;
-        int ow = w / 2;
-        int o = yOff;
-        for (int r = 0; r < oh; r++) {
-            int top = xOff + 2 * r * w;
-            for (int c = 0; c < ow; c++, o++) {
-                int i0 = top + 2 * c;
-                y[o] = Math.max(Math.max(x[i0], x[i0 + 1]), Math.max(x[i0 + w], x[i0 + w + 1]));
-            }
+        maxPlane(x, xOff, h, w, y, yOff, windows(h, w));
+    }
+
+    /** {@link #maxPlane(float[], int, int, int, float[], int)} with the plane's {@link #windows}. */
+    public static void maxPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] windows) {
+        int j = VECTOR && windows.length >= MaxPool2x2Lanes.length() ? MaxPool2x2Lanes.maxPlane(x, xOff, w, y, yOff, windows) : 0;
+        for (; j < windows.length; j++) {
+            int i0 = xOff + windows[j];
+            y[yOff + j] = Math.max(Math.max(x[i0], x[i0 + 1]), Math.max(x[i0 + w], x[i0 + w + 1]));
         }
     }
 

@@ -38,6 +38,8 @@ final class BatchNormKernel implements Kernel {
     /** Pooled values per channel, and per example. */
     private final int plane;
     private final int outStride;
+    /** Fused: the plane's pooling windows ({@link MaxPool2x2#windows}). */
+    private final int[] windows;
     /** One channel's values over the batch: y in forward, x̂ in backward. */
     private float[] channelValues = new float[0];
     /** One channel's ∂L/∂y over the batch, in backward. */
@@ -92,6 +94,7 @@ final class BatchNormKernel implements Kernel {
         this.width = width;
         this.plane = (height / 2) * (width / 2);
         this.outStride = channels * plane;
+        this.windows = height > 0 ? MaxPool2x2.windows(height, width) : null;
         int perChannel = spatial == 1 ? channels : 0;
         this.channelSums = new double[perChannel];
         this.channelSums2 = new double[perChannel];
@@ -366,7 +369,7 @@ final class BatchNormKernel implements Kernel {
         }
         normalizeForEvaluation(c, n, x, scale, shift);
         for (int e = 0; e < n; e++) {
-            MaxPool2x2.forwardPlane(channelValues, e * spatial, height, width, pooledScratch, 0, argmax, e * outStride + c * plane);
+            MaxPool2x2.forwardPlane(channelValues, e * spatial, height, width, pooledScratch, 0, argmax, e * outStride + c * plane, windows);
         }
     }
 
@@ -375,9 +378,9 @@ final class BatchNormKernel implements Kernel {
         for (int e = 0; e < n; e++) {
             int out = e * outStride + c * plane;
             if (argmaxKept) {
-                MaxPool2x2.forwardPlane(channelValues, e * spatial, height, width, y, out, argmax);
+                MaxPool2x2.forwardPlane(channelValues, e * spatial, height, width, y, out, argmax, out, windows);
             } else {
-                MaxPool2x2.maxPlane(channelValues, e * spatial, height, width, y, out);
+                MaxPool2x2.maxPlane(channelValues, e * spatial, height, width, y, out, windows);
             }
             MaxPool2x2.rectify(y, out, out + plane);
         }

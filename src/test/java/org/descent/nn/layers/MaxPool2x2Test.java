@@ -69,8 +69,9 @@ class MaxPool2x2Test {
     }
 
     /**
-     * The same after the JIT has compiled forwardPlane (C2 has its own Math.max): fashion-cnn's two plane sizes, pooled
-     * many times first.
+     * The same after the JIT has compiled forwardPlane and maxPlane (C2 has its own Math.max, and compiles the vector
+     * loop's gathers and selects to instructions): fashion-cnn's two plane sizes, pooled many times first; the values
+     * alone still forwardPlane's.
      */
     @Test
     void compiledForwardPlanePoolsLikeTheWindowDefinition() {
@@ -78,13 +79,28 @@ class MaxPool2x2Test {
         float[] x = plane(rng, 4 * 28 * 28);
         float[] y = new float[4 * 14 * 14 + 16];
         int[] arg = new int[y.length];
+        int[] large = MaxPool2x2.windows(28, 28);
+        int[] small = MaxPool2x2.windows(14, 14);
         for (int i = 0; i < 60_000; i++) {
-            MaxPool2x2.forwardPlane(x, (i & 3) * 28 * 28, 28, 28, y, (i & 3) * 196, arg, (i & 3) * 196);
-            MaxPool2x2.forwardPlane(x, (i & 3) * 14 * 14, 14, 14, y, (i & 3) * 49, arg, (i & 3) * 49);
+            MaxPool2x2.forwardPlane(x, (i & 3) * 28 * 28, 28, 28, y, (i & 3) * 196, arg, (i & 3) * 196, large);
+            MaxPool2x2.forwardPlane(x, (i & 3) * 14 * 14, 14, 14, y, (i & 3) * 49, arg, (i & 3) * 49, small);
+            MaxPool2x2.maxPlane(x, (i & 3) * 28 * 28, 28, 28, y, (i & 3) * 196, large);
+            MaxPool2x2.maxPlane(x, (i & 3) * 14 * 14, 14, 14, y, (i & 3) * 49, small);
         }
         for (int rep = 0; rep < 20; rep++) {
             checkPlanes(rng, 28, 28, 4);
             checkPlanes(rng, 14, 14, 8);
+            for (int size : new int[] {28, 14}) {
+                float[] planeValues = plane(rng, size * size);
+                int outputs = size * size / 4;
+                float[] pooled = new float[outputs];
+                float[] values = new float[outputs];
+                MaxPool2x2.forwardPlane(planeValues, 0, size, size, pooled, 0, new int[outputs], 0, size == 28 ? large : small);
+                MaxPool2x2.maxPlane(planeValues, 0, size, size, values, 0, size == 28 ? large : small);
+                for (int o = 0; o < outputs; o++) {
+                    assertEquals(Float.floatToIntBits(pooled[o]), Float.floatToIntBits(values[o]), size + "×" + size + " value " + o);
+                }
+            }
         }
     }
 
