@@ -104,7 +104,8 @@ public final class MaxPool2x2 {
      * load that waits for the last store.
      */
     public static void routeRectifiedDisjoint(float[] dy, float[] y, int[] arg, int from, int to, float[] dx) {
-        for (int o = from; o < to; o++) {
+        int o = VECTOR ? MaxPool2x2Lanes.routeRectifiedDisjoint(dy, y, arg, from, to, dx) : from;
+        for (; o < to; o++) {
             dx[arg[o]] = rectifiedGradient(dy[o], y[o]) + 0f;
         }
     }

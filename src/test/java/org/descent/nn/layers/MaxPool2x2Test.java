@@ -144,6 +144,40 @@ class MaxPool2x2Test {
         }
     }
 
+    /**
+     * The rectified pooling's backward into a zeroed row: each window's argmax gets ∂L/∂y where the rectified output's
+     * bits are not zero (NaN included) and +0 where they are, −0 becoming +0; every other entry stays +0. Runs of outputs
+     * that start and end inside a vector, and whole planes of fashion-cnn's sizes (after the JIT has compiled it).
+     */
+    @Test
+    void routesTheRectifiedGradientToEachWindowsArgmax() {
+        Rng rng = new Rng(8);
+        for (int rep = 0; rep < 3000; rep++) {
+            int size = rep % 2 == 0 ? 28 : 14;
+            int outputs = size * size / 4;
+            float[] x = plane(rng, size * size);
+            float[] y = new float[outputs];
+            int[] arg = new int[outputs];
+            MaxPool2x2.forwardPlane(x, 0, size, size, y, 0, arg, 0, MaxPool2x2.windows(size, size));
+            MaxPool2x2.rectify(y, 0, outputs);
+            float[] dy = new float[outputs];
+            for (int o = 0; o < outputs; o++) {
+                dy[o] = o % 11 == 0 ? -0f : o % 13 == 0 ? Float.NaN : (float) rng.nextGaussian();
+            }
+            int from = rep < 2500 ? 0 : rng.nextInt(outputs / 2);
+            int to = rep < 2500 ? outputs : outputs / 2 + rng.nextInt(outputs / 2 + 1);
+            float[] dx = new float[size * size];
+            MaxPool2x2.routeRectifiedDisjoint(dy, y, arg, from, to, dx);
+            float[] expected = new float[size * size];
+            for (int o = from; o < to; o++) {
+                expected[arg[o]] = (Float.floatToRawIntBits(y[o]) != 0 ? dy[o] : 0f) + 0f;
+            }
+            for (int i = 0; i < dx.length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(dx[i]), size + "×" + size + " [" + from + ", " + to + ") at " + i);
+            }
+        }
+    }
+
     /** {@code planes} random h × w planes pooled one after another at offsets, the argmax apart from the values. */
     private static void checkPlanes(Rng rng, int h, int w, int planes) {
         float[] x = plane(rng, planes * h * w);
