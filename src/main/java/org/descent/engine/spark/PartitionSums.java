@@ -3,6 +3,7 @@ package org.descent.engine.spark;
 import java.util.Arrays;
 import java.util.List;
 import org.descent.nn.norm.MomentStats;
+import org.descent.tensor.FloatArrays;
 
 /**
  * The star's combination on the driver: every partition's result added up in partition order — a
@@ -118,11 +119,12 @@ final class PartitionSums {
         }
     }
 
-    /** Adds {@code values[offset, offset+length)} into {@code into} at the same indices. */
+    /**
+     * Adds {@code values[offset, offset+length)} into {@code into} at the same indices: one IEEE addition an entry, on
+     * the Vector API where the JVM has it ({@link FloatArrays#add}; C2 left this loop scalar, about 0.5 ns an entry).
+     */
     static void add(float[] into, float[] values, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            into[i] += values[i];
-        }
+        FloatArrays.add(values, offset, into, offset, length);
     }
 
     static void add(double[] into, double[] values, int offset, int length) {
@@ -131,11 +133,13 @@ final class PartitionSums {
         }
     }
 
-    /** {@code into[i] = 0 + values[i]} for i in {@code [offset, offset+length)}: the first term of a sum from +0 (−0 becomes +0). */
+    /**
+     * {@code into[i] = 0 + values[i]} for i in {@code [offset, offset+length)}: the first term of a sum from +0 (−0
+     * becomes +0), as +0 written and the values added (the chunk is in the L1 cache).
+     */
     private static void setToZeroPlus(float[] into, float[] values, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            into[i] = 0f + values[i];
-        }
+        Arrays.fill(into, offset, offset + length, 0f);
+        add(into, values, offset, length);
     }
 
     /** Adds {@code values[offset, offset+length)} into {@code into[0, length)}. */
