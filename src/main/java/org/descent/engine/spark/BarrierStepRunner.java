@@ -390,7 +390,10 @@ final class BarrierStepRunner implements StepRunner {
                 exacts[from.partition] = p.exactGradSum();
                 readyFrom[from.partition] = 0;
             }
-            if (sink != null && e.kind() != StepService.Kind.REDUCE) {
+            if (sink != null && e.kind() != StepService.Kind.REDUCE && !(received == results.length && nextTo == n)) {
+                // Segments go to the sink while results are still missing; when the last result completes a gradient
+                // none of whose segments went (every partition answered whole: tasks in process, or no streamed
+                // segment overlapped), the driver updates it whole, which saves nothing for a rollback (the same bits).
                 int complete = 0;   // every partition's gradient is in from here on
                 for (int r : readyFrom) {
                     complete = Math.max(complete, r);
@@ -405,7 +408,7 @@ final class BarrierStepRunner implements StepRunner {
                 }
             }
         }
-        if (sink == null) {
+        if (sink == null || nextTo == n) {
             return sums.combine(Arrays.asList(results), send);
         }
         StepTotal total = sums.finish(Arrays.asList(results), send, gradient, System.nanoTime());

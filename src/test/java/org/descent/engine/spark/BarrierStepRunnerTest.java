@@ -403,6 +403,26 @@ class BarrierStepRunnerTest {
     }
 
     /**
+     * In process every task answers with its whole gradient, so with engine.overlap = on there is no segment to update
+     * before the last answer: the driver then updates the gradient whole (nothing saved for a rollback), and the
+     * parameters are those of the serial steps, bit for bit (Adam, two tasks).
+     */
+    @Test
+    void inProcessAnOverlappedStepIsUpdatedWholeWithTheSerialBits() {
+        Sequential mlp = Models.mlp(784, 32, 10);
+        int[] sizes = {600, 600};
+        java.util.function.Supplier<SparkTrainer> adam = () -> new SparkTrainer(sc, mlp, new SoftmaxCrossEntropy(),
+                Optimizers.create("adam", Map.of("learningRate", 1e-3)), new LocalTrainer.Settings(60, 1, 21, false));
+        AtomicReference<StepService> service = new AtomicReference<>();
+        TrainingResult overlapped = adam.get().engine(TestEngines.star(false, 600)).testHooks(TestHooks.observe(service::set))
+                .fit(Blocks.fromDataset(sc, train, sizes), null, null);
+        TrainingResult serial = adam.get().engine(TestEngines.star(false, 600).withOverlap(false)).fit(Blocks.fromDataset(sc, train, sizes), null, null);
+        assertEquals(0L, service.get().streamedSegments(), "in process nothing is streamed");
+        assertEquals(20, overlapped.steps());
+        assertArrayEquals(serial.params(), overlapped.params());
+    }
+
+    /**
      * The tree in one JVM: the three tasks of local[3] form one group under partition 0, which shares its
      * step with the others and adds their sums in partition order — the star's order, so even float sums
      * give the star's bits — and is the only task the driver exchanges with.
