@@ -3,7 +3,6 @@ package org.descent.engine;
 import org.descent.nn.ParamLayout;
 import org.descent.optim.GradientTransform;
 import org.descent.optim.OptState;
-import org.descent.tensor.FloatArrays;
 
 /**
  * The driver's half of a step: the summed gradient of a global mini-batch is divided by the global
@@ -28,8 +27,6 @@ public final class ParameterUpdater {
     private final GradientTransform optimizer;
     private OptState state;
     private final float[] work;
-    /** {@link FloatArrays#scaleAndSumSquares}' scratch. */
-    private final double[] squaresScratch = FloatArrays.squaresScratch();
     private double gradientNorm;
     private float inv;
     private double sumSquares;
@@ -98,7 +95,31 @@ public final class ParameterUpdater {
         if (to != preparedFrom || from % SEGMENT_VALUES != 0 || from >= to) {
             throw new IllegalArgumentException("gradient segment [" + from + ", " + to + ") does not follow [" + preparedFrom + ", " + work.length + ")");
         }
-        double partial = FloatArrays.scaleAndSumSquares(gradSum, work, from, to, inv, squaresScratch);
+        // Four partial sums of squares: independent chains the CPU overlaps (one chain waits on every add).
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            float a = gradSum[i] * inv;
+            float b = gradSum[i + 1] * inv;
+            float c = gradSum[i + 2] * inv;
+            float d = gradSum[i + 3] * inv;
+            work[i] = a;
+            work[i + 1] = b;
+            work[i + 2] = c;
+            work[i + 3] = d;
+            s0 += (double) a * a;
+            s1 += (double) b * b;
+            s2 += (double) c * c;
+            s3 += (double) d * d;
+        }
+        for (; i < to; i++) {
+            work[i] = gradSum[i] * inv;
+            s0 += (double) work[i] * work[i];
+        }
+        double partial = (s0 + s1) + (s2 + s3);
         sumSquares += partial;
         preparedFrom = from;
         if (from == 0) {
@@ -127,7 +148,9 @@ public final class ParameterUpdater {
 
     private void updateRange(float[] params, long step, int from, int to) {
         optimizer.update(work, state, params, step, from, to);
-        FloatArrays.add(work, from, params, from, to - from);
+        for (int j = from; j < to; j++) {
+            params[j] += work[j];
+        }
         appliedFrom = from;
     }
 
@@ -181,7 +204,9 @@ public final class ParameterUpdater {
         }
         if (appliedFrom == work.length && !optimizer.elementwise()) {
             optimizer.update(work, state, params, step);
-            FloatArrays.add(work, 0, params, 0, work.length);
+            for (int j = 0; j < work.length; j++) {
+                params[j] += work[j];
+            }
         } else {
             // The step is past its checks: nothing to save.
             int end = appliedFrom;

@@ -20,45 +20,6 @@ public final class FloatArrays {
         }
     }
 
-    /** The scratch {@link #scaleAndSumSquares} takes for its vector lanes (keep one per caller and pass it each time). */
-    public static double[] squaresScratch() {
-        return new double[VECTOR ? VectorFloatArrays.squaresScratchLength() : 0];
-    }
-
-    /**
-     * {@code dst[i] = src[i] · scale} (a float product) for i in {@code [from, to)}, and returns Σ dst[i]², each square
-     * taken in double (exactly: a float's square fits a double) and added in double. On the Vector API the squares go
-     * into lanes (four accumulators of a vector of doubles each), the lanes then added in a fixed order, the tail left
-     * to right after them: the sum is the same number on every run of a given JVM and machine, not the same as the
-     * scalar loop's (a sum's order sets its last bits), while every {@code dst[i]} is the same bits either way. Where
-     * C2 compiled the scalar loop alone it ran at about 0.55 ns an element (270,000 of them in 0.15 ms, a step's
-     * mean gradient for the MLP).
-     */
-    public static double scaleAndSumSquares(float[] src, float[] dst, int from, int to, float scale, double[] scratch) {
-        int i = from;
-        double sum = 0;
-        if (VECTOR && to - from >= VectorFloatArrays.squaresBlock()) {
-            sum = VectorFloatArrays.scaleAndSumSquares(src, dst, from, to, scale, scratch);
-            i = from + VectorFloatArrays.squaresCovered(to - from);
-        }
-        double s0 = 0;
-        double s1 = 0;
-        for (; i + 1 < to; i += 2) {
-            float a = src[i] * scale;
-            float b = src[i + 1] * scale;
-            dst[i] = a;
-            dst[i + 1] = b;
-            s0 += (double) a * a;
-            s1 += (double) b * b;
-        }
-        if (i < to) {
-            float a = src[i] * scale;
-            dst[i] = a;
-            s0 += (double) a * a;
-        }
-        return sum + (s0 + s1);
-    }
-
     /** Floats past a run that {@link #copyWholeVectors} may read and write. */
     public static int overrun() {
         return VECTOR ? VectorFloatArrays.length() : 0;

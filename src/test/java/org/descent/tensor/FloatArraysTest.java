@@ -52,46 +52,6 @@ class FloatArraysTest {
         }
     }
 
-    /**
-     * Scaled floats with each element's one float product, and the sum of their squares within a few units in the last
-     * place of the exactly rounded sum (taken in BigDecimal), the same number on a second call; a non-finite element
-     * makes it non-finite. Lengths on both sides of the vector blocks, at an offset.
-     */
-    @Test
-    void scalesAndSumsTheSquares() {
-        Rng rng = new Rng(3);
-        double[] scratch = FloatArrays.squaresScratch();
-        for (int len : new int[] {0, 1, 2, 3, 31, 32, 33, 64, 95, 1000, 8192 + 7}) {
-            float[] src = new float[len + 5];
-            for (int i = 0; i < src.length; i++) {
-                src[i] = i % 9 == 0 ? -0f : (rng.nextFloat() - 0.5f) * (1 + i % 13);
-            }
-            float scale = 1f / 128;
-            float[] dst = new float[len + 8];
-            java.util.Arrays.fill(dst, 7f);
-            double sum = FloatArrays.scaleAndSumSquares(src, dst, 3, 3 + len, scale, scratch);
-            java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
-            for (int i = 0; i < dst.length; i++) {
-                if (i < 3 || i >= 3 + len) {
-                    assertEquals(7f, dst[i], "length " + len + ": nothing outside the run, at " + i);
-                    continue;
-                }
-                float expected = src[i] * scale;
-                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dst[i]), "length " + len + " at " + i);
-                exact = exact.add(new java.math.BigDecimal((double) expected * expected));
-            }
-            assertEquals(exact.doubleValue(), sum, 1e-14 * Math.max(1e-300, exact.doubleValue()), "length " + len);
-            float[] again = new float[dst.length];
-            assertEquals(Double.doubleToRawLongBits(sum), Double.doubleToRawLongBits(FloatArrays.scaleAndSumSquares(src, again, 3, 3 + len, scale, scratch)));
-            if (len > 0) {
-                src[3 + len / 2] = Float.POSITIVE_INFINITY;
-                assertEquals(Double.POSITIVE_INFINITY, FloatArrays.scaleAndSumSquares(src, again, 3, 3 + len, scale, scratch), "length " + len);
-                src[3 + len - 1] = Float.NaN;
-                assertTrue(Double.isNaN(FloatArrays.scaleAndSumSquares(src, again, 3, 3 + len, scale, scratch)), "length " + len);
-            }
-        }
-    }
-
     @Test
     void largestMagnitudeIsTheLargestAbsoluteValueOrNaN() {
         assertEquals(0f, FloatArrays.largestMagnitude(new float[0]));
