@@ -65,15 +65,17 @@ final class MaxPool2x2Lanes {
     }
 
     /**
-     * {@link MaxPool2x2#routeRectifiedDisjoint} in whole vectors from {@code from}: the kept gradients ({@code dy} where
-     * y's bits are not zero, else +0, then {@code + 0}) scattered to their argmaxes; returns the first output left.
+     * {@link MaxPool2x2#routeRectifiedDisjoint} in whole vectors from {@code from}: the kept gradients scattered to their
+     * argmaxes; returns the first output left. A gradient is kept, as in the scalar rule, where y's bits minus one are
+     * not negative (y &gt; 0, or a NaN whose sign bit is clear; not +0, nor a NaN with the sign bit set, which x86
+     * arithmetic makes), else +0 goes; then {@code + 0}.
      */
     static int routeRectifiedDisjoint(float[] dy, float[] y, int[] arg, int from, int to, float[] dx) {
         int o = from;
         for (int end = from + F.loopBound(to - from); o < end; o += F.length()) {
             FloatVector g = FloatVector.broadcast(F, -0f).add(FloatVector.fromArray(F, dy, o));
-            IntVector bits = IntVector.broadcast(I, 0).add(FloatVector.fromArray(F, y, o).reinterpretAsInts());
-            FloatVector.zero(F).blend(g, bits.compare(VectorOperators.NE, 0).cast(F)).add(0f).intoArray(dx, 0, arg, o);
+            IntVector bits = IntVector.broadcast(I, -1).add(FloatVector.fromArray(F, y, o).reinterpretAsInts());
+            FloatVector.zero(F).blend(g, bits.compare(VectorOperators.GE, 0).cast(F)).add(0f).intoArray(dx, 0, arg, o);
         }
         return o;
     }

@@ -146,7 +146,8 @@ class MaxPool2x2Test {
 
     /**
      * The rectified pooling's backward into a zeroed row: each window's argmax gets ∂L/∂y where the rectified output's
-     * bits are not zero (NaN included) and +0 where they are, −0 becoming +0; every other entry stays +0. Runs of outputs
+     * bits minus one are not negative (y &gt; 0, a NaN with its sign bit clear) and +0 otherwise (+0, a NaN with the sign
+     * bit set), −0 becoming +0; every other entry stays +0. Runs of outputs
      * that start and end inside a vector, and whole planes of fashion-cnn's sizes (after the JIT has compiled it).
      */
     @Test
@@ -160,6 +161,9 @@ class MaxPool2x2Test {
             int[] arg = new int[outputs];
             MaxPool2x2.forwardPlane(x, 0, size, size, y, 0, arg, 0, MaxPool2x2.windows(size, size));
             MaxPool2x2.rectify(y, 0, outputs);
+            for (int o = 5; o < outputs; o += 17) {
+                y[o] = Float.intBitsToFloat(0xffc00000);   // x86's default NaN, sign bit set, which rectify passes on
+            }
             float[] dy = new float[outputs];
             for (int o = 0; o < outputs; o++) {
                 dy[o] = o % 11 == 0 ? -0f : o % 13 == 0 ? Float.NaN : (float) rng.nextGaussian();
@@ -170,7 +174,7 @@ class MaxPool2x2Test {
             MaxPool2x2.routeRectifiedDisjoint(dy, y, arg, from, to, dx);
             float[] expected = new float[size * size];
             for (int o = from; o < to; o++) {
-                expected[arg[o]] = (Float.floatToRawIntBits(y[o]) != 0 ? dy[o] : 0f) + 0f;
+                expected[arg[o]] = (Float.floatToRawIntBits(y[o]) - 1 >= 0 ? dy[o] : 0f) + 0f;   // ReLU's rule on the bits
             }
             for (int i = 0; i < dx.length; i++) {
                 assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(dx[i]), size + "×" + size + " [" + from + ", " + to + ") at " + i);
