@@ -255,9 +255,10 @@ final class BenchCommand {
                 total += ms[i][0] + ms[i][1];
             }
             System.out.printf(Locale.ROOT, "total %.2f ms per step: %.0f examples/s (layers only: no loss, no optimizer)%n", total, batch / (total / 1e3));
-            double[] update = org.descent.bench.UpdaterTimes.measure("adam", m.layout(), Math.max(steps, 200), Math.max(warmup, 200));
+            int updates = Math.max(steps, 200);   // the update is short: at least 200 for a steady median
+            double[] update = org.descent.bench.UpdaterTimes.measure("adam", m.layout(), updates, Math.max(warmup, 200));
             System.out.printf(Locale.ROOT, "optimizer adam (bench throughput's) over %,d parameters: the mean gradient and its norm %.3f ms, "
-                    + "the update %.3f ms per step (median of %d)%n", m.layout().size(), update[0], update[1], Math.max(steps, 200));
+                    + "the update %.3f ms per step (median of %d)%n", m.layout().size(), update[0], update[1], updates);
             if (exact) {
                 System.out.printf(Locale.ROOT, "floor of the products %.2f ms per step, %.0f%% of the total%n", floorTotal, 100 * floorTotal / total);
             } else {

@@ -44,7 +44,7 @@ public final class MaxPool2d extends Pool2d {
         int inSize = g.inSize();
         int plane = g.outPlane();
         int outSize = g.channels() * plane;
-        int[] windows = size == 2 && stride == 2 ? MaxPool2x2.windows(g.height(), g.width()) : null;
+        MaxPool2x2.Windows windows = size == 2 && stride == 2 ? MaxPool2x2.windows(g.height(), g.width()) : null;
         return new Kernel() {
             private int[] argmax = new int[0];
 
@@ -61,7 +61,7 @@ public final class MaxPool2d extends Pool2d {
                 int ow = g.outW();
                 if (size == 2 && stride == 2) {
                     for (int pl = 0; pl < planes; pl++) {
-                        MaxPool2x2.forwardPlane(x, pl * h * w, h, w, y, pl * oh * ow, arg, pl * oh * ow, windows);
+                        MaxPool2x2.forwardPlane(x, pl * h * w, windows, y, pl * oh * ow, arg, pl * oh * ow);
                     }
                 } else {
                     forwardAnySize(x, y, arg, planes, h, w, oh, ow);

@@ -7,47 +7,52 @@ package org.descent.nn.layers;
  * and NaN wins). An odd last row or column is left out, as the window does not fit.
  */
 public final class MaxPool2x2 {
-    private MaxPool2x2() {
-    }
-
     /** Whether the plane loops run on the Vector API ({@link MaxPool2x2Lanes}, the same bits). */
     private static final boolean VECTOR = org.descent.tensor.FloatMath.vectorized();
 
+    private MaxPool2x2() {
+    }
+
     /**
-     * The windows of an {@code h × w} plane, row-major: where each window's top-left value is, as an offset from the
-     * plane's start ({@code 2r·w + 2c}). A kernel makes them once per plane shape and passes them to the plane loops.
+     * The windows of a plane, row-major: where each window's top-left value is, as an offset from the plane's start
+     * ({@code 2r·w + 2c}), and the plane's width. A kernel makes them once per plane shape ({@link #windows}) and
+     * passes them to the plane loops.
      */
-    public static int[] windows(int h, int w) {
+    public static final class Windows {
+        final int width;
+        final int[] offsets;
+
+        private Windows(int width, int[] offsets) {
+            this.width = width;
+            this.offsets = offsets;
+        }
+    }
+
+    /** The {@link Windows} of an {@code h × w} plane. */
+    public static Windows windows(int h, int w) {
         int oh = h / 2;
         int ow = w / 2;
-        int[] windows = new int[oh * ow];
+        int[] offsets = new int[oh * ow];
         for (int r = 0; r < oh; r++) {
             for (int c = 0; c < ow; c++) {
-                windows[r * ow + c] = 2 * r * w + 2 * c;
+                offsets[r * ow + c] = 2 * r * w + 2 * c;
             }
         }
-        return windows;
+        return new Windows(w, offsets);
     }
 
     /**
-     * Pools the {@code h × w} plane at {@code x[xOff]} into the {@code ⌊h/2⌋ × ⌊w/2⌋} values from {@code y[yOff]}, and
-     * puts each window's argmax, an index into {@code x}, at the same place of {@code arg}.
+     * Pools the plane at {@code x[xOff]} into one value per window from {@code y[yOff]} ({@code ⌊h/2⌋ × ⌊w/2⌋} of an
+     * {@code h × w} plane), and puts each window's argmax, an index into {@code x}, at {@code arg[argOff + j]} for
+     * {@code y[yOff + j]}.
      */
-    public static void forwardPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] arg) {
-        forwardPlane(x, xOff, h, w, y, yOff, arg, yOff, windows(h, w));
-    }
-
-    /** {@link #forwardPlane(float[], int, int, int, float[], int, int[])}, the argmax of {@code y[yOff + j]} written to {@code arg[argOff + j]}. */
-    public static void forwardPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] arg, int argOff) {
-        forwardPlane(x, xOff, h, w, y, yOff, arg, argOff, windows(h, w));
-    }
-
-    /** {@link #forwardPlane(float[], int, int, int, float[], int, int[], int)} with the plane's {@link #windows}. */
-    public static void forwardPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] arg, int argOff, int[] windows) {
-        int j = VECTOR && windows.length >= MaxPool2x2Lanes.length() ? MaxPool2x2Lanes.forwardPlane(x, xOff, w, y, yOff, arg, argOff, windows) : 0;
-        for (; j < windows.length; j++) {
+    public static void forwardPlane(float[] x, int xOff, Windows windows, float[] y, int yOff, int[] arg, int argOff) {
+        int[] offsets = windows.offsets;
+        int w = windows.width;
+        int j = VECTOR && offsets.length >= MaxPool2x2Lanes.length() ? MaxPool2x2Lanes.forwardPlane(x, xOff, windows, y, yOff, arg, argOff) : 0;
+        for (; j < offsets.length; j++) {
             // Straight-line selects (≈5× a generic window loop).
-            int i0 = xOff + windows[j];
+            int i0 = xOff + offsets[j];
             int i1 = i0 + 1;
             int i2 = i0 + w;
             int i3 = i2 + 1;
@@ -68,15 +73,12 @@ public final class MaxPool2x2 {
      * {@link #forwardPlane}'s values without the argmax, the same expressions: for an evaluation pass, which no backward
      * follows (a backward after one has forwardPlane recompute them).
      */
-    public static void maxPlane(float[] x, int xOff, int h, int w, float[] y, int yOff) {
-        maxPlane(x, xOff, h, w, y, yOff, windows(h, w));
-    }
-
-    /** {@link #maxPlane(float[], int, int, int, float[], int)} with the plane's {@link #windows}. */
-    public static void maxPlane(float[] x, int xOff, int h, int w, float[] y, int yOff, int[] windows) {
-        int j = VECTOR && windows.length >= MaxPool2x2Lanes.length() ? MaxPool2x2Lanes.maxPlane(x, xOff, w, y, yOff, windows) : 0;
-        for (; j < windows.length; j++) {
-            int i0 = xOff + windows[j];
+    public static void maxPlane(float[] x, int xOff, Windows windows, float[] y, int yOff) {
+        int[] offsets = windows.offsets;
+        int w = windows.width;
+        int j = VECTOR && offsets.length >= MaxPool2x2Lanes.length() ? MaxPool2x2Lanes.maxPlane(x, xOff, windows, y, yOff) : 0;
+        for (; j < offsets.length; j++) {
+            int i0 = xOff + offsets[j];
             y[yOff + j] = Math.max(Math.max(x[i0], x[i0 + 1]), Math.max(x[i0 + w], x[i0 + w + 1]));
         }
     }

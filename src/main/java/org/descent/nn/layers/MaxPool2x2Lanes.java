@@ -31,16 +31,18 @@ final class MaxPool2x2Lanes {
     }
 
     /** {@link MaxPool2x2#forwardPlane}'s windows in whole vectors. */
-    static int forwardPlane(float[] x, int xOff, int w, float[] y, int yOff, int[] arg, int argOff, int[] windows) {
+    static int forwardPlane(float[] x, int xOff, MaxPool2x2.Windows windows, float[] y, int yOff, int[] arg, int argOff) {
+        int[] offsets = windows.offsets;
+        int w = windows.width;
         IntVector base = IntVector.broadcast(I, xOff);
         int j = 0;
-        for (int end = F.loopBound(windows.length); j < end; j += F.length()) {
-            FloatVector a = FloatVector.fromArray(F, x, xOff, windows, j);
-            FloatVector b = FloatVector.fromArray(F, x, xOff + 1, windows, j);
-            FloatVector c = FloatVector.fromArray(F, x, xOff + w, windows, j);
-            FloatVector d = FloatVector.fromArray(F, x, xOff + w + 1, windows, j);
+        for (int end = F.loopBound(offsets.length); j < end; j += F.length()) {
+            FloatVector a = FloatVector.fromArray(F, x, xOff, offsets, j);
+            FloatVector b = FloatVector.fromArray(F, x, xOff + 1, offsets, j);
+            FloatVector c = FloatVector.fromArray(F, x, xOff + w, offsets, j);
+            FloatVector d = FloatVector.fromArray(F, x, xOff + w + 1, offsets, j);
             // 0 + offsets + xOff: a receiver of an exact class, made in the loop (see VectorFloatArrays).
-            IntVector i0 = IntVector.broadcast(I, 0).add(IntVector.fromArray(I, windows, j)).add(base);
+            IntVector i0 = IntVector.broadcast(I, 0).add(IntVector.fromArray(I, offsets, j)).add(base);
             FloatVector maxTop = a.max(b);
             FloatVector maxBottom = c.max(d);
             IntVector argTop = i0.blend(i0.add(1), b.compare(VectorOperators.GT, a).cast(I));
@@ -52,13 +54,15 @@ final class MaxPool2x2Lanes {
     }
 
     /** {@link MaxPool2x2#maxPlane}'s windows in whole vectors. */
-    static int maxPlane(float[] x, int xOff, int w, float[] y, int yOff, int[] windows) {
+    static int maxPlane(float[] x, int xOff, MaxPool2x2.Windows windows, float[] y, int yOff) {
+        int[] offsets = windows.offsets;
+        int w = windows.width;
         int j = 0;
-        for (int end = F.loopBound(windows.length); j < end; j += F.length()) {
-            FloatVector a = FloatVector.fromArray(F, x, xOff, windows, j);
-            FloatVector b = FloatVector.fromArray(F, x, xOff + 1, windows, j);
-            FloatVector c = FloatVector.fromArray(F, x, xOff + w, windows, j);
-            FloatVector d = FloatVector.fromArray(F, x, xOff + w + 1, windows, j);
+        for (int end = F.loopBound(offsets.length); j < end; j += F.length()) {
+            FloatVector a = FloatVector.fromArray(F, x, xOff, offsets, j);
+            FloatVector b = FloatVector.fromArray(F, x, xOff + 1, offsets, j);
+            FloatVector c = FloatVector.fromArray(F, x, xOff + w, offsets, j);
+            FloatVector d = FloatVector.fromArray(F, x, xOff + w + 1, offsets, j);
             FloatVector.broadcast(F, -0f).add(a.max(b).max(c.max(d))).intoArray(y, yOff + j);
         }
         return j;

@@ -175,13 +175,9 @@ final class Winograd3x3 {
 
     /**
      * {@code y = conv(x, W) + b} for {@code n} examples; weights at {@code p[w + (o·C + c)·9 + ky·3 + kx]}, biases at
-     * {@code p[b + o]}. With {@code keep} the transformed inputs stay for {@link #backward}.
+     * {@code p[b + o]}. With {@code keep} the transformed inputs stay for {@link #backward}. Its blocks are open to
+     * {@code share}'s workers when that is not null.
      */
-    void forward(float[] p, int w, int b, int n, float[] x, float[] y, boolean keep) {
-        forward(p, w, b, n, x, y, keep, null);
-    }
-
-    /** {@link #forward(float[], int, int, int, float[], float[], boolean)}, its blocks open to {@code share}'s workers when not null. */
     void forward(float[] p, int w, int b, int n, float[] x, float[] y, boolean keep, WorkShare.Member share) {
         transformFilters(p, w);
         int need = keep ? blockV * blocks(n) : 0;
@@ -222,12 +218,8 @@ final class Winograd3x3 {
     /**
      * Adds ∂L/∂W to {@code grads[w …]} and, when {@code dx} is not null, writes ∂L/∂x there, for the {@code n} examples
      * of the last forward (whose inputs are transformed again if forward did not keep them). Biases are the caller's.
+     * Its blocks are open to {@code share}'s workers when that is not null.
      */
-    void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx) {
-        backward(p, w, grads, n, x, dy, dx, null);
-    }
-
-    /** {@link #backward(float[], int, float[], int, float[], float[], float[])}, its blocks open to {@code share}'s workers when not null. */
     void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx, WorkShare.Member share) {
         boolean kept = keptFor == n;
         if (!kept) {
@@ -297,7 +289,7 @@ final class Winograd3x3 {
                         s.m, xi * mStride(cols), cols, 0f, dv, xi * vStride(cols), cols);
             }
             for (int e = 0; e < nb; e++) {
-                transformInputGradient(s, dv, cols, e * tiles, dx, (e0 + e) * inSize);
+                transformInputGradient(s, cols, e * tiles, dx, (e0 + e) * inSize);
             }
         }
     }
@@ -507,7 +499,8 @@ final class Winograd3x3 {
      * {@code (2k + a, 2l + b)} is position (a, b) of tile (k, l), (a, b + 2) of tile (k, l − 1), (a + 2, b) of tile
      * (k − 1, l) and (a + 2, b + 2) of tile (k − 1, l − 1).
      */
-    private void transformInputGradient(Scratch sc, float[] dv, int cols, int col0, float[] dx, int dxOff) {
+    private void transformInputGradient(Scratch sc, int cols, int col0, float[] dx, int dxOff) {
+        float[] dv = sc.dv();
         float[] split = sc.split;
         float[] stage = sc.stage;
         int xiStride = vStride(cols);

@@ -39,7 +39,7 @@ final class BatchNormKernel implements Kernel {
     private final int plane;
     private final int outStride;
     /** Fused: the plane's pooling windows ({@link MaxPool2x2#windows}). */
-    private final int[] windows;
+    private final MaxPool2x2.Windows windows;
     /** One channel's values over the batch: y in forward, x̂ in backward. */
     private float[] channelValues = new float[0];
     /** One channel's ∂L/∂y over the batch, in backward. */
@@ -369,7 +369,7 @@ final class BatchNormKernel implements Kernel {
         }
         normalizeForEvaluation(c, n, x, scale, shift);
         for (int e = 0; e < n; e++) {
-            MaxPool2x2.forwardPlane(channelValues, e * spatial, height, width, pooledScratch, 0, argmax, e * outStride + c * plane, windows);
+            MaxPool2x2.forwardPlane(channelValues, e * spatial, windows, pooledScratch, 0, argmax, e * outStride + c * plane);
         }
     }
 
@@ -378,9 +378,9 @@ final class BatchNormKernel implements Kernel {
         for (int e = 0; e < n; e++) {
             int out = e * outStride + c * plane;
             if (argmaxKept) {
-                MaxPool2x2.forwardPlane(channelValues, e * spatial, height, width, y, out, argmax, out, windows);
+                MaxPool2x2.forwardPlane(channelValues, e * spatial, windows, y, out, argmax, out);
             } else {
-                MaxPool2x2.maxPlane(channelValues, e * spatial, height, width, y, out, windows);
+                MaxPool2x2.maxPlane(channelValues, e * spatial, windows, y, out);
             }
             MaxPool2x2.rectify(y, out, out + plane);
         }

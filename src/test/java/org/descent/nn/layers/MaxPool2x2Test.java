@@ -44,11 +44,11 @@ class MaxPool2x2Test {
                 int outputs = (h / 2) * (w / 2);
                 float[] y = new float[outputs + 2];
                 int[] arg = new int[outputs + 2];
-                MaxPool2x2.forwardPlane(x, 3, h, w, y, 1, arg);
+                MaxPool2x2.forwardPlane(x, 3, MaxPool2x2.windows(h, w), y, 1, arg, 1);
                 float[] values = new float[outputs + 2];
                 int[] args = new int[outputs + 2];
-                MaxPool2x2.maxPlane(x, 3, h, w, values, 1);
-                MaxPool2x2.forwardPlane(x, 3, h, w, new float[outputs], 0, args, 1);
+                MaxPool2x2.maxPlane(x, 3, MaxPool2x2.windows(h, w), values, 1);
+                MaxPool2x2.forwardPlane(x, 3, MaxPool2x2.windows(h, w), new float[outputs], 0, args, 1);
                 for (int o = 0; o < y.length; o++) {
                     assertEquals(Float.floatToIntBits(y[o]), Float.floatToIntBits(values[o]), h + "×" + w + " value " + o);   // any NaN as one (see BatchNormKernelTest)
                 }
@@ -79,13 +79,13 @@ class MaxPool2x2Test {
         float[] x = plane(rng, 4 * 28 * 28);
         float[] y = new float[4 * 14 * 14 + 16];
         int[] arg = new int[y.length];
-        int[] large = MaxPool2x2.windows(28, 28);
-        int[] small = MaxPool2x2.windows(14, 14);
+        MaxPool2x2.Windows large = MaxPool2x2.windows(28, 28);
+        MaxPool2x2.Windows small = MaxPool2x2.windows(14, 14);
         for (int i = 0; i < 60_000; i++) {
-            MaxPool2x2.forwardPlane(x, (i & 3) * 28 * 28, 28, 28, y, (i & 3) * 196, arg, (i & 3) * 196, large);
-            MaxPool2x2.forwardPlane(x, (i & 3) * 14 * 14, 14, 14, y, (i & 3) * 49, arg, (i & 3) * 49, small);
-            MaxPool2x2.maxPlane(x, (i & 3) * 28 * 28, 28, 28, y, (i & 3) * 196, large);
-            MaxPool2x2.maxPlane(x, (i & 3) * 14 * 14, 14, 14, y, (i & 3) * 49, small);
+            MaxPool2x2.forwardPlane(x, (i & 3) * 28 * 28, large, y, (i & 3) * 196, arg, (i & 3) * 196);
+            MaxPool2x2.forwardPlane(x, (i & 3) * 14 * 14, small, y, (i & 3) * 49, arg, (i & 3) * 49);
+            MaxPool2x2.maxPlane(x, (i & 3) * 28 * 28, large, y, (i & 3) * 196);
+            MaxPool2x2.maxPlane(x, (i & 3) * 14 * 14, small, y, (i & 3) * 49);
         }
         for (int rep = 0; rep < 20; rep++) {
             checkPlanes(rng, 28, 28, 4);
@@ -95,8 +95,8 @@ class MaxPool2x2Test {
                 int outputs = size * size / 4;
                 float[] pooled = new float[outputs];
                 float[] values = new float[outputs];
-                MaxPool2x2.forwardPlane(planeValues, 0, size, size, pooled, 0, new int[outputs], 0, size == 28 ? large : small);
-                MaxPool2x2.maxPlane(planeValues, 0, size, size, values, 0, size == 28 ? large : small);
+                MaxPool2x2.forwardPlane(planeValues, 0, size == 28 ? large : small, pooled, 0, new int[outputs], 0);
+                MaxPool2x2.maxPlane(planeValues, 0, size == 28 ? large : small, values, 0);
                 for (int o = 0; o < outputs; o++) {
                     assertEquals(Float.floatToIntBits(pooled[o]), Float.floatToIntBits(values[o]), size + "×" + size + " value " + o);
                 }
@@ -134,7 +134,7 @@ class MaxPool2x2Test {
             }
             float[] y = new float[w / 2];
             int[] arg = new int[w / 2];
-            MaxPool2x2.forwardPlane(x, 0, 2, w, y, 0, arg);
+            MaxPool2x2.forwardPlane(x, 0, MaxPool2x2.windows(2, w), y, 0, arg, 0);
             for (int c = 0; c < w / 2; c++) {
                 String what = Arrays.toString(window) + ", window " + c;
                 assertEquals(Float.floatToIntBits(values[k]), Float.floatToIntBits(y[c]), what);   // any NaN as one, −0 apart from +0
@@ -159,7 +159,7 @@ class MaxPool2x2Test {
             float[] x = plane(rng, size * size);
             float[] y = new float[outputs];
             int[] arg = new int[outputs];
-            MaxPool2x2.forwardPlane(x, 0, size, size, y, 0, arg, 0, MaxPool2x2.windows(size, size));
+            MaxPool2x2.forwardPlane(x, 0, MaxPool2x2.windows(size, size), y, 0, arg, 0);
             MaxPool2x2.rectify(y, 0, outputs);
             for (int o = 5; o < outputs; o += 17) {
                 y[o] = Float.intBitsToFloat(0xffc00000);   // x86's default NaN, sign bit set, which rectify passes on
@@ -193,8 +193,9 @@ class MaxPool2x2Test {
         int[] arg = new int[planes * plane + 8];
         Arrays.fill(y, SENTINEL);
         Arrays.fill(arg, -7);
+        MaxPool2x2.Windows windows = MaxPool2x2.windows(h, w);
         for (int p = 0; p < planes; p++) {
-            MaxPool2x2.forwardPlane(x, xOff + p * h * w, h, w, y, yOff + p * plane, arg, argOff + p * plane);
+            MaxPool2x2.forwardPlane(x, xOff + p * h * w, windows, y, yOff + p * plane, arg, argOff + p * plane);
         }
         for (int p = 0; p < planes; p++) {
             assertPlane(x, xOff + p * h * w, h, w, y, arg, yOff + p * plane, argOff + p * plane, h + "×" + w + " plane " + p);

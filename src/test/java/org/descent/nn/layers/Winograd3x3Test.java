@@ -37,12 +37,12 @@ class Winograd3x3Test {
 
         Winograd3x3 wino = new Winograd3x3(g, out, blockTiles);
         float[] y = new float[n * outSize];
-        wino.forward(p, W, bias, n, x, y, true);
+        wino.forward(p, W, bias, n, x, y, true, null);
         float[] grads = new float[p.length];
         java.util.Arrays.fill(grads, 1f);
         float[] dx = new float[n * g.inSize()];
         java.util.Arrays.fill(dx, 7f);
-        wino.backward(p, W, grads, n, x, dy, dx);
+        wino.backward(p, W, grads, n, x, dy, dx, null);
 
         for (int e = 0; e < n; e++) {
             for (int o = 0; o < out; o++) {
@@ -122,10 +122,10 @@ class Winograd3x3Test {
         for (int keep = 0; keep < 2; keep++) {
             Winograd3x3 wino = new Winograd3x3(g, out, 40);
             float[] y = new float[n * out * g.outPlane()];
-            wino.forward(p, W, bias, n, x, y, keep == 1);
+            wino.forward(p, W, bias, n, x, y, keep == 1, null);
             runs[keep] = new float[p.length];
             dxs[keep] = new float[n * g.inSize()];
-            wino.backward(p, W, runs[keep], n, x, dy, dxs[keep]);
+            wino.backward(p, W, runs[keep], n, x, dy, dxs[keep], null);
         }
         assertArrayEquals(runs[1], runs[0]);
         assertArrayEquals(dxs[1], dxs[0]);
@@ -199,12 +199,12 @@ class Winograd3x3Test {
         Winograd3x3 wino = new Winograd3x3(g, out, 32);
         float[] y1 = new float[n * out * g.outPlane()];
         float[] withDx = new float[p.length];
-        wino.forward(p, W, bias, n, x, y1, true);
-        wino.backward(p, W, withDx, n, x, dy, new float[n * g.inSize()]);
+        wino.forward(p, W, bias, n, x, y1, true, null);
+        wino.backward(p, W, withDx, n, x, dy, new float[n * g.inSize()], null);
         float[] y2 = new float[y1.length];
         float[] alone = new float[p.length];
-        wino.forward(p, W, bias, n, x, y2, true);
-        wino.backward(p, W, alone, n, x, dy, null);
+        wino.forward(p, W, bias, n, x, y2, true, null);
+        wino.backward(p, W, alone, n, x, dy, null, null);
         assertArrayEquals(y1, y2);
         assertArrayEquals(withDx, alone);
     }
