@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The exact reduction's price (issue: compute near the machine's peak): the quickstart trained with float sums and with
 # exact sums (engine.reduction), over 1 and 2 partitions, one run at a time, in local[2] unless MASTER says otherwise;
-# barrier mode and synchronized batch norm in every run (as CI's exact check), so exact runs can agree across partitionings.
+# barrier mode, synchronized batch norm and the global walk in every run (as CI's exact check), so exact runs can agree
+# across partitionings and float runs see the same batches (auto would give float sums the per-partition walk).
 # Each configuration runs REPEATS times (default 3), float and exact alternating, so that a busy moment of a shared
 # machine falls on both; prints every run's wall time from its summary.json, the median per configuration, the ratio
 # of the medians exact/float per partition count (the target is <= 1.3), and whether every exact run ended with the
@@ -21,7 +22,7 @@ for rep in $(seq 1 "$repeats"); do
     for r in float exact; do
       run="$out/$r-$p-$rep"
       submit/descent train conf/quickstart.conf --master "$master" --out "$run" --set engine.reduction=$r \
-        --set engine.mode=barrier --set batchNorm.mode=sync --set training.partitions=$p --set training.epochs="$epochs" > "$run.log" 2>&1 || { cat "$run.log"; exit 1; }
+        --set engine.mode=barrier --set batchNorm.mode=sync --set training.shuffle=global --set training.partitions=$p --set training.epochs="$epochs" > "$run.log" 2>&1 || { cat "$run.log"; exit 1; }
     done
   done
 done

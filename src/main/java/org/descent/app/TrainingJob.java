@@ -81,7 +81,7 @@ public final class TrainingJob {
 
     /** A run's outcome, as written to summary.json. */
     public record Summary(double testAccuracy, double testLoss, int epochs, int bestEpoch, boolean stoppedEarly, long steps, double wallSeconds, double examplesPerSecond,
-                          String sparkMaster, int partitions, String engineMode, String engineModeReason, String exchange, String overlap, String batchNormMode, String reduction, String blas, String paramsSha256, String storageLevel, long cachedBytes,
+                          String sparkMaster, int partitions, String engineMode, String engineModeReason, String exchange, String overlap, String batchNormMode, String reduction, String shuffle, String blas, String paramsSha256, String storageLevel, long cachedBytes,
                           long cachedDiskBytes, int partitionsNotCached, long rawBytes, double cachedToRaw, String dataFormat, long badRows, String sparkVersion,
                           long stepMemoryBytes) {
     }
@@ -346,7 +346,7 @@ public final class TrainingJob {
                 wall, result.examples() / wall, sc.master(), partitions, EngineOptions.name(ran.mode()), ran.modeReason(),
                 ran.exchange() == null ? "none" : EngineOptions.name(ran.exchange()),
                 ran.exchange() == null ? "none" : (ran.overlap() ? "on" : "off") + " (" + ran.overlapReason() + ")", config.batchNormMode(),
-                EngineOptions.name(config.engine().reduction()), Blas.get().description(), sha256(result.params()),
+                EngineOptions.name(config.engine().reduction()), EngineOptions.name(shuffle(config, partitions)), Blas.get().description(), sha256(result.params()),
                 cache.level(), cache.cachedBytes(), cache.diskBytes(), cache.partitions() - cache.cachedPartitions(), cache.rawBytes(), cache.ratio(),
                 config.data().format(), badRows, sc.version(), stepMemory(model, loss, cache.examples(), partitions));
         System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB (%.1f MB of it on disk) for %.1f MB of float32 (%.3f×)%s%n",
@@ -502,7 +502,7 @@ public final class TrainingJob {
     static org.descent.engine.BatchPlan.Shuffle shuffle(TrainConfig config, int partitions) {
         String s = config.shuffle();
         if (s.equals("auto")) {
-            s = org.descent.engine.BatchPlan.Shuffle.auto(config.batchNormMode().equals("sync"), config.batchSize(), partitions).name()
+            s = org.descent.engine.BatchPlan.Shuffle.auto(config.exactReduction(), config.batchSize(), partitions).name()
                     .toLowerCase(Locale.ROOT);
         }
         if (s.equals("global") && config.reshuffleEveryEpochs() > 0) {

@@ -88,12 +88,12 @@ final class NetworkTraining {
         FitCache.Entry data = FitCache.acquire(key, FitCache.isCached(dataset), () -> assemble(sc, dataset, featuresCol, labelCol, numFeatures, partitions, rule, fraction));
         JavaRDD<Block> blocks = data.blocks().train();
         JavaRDD<Block> validation = data.blocks().validation();
-        BatchPlan.Shuffle shuffle = BatchPlan.Shuffle.auto(syncBatchNorm, p.getBatchSize(), partitions);   // as training.shuffle = auto
-        SparkTrainer trainer = new SparkTrainer(sc, model, Losses.byName(p.getLoss()), optimizer,
-                new LocalTrainer.Settings(p.getBatchSize(), p.getEpochs(), p.getSeed(), false).withShuffle(shuffle));
         // As engine.reduction = auto: exact sums where synchronized batch norm promises equality with one process.
         EngineOptions.Reduction reduction = EngineOptions.resolveReduction(EngineOptions.Reduction.AUTO, syncBatchNorm,
                 EngineOptions.firstDropout(model.layers()));
+        BatchPlan.Shuffle shuffle = BatchPlan.Shuffle.auto(reduction == EngineOptions.Reduction.EXACT, p.getBatchSize(), partitions);   // as training.shuffle = auto
+        SparkTrainer trainer = new SparkTrainer(sc, model, Losses.byName(p.getLoss()), optimizer,
+                new LocalTrainer.Settings(p.getBatchSize(), p.getEpochs(), p.getSeed(), false).withShuffle(shuffle));
         trainer.engine(EngineOptions.defaults().withMode(mode).withSyncBatchNorm(syncBatchNorm).withReduction(reduction));
         if (schedule instanceof org.descent.schedule.ReduceOnPlateau plateau) {
             trainer.plateau(plateau);

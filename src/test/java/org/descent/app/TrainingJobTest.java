@@ -8,11 +8,20 @@ import org.junit.jupiter.api.Test;
 
 class TrainingJobTest {
     /** Executors run in their own working directories: a relative local path must reach them absolute. */
-    /** The walk follows training.shuffle; auto picks the global walk for sync BN, where reshuffling is refused. */
+    /**
+     * The walk follows training.shuffle; auto picks the global walk for the exact reduction (sync BN's auto choice, or
+     * asked for), where reshuffling is refused, and the balanced per-partition walk for float sums, sync BN or not.
+     */
     @Test
     void theGlobalWalkRefusesReshuffling() {
         org.descent.config.TrainConfig sync = org.descent.config.TrainConfig.load(null, java.util.List.of("engine.mode=barrier", "batchNorm.mode=sync"));
         assertEquals(org.descent.engine.BatchPlan.Shuffle.GLOBAL, TrainingJob.shuffle(sync, 2));
+        assertEquals(org.descent.engine.BatchPlan.Shuffle.GLOBAL, TrainingJob.shuffle(org.descent.config.TrainConfig.load(null,
+                java.util.List.of("engine.mode=barrier", "engine.reduction=exact")), 2), "exact sums without batch norm");
+        assertEquals(org.descent.engine.BatchPlan.Shuffle.PARTITION, TrainingJob.shuffle(org.descent.config.TrainConfig.load(null,
+                java.util.List.of("engine.mode=barrier", "batchNorm.mode=sync", "engine.reduction=float")), 2), "sync BN with float sums");
+        assertEquals(org.descent.engine.BatchPlan.Shuffle.GLOBAL, TrainingJob.shuffle(org.descent.config.TrainConfig.load(null,
+                java.util.List.of("engine.reduction=float", "training.batchSize=1")), 2), "fewer examples a step than partitions");
         assertEquals(org.descent.engine.BatchPlan.Shuffle.PARTITION,
                 TrainingJob.shuffle(org.descent.config.TrainConfig.load(null, java.util.List.of("training.reshuffleEveryEpochs=2")), 2));
         String message = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrainingJob.shuffle(

@@ -91,6 +91,8 @@ class TrainCommandTest {
             JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
             assertEquals("barrier", s.get("engineMode").asText());
             assertEquals("sync", s.get("batchNormMode").asText());
+            assertEquals("exact", s.get("reduction").asText());
+            assertEquals("global", s.get("shuffle").asText(), "auto's walk for the exact reduction");
             assertEquals(p, s.get("partitions").asInt());
             assertEquals(10, s.get("steps").asInt());
             losses[p - 1] = s.get("testLoss").asDouble();
