@@ -19,7 +19,11 @@ import java.util.Optional;
  *       the parameters to every task and receives every task's gradient) or a tree (the driver sends
  *       once to a root, parameters flow down and sums flow up through the tasks, and the tasks of an
  *       executor share one copy); {@code auto} picks the tree from {@link #TREE_FROM_EXECUTORS}
- *       executors, or when an executor runs several tasks.</li>
+ *       executors, when an executor runs several tasks, and for synchronized batch norm with every task in
+ *       the driver's JVM (in-process links): the star relays each of its exchanges through the driver's
+ *       thread, a third thread to wake on every exchange, where the tree's leading task sums them itself
+ *       (quickstart, exact sums, two partitions in {@code local[2]}: median steps 3.84 and 4.19 ms against
+ *       4.22 and 4.48; fashion-cnn's epoch 38.5 s against 39.4, means of four).</li>
  * </ul>
  *
  * @param treeFanout children per inner node of the tree over executors (1: a pipelined chain)

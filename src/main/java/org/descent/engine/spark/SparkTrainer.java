@@ -331,8 +331,11 @@ public final class SparkTrainer {
         String why;
         if (exchange == EngineOptions.Exchange.AUTO) {
             boolean shared = executors > 0 && partitions > executors;
-            exchange = executors >= EngineOptions.TREE_FROM_EXECUTORS || shared ? EngineOptions.Exchange.TREE : EngineOptions.Exchange.STAR;
-            why = "auto: " + (executors == 0 ? "every task in the driver's JVM"
+            // In the driver's JVM the star relays every batch-norm exchange through the driver's thread; the tree's
+            // leading task sums them among the tasks (EngineOptions.Exchange).
+            boolean syncInProcess = executors == 0 && engine.syncBatchNorm() && engine.transport() != EngineOptions.Transport.TCP;
+            exchange = executors >= EngineOptions.TREE_FROM_EXECUTORS || shared || syncInProcess ? EngineOptions.Exchange.TREE : EngineOptions.Exchange.STAR;
+            why = "auto: " + (executors == 0 ? "every task in the driver's JVM" + (syncInProcess ? ", synchronized batch norm" : "")
                     : executors + " executor JVM" + (executors == 1 ? "" : "s") + " for " + partitions + " tasks");
         } else {
             why = "engine.exchange = " + EngineOptions.name(exchange);

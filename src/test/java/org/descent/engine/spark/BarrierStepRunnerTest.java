@@ -460,6 +460,11 @@ class BarrierStepRunnerTest {
         assertEquals(org.descent.engine.EngineOptions.Exchange.STAR, barrier.resolved().exchange(), "every task in the driver's JVM");
         assertEquals(false, barrier.resolved().overlap());
         assertEquals("auto: every task in the driver's JVM, arrays passed by reference", barrier.resolved().overlapReason());
+        // Synchronized batch norm in the driver's JVM: the tree, whose leading task sums the exchanges without the driver.
+        SparkTrainer synced = trainer(mlp, fits, 1).engine(org.descent.engine.EngineOptions.defaults().withSyncBatchNorm(true));
+        assertEquals(20, synced.fit(Blocks.fromDataset(sc, train, fits), null, null).steps());
+        assertEquals(org.descent.engine.EngineOptions.Exchange.TREE, synced.resolved().exchange());
+        assertEquals("auto: every task in the driver's JVM, synchronized batch norm", synced.resolved().exchangeReason());
         int[] tooMany = {300, 300, 300, 300};
         SparkTrainer job = trainer(mlp, tooMany, 1);
         TrainingResult b = job.fit(Blocks.fromDataset(sc, train, tooMany), null, null);
