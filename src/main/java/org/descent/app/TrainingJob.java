@@ -509,7 +509,8 @@ public final class TrainingJob {
             // The walk already draws every batch from all partitions; moving examples between partitions would only make
             // the batches depend on the partition count.
             throw new IllegalArgumentException("training.reshuffleEveryEpochs = " + config.reshuffleEveryEpochs()
-                    + " needs training.shuffle = partition: the global walk (chosen " + (config.shuffle().equals("auto") ? "by auto" : "in training.shuffle")
+                    + " needs training.shuffle = partition: the global walk (chosen " + (config.shuffle().equals("auto")
+                    ? "by auto, for the exact reduction or a batch smaller than the partition count" : "in training.shuffle")
                     + ") already mixes all partitions; set training.reshuffleEveryEpochs = 0");
         }
         return org.descent.engine.BatchPlan.Shuffle.valueOf(s.toUpperCase(Locale.ROOT));

@@ -76,7 +76,7 @@ public final class NeuralNetParamSet implements Serializable {
                 + "exchanging steps over Descent's own links; needs a free task slot per partition)",
                 ParamRules.check("engineMode", ParamRules.oneOf("engine mode", java.util.List.of("auto", "job", "barrier"))));
         batchNormMode = new Param<>(owner, "batchNormMode", "batch-norm statistics: local (each partition's own batch) or sync "
-                + "(the whole global batch, exchanged through the driver; needs engineMode barrier or auto)",
+                + "(the whole global batch, exchanged among the tasks or through the driver; needs engineMode barrier or auto)",
                 ParamRules.check("batchNormMode", ParamRules.oneOf("batch-norm mode", java.util.List.of("local", "sync"))));
         momentum = hyperparameter(owner, "momentum", "the momentum μ of momentum, nesterov, lars and rmsprop, in [0, 1)", ParamRules.fraction());
         beta1 = hyperparameter(owner, "beta1", "β₁ of the Adam family and lamb, in [0, 1)", ParamRules.fraction());

@@ -332,7 +332,7 @@ public final class SparkTrainer {
         if (exchange == EngineOptions.Exchange.AUTO) {
             boolean shared = executors > 0 && partitions > executors;
             // In the driver's JVM the star relays every batch-norm exchange through the driver's thread; the tree's
-            // leading task sums them among the tasks (EngineOptions.Exchange).
+            // leading task sums them among the tasks (EngineOptions' class comment has the figures).
             boolean syncInProcess = executors == 0 && engine.syncBatchNorm() && engine.transport() != EngineOptions.Transport.TCP;
             exchange = executors >= EngineOptions.TREE_FROM_EXECUTORS || shared || syncInProcess ? EngineOptions.Exchange.TREE : EngineOptions.Exchange.STAR;
             why = "auto: " + (executors == 0 ? "every task in the driver's JVM" + (syncInProcess ? ", synchronized batch norm" : "")
