@@ -159,6 +159,8 @@ public final class Conv2d implements Layer {
             /** One example's ∂L/∂b per output channel, before it is added. */
             private double[] planeSums;
             private final double[] planeSumScratch = RowSums.scratch();
+            /** Every example's plane sums of ∂L/∂y from Winograd's backward blocks: [e][o]. */
+            private double[] batchPlaneSums = new double[0];
             private int colsFor = -1;
 
             @Override
@@ -195,9 +197,15 @@ public final class Conv2d implements Layer {
                 float[] p = ctx.params;
                 float[] grads = ctx.grads;
                 if (onWinograd(ctx)) {
-                    winograd.backward(p, w, grads, n, x, dy, dx, ctx.share);
+                    // Each example's plane sums come from the blocks; added here in example order, as addBiasGradients does.
+                    if (batchPlaneSums.length < n * outChannels) {
+                        batchPlaneSums = new double[n * outChannels];
+                    }
+                    winograd.backward(p, w, grads, n, x, dy, dx, ctx.share, batchPlaneSums);
                     for (int e = 0; e < n; e++) {
-                        addBiasGradients(dy, e * outSize, grads, null);
+                        for (int o = 0; o < outChannels; o++) {
+                            grads[b + o] += (float) batchPlaneSums[e * outChannels + o];
+                        }
                     }
                     return;
                 }

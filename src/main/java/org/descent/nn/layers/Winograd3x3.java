@@ -92,6 +92,8 @@ final class Winograd3x3 {
         final float[] split;
         /** The first of a transform's two 1-D passes, by position in the tile: [16][tiles]. */
         final float[] stage;
+        /** {@link org.descent.tensor.RowSums}' scratch for the bias gradient's plane sums. */
+        final double[] rowSums = org.descent.tensor.RowSums.scratch();
         /** V of one block when not kept from forward, and ∂V of one block: [ξ][c][block tiles], made when first needed. */
         private float[] v;
         private float[] dv;
@@ -221,6 +223,16 @@ final class Winograd3x3 {
      * Its blocks are open to {@code share}'s workers when that is not null.
      */
     void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx, WorkShare.Member share) {
+        backward(p, w, grads, n, x, dy, dx, share, null);
+    }
+
+    /**
+     * {@link #backward(float[], int, float[], int, float[], float[], float[], WorkShare.Member)}, also writing each
+     * example's sum over every output plane of ∂L/∂y — its share of ∂L/∂b, by {@code RowSums.sums} as the caller would
+     * take them — to {@code planeSums[e · outChannels + o]} when that is not null: each block sums its examples' planes
+     * right after transforming them, while they are in cache, instead of a pass of its own over ∂L/∂y.
+     */
+    void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx, WorkShare.Member share, double[] planeSums) {
         boolean kept = keptFor == n;
         if (!kept) {
             transformFilters(p, w);
@@ -228,13 +240,13 @@ final class Winograd3x3 {
         Arrays.fill(du, 0f);
         if (share == null) {
             for (int block = 0; block < blocks(n); block++) {
-                backwardBlock(own, block, n, x, dy, dx, kept, null);
+                backwardBlock(own, block, n, x, dy, dx, kept, null, planeSums);
             }
         } else {
             WorkShare.Turns turns = new WorkShare.Turns();
             share.run(blocks(n), (block, worker) -> {
                 try {
-                    backwardBlock(scratchOf(worker, share), block, n, x, dy, dx, kept, turns);
+                    backwardBlock(scratchOf(worker, share), block, n, x, dy, dx, kept, turns, planeSums);
                 } catch (RuntimeException | Error e) {
                     turns.abort();   // the blocks after it will not all take their turns
                     throw e;
@@ -248,7 +260,8 @@ final class Winograd3x3 {
      * Backward's block {@code block} on scratch {@code s}: ∂M, its share of ∂U (added in block order: with
      * {@code turns}, after the blocks before it, whichever worker ran them), then ∂V and ∂L/∂x of its examples.
      */
-    private void backwardBlock(Scratch s, int block, int n, float[] x, float[] dy, float[] dx, boolean kept, WorkShare.Turns turns) {
+    private void backwardBlock(Scratch s, int block, int n, float[] x, float[] dy, float[] dx, boolean kept, WorkShare.Turns turns,
+                               double[] planeSums) {
         int inSize = channels * height * width;
         int outSize = outChannels * outH * outW;
         int e0 = block * blockExamples;
@@ -263,6 +276,11 @@ final class Winograd3x3 {
                     transformInput(s, x, (e0 + e) * inSize, vb, vOff, cols, e * tiles);
                 }
                 transformOutputGradient(s, dy, (e0 + e) * outSize, cols, e * tiles);
+                if (planeSums != null) {
+                    int planeSize = outH * outW;
+                    org.descent.tensor.RowSums.sums(dy, (e0 + e) * outSize, planeSize, outChannels, planeSize, false, planeSums,
+                            (e0 + e) * outChannels, s.rowSums);
+                }
             }
             ready = true;
         } finally {

@@ -160,11 +160,14 @@ class Winograd3x3Test {
         try {
             for (int round = 0; round < 200 && (round < 2 || helper.helped() == 0); round++) {
                 boolean keep = round % 2 == 0;
-                float[][] alone = pass(g, out, p, bias, n, x, dy, keep, null);
-                float[][] shared = pass(g, out, p, bias, n, x, dy, keep, owner);
+                double[] aloneSums = new double[n * out];
+                double[] sharedSums = new double[n * out];
+                float[][] alone = pass(g, out, p, bias, n, x, dy, keep, null, aloneSums);
+                float[][] shared = pass(g, out, p, bias, n, x, dy, keep, owner, sharedSums);
                 for (int k = 0; k < 3; k++) {
                     assertArrayEquals(alone[k], shared[k], "round " + round + (keep ? ", kept" : ", transformed again") + ", output " + k);
                 }
+                assertArrayEquals(aloneSums, sharedSums, "round " + round + ": the plane sums");
             }
             assertTrue(helper.helped() > 0, "the other worker ran some blocks");
         } finally {
@@ -175,14 +178,42 @@ class Winograd3x3Test {
 
     /** Forward and backward with 50-tile blocks (two examples each): y, the gradients, ∂L/∂x. */
     private static float[][] pass(Geometry g, int out, float[] p, int bias, int n, float[] x, float[] dy, boolean keep,
-                                  org.descent.nn.WorkShare.Member share) {
+                                  org.descent.nn.WorkShare.Member share, double[] planeSums) {
         Winograd3x3 wino = new Winograd3x3(g, out, 50);
         float[] y = new float[n * out * g.outPlane()];
         wino.forward(p, W, bias, n, x, y, keep, share);
         float[] grads = new float[p.length];
         float[] dx = new float[n * g.inSize()];
-        wino.backward(p, W, grads, n, x, dy, dx, share);
+        wino.backward(p, W, grads, n, x, dy, dx, share, planeSums);
         return new float[][] {y, grads, dx};
+    }
+
+    /**
+     * Backward's plane sums (the bias gradient's terms, taken by the blocks) are the bits of RowSums.sums over each
+     * example's output-gradient planes, the pass Conv2d made before; the other outputs do not change with them.
+     */
+    @Test
+    void planeSumsFromTheBlocksAreEachExamplesRowSums() {
+        Geometry g = Geometry.of("conv2d", Shape.of(16, 10, 10), 3, 3, 1, 1);
+        Rng rng = new Rng(8);
+        int out = 8;
+        int n = 5;
+        int bias = W + out * 16 * 9;
+        float[] p = random(rng, bias + out);
+        float[] x = random(rng, n * g.inSize());
+        float[] dy = random(rng, n * out * g.outPlane());
+        double[] sums = new double[n * out];
+        float[][] with = pass(g, out, p, bias, n, x, dy, true, null, sums);
+        float[][] without = pass(g, out, p, bias, n, x, dy, true, null, null);
+        int plane = g.outPlane();
+        double[] expected = new double[n * out];
+        for (int e = 0; e < n; e++) {
+            org.descent.tensor.RowSums.sums(dy, e * out * plane, plane, out, plane, false, expected, e * out, org.descent.tensor.RowSums.scratch());
+        }
+        assertArrayEquals(expected, sums);
+        for (int k = 0; k < 3; k++) {
+            assertArrayEquals(without[k], with[k], "output " + k);
+        }
     }
 
     /** Without ∂L/∂x (the first trained layer) the weights' gradient is the same, and repeated steps give the same bits. */
