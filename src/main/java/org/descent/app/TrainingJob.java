@@ -339,6 +339,7 @@ public final class TrainingJob {
 
     /** The run's summary.json, and the cache line on the console. */
     private Summary summarize(JavaSparkContext sc, SparkTrainer trainer, TrainingResult result, EvalResult last, double wall, int partitions,
+                              org.descent.engine.BatchPlan.Shuffle walk,
                               long badRows, JavaRDD<Block> train, Sequential model, Loss loss) {
         Blocks.StorageReport cache = Blocks.storageReport(sc, train);
         SparkTrainer.Resolved ran = trainer.resolved();
@@ -346,7 +347,7 @@ public final class TrainingJob {
                 wall, result.examples() / wall, sc.master(), partitions, EngineOptions.name(ran.mode()), ran.modeReason(),
                 ran.exchange() == null ? "none" : EngineOptions.name(ran.exchange()),
                 ran.exchange() == null ? "none" : (ran.overlap() ? "on" : "off") + " (" + ran.overlapReason() + ")", config.batchNormMode(),
-                EngineOptions.name(config.engine().reduction()), EngineOptions.name(shuffle(config, partitions)), Blas.get().description(), sha256(result.params()),
+                EngineOptions.name(config.engine().reduction()), EngineOptions.name(walk), Blas.get().description(), sha256(result.params()),
                 cache.level(), cache.cachedBytes(), cache.diskBytes(), cache.partitions() - cache.cachedPartitions(), cache.rawBytes(), cache.ratio(),
                 config.data().format(), badRows, sc.version(), stepMemory(model, loss, cache.examples(), partitions));
         System.out.printf(Locale.ROOT, "training blocks cached %s: %.1f MB (%.1f MB of it on disk) for %.1f MB of float32 (%.3f×)%s%n",
@@ -431,9 +432,10 @@ public final class TrainingJob {
             org.descent.engine.TrainingState from = resume ? resumePoint(checkpointer, model) : null;
             org.descent.engine.SavedModel initial = config.initFrom().isEmpty() ? null : initialWeights(model);
             ObjectMapper json = new ObjectMapper();
+            org.descent.engine.BatchPlan.Shuffle walk = shuffle(config, partitions);
             SparkTrainer trainer = new SparkTrainer(sc, model, loss, optimizer,
                     new LocalTrainer.Settings(config.batchSize(), config.epochs(), config.seed(), config.dropLast())
-                            .withShuffle(shuffle(config, partitions)),
+                            .withShuffle(walk),
                     StorageLevel.fromString(config.storageLevel()));
             if (initial != null) {
                 trainer.startFrom(initial.params(), initial.buffers());
@@ -487,7 +489,7 @@ public final class TrainingJob {
                 System.out.printf(Locale.ROOT, "%s: restored the parameters of epoch %d%n",
                         result.stoppedEarly() ? "early stopping" : "best validation epoch", result.bestEpoch() + 1);
             }
-            Summary summary = summarize(sc, trainer, result, last, wall, partitions, splits.badRows(), train, model, loss);
+            Summary summary = summarize(sc, trainer, result, last, wall, partitions, walk, splits.badRows(), train, model, loss);
             new org.descent.engine.SavedModel(model, result.params(), buffers, standardizer, config.loss(), data.classes()).save(out.resolve("model.bin"));
             AtomicFiles.writeString(out.resolve("config.conf"), config.rendered());
             ObjectNode s = json.valueToTree(summary);

@@ -148,10 +148,15 @@ public final class ParameterUpdater {
 
     private void updateRange(float[] params, long step, int from, int to) {
         optimizer.update(work, state, params, step, from, to);
+        addUpdate(params, from, to);
+        appliedFrom = from;
+    }
+
+    /** θ += Δθ over {@code [from, to)}, Δθ being the optimizer's output in {@link #work}. */
+    private void addUpdate(float[] params, int from, int to) {
         for (int j = from; j < to; j++) {
             params[j] += work[j];
         }
-        appliedFrom = from;
     }
 
     private void save(float[] params, int from, int to) {
@@ -204,9 +209,7 @@ public final class ParameterUpdater {
         }
         if (appliedFrom == work.length && !optimizer.elementwise()) {
             optimizer.update(work, state, params, step);
-            for (int j = 0; j < work.length; j++) {
-                params[j] += work[j];
-            }
+            addUpdate(params, 0, work.length);
         } else {
             // The step is past its checks: nothing to save.
             int end = appliedFrom;

@@ -197,15 +197,13 @@ public final class Conv2d implements Layer {
                 float[] p = ctx.params;
                 float[] grads = ctx.grads;
                 if (onWinograd(ctx)) {
-                    // Each example's plane sums come from the blocks; added here in example order, as addBiasGradients does.
+                    // Each example's plane sums come from the blocks; added here in example order.
                     if (batchPlaneSums.length < n * outChannels) {
                         batchPlaneSums = new double[n * outChannels];
                     }
                     winograd.backward(p, w, grads, n, x, dy, dx, ctx.share, batchPlaneSums);
                     for (int e = 0; e < n; e++) {
-                        for (int o = 0; o < outChannels; o++) {
-                            grads[b + o] += (float) batchPlaneSums[e * outChannels + o];
-                        }
+                        addPlaneSums(batchPlaneSums, e * outChannels, grads, null);
                     }
                     return;
                 }
@@ -263,8 +261,13 @@ public final class Conv2d implements Layer {
                     planeSums = new double[outChannels];
                 }
                 RowSums.sums(dy, yOff, plane, outChannels, plane, false, planeSums, 0, planeSumScratch);
+                addPlaneSums(planeSums, 0, grads, exact);
+            }
+
+            /** One example's plane sums ({@code sums[at …]}, one per output channel) added to ∂L/∂b, or on the exact grid. */
+            private void addPlaneSums(double[] sums, int at, float[] grads, double[] exact) {
                 for (int o = 0; o < outChannels; o++) {
-                    double s = planeSums[o];
+                    double s = sums[at + o];
                     if (exact != null) {
                         exact[b + o] += ExactSum.q(s);
                     } else {

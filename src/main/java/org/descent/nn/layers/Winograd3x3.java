@@ -220,17 +220,10 @@ final class Winograd3x3 {
     /**
      * Adds ∂L/∂W to {@code grads[w …]} and, when {@code dx} is not null, writes ∂L/∂x there, for the {@code n} examples
      * of the last forward (whose inputs are transformed again if forward did not keep them). Biases are the caller's.
-     * Its blocks are open to {@code share}'s workers when that is not null.
-     */
-    void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx, WorkShare.Member share) {
-        backward(p, w, grads, n, x, dy, dx, share, null);
-    }
-
-    /**
-     * {@link #backward(float[], int, float[], int, float[], float[], float[], WorkShare.Member)}, also writing each
-     * example's sum over every output plane of ∂L/∂y — its share of ∂L/∂b, by {@code RowSums.sums} as the caller would
-     * take them — to {@code planeSums[e · outChannels + o]} when that is not null: each block sums its examples' planes
-     * right after transforming them, while they are in cache, instead of a pass of its own over ∂L/∂y.
+     * Its blocks are open to {@code share}'s workers when that is not null. When {@code planeSums} is not null it also
+     * gets each example's sum over every output plane of ∂L/∂y — the terms of ∂L/∂b, by {@code RowSums.sums} as the
+     * caller would take them — at {@code planeSums[e · outChannels + o]}: each block sums its examples' planes right
+     * after transforming them, while they are in cache, instead of a pass of its own over ∂L/∂y.
      */
     void backward(float[] p, int w, float[] grads, int n, float[] x, float[] dy, float[] dx, WorkShare.Member share, double[] planeSums) {
         boolean kept = keptFor == n;
@@ -263,7 +256,8 @@ final class Winograd3x3 {
     private void backwardBlock(Scratch s, int block, int n, float[] x, float[] dy, float[] dx, boolean kept, WorkShare.Turns turns,
                                double[] planeSums) {
         int inSize = channels * height * width;
-        int outSize = outChannels * outH * outW;
+        int planeSize = outH * outW;
+        int outSize = outChannels * planeSize;
         int e0 = block * blockExamples;
         int nb = Math.min(blockExamples, n - e0);
         int cols = nb * tiles;
@@ -277,7 +271,6 @@ final class Winograd3x3 {
                 }
                 transformOutputGradient(s, dy, (e0 + e) * outSize, cols, e * tiles);
                 if (planeSums != null) {
-                    int planeSize = outH * outW;
                     org.descent.tensor.RowSums.sums(dy, (e0 + e) * outSize, planeSize, outChannels, planeSize, false, planeSums,
                             (e0 + e) * outChannels, s.rowSums);
                 }

@@ -25,14 +25,14 @@ class Winograd3x3Test {
     }
 
     private static void check(Shape in, int out, int pad, int n, int blockTiles) {
-        Geometry g = Geometry.of("conv2d", in, 3, 3, 1, pad);
-        Rng rng = new Rng(in.size() + pad);
+        Case k = Case.random(in, pad, out, n, in.size() + pad);
+        Geometry g = k.g();
         int c = g.channels();
-        int bias = W + out * c * 9;
-        float[] p = random(rng, bias + out);
-        float[] x = random(rng, n * g.inSize());
+        int bias = k.bias();
+        float[] p = k.p();
+        float[] x = k.x();
         int outSize = out * g.outPlane();
-        float[] dy = random(rng, n * outSize);
+        float[] dy = k.dy();
         String where = in + " pad " + pad + " blocks of " + blockTiles + " tiles";
 
         Winograd3x3 wino = new Winograd3x3(g, out, blockTiles);
@@ -42,7 +42,7 @@ class Winograd3x3Test {
         java.util.Arrays.fill(grads, 1f);
         float[] dx = new float[n * g.inSize()];
         java.util.Arrays.fill(dx, 7f);
-        wino.backward(p, W, grads, n, x, dy, dx, null);
+        wino.backward(p, W, grads, n, x, dy, dx, null, null);
 
         for (int e = 0; e < n; e++) {
             for (int o = 0; o < out; o++) {
@@ -109,23 +109,15 @@ class Winograd3x3Test {
     /** Backward after an evaluation forward transforms the inputs again and gives the bits of backward after training's. */
     @Test
     void backwardWithoutTheKeptInputsGivesTheSameBits() {
-        Geometry g = Geometry.of("conv2d", Shape.of(4, 6, 5), 3, 3, 1, 1);
-        Rng rng = new Rng(9);
-        int out = 3;
-        int n = 5;
-        int bias = W + out * 4 * 9;
-        float[] p = random(rng, bias + out);
-        float[] x = random(rng, n * g.inSize());
-        float[] dy = random(rng, n * out * g.outPlane());
+        Case k = Case.random(Shape.of(4, 6, 5), 1, 3, 5, 9);
         float[][] runs = new float[2][];
         float[][] dxs = new float[2][];
         for (int keep = 0; keep < 2; keep++) {
-            Winograd3x3 wino = new Winograd3x3(g, out, 40);
-            float[] y = new float[n * out * g.outPlane()];
-            wino.forward(p, W, bias, n, x, y, keep == 1, null);
-            runs[keep] = new float[p.length];
-            dxs[keep] = new float[n * g.inSize()];
-            wino.backward(p, W, runs[keep], n, x, dy, dxs[keep], null);
+            Winograd3x3 wino = new Winograd3x3(k.g(), k.out(), 40);
+            wino.forward(k.p(), W, k.bias(), k.n(), k.x(), new float[k.outLength()], keep == 1, null);
+            runs[keep] = new float[k.p().length];
+            dxs[keep] = new float[k.inLength()];
+            wino.backward(k.p(), W, runs[keep], k.n(), k.x(), k.dy(), dxs[keep], null, null);
         }
         assertArrayEquals(runs[1], runs[0]);
         assertArrayEquals(dxs[1], dxs[0]);
@@ -138,14 +130,7 @@ class Winograd3x3Test {
      */
     @Test
     void blocksSharedWithAnotherWorkerGiveTheSameBits() throws InterruptedException {
-        Geometry g = Geometry.of("conv2d", Shape.of(16, 10, 10), 3, 3, 1, 1);
-        Rng rng = new Rng(21);
-        int out = 8;
-        int n = 13;
-        int bias = W + out * 16 * 9;
-        float[] p = random(rng, bias + out);
-        float[] x = random(rng, n * g.inSize());
-        float[] dy = random(rng, n * out * g.outPlane());
+        Case k = Case.random(Shape.of(16, 10, 10), 1, 8, 13, 21);
         org.descent.nn.WorkShare.Member owner = new org.descent.nn.WorkShare.Member();
         org.descent.nn.WorkShare.Member helper = new org.descent.nn.WorkShare.Member();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -160,12 +145,12 @@ class Winograd3x3Test {
         try {
             for (int round = 0; round < 200 && (round < 2 || helper.helped() == 0); round++) {
                 boolean keep = round % 2 == 0;
-                double[] aloneSums = new double[n * out];
-                double[] sharedSums = new double[n * out];
-                float[][] alone = pass(g, out, p, bias, n, x, dy, keep, null, aloneSums);
-                float[][] shared = pass(g, out, p, bias, n, x, dy, keep, owner, sharedSums);
-                for (int k = 0; k < 3; k++) {
-                    assertArrayEquals(alone[k], shared[k], "round " + round + (keep ? ", kept" : ", transformed again") + ", output " + k);
+                double[] aloneSums = new double[k.n() * k.out()];
+                double[] sharedSums = new double[k.n() * k.out()];
+                float[][] alone = pass(k, keep, null, aloneSums);
+                float[][] shared = pass(k, keep, owner, sharedSums);
+                for (int o = 0; o < 3; o++) {
+                    assertArrayEquals(alone[o], shared[o], "round " + round + (keep ? ", kept" : ", transformed again") + ", output " + o);
                 }
                 assertArrayEquals(aloneSums, sharedSums, "round " + round + ": the plane sums");
             }
@@ -177,14 +162,13 @@ class Winograd3x3Test {
     }
 
     /** Forward and backward with 50-tile blocks (two examples each): y, the gradients, ∂L/∂x. */
-    private static float[][] pass(Geometry g, int out, float[] p, int bias, int n, float[] x, float[] dy, boolean keep,
-                                  org.descent.nn.WorkShare.Member share, double[] planeSums) {
-        Winograd3x3 wino = new Winograd3x3(g, out, 50);
-        float[] y = new float[n * out * g.outPlane()];
-        wino.forward(p, W, bias, n, x, y, keep, share);
-        float[] grads = new float[p.length];
-        float[] dx = new float[n * g.inSize()];
-        wino.backward(p, W, grads, n, x, dy, dx, share, planeSums);
+    private static float[][] pass(Case k, boolean keep, org.descent.nn.WorkShare.Member share, double[] planeSums) {
+        Winograd3x3 wino = new Winograd3x3(k.g(), k.out(), 50);
+        float[] y = new float[k.outLength()];
+        wino.forward(k.p(), W, k.bias(), k.n(), k.x(), y, keep, share);
+        float[] grads = new float[k.p().length];
+        float[] dx = new float[k.inLength()];
+        wino.backward(k.p(), W, grads, k.n(), k.x(), k.dy(), dx, share, planeSums);
         return new float[][] {y, grads, dx};
     }
 
@@ -194,48 +178,35 @@ class Winograd3x3Test {
      */
     @Test
     void planeSumsFromTheBlocksAreEachExamplesRowSums() {
-        Geometry g = Geometry.of("conv2d", Shape.of(16, 10, 10), 3, 3, 1, 1);
-        Rng rng = new Rng(8);
-        int out = 8;
-        int n = 5;
-        int bias = W + out * 16 * 9;
-        float[] p = random(rng, bias + out);
-        float[] x = random(rng, n * g.inSize());
-        float[] dy = random(rng, n * out * g.outPlane());
-        double[] sums = new double[n * out];
-        float[][] with = pass(g, out, p, bias, n, x, dy, true, null, sums);
-        float[][] without = pass(g, out, p, bias, n, x, dy, true, null, null);
-        int plane = g.outPlane();
-        double[] expected = new double[n * out];
-        for (int e = 0; e < n; e++) {
-            org.descent.tensor.RowSums.sums(dy, e * out * plane, plane, out, plane, false, expected, e * out, org.descent.tensor.RowSums.scratch());
+        Case k = Case.random(Shape.of(16, 10, 10), 1, 8, 5, 8);
+        int out = k.out();
+        double[] sums = new double[k.n() * out];
+        float[][] with = pass(k, true, null, sums);
+        float[][] without = pass(k, true, null, null);
+        int plane = k.g().outPlane();
+        double[] expected = new double[k.n() * out];
+        for (int e = 0; e < k.n(); e++) {
+            org.descent.tensor.RowSums.sums(k.dy(), e * out * plane, plane, out, plane, false, expected, e * out, org.descent.tensor.RowSums.scratch());
         }
         assertArrayEquals(expected, sums);
-        for (int k = 0; k < 3; k++) {
-            assertArrayEquals(without[k], with[k], "output " + k);
+        for (int o = 0; o < 3; o++) {
+            assertArrayEquals(without[o], with[o], "output " + o);
         }
     }
 
     /** Without ∂L/∂x (the first trained layer) the weights' gradient is the same, and repeated steps give the same bits. */
     @Test
     void weightGradientAloneAndRepeatedStepsGiveTheSameBits() {
-        Geometry g = Geometry.of("conv2d", Shape.of(3, 8, 8), 3, 3, 1, 1);
-        Rng rng = new Rng(4);
-        int out = 5;
-        int n = 3;
-        int bias = W + out * 3 * 9;
-        float[] p = random(rng, bias + out);
-        float[] x = random(rng, n * g.inSize());
-        float[] dy = random(rng, n * out * g.outPlane());
-        Winograd3x3 wino = new Winograd3x3(g, out, 32);
-        float[] y1 = new float[n * out * g.outPlane()];
-        float[] withDx = new float[p.length];
-        wino.forward(p, W, bias, n, x, y1, true, null);
-        wino.backward(p, W, withDx, n, x, dy, new float[n * g.inSize()], null);
+        Case k = Case.random(Shape.of(3, 8, 8), 1, 5, 3, 4);
+        Winograd3x3 wino = new Winograd3x3(k.g(), k.out(), 32);
+        float[] y1 = new float[k.outLength()];
+        float[] withDx = new float[k.p().length];
+        wino.forward(k.p(), W, k.bias(), k.n(), k.x(), y1, true, null);
+        wino.backward(k.p(), W, withDx, k.n(), k.x(), k.dy(), new float[k.inLength()], null, null);
         float[] y2 = new float[y1.length];
-        float[] alone = new float[p.length];
-        wino.forward(p, W, bias, n, x, y2, true, null);
-        wino.backward(p, W, alone, n, x, dy, null, null);
+        float[] alone = new float[k.p().length];
+        wino.forward(k.p(), W, k.bias(), k.n(), k.x(), y2, true, null);
+        wino.backward(k.p(), W, alone, k.n(), k.x(), k.dy(), null, null, null);
         assertArrayEquals(y1, y2);
         assertArrayEquals(withDx, alone);
     }
@@ -263,6 +234,30 @@ class Winograd3x3Test {
             return 0;
         }
         return x[e * g.inSize() + (c * g.height() + h) * g.width() + w];
+    }
+
+    /**
+     * A 3×3 stride-1 layer of {@code out} channels over {@code n} examples of shape {@code in}, and its random inputs
+     * drawn from {@code seed} in this order: the parameters (weights from {@link #W}, the biases after them), x, ∂L/∂y.
+     */
+    private record Case(Geometry g, int out, int n, int bias, float[] p, float[] x, float[] dy) {
+        static Case random(Shape in, int pad, int out, int n, long seed) {
+            Geometry g = Geometry.of("conv2d", in, 3, 3, 1, pad);
+            Rng rng = new Rng(seed);
+            int bias = W + out * g.channels() * 9;
+            float[] p = Winograd3x3Test.random(rng, bias + out);
+            float[] x = Winograd3x3Test.random(rng, n * g.inSize());
+            float[] dy = Winograd3x3Test.random(rng, n * out * g.outPlane());
+            return new Case(g, out, n, bias, p, x, dy);
+        }
+
+        int inLength() {
+            return n * g.inSize();
+        }
+
+        int outLength() {
+            return n * out * g.outPlane();
+        }
     }
 
     private static float[] random(Rng rng, int n) {
