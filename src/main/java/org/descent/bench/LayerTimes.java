@@ -1,6 +1,7 @@
 package org.descent.bench;
 
 import java.util.Arrays;
+import org.descent.nn.Collective;
 import org.descent.nn.Kernel;
 import org.descent.nn.Mode;
 import org.descent.nn.Sequential;
@@ -10,20 +11,38 @@ import org.descent.tensor.Rng;
 /**
  * Single-thread time of each layer's forward and backward in a training step, on a fixed random batch and random
  * output gradients: where a model's step goes. The first trained layer's backward computes no input gradient, as in
- * training; with {@code exact} the step runs with exact sums ({@code StepContext.exactGrads}).
+ * training; with {@code exact} the step runs with exact sums ({@code StepContext.exactGrads}); with {@code syncBatchNorm}
+ * batch norm takes its synchronized path (two exchanges forward, one backward, as with {@code batchNorm.mode = sync} over
+ * two workers), through a collective that exchanges nothing: the kernels' own time, without the waits.
  */
 public final class LayerTimes {
     private LayerTimes() {
     }
 
+    /** Two workers' collective whose other worker adds nothing: the synchronized kernels run, no exchange waits. */
+    private static final Collective NO_PEERS = new Collective() {
+        @Override
+        public void allReduceSum(double[] values, int offset, int length) {
+        }
+
+        @Override
+        public int size() {
+            return 2;
+        }
+    };
+
     /** Median milliseconds per step of each layer's forward ({@code [i][0]}) and backward ({@code [i][1]}). */
-    public static double[][] measure(Sequential model, int batch, int steps, int warmup, boolean exact) {
+    public static double[][] measure(Sequential model, int batch, int steps, int warmup, boolean exact, boolean syncBatchNorm) {
         int layers = model.layers().size();
         float[] params = model.initParams(1);
         StepContext ctx = new StepContext(params, new float[params.length], model.initBuffers(), new double[model.statsSize()]);
         ctx.mode = Mode.TRAIN;
         if (exact) {
             ctx.exactGrads = new double[params.length];
+        }
+        if (syncBatchNorm) {
+            ctx.syncBatchNorm = true;
+            ctx.collective = NO_PEERS;
         }
         // The kernels a Network runs, fused pairs included: a pass-through layer's input and output are one array
         // (and so are its gradients), and it takes no time.

@@ -191,6 +191,9 @@ final class BenchCommand {
         @Option(names = "--direct", description = "Run every convolution as direct products, without Winograd's F(2×2, 3×3) "
                 + "(the JVM-wide -Ddescent.conv.winograd=false).")
         boolean direct;
+        @Option(names = "--sync-bn", description = "Run batch norm's synchronized path (batchNorm.mode = sync, as over two workers), "
+                + "with exchanges that cost nothing: its kernels' time without the waits.")
+        boolean syncBatchNorm;
 
         @Override
         public Integer call() {
@@ -220,9 +223,9 @@ final class BenchCommand {
             Sequential m = benchModel(model);
             double sgemm = SgemmRate.gigaflops(Throughput.SQUARE, Throughput.SQUARE, Throughput.SQUARE, 0.5, 3);
             double dgemm = exact ? SgemmRate.dgemmGigaflops(Throughput.SQUARE, 0.5, 3) : Double.NaN;
-            double[][] ms = LayerTimes.measure(m, batch, steps, warmup, exact);
-            System.out.printf(Locale.ROOT, "Layer times, %s, batch %d, one thread, %s sums: median ms per step over %d steps%n", model, batch,
-                    exact ? "exact" : "float", steps);
+            double[][] ms = LayerTimes.measure(m, batch, steps, warmup, exact, syncBatchNorm);
+            System.out.printf(Locale.ROOT, "Layer times, %s, batch %d, one thread, %s sums%s: median ms per step over %d steps%n", model, batch,
+                    exact ? "exact" : "float", syncBatchNorm ? ", synchronized batch norm (exchanges free)" : "", steps);
             System.out.println("Descent BLAS (active): " + Blas.get().description());
             System.out.printf(Locale.ROOT, "The limit, single-thread SGEMM on the active BLAS: %.1f GFLOP/s (%d³)%n", sgemm, Throughput.SQUARE);
             if (exact) {

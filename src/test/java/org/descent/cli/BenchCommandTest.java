@@ -183,6 +183,12 @@ class BenchCommandTest {
         assertEquals(0, direct.exitCode(), direct.err());
         assertTrue(direct.out().lines().noneMatch(l -> l.contains("Winograd")), direct.out());
         assertEquals(null, System.getProperty(org.descent.nn.layers.Conv2d.WINOGRAD_PROPERTY), "--direct is for its own run only");
+        CliTestSupport.Run sync = CliTestSupport.run("bench", "layers", "--model", "fashion-cnn", "--steps", "1", "--warmup", "0", "--batch", "4",
+                "--sync-bn");
+        assertEquals(0, sync.exitCode(), sync.err());
+        assertTrue(sync.out().startsWith("Layer times, fashion-cnn, batch 4, one thread, float sums, synchronized batch norm (exchanges free): "),
+                sync.out());
+        assertEquals(2, sync.out().lines().filter(l -> l.matches("maxpool2d\\(2, stride 2\\)\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}.*")).count(), sync.out());
     }
 
     @Test

@@ -459,10 +459,10 @@ final class BatchNormKernel implements Kernel {
         ctx.collective.allReduceSum(exchange, 0, 2 * channels);
         for (int c = 0; c < channels; c++) {
             if (pooled()) {
-                gatherInto(channelGradient, dx, c, n);
-                recomputeNormalized(c, n, x);
+                inputGradientInPlace(c, n, x, dx, p, ctx.stats);
+            } else {
+                inputGradient(c, n, dy, dx, p, ctx.stats);
             }
-            inputGradient(c, n, pooled() ? channelGradient : dy, dx, p, ctx.stats);
         }
     }
 
@@ -593,6 +593,27 @@ final class BatchNormKernel implements Kernel {
             int o = e * channels;
             for (int c = 0; c < channels; c++) {
                 dx[o + c] = channelScale[c] * (g[o + c] - channelMeanG[c] - xhat[o + c] * channelMeanGx[c]);
+            }
+        }
+    }
+
+    /**
+     * Fused, synchronized: {@link #inputGradient} for channel c where {@code dx} holds the routed ∂L/∂y, overwritten in
+     * place, with x̂ recomputed from x by forward's expression as it goes (the same bits as going through the scratch rows).
+     */
+    private void inputGradientInPlace(int c, int n, float[] x, float[] dx, float[] p, double[] stats) {
+        int stride = channels * spatial;
+        double count = stats[slot.statsOffset() + 3 * c];
+        float meanG = (float) (exchange[2 * c] / count);
+        float meanGx = (float) (exchange[2 * c + 1] / count);
+        float scale = p[slot.paramOffset() + c] * invStd[c];
+        float mu = means[c];
+        float is = invStd[c];
+        for (int e = 0; e < n; e++) {
+            int o = e * stride + c * spatial;
+            for (int s = 0; s < spatial; s++) {
+                float h = (x[o + s] - mu) * is;
+                dx[o + s] = scale * (dx[o + s] - meanG - h * meanGx);
             }
         }
     }

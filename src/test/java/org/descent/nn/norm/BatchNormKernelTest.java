@@ -121,9 +121,15 @@ class BatchNormKernelTest {
         }
     }
 
+    /**
+     * Planes whose pooling windows the vector loops take whole or in part: 3×3 windows stay below a vector's lanes (the
+     * scalar loop), 5×5 fill one vector of 16 and leave the rest to the scalar tail (one of 8: three and a tail of 1).
+     */
+    private static final List<Shape> PLANES = List.of(Shape.of(3, 6, 6), Shape.of(2, 10, 11));
+
     @Test
     void trainingGivesTheBitsOfTheThreeLayers() {
-        for (Shape in : List.of(Shape.of(3, 6, 6), Shape.of(2, 5, 7))) {
+        for (Shape in : List.of(Shape.of(3, 6, 6), Shape.of(2, 5, 7), Shape.of(2, 10, 11))) {
             int n = 4;
             Batch b = batch(in, n);
             for (boolean exact : new boolean[] {false, true}) {
@@ -145,34 +151,43 @@ class BatchNormKernelTest {
     /** A channel holding an infinity or a NaN takes the general pooling, whose NaNs are the three layers' too. */
     @Test
     void nonFiniteInputsGiveTheBitsOfTheThreeLayers() {
-        Shape in = Shape.of(3, 6, 6);
-        int n = 2;
-        Batch b = batch(in, n);
-        b.x()[40] = Float.POSITIVE_INFINITY;    // channel 1 of example 0
-        b.x()[2 * 36 + 5] = Float.NaN;           // channel 2 of example 0
-        Result[] r = new Result[2];
-        for (int f = 0; f < 2; f++) {
-            StepContext ctx = new StepContext();
-            ctx.mode = Mode.TRAIN;
-            r[f] = run(in, b.params(), b.x(), b.dy(), n, ctx, f == 1, true);
+        for (Shape in : PLANES) {
+            int n = 2;
+            int spatial = in.dim(1) * in.dim(2);
+            Batch b = batch(in, n);
+            b.x()[spatial + 4] = Float.POSITIVE_INFINITY;    // channel 1 of example 0
+            b.x()[(in.dim(0) - 1) * spatial + 5] = Float.NaN;   // the last channel of example 0
+            for (Mode mode : new Mode[] {Mode.TRAIN, Mode.EVAL}) {
+                Result[] r = new Result[2];
+                for (int f = 0; f < 2; f++) {
+                    StepContext ctx = new StepContext();
+                    ctx.mode = mode;
+                    r[f] = run(in, b.params(), b.x(), b.dy(), n, ctx, f == 1, true);
+                }
+                assertSameBits(r[0], r[1], in + " " + mode + ", non-finite inputs");
+                boolean nan = false;
+                for (float v : r[1].y()) {
+                    nan |= Float.isNaN(v);
+                }
+                assertTrue(nan, in + " " + mode + ": the NaN reaches the output");
+            }
         }
-        assertSameBits(r[0], r[1], "non-finite inputs");
-        assertTrue(Float.isNaN(r[1].y()[9]) || Float.isNaN(r[1].y()[18]), "the non-finite channels are NaN");
     }
 
     @Test
     void evaluationGivesTheBitsOfTheThreeLayers() {
-        Shape in = Shape.of(3, 6, 6);
-        int n = 3;
-        Batch b = batch(in, n);
-        Result[] r = new Result[2];
-        for (int f = 0; f < 2; f++) {
-            StepContext ctx = new StepContext();
-            ctx.mode = Mode.EVAL;
-            r[f] = run(in, b.params(), b.x(), b.dy(), n, ctx, f == 1, true);
+        for (Shape in : PLANES) {
+            int n = 3;
+            Batch b = batch(in, n);
+            Result[] r = new Result[2];
+            for (int f = 0; f < 2; f++) {
+                StepContext ctx = new StepContext();
+                ctx.mode = Mode.EVAL;
+                r[f] = run(in, b.params(), b.x(), b.dy(), n, ctx, f == 1, true);
+            }
+            assertSameBits(r[0], r[1], in + " evaluation");
+            assertTrue(nonZero(r[1].dx()), "an input gradient was taken");
         }
-        assertSameBits(r[0], r[1], "evaluation");
-        assertTrue(nonZero(r[1].dx()), "an input gradient was taken");
     }
 
     /**
@@ -217,10 +232,17 @@ class BatchNormKernelTest {
         }
     }
 
-    /** Two workers with uneven shards, synchronized statistics and exact sums: each worker's results, fused and not. */
+    /** Two workers with uneven shards, synchronized statistics, exact and float sums: each worker's results, fused and not. */
     @Test
     void synchronizedWorkersGiveTheBitsOfTheThreeLayers() throws Exception {
-        Shape in = Shape.of(3, 6, 6);
+        for (Shape in : PLANES) {
+            for (boolean exact : new boolean[] {true, false}) {
+                synchronizedWorkers(in, exact);
+            }
+        }
+    }
+
+    private static void synchronizedWorkers(Shape in, boolean exact) throws Exception {
         int[] shards = {2, 5};
         Batch b = batch(in, 7);
         List<List<Result>> byKernel = new ArrayList<>();
@@ -242,7 +264,7 @@ class BatchNormKernelTest {
                     ctx.mode = Mode.TRAIN;
                     ctx.collective = collective.worker(rank);
                     ctx.syncBatchNorm = true;
-                    ctx.exactGrads = new double[b.params().length];
+                    ctx.exactGrads = exact ? new double[b.params().length] : null;
                     return run(in, b.params(), xs, dys, n, ctx, fused, true);
                 }));
                 from += n;
@@ -255,7 +277,7 @@ class BatchNormKernelTest {
             byKernel.add(results);
         }
         for (int w = 0; w < shards.length; w++) {
-            assertSameBits(byKernel.get(0).get(w), byKernel.get(1).get(w), "worker " + w);
+            assertSameBits(byKernel.get(0).get(w), byKernel.get(1).get(w), in + (exact ? " exact" : " float") + ", worker " + w);
         }
     }
 
