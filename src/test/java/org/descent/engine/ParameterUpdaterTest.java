@@ -127,6 +127,40 @@ class ParameterUpdaterTest {
         }
     }
 
+    /**
+     * The whole-step passes on two threads (each over half of the segments) give one thread's bits: parameters,
+     * optimizer state and norm, for element-wise optimizers and one that is not, over steps whose schedules differ.
+     */
+    @Test
+    void twoThreadsGiveOneThreadsBits() {
+        ParamLayout layout = Models.mlp(300, 300, 10).layout();   // 93,310 values: twelve segments, the last a short one
+        int n = layout.size();
+        assertEquals(12, ParameterUpdater.segments(n));
+        for (String name : List.of("adamw", "nesterov", "rmsprop", "adagrad", "rprop", "lamb")) {
+            Map<String, Double> settings = Map.of("learningRate", 0.01);
+            ParameterUpdater one = new ParameterUpdater(Optimizers.create(name, settings), layout, false);
+            ParameterUpdater two = new ParameterUpdater(Optimizers.create(name, settings), layout, true);
+            assertFalse(one.twoThreads());
+            assertEquals(true, two.twoThreads());
+            float[] a = gaussian(7, n, 0.1);
+            float[] b = a.clone();
+            for (long step = 0; step < 3; step++) {
+                float[] gradSum = gaussian(40 + step, n, 2);
+                for (int i = 0; i < n; i++) {
+                    // Segments of magnitudes 10⁻³ to 10³: the order their Σ g² are added in shows in the norm's bits.
+                    gradSum[i] *= (float) Math.pow(10, (i / ParameterUpdater.SEGMENT_VALUES) % 7 - 3);
+                }
+                assertEquals(one.prepare(gradSum, 16), two.prepare(gradSum, 16), name + " norm, step " + step);
+                one.applyPrepared(a, step);
+                two.applyPrepared(b, step);
+                assertArrayEquals(a, b, name + " parameters, step " + step);
+                assertEquals(one.state(), two.state(), name + " state, step " + step);
+            }
+        }
+        ParameterUpdater small = new ParameterUpdater(Optimizers.create("adam", Map.of()), LAYOUT);
+        assertFalse(small.twoThreads(), "one segment stays on one thread");
+    }
+
     @Test
     void segmentBySegmentEqualsTheWholeAndRollsBackExactly() {
         ParamLayout layout = Models.mlp(100, 300, 10).layout();   // 33,310 values: five segments, the last a short one
