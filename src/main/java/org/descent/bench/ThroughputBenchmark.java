@@ -55,7 +55,8 @@ public final class ThroughputBenchmark {
         }
         Network net = model.newNetwork();
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
-        ParameterUpdater updater = new ParameterUpdater(Optimizers.create("adam", Map.of("learningRate", 1e-3)), model.layout());
+        // One thread, as PyTorch's step beside it: the driver's two-thread update is not this benchmark's.
+        ParameterUpdater updater = new ParameterUpdater(Optimizers.create("adam", Map.of("learningRate", 1e-3)), model.layout(), false);
         long step = 0;
         for (int i = 0; i < warmup; i++) {
             step = step(model, net, ctx, loss, updater, x, y, batch, step);

@@ -8,17 +8,18 @@ import org.descent.optim.Optimizers;
 import org.descent.tensor.Rng;
 
 /**
- * Single-thread time of the driver's half of a step for a model's parameters: the mean gradient and its norm
+ * Time of the driver's half of a step for a model's parameters: the mean gradient and its norm
  * ({@link ParameterUpdater#prepare}), then the optimizer's update added to the parameters
- * ({@link ParameterUpdater#applyPrepared}), on a fixed random gradient sum.
+ * ({@link ParameterUpdater#applyPrepared}), on a fixed random gradient sum; on one thread, or on two as the driver
+ * takes them for a large model.
  */
 public final class UpdaterTimes {
     private UpdaterTimes() {
     }
 
     /** Median milliseconds per step of the preparation ({@code [0]}) and of the update ({@code [1]}). */
-    public static double[] measure(String optimizer, ParamLayout layout, int steps, int warmup) {
-        ParameterUpdater updater = new ParameterUpdater(Optimizers.create(optimizer, Map.of("learningRate", 1e-3)), layout);
+    public static double[] measure(String optimizer, ParamLayout layout, int steps, int warmup, boolean twoThreads) {
+        ParameterUpdater updater = new ParameterUpdater(Optimizers.create(optimizer, Map.of("learningRate", 1e-3)), layout, twoThreads);
         Rng rng = new Rng(5);
         float[] params = new float[layout.size()];
         float[] gradSum = new float[layout.size()];

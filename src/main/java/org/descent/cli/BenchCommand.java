@@ -259,9 +259,14 @@ final class BenchCommand {
             }
             System.out.printf(Locale.ROOT, "total %.2f ms per step: %.0f examples/s (layers only: no loss, no optimizer)%n", total, batch / (total / 1e3));
             int updates = Math.max(steps, 200);   // the update is short: at least 200 for a steady median
-            double[] update = org.descent.bench.UpdaterTimes.measure("adam", m.layout(), updates, Math.max(warmup, 200));
+            double[] update = org.descent.bench.UpdaterTimes.measure("adam", m.layout(), updates, Math.max(warmup, 200), false);
             System.out.printf(Locale.ROOT, "optimizer adam (bench throughput's) over %,d parameters: the mean gradient and its norm %.3f ms, "
                     + "the update %.3f ms per step (median of %d)%n", m.layout().size(), update[0], update[1], updates);
+            if (org.descent.engine.ParameterUpdater.twoThreadsByDefault(m.layout())) {
+                double[] driver = org.descent.bench.UpdaterTimes.measure("adam", m.layout(), updates, Math.max(warmup, 200), true);
+                System.out.printf(Locale.ROOT, "the same on two threads, as the driver takes it: the mean gradient and its norm %.3f ms, "
+                        + "the update %.3f ms per step%n", driver[0], driver[1]);
+            }
             if (exact) {
                 System.out.printf(Locale.ROOT, "floor of the products %.2f ms per step, %.0f%% of the total%n", floorTotal, 100 * floorTotal / total);
             } else {

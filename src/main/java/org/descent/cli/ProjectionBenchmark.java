@@ -164,7 +164,7 @@ final class ProjectionBenchmark implements Callable<Integer> {
     private Workload workload(String name, Sequential model, int stepsToTime) {
         ThroughputBenchmark.Throughput t = ThroughputBenchmark.measure(model, batch, stepsToTime, Math.max(1, stepsToTime / 4), 3);
         double step = batch / t.median();
-        ParameterUpdater updater = new ParameterUpdater(Optimizers.create("adam", Map.of("learningRate", 1e-3)), model.layout());
+        ParameterUpdater updater = new ParameterUpdater(Optimizers.create("adam", Map.of("learningRate", 1e-3)), model.layout(), false);
         float[] params = model.initParams(1);
         float[] grads = params.clone();
         int rounds = Math.max(3, (int) Math.min(200, 2e8 / params.length));

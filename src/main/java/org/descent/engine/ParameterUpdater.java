@@ -8,7 +8,8 @@ import org.descent.optim.OptState;
  * The driver's half of a step: the summed gradient of a global mini-batch is divided by the global
  * example count <em>once</em> ({@code g = (1/m) Σ_i ∇L_i}), turned into an update by the optimizer
  * chain and added to the parameters ({@code θ ← θ + Δθ}). The optimizer state lives here and
- * nowhere else. One work buffer is reused, so a step allocates nothing.
+ * nowhere else. One work buffer is reused, so a step on one thread allocates nothing (on two, each whole-step pass
+ * hands the helper one task).
  *
  * <p>The gradient is taken in segments of {@link #SEGMENT_VALUES} values, the last segment first —
  * the order in which backward finishes them and the overlapped exchange delivers their sums
@@ -21,9 +22,11 @@ import org.descent.optim.OptState;
  * step is repeated; a non-finite segment further down, which stops the run) is {@linkplain #rollBack
  * rolled back} to exactly the state before it.
  *
- * <p>A model of at least {@value #TWO_THREADS_MIN_SEGMENTS} segments, on a machine of two cores or more, takes the
- * whole-step passes ({@link #prepare} and {@link #applyPrepared}) on two threads: this one and a helper shared by the
- * JVM's updaters, each over half of the segments. The mean and the update are the same per entry on either thread;
+ * <p>By default a model of at least {@value #TWO_THREADS_MIN_SEGMENTS} segments, on a machine of two cores or more,
+ * takes the whole-step passes ({@link #prepare} and {@link #applyPrepared}) on two threads: this one and a helper shared
+ * by the JVM's updaters, each over half of the segments (the caller takes the helper's half too when the helper has not
+ * started it, busy with another updater's). An {@link GradientTransform#elementwise} optimizer is updated on disjoint
+ * ranges at once. The mean and the update are the same per entry on either thread;
  * the norm's per-segment partial sums are added in the same order (last segment first) as on one thread — so the same
  * bits. The driver's half of a step otherwise runs on one core while the executors' tasks wait for it (fashion-cnn,
  * 879,114 parameters: about 1 ms of every step).
@@ -60,11 +63,19 @@ public final class ParameterUpdater {
     private float[] savedParams;
 
     public ParameterUpdater(GradientTransform optimizer, ParamLayout layout) {
-        this(optimizer, layout, Runtime.getRuntime().availableProcessors() >= 2 && segments(layout.size()) >= TWO_THREADS_MIN_SEGMENTS);
+        this(optimizer, layout, twoThreadsByDefault(layout));
     }
 
-    /** As above, the whole-step passes on two threads or on one as {@code twoThreads} says. */
-    ParameterUpdater(GradientTransform optimizer, ParamLayout layout, boolean twoThreads) {
+    /** Whether an updater of {@code layout} takes two threads by default: two cores or more, and a large enough model. */
+    public static boolean twoThreadsByDefault(ParamLayout layout) {
+        return Runtime.getRuntime().availableProcessors() >= 2 && segments(layout.size()) >= TWO_THREADS_MIN_SEGMENTS;
+    }
+
+    /**
+     * As above, the whole-step passes on one thread, or on two when {@code twoThreads} and the model has two segments or
+     * more (whatever the machine: single-thread benchmarks pass false).
+     */
+    public ParameterUpdater(GradientTransform optimizer, ParamLayout layout, boolean twoThreads) {
         this.optimizer = optimizer;
         this.state = optimizer.init(layout);
         this.work = new float[layout.size()];
@@ -124,17 +135,21 @@ public final class ParameterUpdater {
     }
 
     /**
-     * {@code first} on the helper and {@code second} on this thread, returning when both have; the helper's failure is
-     * rethrown here. The wait is not interruptible: the helper writes this updater's arrays until it returns.
+     * {@code first} on the helper and {@code second} on this thread, returning when both have; {@code first} runs here
+     * after {@code second} if the helper has not begun it (so a helper busy with another updater's half, or a call from
+     * the helper itself, never waits on it). A failure is rethrown here, the other's added as suppressed. The wait is
+     * not interruptible: the helper writes this updater's arrays until it returns.
      */
     private static void bothThreads(Runnable first, Runnable second) {
-        java.util.concurrent.Future<?> helper = HELPER.submit(first);
+        java.util.concurrent.FutureTask<Void> helper = new java.util.concurrent.FutureTask<>(first, null);
+        HELPER.execute(helper);
         Throwable failure = null;
         try {
             second.run();
         } catch (RuntimeException | Error e) {
             failure = e;
         }
+        helper.run();   // a no-op once the helper has begun it
         boolean interrupted = false;
         while (true) {
             try {
@@ -145,6 +160,8 @@ public final class ParameterUpdater {
             } catch (java.util.concurrent.ExecutionException e) {
                 if (failure == null) {
                     failure = e.getCause();
+                } else {
+                    failure.addSuppressed(e.getCause());
                 }
                 break;
             }

@@ -27,8 +27,10 @@ public interface GradientTransform extends Serializable {
      * state entries, its parameter and the step's scalars (learning rate, bias corrections), with no
      * quantity over the whole vector (a global norm, a per-layer trust ratio) and no state that
      * changes once per call — so that updates over the ranges of any split of {@code [0, n)}, in any
-     * order, give the bits of one update over the whole. The driver then updates each gradient segment
-     * as soon as its sum is complete ({@code engine.overlap}).
+     * order, give the bits of one update over the whole — also when they run at once on different
+     * threads (its state slots are all made in {@link #init}). The driver then updates each gradient
+     * segment as soon as its sum is complete ({@code engine.overlap}), and splits its whole-step update
+     * over two threads.
      */
     default boolean elementwise() {
         return false;

@@ -164,6 +164,10 @@ class BenchCommandTest {
         // The driver's half of the step beside the layers: (784·256 + 256) + 2·256 + (256·256 + 256) + 2·256 + (256·10 + 10).
         assertTrue(r.out().lines().anyMatch(l -> l.matches("optimizer adam .* over 270,346 parameters: the mean gradient and its norm \\d+\\.\\d{3} ms, "
                 + "the update \\d+\\.\\d{3} ms per step \\(median of 200\\)")), r.out());
+        // On two threads as well where the driver takes two (two cores or more; 33 segments).
+        assertEquals(org.descent.engine.ParameterUpdater.twoThreadsByDefault(BenchCommand.benchModel("quickstart").layout()),
+                r.out().lines().anyMatch(l -> l.matches("the same on two threads, as the driver takes it: the mean gradient and its norm \\d+\\.\\d{3} ms, "
+                        + "the update \\d+\\.\\d{3} ms per step")), r.out());
         assertEquals(2, CliTestSupport.run("bench", "layers", "--model", "vgg").exitCode());
     }
 

@@ -161,6 +161,76 @@ class ParameterUpdaterTest {
         assertFalse(small.twoThreads(), "one segment stays on one thread");
     }
 
+    /**
+     * On two threads, after some segments were updated as they arrived: the rest of the update is one thread's, and a
+     * roll-back mid-step restores the state exactly; eleven segments split five and six.
+     */
+    @Test
+    void twoThreadsFinishASegmentedStepAndRollBackLikeOne() {
+        ParamLayout layout = Models.mlp(280, 300, 10).layout();   // 87,310 values: eleven segments
+        int n = layout.size();
+        assertEquals(11, ParameterUpdater.segments(n));
+        ParameterUpdater one = new ParameterUpdater(Optimizers.create("adamw", Map.of("learningRate", 0.01)), layout, false);
+        ParameterUpdater two = new ParameterUpdater(Optimizers.create("adamw", Map.of("learningRate", 0.01)), layout, true);
+        float[] a = gaussian(3, n, 0.1);
+        float[] b = a.clone();
+        for (long step = 0; step < 2; step++) {
+            float[] gradSum = gaussian(60 + step, n, 2);
+            for (ParameterUpdater u : List.of(one, two)) {
+                float[] params = u == one ? a : b;
+                u.beginStep(16);
+                for (int s = 10; s >= 7; s--) {   // four segments as they arrive, then the rest at once
+                    int from = s * ParameterUpdater.SEGMENT_VALUES;
+                    int to = Math.min(n, from + ParameterUpdater.SEGMENT_VALUES);
+                    u.prepareSegment(gradSum, from, to);
+                    u.applySegment(params, step, from, to);
+                }
+                for (int s = 6; s >= 0; s--) {
+                    u.prepareSegment(gradSum, s * ParameterUpdater.SEGMENT_VALUES, (s + 1) * ParameterUpdater.SEGMENT_VALUES);
+                }
+                u.applyPrepared(params, step);
+            }
+            assertArrayEquals(a, b, "step " + step);
+            assertEquals(one.state(), two.state(), "step " + step);
+        }
+        float[] before = b.clone();
+        org.descent.optim.OptState stateBefore = two.state().deepCopy();
+        two.beginStep(16);
+        int from = 10 * ParameterUpdater.SEGMENT_VALUES;
+        two.prepareSegment(gaussian(70, n, 2), from, n);
+        two.applySegment(b, 2, from, n);
+        two.rollBack(b);
+        assertArrayEquals(before, b);
+        assertEquals(stateBefore, two.state());
+    }
+
+    /** An optimizer failing on the helper's half (segment 0), on this thread's, or on both: the failure reaches the caller. */
+    @Test
+    void aFailureOnEitherThreadReachesTheCaller() {
+        ParamLayout layout = Models.mlp(300, 300, 10).layout();
+        int last = (ParameterUpdater.segments(layout.size()) - 1) * ParameterUpdater.SEGMENT_VALUES;
+        for (int failAt : new int[] {0, last, -1}) {
+            org.descent.optim.ElementwiseTransform failing = new org.descent.optim.ElementwiseTransform() {
+                @Override
+                public org.descent.optim.OptState init(ParamLayout l) {
+                    return new org.descent.optim.OptState();
+                }
+
+                @Override
+                public void update(float[] u, org.descent.optim.OptState state, float[] params, long step, int from, int to) {
+                    if (from == failAt || (failAt < 0 && (from == 0 || from == last))) {
+                        throw new IllegalStateException("refused [" + from + ", " + to + ")");
+                    }
+                }
+            };
+            ParameterUpdater updater = new ParameterUpdater(failing, layout, true);
+            updater.prepare(new float[layout.size()], 1);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> updater.applyPrepared(new float[layout.size()], 0));
+            assertEquals(failAt < 0 ? 1 : 0, e.getSuppressed().length, e.getMessage());
+            assertEquals(true, e.getMessage().startsWith("refused ["), e.getMessage());
+        }
+    }
+
     @Test
     void segmentBySegmentEqualsTheWholeAndRollsBackExactly() {
         ParamLayout layout = Models.mlp(100, 300, 10).layout();   // 33,310 values: five segments, the last a short one

@@ -17,7 +17,8 @@ import org.descent.tensor.RowSums;
  * every channel at once ({@link #rowMajor}): a channel's values would be a column. Fused, a channel's normalized
  * values live only in a scratch row of that size: forward pools them from there ({@link MaxPool2x2}, then
  * max(0, ·)), and backward routes the pooled gradient into a zeroed scratch row and recomputes x̂ from x, so neither
- * y = γx̂ + β, nor x̂, nor ∂L/∂y at full size goes through memory. Every value is computed by the same expressions,
+ * y = γx̂ + β nor x̂ goes through memory at full size; with synchronized statistics the routed ∂L/∂y waits for the
+ * exchange in ∂L/∂x's place, which the input gradient then overwrites in place (x̂ recomputed from x as it goes). Every value is computed by the same expressions,
  * sums included, in the same order as by the three layers' own kernels, so the fused kernel gives their bits:
  * outputs, ∂L/∂x, ∂L/∂γ, ∂L/∂β and statistics, in local, synchronized and exact mode.
  */
