@@ -49,7 +49,7 @@ public final class ParameterUpdater {
     });
     /** Whether the whole-step passes take the helper too. */
     private final boolean twoThreads;
-    /** Each segment's Σ g² in a two-thread {@link #prepare}, added in segment order afterwards. */
+    /** Each segment's Σ g² in {@link #prepare}, added in segment order afterwards. */
     private final double[] partials;
     private final GradientTransform optimizer;
     private OptState state;
@@ -87,7 +87,7 @@ public final class ParameterUpdater {
         this.preparedFrom = work.length;
         this.appliedFrom = work.length;
         this.twoThreads = twoThreads && segments(layout.size()) >= 2;
-        this.partials = new double[this.twoThreads ? segments(layout.size()) : 0];
+        this.partials = new double[segments(layout.size())];
     }
 
     /** Whether the whole-step passes run on two threads. */
@@ -115,20 +115,26 @@ public final class ParameterUpdater {
     public double prepare(float[] gradSum, long count) {
         beginStep(count);
         int segments = segments(work.length);
-        if (!twoThreads) {
-            for (int s = segments - 1; s >= 0; s--) {
-                prepareSegment(gradSum, s * SEGMENT_VALUES, Math.min(work.length, (s + 1) * SEGMENT_VALUES));
-            }
-            return gradientNorm;
+        if (splits(segments)) {
+            int half = segments / 2;
+            bothThreads(() -> meanSquares(gradSum, 0, half), () -> meanSquares(gradSum, half, segments));
+        } else {
+            meanSquares(gradSum, 0, segments);
         }
-        int half = segments / 2;
-        bothThreads(() -> meanSquares(gradSum, 0, half), () -> meanSquares(gradSum, half, segments));
-        for (int s = segments - 1; s >= 0; s--) {
+        for (int s = segments - 1; s >= 0; s--) {   // prepareSegment's order
             sumSquares += partials[s];
         }
         preparedFrom = 0;
         gradientNorm = Math.sqrt(sumSquares);
         return gradientNorm;
+    }
+
+    /**
+     * Whether a whole-step pass over {@code segments} segments goes half on the helper (on one thread it hands nothing
+     * over, and allocates nothing).
+     */
+    private boolean splits(int segments) {
+        return twoThreads && segments >= 2;
     }
 
     /** Segments {@code [first, end)}: their mean gradient into {@link #work}, each one's Σ g² into {@link #partials}. */
@@ -341,7 +347,7 @@ public final class ParameterUpdater {
             // The step is past its checks: nothing to save.
             int end = appliedFrom;
             int segments = segments(end);
-            if (twoThreads && segments >= 2) {
+            if (splits(segments)) {
                 int half = segments / 2;
                 bothThreads(() -> update(params, step, 0, half, end), () -> update(params, step, half, segments, end));
             } else {

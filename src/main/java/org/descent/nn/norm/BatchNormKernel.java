@@ -448,7 +448,7 @@ final class BatchNormKernel implements Kernel {
             gradientSums(c, n, pooled() ? channelGradient : dy, grads, exact);
             if (dx != null && !sync) {
                 // Local sums: the input gradient of channel c while its values are in cache.
-                inputGradient(c, n, pooled() ? channelGradient : dy, dx, p, ctx.stats);
+                inputGradient(c, n, pooled() ? channelGradient : dy, null, dx, p, ctx.stats);
             } else if (keepRouted) {
                 // The routed ∂L/∂y waits in ∂L/∂x's place for the synchronized sums (copies, not a second routing).
                 scatter(channelGradient, c, n, dx);
@@ -459,11 +459,8 @@ final class BatchNormKernel implements Kernel {
         }
         ctx.collective.allReduceSum(exchange, 0, 2 * channels);
         for (int c = 0; c < channels; c++) {
-            if (pooled()) {
-                inputGradientInPlace(c, n, x, dx, p, ctx.stats);
-            } else {
-                inputGradient(c, n, dy, dx, p, ctx.stats);
-            }
+            // Fused, ∂L/∂x holds the routed ∂L/∂y: overwritten in place, x̂ recomputed from x.
+            inputGradient(c, n, pooled() ? dx : dy, pooled() ? x : null, dx, p, ctx.stats);
         }
     }
 
@@ -472,14 +469,6 @@ final class BatchNormKernel implements Kernel {
         int stride = channels * spatial;
         for (int e = 0; e < n; e++) {
             System.arraycopy(row, e * spatial, full, e * stride + c * spatial, spatial);
-        }
-    }
-
-    /** Channel c's values of a full {@code [n][C][spatial]} array copied into a scratch row. */
-    private void gatherInto(float[] row, float[] full, int c, int n) {
-        int stride = channels * spatial;
-        for (int e = 0; e < n; e++) {
-            System.arraycopy(full, e * stride + c * spatial, row, e * spatial, spatial);
         }
     }
 
@@ -511,7 +500,10 @@ final class BatchNormKernel implements Kernel {
      * write one index (C2 vectorizes a loop over two float arrays only then: it cannot rule out that they alias).
      */
     private float[] gather(float[] x, int c, int n) {
-        gatherInto(channelValues, x, c, n);
+        int stride = channels * spatial;
+        for (int e = 0; e < n; e++) {
+            System.arraycopy(x, e * stride + c * spatial, channelValues, e * spatial, spatial);
+        }
         return channelValues;
     }
 
@@ -599,34 +591,30 @@ final class BatchNormKernel implements Kernel {
     }
 
     /**
-     * Fused, synchronized: {@link #inputGradient} for channel c where {@code dx} holds the routed ∂L/∂y, overwritten in
-     * place, with x̂ recomputed from x by forward's expression as it goes (the same bits as going through the scratch rows).
+     * {@code ∂L/∂x = γ/σ · (g − mean(g) − x̂ · mean(g x̂))} for channel c, the means over the (global) batch. Fused, g is
+     * the channel's scratch row, or — with {@code x} given, synchronized — ∂L/∂x itself holding the routed ∂L/∂y,
+     * overwritten in place with x̂ recomputed from x by forward's expression as it goes (the same bits as through the
+     * scratch rows).
      */
-    private void inputGradientInPlace(int c, int n, float[] x, float[] dx, float[] p, double[] stats) {
-        int stride = channels * spatial;
-        double count = stats[slot.statsOffset() + 3 * c];
-        float meanG = (float) (exchange[2 * c] / count);
-        float meanGx = (float) (exchange[2 * c + 1] / count);
-        float scale = p[slot.paramOffset() + c] * invStd[c];
-        float mu = means[c];
-        float is = invStd[c];
-        for (int e = 0; e < n; e++) {
-            int o = e * stride + c * spatial;
-            for (int s = 0; s < spatial; s++) {
-                float h = (x[o + s] - mu) * is;
-                dx[o + s] = scale * (dx[o + s] - meanG - h * meanGx);
-            }
-        }
-    }
-
-    /** {@code ∂L/∂x = γ/σ · (g − mean(g) − x̂ · mean(g x̂))} for channel c, the means over the (global) batch. */
-    private void inputGradient(int c, int n, float[] g, float[] dx, float[] p, double[] stats) {
+    private void inputGradient(int c, int n, float[] g, float[] x, float[] dx, float[] p, double[] stats) {
         float[] h = pooled() ? channelValues : xhat;
         int stride = channels * spatial;
         double count = stats[slot.statsOffset() + 3 * c];
         float meanG = (float) (exchange[2 * c] / count);
         float meanGx = (float) (exchange[2 * c + 1] / count);
         float scale = p[slot.paramOffset() + c] * invStd[c];
+        if (x != null) {
+            float mu = means[c];
+            float is = invStd[c];
+            for (int e = 0; e < n; e++) {
+                int o = e * stride + c * spatial;
+                for (int s = 0; s < spatial; s++) {
+                    float hs = (x[o + s] - mu) * is;
+                    dx[o + s] = scale * (dx[o + s] - meanG - hs * meanGx);
+                }
+            }
+            return;
+        }
         if (pooled()) {
             // In place in the scratch row, then copied out (see gather).
             for (int i = 0, end = n * spatial; i < end; i++) {
