@@ -26,8 +26,10 @@ import org.descent.tensor.Shape;
  * global count, as PyTorch; d = {@code decay}, PyTorch's "momentum", 0.1 by default).
  *
  * <p>Synchronized mode ({@code ctx.syncBatchNorm}): the mean and variance are those of the global
- * batch over all workers, exchanged through {@code ctx.collective} in two exact rounds (count and
- * Σx, then Σ(x − μ)² about the global mean; never a mean of means), and backward all-reduces
+ * batch over all workers, exchanged through {@code ctx.collective} (never a mean of means): with float sums in one
+ * round, each worker's count, Σx and moment about its own mean merged as Chan, Golub &amp; LeVeque's pairwise formula
+ * ({@link MomentStats}) written as sums; with exact sums in two rounds (count and Σx, then Σ(x − μ)² about the global
+ * mean), whose bits do not depend on the partitioning. Backward all-reduces
  * {@code (Σg, Σg x̂)} as PyTorch's SyncBatchNorm, so each worker's {@code ∂L/∂x} equals plain batch
  * norm's on the concatenated batch. The statistics written are then the global ones, identical on
  * every worker. Workers may hold different numbers of examples, including none.

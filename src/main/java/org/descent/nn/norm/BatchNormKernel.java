@@ -18,7 +18,9 @@ import org.descent.tensor.RowSums;
  * values live only in a scratch row of that size: forward pools them from there ({@link MaxPool2x2}, then
  * max(0, ·)), and backward routes the pooled gradient into a zeroed scratch row and recomputes x̂ from x, so neither
  * y = γx̂ + β nor x̂ goes through memory at full size; with synchronized statistics the routed ∂L/∂y waits for the
- * exchange in ∂L/∂x's place, which the input gradient then overwrites in place (x̂ recomputed from x as it goes). Every value is computed by the same expressions,
+ * exchange in ∂L/∂x's place, which the input gradient then overwrites in place (x̂ recomputed from x as it goes). Synchronized float sums take
+ * the statistics in one exchange ({@link #mergeMoments}), so each channel's local rounds run while its values are in
+ * cache. Every value is computed by the same expressions,
  * sums included, in the same order as by the three layers' own kernels, so the fused kernel gives their bits:
  * outputs, ∂L/∂x, ∂L/∂γ, ∂L/∂β and statistics, in local, synchronized and exact mode.
  */
@@ -173,14 +175,19 @@ final class BatchNormKernel implements Kernel {
         }
         boolean exact = ctx.exactGrads != null;
         boolean sync = ctx.syncBatchNorm && ctx.collective.size() > 1;
+        // Exact sums exchange twice (Σx, then Σ(x − μ)² about the global mean); float sums once, each worker's moments
+        // about its own mean (mergeMoments).
+        boolean twoRounds = sync && exact;
         if (rowMajor()) {
             sumRoundByRows(n, x, exact);
-            if (sync) {
+            if (twoRounds) {
                 ctx.collective.allReduceSum(exchange, 0, 2 * channels);
             }
             deviationRoundByRows(n, x, exact, ctx.stats);
-            if (sync) {
+            if (twoRounds) {
                 sumDeviations(ctx);
+            } else if (sync) {
+                mergeMoments(ctx);
             }
             normalizeByRows(n, x, y, p, ctx.stats);
             return;
@@ -194,16 +201,60 @@ final class BatchNormKernel implements Kernel {
             }
             return;
         }
-        for (int c = 0; c < channels; c++) {
-            sumRound(c, n, x, exact);
+        if (twoRounds) {
+            for (int c = 0; c < channels; c++) {
+                sumRound(c, n, x, exact);
+            }
+            ctx.collective.allReduceSum(exchange, 0, 2 * channels);
+            for (int c = 0; c < channels; c++) {
+                deviationRound(c, n, x, exact, ctx.stats);
+            }
+            sumDeviations(ctx);
+        } else {
+            // A channel's two local rounds while its values are in cache, then one exchange.
+            for (int c = 0; c < channels; c++) {
+                sumRound(c, n, x, false);
+                deviationRound(c, n, x, false, ctx.stats);
+            }
+            mergeMoments(ctx);
         }
-        ctx.collective.allReduceSum(exchange, 0, 2 * channels);
-        for (int c = 0; c < channels; c++) {
-            deviationRound(c, n, x, exact, ctx.stats);
-        }
-        sumDeviations(ctx);
         for (int c = 0; c < channels; c++) {
             normalize(c, n, x, y, p, ctx.stats);
+        }
+    }
+
+    /**
+     * Float sums, synchronized: the workers' moments merged in one exchange. Each worker holds its count n_w, mean m_w
+     * and M2_w = Σ(x − m_w)² over its own values ({@link #exchange} and the M2 slots, from the local rounds) and sends
+     * {@code (n_w, n_w·m_w, M2_w + n_w·m_w²)}; over the sums n, S and Q the global batch has
+     * <pre>
+     *   μ = S/n,   M2 = Σ_w M2_w + Σ_w n_w (m_w − μ)² = Q − S·μ   (clamped at 0),
+     * </pre>
+     * Chan, Golub &amp; LeVeque's pairwise merge ({@link MomentStats}) written as sums, so that one all-reduce carries it
+     * (PyTorch's SyncBatchNorm all-gathers each worker's mean and variance instead). Q − S·μ cancels the part of Q that
+     * the mean makes, computed in double from values that are floats: its error, about 2⁻⁵³·nμ², stays under what
+     * rounding x to a float already did to the variance (about 2⁻²⁴·μ per value). Every worker gets the same sums and so
+     * the same statistics. Exact sums keep the two rounds about the global mean, whose bits do not depend on the
+     * partitioning.
+     */
+    private void mergeMoments(StepContext ctx) {
+        double[] st = ctx.stats;
+        int so = slot.statsOffset();
+        for (int c = 0; c < channels; c++) {
+            double count = exchange[2 * c];
+            double mean = exchange[2 * c + 1];
+            double sum = count * mean;
+            st[so + 3 * c] = count;
+            st[so + 3 * c + 1] = sum;
+            st[so + 3 * c + 2] += sum * mean;
+        }
+        ctx.collective.allReduceSum(st, so, 3 * channels);
+        for (int c = 0; c < channels; c++) {
+            double count = st[so + 3 * c];
+            double mean = count > 0 ? st[so + 3 * c + 1] / count : 0;
+            exchange[2 * c] = count;
+            exchange[2 * c + 1] = mean;
+            st[so + 3 * c + 2] = Math.max(0, st[so + 3 * c + 2] - st[so + 3 * c + 1] * mean);
         }
     }
 

@@ -38,6 +38,14 @@ class BatchNormSyncTest {
     }
 
     private static void check(Shape in, int[] shardSizes, boolean sync) throws Exception {
+        check(in, shardSizes, sync, 3, 1, 0);
+    }
+
+    /**
+     * Values {@code N(0, 1)·scale + offset + w·apart} on worker w: shards whose means lie apart make the merge's
+     * between-worker term matter, a large offset its cancellation.
+     */
+    private static void check(Shape in, int[] shardSizes, boolean sync, double scale, double offset, double apart) throws Exception {
         int total = 0;
         for (int s : shardSizes) {
             total += s;
@@ -46,9 +54,11 @@ class BatchNormSyncTest {
         Rng rng = new Rng(5);
         float[] x = new float[total * d];
         float[] dy = new float[total * d];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (rng.nextGaussian() * 3 + 1);
-            dy[i] = (float) rng.nextGaussian();
+        for (int w = 0, i = 0; w < shardSizes.length; w++) {
+            for (int end = i + shardSizes[w] * d; i < end; i++) {
+                x[i] = (float) (rng.nextGaussian() * scale + offset + w * apart);
+                dy[i] = (float) rng.nextGaussian();
+            }
         }
         float[] params = new float[2 * in.channels()];
         for (int i = 0; i < params.length; i++) {
@@ -114,6 +124,19 @@ class BatchNormSyncTest {
         check(Shape.of(4), new int[] {2, 5, 9}, true);
         check(Shape.of(3, 4, 4), new int[] {1, 4}, true);
         check(Shape.of(3, 4, 4), new int[] {2, 3, 6}, true);
+    }
+
+    /**
+     * Float sums merge each worker's moments in one exchange: shards far apart (the between-worker term carries most of
+     * the variance), a mean 1,000 standard deviations from zero (the merge cancels it in double), and an empty shard.
+     */
+    @Test
+    void oneExchangeMergesShardsApartAndFarFromZero() throws Exception {
+        check(Shape.of(4), new int[] {3, 7}, true, 1, 0, 50);
+        check(Shape.of(3, 4, 4), new int[] {2, 3, 6}, true, 0.5, 0, 20);
+        check(Shape.of(4), new int[] {6, 9}, true, 1, 1000, 0);
+        check(Shape.of(3, 4, 4), new int[] {4, 5}, true, 1, 1000, 0.25);
+        check(Shape.of(3, 4, 4), new int[] {0, 5, 3}, true, 2, 1, 3);
     }
 
     @Test
