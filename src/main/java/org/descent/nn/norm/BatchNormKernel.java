@@ -509,8 +509,9 @@ final class BatchNormKernel implements Kernel {
             return;
         }
         ctx.collective.allReduceSum(exchange, 0, 2 * channels);
-        for (int c = 0; c < channels; c++) {
-            // Fused, ∂L/∂x holds the routed ∂L/∂y: overwritten in place, x̂ recomputed from x.
+        for (int c = channels - 1; c >= 0; c--) {
+            // Back from the channels still in cache. Fused, ∂L/∂x holds the routed ∂L/∂y: overwritten in place, x̂
+            // recomputed from x.
             inputGradient(c, n, pooled() ? dx : dy, pooled() ? x : null, dx, p, ctx.stats);
         }
     }
