@@ -74,6 +74,19 @@ final class Winograd3x3 {
     /** V of the whole batch when kept from forward (training): block after block, each [ξ][c][block tiles]. */
     private float[] v = new float[0];
     private int keptFor = -1;
+    /**
+     * Where the transforms' per-position arrays ({@link Scratch#split}) meet the planes, one flat index per value, so that
+     * the loops between them are one pass each, without the tiles' two-by-two strides and edge tests:
+     * {@code outputOf[i]}, the output transform's value for output pixel i; {@code gradientFrom[j]}, the output pixel
+     * whose ∂L/∂y goes to split position j (−1 past the output's edge, where ∂Y is 0); {@code patchOf[t · H·W + i]}, the
+     * t-th patch value over input pixel i in ∂d's 16 arrays ({@link #transformInputGradient}), or {@link #zeroSlot}
+     * where that patch is absent.
+     */
+    private final int[] outputOf;
+    private final int[] gradientFrom;
+    private final int[] patchOf;
+    /** A split position after the 16 arrays, kept at +0 for the absent patches. */
+    private final int zeroSlot;
     /** This kernel's own block scratch; a helping worker uses its own, of the same {@link #shape}. */
     private final Scratch own;
     /** What a block's scratch depends on: workers keep one scratch per shape. */
@@ -158,11 +171,43 @@ final class Winograd3x3 {
         this.du = new float[u.length];
         this.rows = new float[16];
         this.shape = new Shape(channels, outChannels, height, width, pad, blockExamples);
+        this.zeroSlot = 16 * tiles;
+        this.outputOf = new int[outH * outW];
+        for (int oy = 0; oy < outH; oy++) {
+            for (int ox = 0; ox < outW; ox++) {
+                outputOf[oy * outW + ox] = (2 * (oy & 1) + (ox & 1)) * tiles + (oy >> 1) * tilesW + (ox >> 1);
+            }
+        }
+        this.gradientFrom = new int[4 * tiles];
+        for (int j = 0; j < gradientFrom.length; j++) {
+            int position = j / tiles;
+            int q = j % tiles;
+            int oy = 2 * (q / tilesW) + (position >> 1);
+            int ox = 2 * (q % tilesW) + (position & 1);
+            gradientFrom[j] = oy < outH && ox < outW ? oy * outW + ox : -1;
+        }
+        int hw = height * width;
+        this.patchOf = new int[4 * hw];
+        for (int h = 0; h < height; h++) {
+            int a = (h + pad) & 1;
+            int k = (h + pad) >> 1;
+            for (int w = 0; w < width; w++) {
+                int b = (w + pad) & 1;
+                int l = (w + pad) >> 1;
+                int i = h * width + w;
+                boolean top = k < tilesH;
+                boolean bottom = k > 0;
+                patchOf[i] = top && l < tilesW ? (4 * a + b) * tiles + k * tilesW + l : zeroSlot;
+                patchOf[hw + i] = top && l > 0 ? (4 * a + b + 2) * tiles + k * tilesW + l - 1 : zeroSlot;
+                patchOf[2 * hw + i] = bottom && l < tilesW ? (4 * a + 8 + b) * tiles + (k - 1) * tilesW + l : zeroSlot;
+                patchOf[3 * hw + i] = bottom && l > 0 ? (4 * a + 10 + b) * tiles + (k - 1) * tilesW + l - 1 : zeroSlot;
+            }
+        }
         this.own = newScratch();
     }
 
     private Scratch newScratch() {
-        return new Scratch(16 * mStride(blockExamples * tiles), planeH * planeW, Math.max(8 * (tilesH + 1) * tilesW, 16 * tiles),
+        return new Scratch(16 * mStride(blockExamples * tiles), planeH * planeW, Math.max(8 * (tilesH + 1) * tilesW, 16 * tiles + 1),
                 16 * tiles, blockV);
     }
 
@@ -426,7 +471,7 @@ final class Winograd3x3 {
 
     /**
      * {@code y = Aᵀ M A + b} for every output channel and tile of one example: the transform over consecutive tiles
-     * into four arrays by position in the tile, then each scattered to its rows and columns.
+     * into four arrays by position in the tile, then the plane written in order from them ({@link #outputOf}).
      */
     private void transformOutput(Scratch sc, int cols, int col0, float[] p, int b, float[] y, int yOff) {
         float[] m = sc.m;
@@ -445,27 +490,15 @@ final class Winograd3x3 {
             }
             float bias = p[b + o];
             int yPlane = yOff + o * outH * outW;
-            for (int r = 0; r < 2; r++) {
-                for (int ty = 0; ty < tilesH; ty++) {
-                    int oy = 2 * ty + r;
-                    if (oy >= outH) {
-                        break;
-                    }
-                    int row = yPlane + oy * outW;
-                    int from = 2 * r * tiles + ty * tilesW;
-                    for (int cc = 0; cc < 2; cc++) {
-                        for (int tx = 0, ox = cc; ox < outW; tx++, ox += 2) {
-                            y[row + ox] = split[from + cc * tiles + tx] + bias;
-                        }
-                    }
-                }
+            for (int i = 0; i < outputOf.length; i++) {
+                y[yPlane + i] = split[outputOf[i]] + bias;
             }
         }
     }
 
     /**
      * {@code ∂M = A ∂Y Aᵀ} for every output channel and tile of one example (zero past the output's edge): ∂Y gathered
-     * into four arrays by position in the tile, then the transform over consecutive tiles.
+     * into four arrays by position in the tile ({@link #gradientFrom}), then the transform over consecutive tiles.
      */
     private void transformOutputGradient(Scratch sc, float[] dy, int dyOff, int cols, int col0) {
         float[] m = sc.m;
@@ -474,23 +507,9 @@ final class Winograd3x3 {
         int xiStride = mStride(cols);
         for (int o = 0; o < outChannels; o++) {
             int dyPlane = dyOff + o * outH * outW;
-            for (int r = 0; r < 2; r++) {
-                for (int ty = 0; ty < tilesH; ty++) {
-                    int oy = 2 * ty + r;
-                    int to = 2 * r * tiles + ty * tilesW;
-                    for (int cc = 0; cc < 2; cc++) {
-                        int tx = 0;
-                        if (oy < outH) {
-                            int row = dyPlane + oy * outW;
-                            for (int ox = cc; ox < outW; tx++, ox += 2) {
-                                split[to + cc * tiles + tx] = dy[row + ox];
-                            }
-                        }
-                        for (; tx < tilesW; tx++) {
-                            split[to + cc * tiles + tx] = 0f;
-                        }
-                    }
-                }
+            for (int j = 0; j < gradientFrom.length; j++) {
+                int from = gradientFrom[j];
+                split[j] = from >= 0 ? dy[dyPlane + from] : 0f;
             }
             for (int b = 0; b < 2; b++) {
                 // A ∂Y down column b: stage[i][b].
@@ -508,13 +527,16 @@ final class Winograd3x3 {
      * {@code ∂d = B ∂V Bᵀ} for every channel and tile of one example, into 16 arrays by position (r, s) in the patch
      * over consecutive tiles; then each input pixel sums the up to four patches over it: on the bordered plane, pixel
      * {@code (2k + a, 2l + b)} is position (a, b) of tile (k, l), (a, b + 2) of tile (k, l − 1), (a + 2, b) of tile
-     * (k − 1, l) and (a + 2, b + 2) of tile (k − 1, l − 1).
+     * (k − 1, l) and (a + 2, b + 2) of tile (k − 1, l − 1), added in that order to +0 ({@link #patchOf}). An absent
+     * patch adds a +0 of the {@link #zeroSlot}, which changes no bits: a sum that starts at +0 is never −0, and
+     * {@code s + 0 = s} for every other s, NaN and infinities included.
      */
     private void transformInputGradient(Scratch sc, int cols, int col0, float[] dx, int dxOff) {
         float[] dv = sc.dv();
         float[] split = sc.split;
         float[] stage = sc.stage;
         int xiStride = vStride(cols);
+        split[zeroSlot] = 0f;
         for (int c = 0; c < channels; c++) {
             int at = c * cols + col0;
             for (int j = 0; j < 4; j++) {
@@ -526,34 +548,10 @@ final class Winograd3x3 {
                 WinogradRows.inputBackward(stage, 4 * r * tiles, tiles, split, 4 * r * tiles, tiles, tiles);
             }
             int dst = dxOff + c * height * width;
-            for (int h = 0; h < height; h++) {
-                int pr = h + pad;
-                int a = pr & 1;
-                int k = pr >> 1;
-                int row = dst + h * width;
-                for (int w = 0; w < width; w++) {
-                    int pc = w + pad;
-                    int b = pc & 1;
-                    int l = pc >> 1;
-                    float s = 0f;
-                    if (k < tilesH) {
-                        if (l < tilesW) {
-                            s += split[(4 * a + b) * tiles + k * tilesW + l];
-                        }
-                        if (l > 0) {
-                            s += split[(4 * a + b + 2) * tiles + k * tilesW + l - 1];
-                        }
-                    }
-                    if (k > 0) {
-                        if (l < tilesW) {
-                            s += split[(4 * a + 8 + b) * tiles + (k - 1) * tilesW + l];
-                        }
-                        if (l > 0) {
-                            s += split[(4 * a + 10 + b) * tiles + (k - 1) * tilesW + l - 1];
-                        }
-                    }
-                    dx[row + w] = s;
-                }
+            int hw = height * width;
+            for (int i = 0; i < hw; i++) {
+                dx[dst + i] = (((0f + split[patchOf[i]]) + split[patchOf[hw + i]]) + split[patchOf[2 * hw + i]])
+                        + split[patchOf[3 * hw + i]];
             }
         }
     }
