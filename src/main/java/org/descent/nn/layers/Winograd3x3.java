@@ -77,11 +77,13 @@ final class Winograd3x3 {
     /**
      * Where the transforms' per-position arrays ({@link Scratch#split}) meet the planes, one flat index per value, so that
      * the loops between them are one pass each, without the tiles' two-by-two strides and edge tests:
-     * {@code outputOf[i]}, the output transform's value for output pixel i; {@code gradientFrom[j]}, the output pixel
+     * {@code inputOf[j]}, the bordered plane's value at the input transform's split position j; {@code outputOf[i]}, the
+     * output transform's value for output pixel i; {@code gradientFrom[j]}, the output pixel
      * whose ∂L/∂y goes to split position j (−1 past the output's edge, where ∂Y is 0); {@code patchOf[t · H·W + i]}, the
      * t-th patch value over input pixel i in ∂d's 16 arrays ({@link #transformInputGradient}), or {@link #zeroSlot}
      * where that patch is absent.
      */
+    private final int[] inputOf;
     private final int[] outputOf;
     private final int[] gradientFrom;
     private final int[] patchOf;
@@ -176,6 +178,19 @@ final class Winograd3x3 {
         for (int oy = 0; oy < outH; oy++) {
             for (int ox = 0; ox < outW; ox++) {
                 outputOf[oy * outW + ox] = (2 * (oy & 1) + (ox & 1)) * tiles + (oy >> 1) * tilesW + (ox >> 1);
+            }
+        }
+        int seg = (tilesH + 1) * tilesW;
+        this.inputOf = new int[8 * seg];
+        for (int par = 0; par < 2; par++) {
+            for (int k = 0; k <= tilesH; k++) {
+                for (int tx = 0; tx < tilesW; tx++) {
+                    int at = par * seg + k * tilesW + tx;
+                    int from = (2 * k + par) * planeW + 2 * tx;
+                    for (int dx = 0; dx < 4; dx++) {
+                        inputOf[2 * dx * seg + at] = from + dx;
+                    }
+                }
             }
         }
         this.gradientFrom = new int[4 * tiles];
@@ -430,7 +445,7 @@ final class Winograd3x3 {
     /**
      * {@code V = Bᵀ d B} for every channel and tile of one example, into the block's columns from {@code col0}. The
      * zero-bordered plane is first split by row parity and by column offset within a tile ({@code split[δx][parity]
-     * [k·tilesW + tx] = plane[2k + parity][2tx + δx]}), so that the transform runs over consecutive tiles: tile
+     * [k·tilesW + tx] = plane[2k + parity][2tx + δx]}, through {@link #inputOf}), so that the transform runs over consecutive tiles: tile
      * {@code q = ty·tilesW + tx} reads rows 2ty and 2ty + 2 at {@code q} and {@code q + tilesW} of the even rows.
      */
     private void transformInput(Scratch sc, float[] x, int xOff, float[] v, int vOff, int cols, int col0) {
@@ -444,18 +459,8 @@ final class Winograd3x3 {
             for (int i = 0; i < height; i++) {
                 System.arraycopy(x, src + i * width, plane, (i + pad) * planeW + pad, width);
             }
-            for (int par = 0; par < 2; par++) {
-                for (int k = 0; k <= tilesH; k++) {
-                    int row = (2 * k + par) * planeW;
-                    int at = par * seg + k * tilesW;
-                    for (int tx = 0; tx < tilesW; tx++) {
-                        int s = row + 2 * tx;
-                        split[at + tx] = plane[s];
-                        split[2 * seg + at + tx] = plane[s + 1];
-                        split[4 * seg + at + tx] = plane[s + 2];
-                        split[6 * seg + at + tx] = plane[s + 3];
-                    }
-                }
+            for (int j = 0; j < inputOf.length; j++) {
+                split[j] = plane[inputOf[j]];
             }
             for (int dy = 0; dy < 4; dy++) {
                 // d B along patch row dy (row 2ty + dy: parity dy & 1, tile row ty + dy / 2): stage[dy][j].
