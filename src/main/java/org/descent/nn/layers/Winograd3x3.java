@@ -445,8 +445,9 @@ final class Winograd3x3 {
     /**
      * {@code V = Bᵀ d B} for every channel and tile of one example, into the block's columns from {@code col0}. The
      * zero-bordered plane is first split by row parity and by column offset within a tile ({@code split[δx][parity]
-     * [k·tilesW + tx] = plane[2k + parity][2tx + δx]}, through {@link #inputOf}), so that the transform runs over consecutive tiles: tile
-     * {@code q = ty·tilesW + tx} reads rows 2ty and 2ty + 2 at {@code q} and {@code q + tilesW} of the even rows.
+     * [k·tilesW + tx] = plane[2k + parity][2tx + δx]}, through {@link #inputOf}), so that the transform runs over
+     * consecutive tiles: tile {@code q = ty·tilesW + tx} reads rows 2ty and 2ty + 2 at {@code q} and {@code q + tilesW}
+     * of the even rows.
      */
     private void transformInput(Scratch sc, float[] x, int xOff, float[] v, int vOff, int cols, int col0) {
         float[] plane = sc.plane;
