@@ -12,7 +12,7 @@ import org.descent.tensor.Rng;
  * Single-thread time of each layer's forward and backward in a training step, on a fixed random batch and random
  * output gradients: where a model's step goes. The first trained layer's backward computes no input gradient, as in
  * training; with {@code exact} the step runs with exact sums ({@code StepContext.exactGrads}); with {@code syncBatchNorm}
- * batch norm takes its synchronized path (two exchanges forward, one backward, as with {@code batchNorm.mode = sync} over
+ * batch norm takes its synchronized path (one exchange forward with float sums, two with exact, and one backward, as with {@code batchNorm.mode = sync} over
  * two workers), through a collective that exchanges nothing: the kernels' own time, without the waits.
  */
 public final class LayerTimes {
