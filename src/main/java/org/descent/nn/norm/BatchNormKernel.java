@@ -30,6 +30,8 @@ final class BatchNormKernel implements Kernel {
     private final double eps;
     private final LayerSlot slot;
     private final double[] exchange;
+    /** Each channel's Σx over this worker's values, for {@link #mergeMoments} (the round after it keeps the mean). */
+    private final double[] localSums;
     private final float[] invStd;
     private final float[] means;
     private float[] xhat = new float[0];
@@ -91,6 +93,7 @@ final class BatchNormKernel implements Kernel {
         this.eps = eps;
         this.slot = slot;
         this.exchange = new double[2 * channels];
+        this.localSums = new double[channels];
         this.invStd = new float[channels];
         this.means = new float[channels];
         this.height = height;
@@ -180,6 +183,7 @@ final class BatchNormKernel implements Kernel {
         boolean twoRounds = sync && exact;
         if (rowMajor()) {
             sumRoundByRows(n, x, exact);
+            keepLocalSums();
             if (twoRounds) {
                 ctx.collective.allReduceSum(exchange, 0, 2 * channels);
             }
@@ -214,6 +218,7 @@ final class BatchNormKernel implements Kernel {
             // A channel's two local rounds while its values are in cache, then one exchange.
             for (int c = 0; c < channels; c++) {
                 sumRound(c, n, x, false);
+                localSums[c] = exchange[2 * c + 1];
                 deviationRound(c, n, x, false, ctx.stats);
             }
             mergeMoments(ctx);
@@ -223,18 +228,26 @@ final class BatchNormKernel implements Kernel {
         }
     }
 
+    /** Σx of every channel, from {@link #exchange} after the first round, into {@link #localSums}. */
+    private void keepLocalSums() {
+        for (int c = 0; c < channels; c++) {
+            localSums[c] = exchange[2 * c + 1];
+        }
+    }
+
     /**
-     * Float sums, synchronized: the workers' moments merged in one exchange. Each worker holds its count n_w, mean m_w
-     * and M2_w = Σ(x − m_w)² over its own values ({@link #exchange} and the M2 slots, from the local rounds) and sends
+     * Float sums, synchronized: the workers' moments merged in one exchange. Each worker holds its count n_w, Σx, mean
+     * m_w and M2_w = Σ(x − m_w)² over its own values ({@link #localSums}, {@link #exchange} and the M2 slots, from the
+     * local rounds) and sends
      * {@code (n_w, n_w·m_w, M2_w + n_w·m_w²)}; over the sums n, S and Q the global batch has
      * <pre>
      *   μ = S/n,   M2 = Σ_w M2_w + Σ_w n_w (m_w − μ)² = Q − S·μ   (clamped at 0),
      * </pre>
      * Chan, Golub &amp; LeVeque's pairwise merge ({@link MomentStats}) written as sums, so that one all-reduce carries it
-     * (PyTorch's SyncBatchNorm all-gathers each worker's mean and variance instead). Q − S·μ cancels the part of Q that
-     * the mean makes, computed in double from values that are floats: its error, about 2⁻⁵³·nμ², stays under what
-     * rounding x to a float already did to the variance (about 2⁻²⁴·μ per value). Every worker gets the same sums and so
-     * the same statistics. Exact sums keep the two rounds about the global mean, whose bits do not depend on the
+     * (PyTorch's SyncBatchNorm all-gathers each worker's mean and variance instead). Q − S·μ cancels the nμ² in Q, in
+     * double: the variance's relative error from it, about 2⁻⁵³·(μ/σ)², stays under what rounding x to a float already
+     * does to the variance (about 2⁻²³·|μ|/σ) while |μ|/σ &lt; 2³⁰. Every worker gets the same sums and so the same
+     * statistics. Exact sums keep the two rounds about the global mean, whose bits do not depend on the
      * partitioning.
      */
     private void mergeMoments(StepContext ctx) {
@@ -243,7 +256,7 @@ final class BatchNormKernel implements Kernel {
         for (int c = 0; c < channels; c++) {
             double count = exchange[2 * c];
             double mean = exchange[2 * c + 1];
-            double sum = count * mean;
+            double sum = localSums[c];
             st[so + 3 * c] = count;
             st[so + 3 * c + 1] = sum;
             st[so + 3 * c + 2] += sum * mean;
@@ -277,7 +290,10 @@ final class BatchNormKernel implements Kernel {
         exchange[2 * c + 1] = inExampleOrder(rowSums, n);
     }
 
-    /** Round 2 for channel c: Σ(x − μ)² about the (global) mean into the M2 slot; the mean replaces Σx. */
+    /**
+     * Round 2 for channel c: Σ(x − μ)² about the mean of the counts and sums in {@link #exchange} (the global ones after
+     * an exchange, this worker's own before {@link #mergeMoments}) into the M2 slot; the mean replaces Σx.
+     */
     private void deviationRound(int c, int n, float[] x, boolean exact, double[] stats) {
         int stride = channels * spatial;
         double count = exchange[2 * c];

@@ -22,6 +22,7 @@ class Winograd3x3Test {
         check(Shape.of(2, 5, 4), 3, 2, 3, 20);    // wide padding: a 7 × 6 output, 12 tiles, a block per example
         check(Shape.of(6, 14, 14), 8, 1, 5, 100); // the Fashion-MNIST second layer's plane; blocks of 2, a partial last
         check(Shape.of(3, 12, 13), 2, 0, 3, 70);  // 30 tiles: whole vectors and a scalar tail on 4 to 16 lanes
+        check(Shape.of(2, 7, 9), 3, 0, 2, 20);    // no padding, odd output height and width (5 × 7)
     }
 
     private static void check(Shape in, int out, int pad, int n, int blockTiles) {

@@ -137,6 +137,7 @@ class BatchNormSyncTest {
         check(Shape.of(4), new int[] {6, 9}, true, 1, 1000, 0);
         check(Shape.of(3, 4, 4), new int[] {4, 5}, true, 1, 1000, 0.25);
         check(Shape.of(3, 4, 4), new int[] {0, 5, 3}, true, 2, 1, 3);
+        check(Shape.of(4), new int[] {6, 0}, true, 2, 1, 3);
     }
 
     @Test
