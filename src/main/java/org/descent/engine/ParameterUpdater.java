@@ -270,8 +270,7 @@ public final class ParameterUpdater {
     }
 
     private void updateRange(float[] params, long step, int from, int to) {
-        optimizer.update(work, state, params, step, from, to);
-        addUpdate(params, from, to);
+        updateValues(params, step, from, to);
         appliedFrom = from;
     }
 
@@ -279,10 +278,14 @@ public final class ParameterUpdater {
     private void update(float[] params, long step, int first, int last, int end) {
         for (int s = last - 1; s >= first; s--) {
             int from = s * SEGMENT_VALUES;
-            int to = Math.min(end, from + SEGMENT_VALUES);
-            optimizer.update(work, state, params, step, from, to);
-            addUpdate(params, from, to);
+            updateValues(params, step, from, Math.min(end, from + SEGMENT_VALUES));
         }
+    }
+
+    /** The optimizer's update of {@code [from, to)} (an element-wise optimizer's range) added to the parameters. */
+    private void updateValues(float[] params, long step, int from, int to) {
+        optimizer.update(work, state, params, step, from, to);
+        addUpdate(params, from, to);
     }
 
     /** θ += Δθ over {@code [from, to)}, Δθ being the optimizer's output in {@link #work}. */

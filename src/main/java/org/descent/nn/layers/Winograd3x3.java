@@ -74,21 +74,8 @@ final class Winograd3x3 {
     /** V of the whole batch when kept from forward (training): block after block, each [ξ][c][block tiles]. */
     private float[] v = new float[0];
     private int keptFor = -1;
-    /**
-     * Where the transforms' per-position arrays ({@link Scratch#split}) meet the planes, one flat index per value, so that
-     * the loops between them are one pass each, without the tiles' two-by-two strides and edge tests:
-     * {@code inputOf[j]}, the bordered plane's value at the input transform's split position j; {@code outputOf[i]}, the
-     * output transform's value for output pixel i; {@code gradientFrom[j]}, the output pixel
-     * whose ∂L/∂y goes to split position j (−1 past the output's edge, where ∂Y is 0); {@code patchOf[t · H·W + i]}, the
-     * t-th patch value over input pixel i in ∂d's 16 arrays ({@link #transformInputGradient}), or {@link #zeroSlot}
-     * where that patch is absent.
-     */
-    private final int[] inputOf;
-    private final int[] outputOf;
-    private final int[] gradientFrom;
-    private final int[] patchOf;
-    /** A split position after the 16 arrays, kept at +0 for the absent patches. */
-    private final int zeroSlot;
+    /** Where the transforms' per-position arrays meet the planes ({@link WinogradMaps}). */
+    private final WinogradMaps maps;
     /** This kernel's own block scratch; a helping worker uses its own, of the same {@link #shape}. */
     private final Scratch own;
     /** What a block's scratch depends on: workers keep one scratch per shape. */
@@ -173,56 +160,12 @@ final class Winograd3x3 {
         this.du = new float[u.length];
         this.rows = new float[16];
         this.shape = new Shape(channels, outChannels, height, width, pad, blockExamples);
-        this.zeroSlot = 16 * tiles;
-        this.outputOf = new int[outH * outW];
-        for (int oy = 0; oy < outH; oy++) {
-            for (int ox = 0; ox < outW; ox++) {
-                outputOf[oy * outW + ox] = (2 * (oy & 1) + (ox & 1)) * tiles + (oy >> 1) * tilesW + (ox >> 1);
-            }
-        }
-        int seg = (tilesH + 1) * tilesW;
-        this.inputOf = new int[8 * seg];
-        for (int par = 0; par < 2; par++) {
-            for (int k = 0; k <= tilesH; k++) {
-                for (int tx = 0; tx < tilesW; tx++) {
-                    int at = par * seg + k * tilesW + tx;
-                    int from = (2 * k + par) * planeW + 2 * tx;
-                    for (int dx = 0; dx < 4; dx++) {
-                        inputOf[2 * dx * seg + at] = from + dx;
-                    }
-                }
-            }
-        }
-        this.gradientFrom = new int[4 * tiles];
-        for (int j = 0; j < gradientFrom.length; j++) {
-            int position = j / tiles;
-            int q = j % tiles;
-            int oy = 2 * (q / tilesW) + (position >> 1);
-            int ox = 2 * (q % tilesW) + (position & 1);
-            gradientFrom[j] = oy < outH && ox < outW ? oy * outW + ox : -1;
-        }
-        int hw = height * width;
-        this.patchOf = new int[4 * hw];
-        for (int h = 0; h < height; h++) {
-            int a = (h + pad) & 1;
-            int k = (h + pad) >> 1;
-            for (int w = 0; w < width; w++) {
-                int b = (w + pad) & 1;
-                int l = (w + pad) >> 1;
-                int i = h * width + w;
-                boolean top = k < tilesH;
-                boolean bottom = k > 0;
-                patchOf[i] = top && l < tilesW ? (4 * a + b) * tiles + k * tilesW + l : zeroSlot;
-                patchOf[hw + i] = top && l > 0 ? (4 * a + b + 2) * tiles + k * tilesW + l - 1 : zeroSlot;
-                patchOf[2 * hw + i] = bottom && l < tilesW ? (4 * a + 8 + b) * tiles + (k - 1) * tilesW + l : zeroSlot;
-                patchOf[3 * hw + i] = bottom && l > 0 ? (4 * a + 10 + b) * tiles + (k - 1) * tilesW + l - 1 : zeroSlot;
-            }
-        }
+        this.maps = WinogradMaps.of(height, width, pad, outH, outW, tilesH, tilesW, planeW);
         this.own = newScratch();
     }
 
     private Scratch newScratch() {
-        return new Scratch(16 * mStride(blockExamples * tiles), planeH * planeW, Math.max(8 * (tilesH + 1) * tilesW, 16 * tiles + 1),
+        return new Scratch(16 * mStride(blockExamples * tiles), planeH * planeW, Math.max(8 * (tilesH + 1) * tilesW, maps.splitLength()),
                 16 * tiles, blockV);
     }
 
@@ -445,11 +388,12 @@ final class Winograd3x3 {
     /**
      * {@code V = Bᵀ d B} for every channel and tile of one example, into the block's columns from {@code col0}. The
      * zero-bordered plane is first split by row parity and by column offset within a tile ({@code split[δx][parity]
-     * [k·tilesW + tx] = plane[2k + parity][2tx + δx]}, through {@link #inputOf}), so that the transform runs over
-     * consecutive tiles: tile {@code q = ty·tilesW + tx} reads rows 2ty and 2ty + 2 at {@code q} and {@code q + tilesW}
-     * of the even rows.
+     * [k·tilesW + tx] = plane[2k + parity][2tx + δx]}, through {@link WinogradMaps#inputOf}), so that the transform
+     * runs over consecutive tiles: tile {@code q = ty·tilesW + tx} reads rows 2ty and 2ty + 2 at {@code q} and
+     * {@code q + tilesW} of the even rows.
      */
     private void transformInput(Scratch sc, float[] x, int xOff, float[] v, int vOff, int cols, int col0) {
+        int[] inputOf = maps.inputOf();
         float[] plane = sc.plane;
         float[] split = sc.split;
         float[] stage = sc.stage;
@@ -477,9 +421,11 @@ final class Winograd3x3 {
 
     /**
      * {@code y = Aᵀ M A + b} for every output channel and tile of one example: the transform over consecutive tiles
-     * into four arrays by position in the tile, then the plane written in order from them ({@link #outputOf}).
+     * into four arrays by position in the tile, then the plane written in order from them
+     * ({@link WinogradMaps#outputOf}).
      */
     private void transformOutput(Scratch sc, int cols, int col0, float[] p, int b, float[] y, int yOff) {
+        int[] outputOf = maps.outputOf();
         float[] m = sc.m;
         float[] split = sc.split;
         float[] stage = sc.stage;
@@ -504,9 +450,11 @@ final class Winograd3x3 {
 
     /**
      * {@code ∂M = A ∂Y Aᵀ} for every output channel and tile of one example (zero past the output's edge): ∂Y gathered
-     * into four arrays by position in the tile ({@link #gradientFrom}), then the transform over consecutive tiles.
+     * into four arrays by position in the tile ({@link WinogradMaps#gradientFrom}), then the transform over consecutive
+     * tiles.
      */
     private void transformOutputGradient(Scratch sc, float[] dy, int dyOff, int cols, int col0) {
+        int[] gradientFrom = maps.gradientFrom();
         float[] m = sc.m;
         float[] split = sc.split;
         float[] stage = sc.stage;
@@ -533,16 +481,17 @@ final class Winograd3x3 {
      * {@code ∂d = B ∂V Bᵀ} for every channel and tile of one example, into 16 arrays by position (r, s) in the patch
      * over consecutive tiles; then each input pixel sums the up to four patches over it: on the bordered plane, pixel
      * {@code (2k + a, 2l + b)} is position (a, b) of tile (k, l), (a, b + 2) of tile (k, l − 1), (a + 2, b) of tile
-     * (k − 1, l) and (a + 2, b + 2) of tile (k − 1, l − 1), added in that order to +0 ({@link #patchOf}). An absent
-     * patch adds a +0 of the {@link #zeroSlot}, which changes no bits: a sum that starts at +0 is never −0, and
+     * (k − 1, l) and (a + 2, b + 2) of tile (k − 1, l − 1), added in that order to +0 ({@link WinogradMaps#patchOf}). An absent
+     * patch adds a +0 of the {@link WinogradMaps#zeroSlot}, which changes no bits: a sum that starts at +0 is never −0, and
      * {@code s + 0 = s} for every other s, NaN and infinities included.
      */
     private void transformInputGradient(Scratch sc, int cols, int col0, float[] dx, int dxOff) {
+        int[] patchOf = maps.patchOf();
         float[] dv = sc.dv();
         float[] split = sc.split;
         float[] stage = sc.stage;
         int xiStride = vStride(cols);
-        split[zeroSlot] = 0f;
+        split[maps.zeroSlot()] = 0f;
         for (int c = 0; c < channels; c++) {
             int at = c * cols + col0;
             for (int j = 0; j < 4; j++) {

@@ -18,10 +18,9 @@ import org.descent.tensor.RowSums;
  * values live only in a scratch row of that size: forward pools them from there ({@link MaxPool2x2}, then
  * max(0, ·)), and backward routes the pooled gradient into a zeroed scratch row and recomputes x̂ from x, so neither
  * y = γx̂ + β nor x̂ goes through memory at full size; with synchronized statistics the routed ∂L/∂y waits for the
- * exchange in ∂L/∂x's place, which the input gradient then overwrites in place (x̂ recomputed from x as it goes). Synchronized float sums take
- * the statistics in one exchange ({@link #mergeMoments}), so each channel's local rounds run while its values are in
- * cache. Every value is computed by the same expressions,
- * sums included, in the same order as by the three layers' own kernels, so the fused kernel gives their bits:
+ * exchange in ∂L/∂x's place, which the input gradient then overwrites in place (x̂ recomputed from x as it goes).
+ * Synchronized float sums take the statistics in one exchange ({@link #mergeMoments}), so each channel's local rounds
+ * run while its values are in cache. Every value is computed by the same expressions, sums included, in the same order as by the three layers' own kernels, so the fused kernel gives their bits:
  * outputs, ∂L/∂x, ∂L/∂γ, ∂L/∂β and statistics, in local, synchronized and exact mode.
  */
 final class BatchNormKernel implements Kernel {
@@ -30,7 +29,7 @@ final class BatchNormKernel implements Kernel {
     private final double eps;
     private final LayerSlot slot;
     private final double[] exchange;
-    /** Each channel's Σx over this worker's values, for {@link #mergeMoments} (the round after it keeps the mean). */
+    /** Each channel's Σx over this worker's values from round 1, for {@link #mergeMoments} (round 2 keeps the mean). */
     private final double[] localSums;
     private final float[] invStd;
     private final float[] means;
@@ -183,7 +182,6 @@ final class BatchNormKernel implements Kernel {
         boolean twoRounds = sync && exact;
         if (rowMajor()) {
             sumRoundByRows(n, x, exact);
-            keepLocalSums();
             if (twoRounds) {
                 ctx.collective.allReduceSum(exchange, 0, 2 * channels);
             }
@@ -218,20 +216,12 @@ final class BatchNormKernel implements Kernel {
             // A channel's two local rounds while its values are in cache, then one exchange.
             for (int c = 0; c < channels; c++) {
                 sumRound(c, n, x, false);
-                localSums[c] = exchange[2 * c + 1];
                 deviationRound(c, n, x, false, ctx.stats);
             }
             mergeMoments(ctx);
         }
         for (int c = 0; c < channels; c++) {
             normalize(c, n, x, y, p, ctx.stats);
-        }
-    }
-
-    /** Σx of every channel, from {@link #exchange} after the first round, into {@link #localSums}. */
-    private void keepLocalSums() {
-        for (int c = 0; c < channels; c++) {
-            localSums[c] = exchange[2 * c + 1];
         }
     }
 
@@ -282,12 +272,13 @@ final class BatchNormKernel implements Kernel {
         ctx.collective.allReduceSum(st, so, 3 * channels);
     }
 
-    /** Round 1 for channel c: its count and Σx into {@link #exchange}. */
+    /** Round 1 for channel c: its count and Σx into {@link #exchange}, Σx also into {@link #localSums}. */
     private void sumRound(int c, int n, float[] x, boolean exact) {
         growRowSums(n);
         RowSums.sums(x, c * spatial, channels * spatial, n, spatial, exact, rowSums, 0, sumScratch);
         exchange[2 * c] = (double) n * spatial;
         exchange[2 * c + 1] = inExampleOrder(rowSums, n);
+        localSums[c] = exchange[2 * c + 1];
     }
 
     /**
@@ -323,6 +314,7 @@ final class BatchNormKernel implements Kernel {
         for (int c = 0; c < channels; c++) {
             exchange[2 * c] = n;
             exchange[2 * c + 1] = sums[c];
+            localSums[c] = sums[c];
         }
     }
 
