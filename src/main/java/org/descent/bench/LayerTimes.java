@@ -58,11 +58,15 @@ public final class LayerTimes {
             int size = batch * (i < layers ? model.shapeBefore(i) : model.outputShape()).size();
             grads[i] = i < layers && kernels[i].passesThrough() ? grads[i + 1] : new float[size];
         }
+        // Floats with full significands, as data and gradients have, and output gradients of a mean over the batch's
+        // examples (|∂L/∂y| ≤ 1/batch for softmax cross-entropy): rng.nextFloat()'s multiples of 2⁻²⁴, or gradients
+        // `batch` times too large, make many exact-sum terms ties for rint, which the exact kernels take on a slower
+        // path (ExactSum.addOuterProducts).
         for (int i = 0; i < acts[0].length; i++) {
-            acts[0][i] = rng.nextFloat();
+            acts[0][i] = (float) rng.nextDouble();
         }
         for (int i = 0; i < grads[layers].length; i++) {
-            grads[layers][i] = rng.nextFloat() - 0.5f;
+            grads[layers][i] = (float) ((rng.nextDouble() - 0.5) / batch);
         }
         int first = model.firstTrainedLayer();
         long[][][] nanos = new long[layers][2][steps];

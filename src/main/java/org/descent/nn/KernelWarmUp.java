@@ -105,7 +105,9 @@ public final class KernelWarmUp implements Serializable {
             Rng rng = new Rng(0x5741524dL);
             float[] x = new float[rows * model.inputShape().size()];
             for (int i = 0; i < x.length; i++) {
-                x[i] = rng.nextFloat();
+                // Full significands, as real inputs have, so that the exact sums' kernels are the ones real steps run
+                // (ExactSum.addOuterProducts takes terms that are ties for rint, as multiples of 2⁻²⁴ often make, elsewhere).
+                x[i] = (float) rng.nextDouble();
             }
             // Whole numbers below the classes per label: class indices for a classification loss (one per time step of a
             // sequence), targets of 0 for a regression one (whose label width is the output's).

@@ -54,7 +54,18 @@ public final class ExactSum {
 
     /** The scratch {@link #addOuterProducts} needs for {@code rows} examples of {@code cols} inputs. */
     public static int outerProductScratch(int rows, int cols) {
-        return Math.max(cols, UNIT_BLOCK * rows);
+        return Math.max(cols, UNIT_BLOCK * rows) + rows;
+    }
+
+    /**
+     * The exponent of the lowest set bit of |v|'s significand: v is an odd multiple of 2 to this power (for ±0, −126,
+     * as for 2⁻¹²⁶, the smallest normal float; for ∞ and NaN, at least 105). The product g·x of two floats is an odd multiple of 2 to the
+     * sum of theirs; as a term of {@link #addOuterProducts}, g·2³⁰·x is an odd multiple of ½ — a tie for rint — when
+     * that sum is −31. A ±0 term is no tie; the callers leave zeros out where the bound matters.
+     */
+    static int lowestBitExponent(float v) {
+        int bits = Float.floatToRawIntBits(v) & 0x7fffffff;
+        return Math.max(bits >>> 23, 1) - 150 + Integer.numberOfTrailingZeros(bits | 0x800000);
     }
 
     /**
@@ -75,20 +86,39 @@ public final class ExactSum {
      */
     public static void addOuterProducts(double[] acc, int off, float[] g, int gOff, int units, float[] x, int xOff, int cols,
                                         int rows, double[] scratch) {
+        // With room for them, each example's largest lowestBitExponent(x) after the row of sums and the block's scaled g.
+        int lowestX = Math.max(cols, UNIT_BLOCK * rows);
+        boolean tieCheck = VECTOR && scratch.length >= lowestX + rows;
         float xMax = 0f;
-        for (int i = xOff, end = xOff + rows * cols; i < end; i++) {
-            xMax = Math.max(xMax, Math.abs(x[i]));
+        if (tieCheck) {
+            for (int i = 0; i < rows; i++) {
+                xMax = Math.max(xMax, VectorExactSum.maxAbsAndLowestBit(x, xOff + i * cols, cols, scratch, lowestX + i));
+            }
+        } else {
+            for (int i = xOff, end = xOff + rows * cols; i < end; i++) {
+                xMax = Math.max(xMax, Math.abs(x[i]));
+            }
         }
+        TieRows tieRows = tieCheck ? TieRows.of(rows) : null;
         int j = 0;
         if (VECTOR && scratch.length >= UNIT_BLOCK * rows) {
             for (; j + UNIT_BLOCK <= units; j += UNIT_BLOCK) {
-                // The block's g, scaled to grid units (exact: a power of two), example-major for the broadcasts.
+                // The block's g, scaled to grid units (exact: a power of two), example-major for the broadcasts; and
+                // whether some term g·2³⁰·x could be an odd multiple of ½ (lowest bits 2⁻³¹ apart in all).
                 double gMax = 0;
+                int ties = 0;
                 for (int i = 0; i < rows; i++) {
+                    int gLowest = -126;
                     for (int u = 0; u < UNIT_BLOCK; u++) {
-                        double scaled = g[gOff + i * units + j + u] * PER_GRID;
+                        float gij = g[gOff + i * units + j + u];
+                        double scaled = gij * PER_GRID;
                         scratch[i * UNIT_BLOCK + u] = scaled;
                         gMax = Math.max(gMax, Math.abs(scaled));
+                        gLowest = Math.max(gLowest, lowestBitExponent(gij));
+                    }
+                    if (tieCheck && gLowest + scratch[lowestX + i] >= -31
+                            && !noTieIn(g, gOff + i * units + j, x, xOff + i * cols, cols, scratch[lowestX + i], tieRows.targets)) {
+                        tieRows.rows[ties++] = i;
                     }
                 }
                 if (!(gMax * xMax < 0x1p51)) {
@@ -97,7 +127,9 @@ public final class ExactSum {
                     }
                     continue;
                 }
-                int k = VectorExactSum.addOuterProducts(acc, off + j * cols, scratch, rows, x, xOff, cols);
+                int k = tieCheck && ties <= rows / 4 && rows * gMax * xMax < 0x1p50
+                        ? addAroundTies(acc, off + j * cols, scratch, rows, x, xOff, cols, tieRows.rows, ties, g, gOff + j, units)
+                        : VectorExactSum.addOuterProducts(acc, off + j * cols, scratch, 0, rows, x, xOff, cols);
                 for (int u = 0; u < UNIT_BLOCK; u++) {
                     for (int kk = k; kk < cols; kk++) {
                         double sum = 0;
@@ -111,6 +143,62 @@ public final class ExactSum {
         }
         for (; j < units; j++) {
             addOuterProductsOfUnit(acc, off, g, gOff, units, j, x, xOff, cols, rows, xMax, scratch);
+        }
+    }
+
+    /**
+     * A block's terms: those of the examples listed in {@code tieRows} with the integer sums of
+     * {@link VectorExactSum#addOuterProducts}, one example a call; then, their scaled g set to zero (fma(x, 0, A) = A),
+     * every example's terms with one FMA each ({@link VectorExactSum#addOuterProductsWithoutTies}); then their scaled g
+     * back from {@code g} for the columns left to the scalar loop. Exact sums, so the same bits as one call of either
+     * kernel over all of them. Returns the first column left to the scalar loop.
+     */
+    private static int addAroundTies(double[] acc, int at, double[] scaledG, int rows, float[] x, int xOff, int cols,
+                                     int[] tieRows, int ties, float[] g, int gOff, int units) {
+        for (int t = 0; t < ties; t++) {
+            int row = tieRows[t];
+            VectorExactSum.addOuterProducts(acc, at, scaledG, row * UNIT_BLOCK, 1, x, xOff + row * cols, cols);
+            java.util.Arrays.fill(scaledG, row * UNIT_BLOCK, (row + 1) * UNIT_BLOCK, 0.0);
+        }
+        int k = VectorExactSum.addOuterProductsWithoutTies(acc, at, scaledG, 0, rows, x, xOff, cols);
+        for (int t = 0; t < ties; t++) {
+            int row = tieRows[t];
+            for (int u = 0; u < UNIT_BLOCK; u++) {
+                scaledG[row * UNIT_BLOCK + u] = g[gOff + row * units + u] * PER_GRID;
+            }
+        }
+        return k;
+    }
+
+    /**
+     * Whether none of the terms g·2³⁰·x of the block's eight g from {@code g[gi]} and the example's inputs
+     * {@code x[xi..xi + cols)} is a tie for rint: no g's lowest-bit exponent and no input's sum to −31. An input whose
+     * exponent is above {@code xLowest}, the largest of the example's, cannot take part.
+     */
+    private static boolean noTieIn(float[] g, int gi, float[] x, int xi, int cols, double xLowest, int[] targets) {
+        int n = 0;
+        for (int u = 0; u < UNIT_BLOCK; u++) {
+            int target = -31 - lowestBitExponent(g[gi + u]);
+            if (g[gi + u] != 0f && target <= xLowest) {
+                targets[n++] = target;
+            }
+        }
+        return n == 0 || !VectorExactSum.anyLowestBitExponent(x, xi, cols, targets, n);
+    }
+
+    /** Per thread: the examples of a block whose terms include a tie for rint, and {@link #noTieIn}'s exponents. */
+    private static final class TieRows {
+        private static final ThreadLocal<TieRows> OF_THREAD = ThreadLocal.withInitial(TieRows::new);
+        int[] rows = new int[0];
+        final int[] targets = new int[UNIT_BLOCK];
+
+        /** This thread's, with room for {@code count} examples. */
+        static TieRows of(int count) {
+            TieRows ties = OF_THREAD.get();
+            if (ties.rows.length < count) {
+                ties.rows = new int[count];
+            }
+            return ties;
         }
     }
 

@@ -144,6 +144,90 @@ class ExactSumTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, split);
     }
 
+    @Test
+    void termsThatAreTiesForRintGiveTheExampleByExampleSumsBitForBit() {
+        // g = ±2⁻²⁰ and x = odd multiples of 2⁻¹¹ (lowest bits 2⁻³¹ apart in all) make g·2³⁰·x an odd multiple of ½: a tie,
+        // rounded to even on its own, but to whichever neighbour makes the running sum even if added to it unrounded.
+        // Sprinkled over some examples of 128 (the one-FMA kernel runs around them); the rest are ordinary terms.
+        Rng rng = new Rng(29);
+        int rows = 128;
+        int units = 24;
+        int cols = 70;
+        float[] g = uniform(rng, rows * units, 2e-3f);
+        float[] x = uniform(rng, rows * cols, 4);
+        for (int i = 3; i < rows; i += 9) {
+            for (int j = i % 5; j < units; j += 3) {
+                g[i * units + j] = (j % 2 == 0 ? 1 : -1) * 0x1p-20f;
+            }
+            for (int k = i % 7; k < cols; k += 4) {
+                x[i * cols + k] = (2 * rng.nextInt(64) + 1) * 0x1p-11f;
+            }
+        }
+        assertEquals(-31, ExactSum.lowestBitExponent(0x1p-20f) + ExactSum.lowestBitExponent(3 * 0x1p-11f));
+        assertEquals(ExactSum.q(0x1p-20 * 3 * 0x1p-11), 2 * ExactSum.GRID, "1.5 grid steps round to 2");
+        double[] expected = exampleByExample(g, x, rows, units, cols, 1);
+        double[] batch = new double[units * cols + 1];
+        ExactSum.addOuterProducts(batch, 1, g, 0, units, x, 0, cols, rows, new double[ExactSum.outerProductScratch(rows, cols)]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, batch);
+        // Every example a tie: the whole block with integer sums.
+        java.util.Arrays.fill(g, 0x1p-20f);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (2 * (i % 97) + 1) * 0x1p-11f;
+        }
+        expected = exampleByExample(g, x, rows, units, cols, 1);
+        batch = new double[units * cols + 1];
+        ExactSum.addOuterProducts(batch, 1, g, 0, units, x, 0, cols, rows, new double[ExactSum.outerProductScratch(rows, cols)]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, batch);
+    }
+
+    @Test
+    void theLowestBitExponentOfAFloat() {
+        assertEquals(0, ExactSum.lowestBitExponent(1f));
+        assertEquals(-1, ExactSum.lowestBitExponent(-0.5f));
+        assertEquals(-2, ExactSum.lowestBitExponent(1.25f));
+        assertEquals(3, ExactSum.lowestBitExponent(24f));
+        assertEquals(-23, ExactSum.lowestBitExponent(Math.nextUp(1f)));
+        assertEquals(-149, ExactSum.lowestBitExponent(Float.MIN_VALUE));
+        assertEquals(-148, ExactSum.lowestBitExponent(2 * Float.MIN_VALUE));
+        assertEquals(-126, ExactSum.lowestBitExponent(0f));
+        assertEquals(104, ExactSum.lowestBitExponent(Float.MAX_VALUE));
+        assertEquals(127, ExactSum.lowestBitExponent(0x1p127f));
+    }
+
+    @Test
+    void theVectorScansGiveTheLargestMagnitudeAndTheLowestBitExponents() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(FloatMath.vectorized(), "the Vector API is not available");
+        Rng rng = new Rng(31);
+        float[] x = uniform(rng, 203, 6);
+        x[5] = 0f;
+        x[17] = -0f;
+        x[40] = 3 * Float.MIN_VALUE;
+        x[77] = -0x1p-3f;
+        x[150] = 0x1.8p-5f;
+        x[9] = 0x1.8p-25f;
+        for (int from : new int[] {0, 1, 60}) {
+            for (int len : new int[] {0, 7, 16, 143}) {
+                float abs = 0f;
+                int lowest = -126;
+                for (int i = from; i < from + len; i++) {
+                    abs = Math.max(abs, Math.abs(x[i]));
+                    lowest = Math.max(lowest, ExactSum.lowestBitExponent(x[i]));
+                }
+                double[] out = new double[3];
+                assertEquals(abs, VectorExactSum.maxAbsAndLowestBit(x, from, len, out, 2), "from " + from + ", length " + len);
+                assertEquals(lowest, out[2], "from " + from + ", length " + len);
+                for (int target : new int[] {-3, -6, -149 + 1, -25, 5}) {
+                    boolean any = false;
+                    for (int i = from; i < from + len; i++) {
+                        any |= ExactSum.lowestBitExponent(x[i]) == target;
+                    }
+                    assertEquals(any, VectorExactSum.anyLowestBitExponent(x, from, len, new int[] {99, target}, 2),
+                            "exponent " + target + " from " + from + ", length " + len);
+                }
+            }
+        }
+    }
+
     /** {@code len} values uniform in [−scale/2, scale/2). */
     private static float[] uniform(Rng rng, int len, float scale) {
         float[] v = new float[len];
