@@ -147,8 +147,8 @@ public final class ExactSum {
     }
 
     /**
-     * A block's terms: those of the examples listed in {@code tieRows} with the integer sums of
-     * {@link VectorExactSum#addOuterProducts}, one example a call; then, their scaled g set to zero (fma(x, 0, A) = A),
+     * A block's terms: those of the examples listed in {@code tieRows} rounded and added one by one
+     * ({@link VectorExactSum#addRoundedTerms}); then, their scaled g set to zero (fma(x, 0, A) = A),
      * every example's terms with one FMA each ({@link VectorExactSum#addOuterProductsWithoutTies}); then their scaled g
      * back from {@code g} for the columns left to the scalar loop. Exact sums, so the same bits as one call of either
      * kernel over all of them. Returns the first column left to the scalar loop.
@@ -157,7 +157,7 @@ public final class ExactSum {
                                      int[] tieRows, int ties, float[] g, int gOff, int units) {
         for (int t = 0; t < ties; t++) {
             int row = tieRows[t];
-            VectorExactSum.addOuterProducts(acc, at, scaledG, row * UNIT_BLOCK, 1, x, xOff + row * cols, cols);
+            VectorExactSum.addRoundedTerms(acc, at, cols, scaledG, row * UNIT_BLOCK, x, xOff + row * cols);
             java.util.Arrays.fill(scaledG, row * UNIT_BLOCK, (row + 1) * UNIT_BLOCK, 0.0);
         }
         int k = VectorExactSum.addOuterProductsWithoutTies(acc, at, scaledG, 0, rows, x, xOff, cols);

@@ -20,6 +20,17 @@ public final class FloatArrays {
         }
     }
 
+    /**
+     * {@code dst[to + i] = (float) src[from + i]} for i in [0, len): each double rounded to the nearest float (ties to
+     * even), as the cast does.
+     */
+    public static void narrow(double[] src, int from, float[] dst, int to, int len) {
+        int i = VECTOR ? VectorFloatArrays.narrow(src, from, dst, to, len) : 0;
+        for (; i < len; i++) {
+            dst[to + i] = (float) src[from + i];
+        }
+    }
+
     /** Floats past a run that {@link #copyWholeVectors} may read and write. */
     public static int overrun() {
         return VECTOR ? VectorFloatArrays.length() : 0;

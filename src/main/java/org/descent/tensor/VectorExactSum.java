@@ -301,6 +301,25 @@ final class VectorExactSum {
     }
 
     /**
+     * One example's terms of the block's eight units, each added to {@code acc} on its own:
+     * {@code acc[at + u·cols + k] += GRID · rint(scaledG[gFrom + u] · x[xi + k])} for whole vectors of k from 0 (each
+     * |product| below 2⁵¹); returns the first k left to the caller. For the few examples whose terms include ties, where
+     * {@link #addOuterProducts} over one example would spend its time on the sums it keeps for many.
+     */
+    static int addRoundedTerms(double[] acc, int at, int cols, double[] scaledG, int gFrom, float[] x, int xi) {
+        DoubleVector r = DoubleVector.broadcast(D, R);
+        DoubleVector grid = DoubleVector.broadcast(D, ExactSum.GRID);
+        int end = D.loopBound(cols);
+        for (int u = 0; u < ExactSum.UNIT_BLOCK; u++, at += cols) {
+            DoubleVector g = DoubleVector.broadcast(D, scaledG[gFrom + u]);
+            for (int k = 0; k < end; k += D.length()) {
+                widen(x, xi + k).fma(g, r).sub(r).fma(grid, DoubleVector.fromArray(D, acc, at + k)).intoArray(acc, at + k);
+            }
+        }
+        return end;
+    }
+
+    /**
      * Whether some x[i], i in [from, from + len), has a {@link ExactSum#lowestBitExponent} among
      * {@code targets[0, count)} (computed as in {@link #maxAbsAndLowestBit}).
      */

@@ -23,6 +23,31 @@ final class VectorFixedOrderProduct {
     private VectorFixedOrderProduct() {
     }
 
+    /** Per thread, the last index map of {@link #transposeRows}: row starts 0, lda, 2·lda, … for one lda. */
+    private static final ThreadLocal<int[]> ROW_STARTS = ThreadLocal.withInitial(() -> new int[F.length()]);
+
+    /**
+     * {@code out[c·ld + r] = a[off + r·lda + c]} for whole vectors of rows r from 0 and every c &lt; cols: each column c
+     * of a vector of rows gathered in one load and stored as a run of {@code out}'s row c; returns the first row left.
+     */
+    static int transposeRows(float[] a, int off, int lda, int rows, int cols, float[] out, int ld) {
+        int[] starts = ROW_STARTS.get();
+        if (starts[1] != lda) {
+            for (int r = 0; r < starts.length; r++) {
+                starts[r] = r * lda;
+            }
+        }
+        FloatVector zero = FloatVector.broadcast(F, -0f);
+        int r0 = 0;
+        for (int end = F.loopBound(rows); r0 < end; r0 += F.length()) {
+            int from = off + r0 * lda;
+            for (int c = 0; c < cols; c++) {
+                zero.add(FloatVector.fromArray(F, a, from + c, starts, 0)).intoArray(out, c * ld + r0);
+            }
+        }
+        return r0;
+    }
+
     static int roundUp(int n) {
         return (n + F.length() - 1) / F.length() * F.length();
     }

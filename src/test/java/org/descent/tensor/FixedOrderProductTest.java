@@ -65,4 +65,22 @@ class FixedOrderProductTest {
             }
         }
     }
+
+    @Test
+    void transposeOfABlockWithRowStridesOnBothSides() {
+        // 37 × 9 of a matrix with rows of 12 (two vectors of rows by gathers with 16 lanes, five by tiles) into rows of 40.
+        int lda = 12;
+        int rows = 37;
+        int cols = 9;
+        int ld = 40;
+        float[] a = random(5 + rows * lda, 6);
+        float[] t = new float[cols * ld];
+        java.util.Arrays.fill(t, 7f);
+        FixedOrderProduct.transpose(a, 5, lda, rows, cols, t, ld);
+        for (int c = 0; c < cols; c++) {
+            for (int r = 0; r < ld; r++) {
+                assertEquals(r < rows ? a[5 + r * lda + c] : 7f, t[c * ld + r], "(" + r + ", " + c + ")");
+            }
+        }
+    }
 }

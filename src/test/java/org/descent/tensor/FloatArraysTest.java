@@ -32,6 +32,33 @@ class FloatArraysTest {
 
     /** Whole-vector copies: the run's bits (−0 and NaN included), at most overrun() − 1 floats written past it. */
     @Test
+    void narrowsDoublesAsTheCastDoes() {
+        Rng rng = new Rng(5);
+        double[] src = new double[61];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (rng.nextDouble() - 0.5) * Math.scalb(1.0, rng.nextInt(80) - 40);
+        }
+        src[3] = 1 + 0x1p-24;             // halfway between two floats: to even, 1
+        src[4] = 1 + 3 * 0x1p-24;         // halfway: to even, 1 + 2⁻²²
+        src[5] = -0.0;
+        src[6] = Double.NaN;
+        src[7] = 1e300;                   // beyond float: ∞
+        src[8] = 1e-300;                  // below float: 0
+        src[9] = Float.MIN_VALUE * 1.5;   // a subnormal tie
+        for (int from : new int[] {0, 3}) {
+            for (int len : new int[] {0, 5, 16, 40, 58}) {
+                float[] dst = new float[len + 2];
+                FloatArrays.narrow(src, from, dst, 1, len);
+                for (int i = 0; i < len; i++) {
+                    assertEquals(Float.floatToRawIntBits((float) src[from + i]), Float.floatToRawIntBits(dst[1 + i]),
+                            "element " + (from + i) + " of " + len);
+                }
+                assertEquals(0f, dst[len + 1], "past the run");
+            }
+        }
+    }
+
+    @Test
     void copiesRunsInWholeVectors() {
         for (int len : new int[] {1, 5, 14, 16, 28, 33}) {
             float[] src = new float[len + 2 + FloatArrays.overrun()];

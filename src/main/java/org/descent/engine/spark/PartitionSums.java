@@ -106,9 +106,7 @@ final class PartitionSums {
                     addToChunk(exactSum, e, start, length);
                 }
             }
-            for (int i = 0; i < length; i++) {
-                gradSum[start + i] = (float) exactSum[i];
-            }
+            FloatArrays.narrow(exactSum, 0, gradSum, start, length);
         }
         return gradSum;
     }

@@ -370,9 +370,7 @@ final class TreeNode implements Closeable {
                 int len = Math.min(CHUNK_VALUES, n - from);
                 addChildren(results, exact, floats, doubles, from, len);
                 if (roundHere) {
-                    for (int i = from; i < from + len; i++) {
-                        rounded[i] = (float) doubles[i];
-                    }
+                    org.descent.tensor.FloatArrays.narrow(doubles, from, rounded, from, len);
                 }
                 if (streamed) {
                     if (roundHere) {
