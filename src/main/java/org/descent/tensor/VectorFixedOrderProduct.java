@@ -98,9 +98,7 @@ final class VectorFixedOrderProduct {
                 negativeZero.add(c31).intoArray(c, ci + 3 * ldc + width);
             }
             for (; j < vectorColumns; j += width) {
-                for (int r = 0; r < 4; r++) {
-                    oneVector(depth, a, a0 + r * lda, b, bOff + j, ldb, c, cOff + (i + r) * ldc + j);
-                }
+                fourRowsOfOneVector(depth, a, a0, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
         }
         for (; i < rows; i++) {
@@ -109,6 +107,30 @@ final class VectorFixedOrderProduct {
             }
         }
         return vectorColumns;
+    }
+
+    /**
+     * Four rows' vector of columns starting at {@code b[bj]}, written from {@code c[ci]}: four chains of fused
+     * multiply-adds side by side (one alone waits out each FMA's latency), each the chain {@link #oneVector} computes.
+     */
+    private static void fourRowsOfOneVector(int depth, float[] a, int ai, int lda, float[] b, int bj, int ldb, float[] c,
+                                            int ci, int ldc) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = FloatVector.zero(F);
+        FloatVector c2 = FloatVector.zero(F);
+        FloatVector c3 = FloatVector.zero(F);
+        for (int k = 0; k < depth; k++) {
+            FloatVector bk = FloatVector.fromArray(F, b, bj + k * ldb);
+            c0 = FloatVector.broadcast(F, a[ai + k]).fma(bk, c0);
+            c1 = FloatVector.broadcast(F, a[ai + lda + k]).fma(bk, c1);
+            c2 = FloatVector.broadcast(F, a[ai + 2 * lda + k]).fma(bk, c2);
+            c3 = FloatVector.broadcast(F, a[ai + 3 * lda + k]).fma(bk, c3);
+        }
+        FloatVector negativeZero = FloatVector.broadcast(F, -0f);
+        negativeZero.add(c0).intoArray(c, ci);
+        negativeZero.add(c1).intoArray(c, ci + ldc);
+        negativeZero.add(c2).intoArray(c, ci + 2 * ldc);
+        negativeZero.add(c3).intoArray(c, ci + 3 * ldc);
     }
 
     /** One row's vector of columns starting at {@code b[bj]}, written at {@code c[ci]}. */
