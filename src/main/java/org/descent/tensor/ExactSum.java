@@ -33,8 +33,27 @@ public final class ExactSum {
 
     /** {@code acc[off + i] += q(v[vOff + i])} for i in [0, len). */
     public static void add(double[] acc, int off, float[] v, int vOff, int len) {
-        for (int i = 0; i < len; i++) {
+        for (int i = VECTOR ? VectorExactSum.addRounded(acc, off, v, vOff, len) : 0; i < len; i++) {
             acc[off + i] += q(v[vOff + i]);
+        }
+    }
+
+    /**
+     * {@code acc[off + i] += q(a[aOff + i] * b[bOff + i])} for i in [0, len), the product in float. Scalar: on the Vector
+     * API the float product takes half-width float vectors, whose second class in the API's shared type profiles made C2
+     * compile other kernels' stores (the optimizer's) as Java fallbacks.
+     */
+    public static void addProducts(double[] acc, int off, float[] a, int aOff, float[] b, int bOff, int len) {
+        for (int i = 0; i < len; i++) {
+            acc[off + i] += q(a[aOff + i] * b[bOff + i]);
+        }
+    }
+
+    /** {@code acc[i] += q(d·d)} with {@code d = x[xOff + i] − mean[i]} in double, for i in [0, len). */
+    public static void addSquaredDeviations(double[] acc, float[] x, int xOff, double[] mean, int len) {
+        for (int i = VECTOR ? VectorExactSum.addRoundedSquaredDeviations(acc, x, xOff, mean, len) : 0; i < len; i++) {
+            double d = x[xOff + i] - mean[i];
+            acc[i] += q(d * d);
         }
     }
 

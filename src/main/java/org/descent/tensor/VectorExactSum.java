@@ -319,6 +319,47 @@ final class VectorExactSum {
         return end;
     }
 
+    /** |t|·2³⁰ below 2⁵¹, where (t·2³⁰ + R) − R is rint(t·2³⁰): the vector rounding's range for a term t. */
+    private static final double ROUNDING_RANGE = 0x1p21;
+
+    /**
+     * {@code acc[accOff + i] += ExactSum.q(v[vOff + i])} for whole vectors of i from 0, the same values as the scalar
+     * {@code q}: (t·2³⁰ + R) − R, times 2⁻³⁰; a vector with a term beyond the rounding's range is done by {@code q}.
+     * Returns the first i left.
+     */
+    static int addRounded(double[] acc, int accOff, float[] v, int vOff, int len) {
+        DoubleVector zero = DoubleVector.broadcast(D, -0.0);
+        int i = 0;
+        for (int end = D.loopBound(len); i < end; i += D.length()) {
+            addRoundedTerms(acc, accOff + i, zero.add(widen(v, vOff + i)));
+        }
+        return i;
+    }
+
+    /** {@link #addRounded(double[], int, float[], int, int)} of the doubles {@code d·d}, d = x[xOff + i] − mean[i]. */
+    static int addRoundedSquaredDeviations(double[] acc, float[] x, int xOff, double[] mean, int len) {
+        DoubleVector zero = DoubleVector.broadcast(D, -0.0);
+        int i = 0;
+        for (int end = D.loopBound(len); i < end; i += D.length()) {
+            DoubleVector d = widen(x, xOff + i).sub(DoubleVector.fromArray(D, mean, i));
+            addRoundedTerms(acc, i, zero.add(d.mul(d)));
+        }
+        return i;
+    }
+
+    /** {@code acc[at + lane] += q(t[lane])}. */
+    private static void addRoundedTerms(double[] acc, int at, DoubleVector t) {
+        if (t.abs().compare(VectorOperators.LT, ROUNDING_RANGE).allTrue()) {
+            DoubleVector r = DoubleVector.broadcast(D, R);
+            t.fma(DoubleVector.broadcast(D, 0x1p30), r).sub(r)
+                    .fma(DoubleVector.broadcast(D, ExactSum.GRID), DoubleVector.fromArray(D, acc, at)).intoArray(acc, at);
+        } else {
+            for (int lane = 0; lane < D.length(); lane++) {
+                acc[at + lane] += ExactSum.q(t.lane(lane));
+            }
+        }
+    }
+
     /**
      * Whether some x[i], i in [from, from + len), has a {@link ExactSum#lowestBitExponent} among
      * {@code targets[0, count)} (computed as in {@link #maxAbsAndLowestBit}).

@@ -1,17 +1,11 @@
 package org.descent.tensor;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /** {@link FloatArrays}' loops on the Vector API, whole vectors only; each returns the first index left. */
 final class VectorFloatArrays {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    /** Floats in half a vector: {@link #D}'s lanes narrowed. */
-    private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
     private VectorFloatArrays() {
     }
@@ -22,23 +16,6 @@ final class VectorFloatArrays {
             // −0 + d (the same bits) gives the sum a receiver of an exact class; see VectorFixedOrderProduct.
             FloatVector.broadcast(F, -0f).add(FloatVector.fromArray(F, dst, to + i)).add(FloatVector.fromArray(F, src, from + i))
                     .intoArray(dst, to + i);
-        }
-        return i;
-    }
-
-    /**
-     * {@link FloatArrays#narrow}: whole vectors of doubles, each converted to half a vector's floats. Both the conversion
-     * and the store take a receiver of an exact class, {@code −0 + v} (the same bits; see {@link #copyWholeVectors}):
-     * with the conversion's result as the store's receiver, some JVMs compiled the store as the API's Java fallback
-     * (measured: the driver's share of an exact quickstart step 1.3–1.4 ms instead of 0.5–0.6 in three runs of fourteen).
-     */
-    static int narrow(double[] src, int from, float[] dst, int to, int len) {
-        DoubleVector negativeZero = DoubleVector.broadcast(D, -0.0);
-        FloatVector negativeZeros = FloatVector.broadcast(HALF, -0f);
-        int i = 0;
-        for (int end = D.loopBound(len); i < end; i += D.length()) {
-            DoubleVector v = negativeZero.add(DoubleVector.fromArray(D, src, from + i));
-            negativeZeros.add((FloatVector) v.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(dst, to + i);
         }
         return i;
     }

@@ -228,6 +228,45 @@ class ExactSumTest {
         }
     }
 
+    @Test
+    void elementWiseSumsOfRoundedTermsAreTheScalarOnesBitForBit() {
+        // Long enough for whole vectors and a tail; one value per kind beyond the vector rounding's range (2²¹), a NaN-free
+        // ±0 and a half-grid tie; the same bits as q term by term.
+        Rng rng = new Rng(37);
+        int len = 45;
+        float[] a = uniform(rng, len + 2, 6);
+        float[] b = uniform(rng, len + 2, 2);
+        a[4] = 3e6f;
+        a[9] = -0f;
+        a[12] = (float) (1.5 * ExactSum.GRID);
+        b[20] = 5e6f;
+        double[] mean = new double[len];
+        for (int i = 0; i < len; i++) {
+            mean[i] = rng.nextDouble() - 0.5;
+        }
+        mean[30] = -4e6;
+        double[] sum = new double[len + 1];
+        double[] products = new double[len];
+        double[] squares = new double[len];
+        double[] expectedSum = new double[len + 1];
+        double[] expectedProducts = new double[len];
+        double[] expectedSquares = new double[len];
+        for (int pass = 0; pass < 2; pass++) {
+            ExactSum.add(sum, 1, a, 2, len);
+            ExactSum.addProducts(products, 0, a, 1, b, 2, len);
+            ExactSum.addSquaredDeviations(squares, b, 1, mean, len);
+            for (int i = 0; i < len; i++) {
+                expectedSum[1 + i] += ExactSum.q(a[2 + i]);
+                expectedProducts[i] += ExactSum.q(a[1 + i] * b[2 + i]);
+                double d = b[1 + i] - mean[i];
+                expectedSquares[i] += ExactSum.q(d * d);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expectedSum, sum);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expectedProducts, products);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expectedSquares, squares);
+    }
+
     /** {@code len} values uniform in [−scale/2, scale/2). */
     private static float[] uniform(Rng rng, int len, float scale) {
         float[] v = new float[len];

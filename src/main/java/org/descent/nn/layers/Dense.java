@@ -199,10 +199,7 @@ public final class Dense implements Layer {
                 }
                 ExactSum.addOuterProducts(e, w, dy, 0, units, x, 0, fanIn, n, rowOfSums);
                 for (int i = 0; i < n; i++) {
-                    int row = i * units;
-                    for (int j = 0; j < units; j++) {
-                        e[b + j] += ExactSum.q(dy[row + j]);
-                    }
+                    ExactSum.add(e, b, dy, i * units, units);
                 }
                 if (dx != null) {
                     FixedOrderProduct.multiply(n, fanIn, units, dy, 0, units, ctx.params, w, fanIn, dx, 0, fanIn);

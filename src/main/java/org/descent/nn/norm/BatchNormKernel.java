@@ -302,9 +302,7 @@ final class BatchNormKernel implements Kernel {
         for (int e = 0; e < n; e++) {
             int o = e * channels;
             if (exact) {
-                for (int c = 0; c < channels; c++) {
-                    sums[c] += ExactSum.q(x[o + c]);
-                }
+                ExactSum.add(sums, 0, x, o, channels);
             } else {
                 for (int c = 0; c < channels; c++) {
                     sums[c] += x[o + c];
@@ -330,10 +328,7 @@ final class BatchNormKernel implements Kernel {
         for (int e = 0; e < n; e++) {
             int o = e * channels;
             if (exact) {
-                for (int c = 0; c < channels; c++) {
-                    double d = x[o + c] - mean[c];
-                    m2[c] += ExactSum.q(d * d);
-                }
+                ExactSum.addSquaredDeviations(m2, x, o, mean, channels);
             } else {
                 for (int c = 0; c < channels; c++) {
                     double d = x[o + c] - mean[c];
@@ -615,10 +610,8 @@ final class BatchNormKernel implements Kernel {
         for (int e = 0; e < n; e++) {
             int o = e * channels;
             if (exact != null) {
-                for (int c = 0; c < channels; c++) {
-                    sumG[c] += ExactSum.q(g[o + c]);
-                    sumGx[c] += ExactSum.q(g[o + c] * xhat[o + c]);
-                }
+                ExactSum.add(sumG, 0, g, o, channels);
+                ExactSum.addProducts(sumGx, 0, g, o, xhat, o, channels);
             } else {
                 for (int c = 0; c < channels; c++) {
                     sumG[c] += g[o + c];
