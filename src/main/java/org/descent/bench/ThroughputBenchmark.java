@@ -39,7 +39,8 @@ public final class ThroughputBenchmark {
         Rng rng = new Rng(7);
         float[] x = new float[batch * d];
         for (int i = 0; i < x.length; i++) {
-            x[i] = rng.nextFloat();
+            // Full significands, as real inputs have (see LayerTimes: multiples of 2⁻²⁴ make exact-sum terms ties).
+            x[i] = (float) rng.nextDouble();
         }
         float[] y = new float[batch];
         for (int i = 0; i < batch; i++) {
