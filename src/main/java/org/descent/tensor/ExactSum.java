@@ -101,6 +101,11 @@ public final class ExactSum {
      * is order-free). Units left over, a block whose terms could reach 2⁵¹ grid units (or are not finite) and JVMs
      * without the Vector API take a unit at a time with the row of sums in {@code scratch}.
      *
+     * <p>With 512-bit vectors and room in {@code scratch} for each example's largest input exponent, a block whose
+     * partial sums stay below 2⁵⁰ grid units ({@code rows·max|g·2³⁰|·max|x|}) takes one FMA per term instead
+     * ({@link VectorExactSum#addOuterProductsWithoutTies}); its examples with a term that is a tie for that rounding
+     * (exponents found by {@link #lowestBitExponent}) add their terms one by one first ({@link #addAroundTies}).
+     *
      * @param scratch at least {@link #outerProductScratch(int, int)} doubles (with fewer, every unit takes the slow path)
      */
     public static void addOuterProducts(double[] acc, int off, float[] g, int gOff, int units, float[] x, int xOff, int cols,
@@ -179,6 +184,7 @@ public final class ExactSum {
             VectorExactSum.addRoundedTerms(acc, at, cols, scaledG, row * UNIT_BLOCK, x, xOff + row * cols);
             java.util.Arrays.fill(scaledG, row * UNIT_BLOCK, (row + 1) * UNIT_BLOCK, 0.0);
         }
+        // Both kernels stop at the same column, the last whole vector's end: the scalar loop after takes the rest.
         int k = VectorExactSum.addOuterProductsWithoutTies(acc, at, scaledG, 0, rows, x, xOff, cols);
         for (int t = 0; t < ties; t++) {
             int row = tieRows[t];

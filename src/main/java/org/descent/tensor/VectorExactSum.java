@@ -9,7 +9,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link ExactSum#addOuterProducts}'s inner loop on the Vector API. */
+/**
+ * {@link ExactSum}'s loops on the Vector API: the weight-gradient kernels of {@link ExactSum#addOuterProducts} (integer
+ * sums, and one FMA per term where no term is a tie), the exponent scans that find the ties, and the element-wise sums
+ * of rounded terms.
+ */
 final class VectorExactSum {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> L = D.withLanes(long.class);
@@ -98,7 +102,9 @@ final class VectorExactSum {
      * {@link #addOuterProductsOfFour}). On a 2-core AMD EPYC (Zen 4, 2026-12-06, harness 128 × 784 by 256): 15.6–15.9 G
      * terms/s against 11–12 for one vector. Sixteen accumulators (eight units, 27 registers) ran at 17.3–17.7 in the
      * harness, but in training the step took 3–5× as long in 5 JVMs out of 8, with the kernel itself hot and no Java
-     * fallbacks in the profile (spilled accumulators, by all signs); twelve (three vectors) were slower still.
+     * fallbacks in the profile (spilled accumulators, by all signs); twelve (three vectors) were slower still. (Sixteen
+     * double accumulators without the integer adds, {@link #addWithoutTiesEightByTwo}, showed no such slowdown in some
+     * thirty training runs on 2026-12-07.)
      */
     private static void addOuterProductsOfFourByTwo(double[] acc, int at, double[] scaledG, int first, int rows, float[] x,
                                                     int xi, int cols, long[] sums) {
@@ -185,9 +191,10 @@ final class VectorExactSum {
      * accumulator A = R + S (S the integer sum so far, |S| &lt; 2⁵¹, so A lies in [2⁵², 2⁵³) where the doubles are the
      * integers) is R + S + rint(x·g) whenever x·g is not an odd multiple of ½ — the sum rounds once, to the integer nearest
      * S + x·g, and S is an integer. At an odd multiple of ½ (a tie) that rounding would go to the even S + ⌊x·g⌋ or
-     * S + ⌈x·g⌉, so to a value that depends on S and with it on the order; the caller takes this path only for blocks
-     * where no term can be a tie and where no partial sum can reach 2⁵¹ ({@link ExactSum#addOuterProducts}). The same bits
-     * as {@link #addOuterProducts} (tested), at one FMA per term instead of an FMA and an integer add.
+     * S + ⌈x·g⌉, so to a value that depends on S and with it on the order; the caller zeroes the g of every example
+     * with a tie (adding its terms on its own) and takes this path only where no partial sum can reach 2⁵¹
+     * ({@link ExactSum#addOuterProducts}). The same bits as {@link #addOuterProducts} (tested), at one FMA per term
+     * instead of an FMA and an integer add.
      */
     static int addOuterProductsWithoutTies(double[] acc, int accOff, double[] scaledG, int gFrom, int rows, float[] x, int xOff,
                                            int cols) {
@@ -347,7 +354,10 @@ final class VectorExactSum {
         return i;
     }
 
-    /** {@code acc[at + lane] += q(t[lane])}. */
+    /**
+     * {@code acc[at + lane] += q(t[lane])}, as one rounding of the exact sum, as the scalar code; except that a −0 in
+     * {@code acc} plus a q(t) of −0 gives +0 here (sums from +0, as every caller's, never hold −0).
+     */
     private static void addRoundedTerms(double[] acc, int at, DoubleVector t) {
         if (t.abs().compare(VectorOperators.LT, ROUNDING_RANGE).allTrue()) {
             DoubleVector r = DoubleVector.broadcast(D, R);

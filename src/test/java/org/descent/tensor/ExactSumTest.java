@@ -216,7 +216,7 @@ class ExactSumTest {
                 double[] out = new double[3];
                 assertEquals(abs, VectorExactSum.maxAbsAndLowestBit(x, from, len, out, 2), "from " + from + ", length " + len);
                 assertEquals(lowest, out[2], "from " + from + ", length " + len);
-                for (int target : new int[] {-3, -6, -149 + 1, -25, 5}) {
+                for (int target : new int[] {-3, -6, -149, -148, -26, -25, 5}) {
                     boolean any = false;
                     for (int i = from; i < from + len; i++) {
                         any |= ExactSum.lowestBitExponent(x[i]) == target;

@@ -30,7 +30,6 @@ class FloatArraysTest {
         }
     }
 
-    /** Whole-vector copies: the run's bits (−0 and NaN included), at most overrun() − 1 floats written past it. */
     @Test
     void narrowsDoublesAsTheCastDoes() {
         Rng rng = new Rng(5);
@@ -58,6 +57,7 @@ class FloatArraysTest {
         }
     }
 
+    /** Whole-vector copies: the run's bits (−0 and NaN included), at most overrun() − 1 floats written past it. */
     @Test
     void copiesRunsInWholeVectors() {
         for (int len : new int[] {1, 5, 14, 16, 28, 33}) {
