@@ -29,7 +29,7 @@ final class VectorExactSum {
     private static final boolean WIDE = D.vectorBitSize() >= 512;
     /** {@link #addOuterProductsOfFourByTwo}'s eight vectors of sums, per thread. */
     private static final ThreadLocal<long[]> SUMS = ThreadLocal.withInitial(() -> new long[8 * D.length()]);
-    /** {@link #addWithoutTiesFourByTwo}'s eight vectors of accumulators, per thread. */
+    /** {@link #addWithoutTiesEightByTwo}'s sixteen vectors of accumulators, per thread. */
     private static final ThreadLocal<double[]> SUMS_WITHOUT_TIES = ThreadLocal.withInitial(() -> new double[16 * D.length()]);
 
     private VectorExactSum() {
@@ -275,30 +275,20 @@ final class VectorExactSum {
 
     /**
      * The largest |x[i]| for i in [from, from + len); writes to {@code lowest[at]} the largest
-     * {@link ExactSum#lowestBitExponent} of those values, both in one pass. The exponent is max(E, 1) − 150 + t, with E
-     * the biased exponent field and t the trailing zeros of the significand with its implicit bit; t is read off the
-     * exponent field of that lowest bit converted to a float (a power of two, exact).
+     * {@link ExactSum#lowestBitExponent} of those values, both in one pass.
      */
     static float maxAbsAndLowestBit(float[] x, int from, int len, double[] lowest, int at) {
         FloatVector zero = FloatVector.broadcast(F, -0f);
         FloatVector maxAbs = zero.abs();
-        IntVector one = IntVector.broadcast(I, 1);
-        IntVector significand = IntVector.broadcast(I, 0x7fffff);
-        IntVector implicitBit = IntVector.broadcast(I, 0x800000);
-        IntVector maxSum = IntVector.broadcast(I, 1 + 150);   // ±0's: an empty range gives −126, as a zero does
+        IntVector maxExponent = IntVector.broadcast(I, -126);   // ±0's: an empty range gives it, as a zero does
         int i = 0;
         for (int end = F.loopBound(len); i < end; i += F.length()) {
             FloatVector v = zero.add(FloatVector.fromArray(F, x, from + i)).abs();
-            IntVector bits = v.reinterpretAsInts();
-            IntVector m = bits.and(significand).or(implicitBit);
-            IntVector low = m.and(m.neg());
-            IntVector lowExponent = ((FloatVector) low.convert(VectorOperators.I2F, 0)).reinterpretAsInts()
-                    .lanewise(VectorOperators.LSHR, 23);
-            maxSum = maxSum.max(bits.lanewise(VectorOperators.LSHR, 23).max(one).add(lowExponent));
+            maxExponent = maxExponent.max(lowestBitExponents(v));
             maxAbs = maxAbs.max(v);
         }
         float abs = maxAbs.reduceLanes(VectorOperators.MAX);
-        int lowBit = maxSum.reduceLanes(VectorOperators.MAX) - 150 - 127;
+        int lowBit = maxExponent.reduceLanes(VectorOperators.MAX);
         for (; i < len; i++) {
             abs = Math.max(abs, Math.abs(x[from + i]));
             lowBit = Math.max(lowBit, ExactSum.lowestBitExponent(x[from + i]));
@@ -310,10 +300,11 @@ final class VectorExactSum {
     /**
      * One example's terms of the block's eight units, each added to {@code acc} on its own:
      * {@code acc[at + u·cols + k] += GRID · rint(scaledG[gFrom + u] · x[xi + k])} for whole vectors of k from 0 (each
-     * |product| below 2⁵¹); returns the first k left to the caller. For the few examples whose terms include ties, where
-     * {@link #addOuterProducts} over one example would spend its time on the sums it keeps for many.
+     * |product| below 2⁵¹), up to the last whole vector as {@link #addOuterProductsWithoutTies}. For the few examples
+     * whose terms include ties, where {@link #addOuterProducts} over one example would spend its time on the sums it
+     * keeps for many.
      */
-    static int addRoundedTerms(double[] acc, int at, int cols, double[] scaledG, int gFrom, float[] x, int xi) {
+    static void addRoundedTerms(double[] acc, int at, int cols, double[] scaledG, int gFrom, float[] x, int xi) {
         DoubleVector r = DoubleVector.broadcast(D, R);
         DoubleVector grid = DoubleVector.broadcast(D, ExactSum.GRID);
         int end = D.loopBound(cols);
@@ -323,7 +314,6 @@ final class VectorExactSum {
                 widen(x, xi + k).fma(g, r).sub(r).fma(grid, DoubleVector.fromArray(D, acc, at + k)).intoArray(acc, at + k);
             }
         }
-        return end;
     }
 
     /** |t|·2³⁰ below 2⁵¹, where (t·2³⁰ + R) − R is rint(t·2³⁰): the vector rounding's range for a term t. */
@@ -338,7 +328,7 @@ final class VectorExactSum {
         DoubleVector zero = DoubleVector.broadcast(D, -0.0);
         int i = 0;
         for (int end = D.loopBound(len); i < end; i += D.length()) {
-            addRoundedTerms(acc, accOff + i, zero.add(widen(v, vOff + i)));
+            addRoundedLanes(acc, accOff + i, zero.add(widen(v, vOff + i)));
         }
         return i;
     }
@@ -349,7 +339,7 @@ final class VectorExactSum {
         int i = 0;
         for (int end = D.loopBound(len); i < end; i += D.length()) {
             DoubleVector d = widen(x, xOff + i).sub(DoubleVector.fromArray(D, mean, i));
-            addRoundedTerms(acc, i, zero.add(d.mul(d)));
+            addRoundedLanes(acc, i, zero.add(d.mul(d)));
         }
         return i;
     }
@@ -358,7 +348,7 @@ final class VectorExactSum {
      * {@code acc[at + lane] += q(t[lane])}, as one rounding of the exact sum, as the scalar code; except that a −0 in
      * {@code acc} plus a q(t) of −0 gives +0 here (sums from +0, as every caller's, never hold −0).
      */
-    private static void addRoundedTerms(double[] acc, int at, DoubleVector t) {
+    private static void addRoundedLanes(double[] acc, int at, DoubleVector t) {
         if (t.abs().compare(VectorOperators.LT, ROUNDING_RANGE).allTrue()) {
             DoubleVector r = DoubleVector.broadcast(D, R);
             t.fma(DoubleVector.broadcast(D, 0x1p30), r).sub(r)
@@ -372,21 +362,13 @@ final class VectorExactSum {
 
     /**
      * Whether some x[i], i in [from, from + len), has a {@link ExactSum#lowestBitExponent} among
-     * {@code targets[0, count)} (computed as in {@link #maxAbsAndLowestBit}).
+     * {@code targets[0, count)}.
      */
     static boolean anyLowestBitExponent(float[] x, int from, int len, int[] targets, int count) {
         FloatVector zero = FloatVector.broadcast(F, -0f);
-        IntVector one = IntVector.broadcast(I, 1);
-        IntVector significand = IntVector.broadcast(I, 0x7fffff);
-        IntVector implicitBit = IntVector.broadcast(I, 0x800000);
         int i = 0;
         for (int end = F.loopBound(len); i < end; i += F.length()) {
-            IntVector bits = zero.add(FloatVector.fromArray(F, x, from + i)).abs().reinterpretAsInts();
-            IntVector m = bits.and(significand).or(implicitBit);
-            IntVector low = m.and(m.neg());
-            IntVector lowExponent = ((FloatVector) low.convert(VectorOperators.I2F, 0)).reinterpretAsInts()
-                    .lanewise(VectorOperators.LSHR, 23);
-            IntVector exponent = bits.lanewise(VectorOperators.LSHR, 23).max(one).add(lowExponent).sub(150 + 127);
+            IntVector exponent = lowestBitExponents(zero.add(FloatVector.fromArray(F, x, from + i)).abs());
             VectorMask<Integer> hit = exponent.compare(VectorOperators.EQ, targets[0]);
             for (int t = 1; t < count; t++) {
                 hit = hit.or(exponent.compare(VectorOperators.EQ, targets[t]));
@@ -404,6 +386,19 @@ final class VectorExactSum {
             }
         }
         return false;
+    }
+
+    /**
+     * {@link ExactSum#lowestBitExponent} of each lane of {@code v} (non-negative: |x|), as max(E, 1) − 150 + t with E
+     * the biased exponent field and t the trailing zeros of the significand with its implicit bit; t is read off the
+     * exponent field of that lowest bit converted to a float (a power of two, exact).
+     */
+    private static IntVector lowestBitExponents(FloatVector v) {
+        IntVector bits = v.reinterpretAsInts();
+        IntVector m = bits.and(0x7fffff).or(0x800000);
+        IntVector lowExponent = ((FloatVector) m.and(m.neg()).convert(VectorOperators.I2F, 0)).reinterpretAsInts()
+                .lanewise(VectorOperators.LSHR, 23);
+        return bits.lanewise(VectorOperators.LSHR, 23).max(1).add(lowExponent).sub(150 + 127);
     }
 
     /**
