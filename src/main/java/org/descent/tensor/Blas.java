@@ -126,7 +126,7 @@ public final class Blas {
             return new Blas(java, javaDesc + ", no native BLAS found");
         }
         String lib = loadedBlasLibrary().orElse("unknown library");
-        String natDesc = nat.getClass().getSimpleName() + " (native " + lib + ")";
+        String natDesc = nat.getClass().getSimpleName() + " (native " + lib + coreType(lib) + ")";
         if (pref.equals("native")) {
             return new Blas(nat, natDesc + ", chosen by descent.blas=native");
         }
@@ -178,6 +178,17 @@ public final class Blas {
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
         return best;
+    }
+
+    /**
+     * ", kernels OPENBLAS_CORETYPE=X" when the loaded library is OpenBLAS and its kernel family was chosen by that
+     * environment variable (set by {@code submit/descent} from the CPU's instruction sets, {@code submit/openblas-coretype},
+     * or by the user) rather than by OpenBLAS's own table of CPU models; empty otherwise.
+     */
+    static String coreType(String library) {
+        String core = System.getenv("OPENBLAS_CORETYPE");
+        return library.toLowerCase(Locale.ROOT).contains("openblas") && core != null && !core.isEmpty()
+                ? ", kernels OPENBLAS_CORETYPE=" + core : "";
     }
 
     /** The BLAS shared object mapped into this process, resolved through its symlinks. */

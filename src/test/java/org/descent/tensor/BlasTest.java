@@ -70,4 +70,13 @@ class BlasTest {
         }
         return v;
     }
+
+    /** The kernel family is reported only for OpenBLAS, whose environment variable it is. */
+    @Test
+    void coreTypeIsReportedOnlyForOpenBlas() {
+        assertEquals("", Blas.coreType("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"));
+        String core = System.getenv("OPENBLAS_CORETYPE");
+        String expected = core == null || core.isEmpty() ? "" : ", kernels OPENBLAS_CORETYPE=" + core;
+        assertEquals(expected, Blas.coreType("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"));
+    }
 }
