@@ -71,6 +71,12 @@ public final class ExactSum {
     /** Units of a layer whose weight-gradient sums {@link #addOuterProducts} runs together on the Vector API. */
     static final int UNIT_BLOCK = 8;
 
+    /**
+     * At most this many inputs (4 MB as doubles) per pass of {@link #addOuterProducts}, which widens them to doubles once
+     * for the one-FMA kernel; a larger call runs in groups of examples.
+     */
+    static final int WIDENED_INPUTS = 1 << 19;
+
     /** The scratch {@link #addOuterProducts} needs for {@code rows} examples of {@code cols} inputs. */
     public static int outerProductScratch(int rows, int cols) {
         return Math.max(cols, UNIT_BLOCK * rows) + rows;
@@ -110,6 +116,15 @@ public final class ExactSum {
      */
     public static void addOuterProducts(double[] acc, int off, float[] g, int gOff, int units, float[] x, int xOff, int cols,
                                         int rows, double[] scratch) {
+        if (VECTOR && rows > 1 && (long) rows * cols > WIDENED_INPUTS) {
+            // In groups of examples, so that the one-FMA kernel's widened inputs stay within WIDENED_INPUTS doubles: exact
+            // sums, the same bits as one call.
+            int group = Math.max(1, WIDENED_INPUTS / cols);
+            for (int i = 0; i < rows; i += group) {
+                addOuterProducts(acc, off, g, gOff + i * units, units, x, xOff + i * cols, cols, Math.min(group, rows - i), scratch);
+            }
+            return;
+        }
         // With room for them, each example's largest lowestBitExponent(x) after the row of sums and the block's scaled g.
         int lowestX = Math.max(cols, UNIT_BLOCK * rows);
         boolean tieCheck = VECTOR && scratch.length >= lowestX + rows;
@@ -124,6 +139,7 @@ public final class ExactSum {
             }
         }
         TieRows tieRows = tieCheck ? TieRows.of(rows) : null;
+        double[] wideX = null;
         int j = 0;
         if (VECTOR && scratch.length >= UNIT_BLOCK * rows) {
             for (; j + UNIT_BLOCK <= units; j += UNIT_BLOCK) {
@@ -151,9 +167,15 @@ public final class ExactSum {
                     }
                     continue;
                 }
-                int k = tieCheck && ties <= rows / 4 && rows * gMax * xMax < 0x1p50
-                        ? addAroundTies(acc, off + j * cols, scratch, rows, x, xOff, cols, tieRows.rows, ties, g, gOff + j, units)
-                        : VectorExactSum.addOuterProducts(acc, off + j * cols, scratch, 0, rows, x, xOff, cols);
+                int k;
+                if (tieCheck && ties <= rows / 4 && rows * gMax * xMax < 0x1p50) {
+                    if (wideX == null) {
+                        wideX = VectorExactSum.widened(x, xOff, rows * cols);
+                    }
+                    k = addAroundTies(acc, off + j * cols, scratch, rows, x, xOff, wideX, cols, tieRows.rows, ties, g, gOff + j, units);
+                } else {
+                    k = VectorExactSum.addOuterProducts(acc, off + j * cols, scratch, 0, rows, x, xOff, cols);
+                }
                 for (int u = 0; u < UNIT_BLOCK; u++) {
                     for (int kk = k; kk < cols; kk++) {
                         double sum = 0;
@@ -177,7 +199,7 @@ public final class ExactSum {
      * back from {@code g} for the columns left to the scalar loop. Exact sums, so the same bits as one call of either
      * kernel over all of them. Returns the first column left to the scalar loop.
      */
-    private static int addAroundTies(double[] acc, int at, double[] scaledG, int rows, float[] x, int xOff, int cols,
+    private static int addAroundTies(double[] acc, int at, double[] scaledG, int rows, float[] x, int xOff, double[] wideX, int cols,
                                      int[] tieRows, int ties, float[] g, int gOff, int units) {
         for (int t = 0; t < ties; t++) {
             int row = tieRows[t];
@@ -185,7 +207,7 @@ public final class ExactSum {
             java.util.Arrays.fill(scaledG, row * UNIT_BLOCK, (row + 1) * UNIT_BLOCK, 0.0);
         }
         // Both kernels stop at the same column, the last whole vector's end: the scalar loop after takes the rest.
-        int k = VectorExactSum.addOuterProductsWithoutTies(acc, at, scaledG, 0, rows, x, xOff, cols);
+        int k = VectorExactSum.addOuterProductsWithoutTies(acc, at, scaledG, 0, rows, x, xOff, wideX, cols);
         for (int t = 0; t < ties; t++) {
             int row = tieRows[t];
             for (int u = 0; u < UNIT_BLOCK; u++) {

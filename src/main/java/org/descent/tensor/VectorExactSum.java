@@ -194,14 +194,15 @@ final class VectorExactSum {
      * S + ⌈x·g⌉, so to a value that depends on S and with it on the order; the caller zeroes the g of every example
      * with a tie (adding its terms on its own) and takes this path only where no partial sum can reach 2⁵¹
      * ({@link ExactSum#addOuterProducts}). The same bits as {@link #addOuterProducts} (tested), at one FMA per term
-     * instead of an FMA and an integer add.
+     * instead of an FMA and an integer add. {@code wideX[i·cols + k]} is {@code x[xOff + i·cols + k]} as a double
+     * ({@link #widened}); a vector of columns left over goes through {@link #addOuterProducts} on {@code x}.
      */
     static int addOuterProductsWithoutTies(double[] acc, int accOff, double[] scaledG, int gFrom, int rows, float[] x, int xOff,
-                                           int cols) {
+                                           double[] wideX, int cols) {
         int k = 0;
         double[] sums = WIDE ? SUMS_WITHOUT_TIES.get() : null;
         for (int end = WIDE ? cols - 2 * D.length() : -1; k <= end; k += 2 * D.length()) {
-            addWithoutTiesEightByTwo(acc, accOff + k, scaledG, gFrom, rows, x, xOff + k, cols, sums);
+            addWithoutTiesEightByTwo(acc, accOff + k, scaledG, gFrom, rows, wideX, k, cols, sums);
         }
         if (k < D.loopBound(cols)) {
             return addOuterProducts(acc, accOff, scaledG, gFrom, rows, x, xOff, cols, k);
@@ -209,45 +210,67 @@ final class VectorExactSum {
         return k;
     }
 
+    /** Per thread, {@link #widened}'s array, grown as needed. */
+    private static final ThreadLocal<double[]> WIDE_X = ThreadLocal.withInitial(() -> new double[0]);
+
     /**
-     * Two vectors of columns from {@code x[xi]} for the block's eight units, accumulators R + S in double, one FMA per
-     * term: sixteen accumulators, two widened vectors and a broadcast, 19 of AVX-512's 32 registers. Harness (128 × 784
-     * by 256, 2-core Zen 4, 2026-12-07): 17.7–19.2 G terms/s against 15.1–15.2 for four units per pass and 12.3–13.2 for
-     * {@link #addOuterProducts}.
+     * {@code x[off … off + len)} as doubles (exact), in a per-thread array from index 0: the one-FMA kernel's inputs,
+     * widened once per call of {@link ExactSum#addOuterProducts} instead of once per block of eight units.
      */
-    private static void addWithoutTiesEightByTwo(double[] acc, int at, double[] scaledG, int gFrom, int rows, float[] x,
+    static double[] widened(float[] x, int off, int len) {
+        double[] out = WIDE_X.get();
+        if (out.length < len) {
+            out = new double[len];
+            WIDE_X.set(out);
+        }
+        for (int i = 0; i < len; i++) {
+            out[i] = x[off + i];
+        }
+        return out;
+    }
+
+    /**
+     * Two vectors of columns from {@code x[xi]} (inputs widened to doubles, {@link #widened}) for the block's eight units,
+     * accumulators R + S in double, one FMA per term: sixteen accumulators, two loaded vectors and a broadcast, 19 of
+     * AVX-512's 32 registers. The loaded inputs are only arguments (the receiver is the broadcast g; fma(g, x, A) =
+     * fma(x, g, A)), so they need no {@code −0 +} pass for their class, and there is no conversion per block: on an Intel
+     * Xeon (2026-12-07, harness 128 × 784 by 256), where conversions and adds share the two FMA ports, 29.2–29.6 G
+     * terms/s against 24.0–24.6 for floats widened in the loop (Zen 4, with separate ports: 17.7–19.2 for floats widened
+     * in the loop) and 12.3–13.2 for {@link #addOuterProducts}.
+     */
+    private static void addWithoutTiesEightByTwo(double[] acc, int at, double[] scaledG, int gFrom, int rows, double[] x,
                                                  int xi, int cols, double[] sums) {
         int n = D.length();
         DoubleVector a0 = DoubleVector.broadcast(D, R);
         DoubleVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         DoubleVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
         for (int i = 0, gi = gFrom; i < rows; i++, xi += cols, gi += ExactSum.UNIT_BLOCK) {
-            DoubleVector xa = widen(x, xi);
-            DoubleVector xb = widen(x, xi + n);
+            DoubleVector xa = DoubleVector.fromArray(D, x, xi);
+            DoubleVector xb = DoubleVector.fromArray(D, x, xi + n);
             DoubleVector g = DoubleVector.broadcast(D, scaledG[gi]);
-            a0 = xa.fma(g, a0);
-            b0 = xb.fma(g, b0);
+            a0 = g.fma(xa, a0);
+            b0 = g.fma(xb, b0);
             g = DoubleVector.broadcast(D, scaledG[gi + 1]);
-            a1 = xa.fma(g, a1);
-            b1 = xb.fma(g, b1);
+            a1 = g.fma(xa, a1);
+            b1 = g.fma(xb, b1);
             g = DoubleVector.broadcast(D, scaledG[gi + 2]);
-            a2 = xa.fma(g, a2);
-            b2 = xb.fma(g, b2);
+            a2 = g.fma(xa, a2);
+            b2 = g.fma(xb, b2);
             g = DoubleVector.broadcast(D, scaledG[gi + 3]);
-            a3 = xa.fma(g, a3);
-            b3 = xb.fma(g, b3);
+            a3 = g.fma(xa, a3);
+            b3 = g.fma(xb, b3);
             g = DoubleVector.broadcast(D, scaledG[gi + 4]);
-            a4 = xa.fma(g, a4);
-            b4 = xb.fma(g, b4);
+            a4 = g.fma(xa, a4);
+            b4 = g.fma(xb, b4);
             g = DoubleVector.broadcast(D, scaledG[gi + 5]);
-            a5 = xa.fma(g, a5);
-            b5 = xb.fma(g, b5);
+            a5 = g.fma(xa, a5);
+            b5 = g.fma(xb, b5);
             g = DoubleVector.broadcast(D, scaledG[gi + 6]);
-            a6 = xa.fma(g, a6);
-            b6 = xb.fma(g, b6);
+            a6 = g.fma(xa, a6);
+            b6 = g.fma(xb, b6);
             g = DoubleVector.broadcast(D, scaledG[gi + 7]);
-            a7 = xa.fma(g, a7);
-            b7 = xb.fma(g, b7);
+            a7 = g.fma(xa, a7);
+            b7 = g.fma(xb, b7);
         }
         int m = 2 * n;
         a0.intoArray(sums, 0);

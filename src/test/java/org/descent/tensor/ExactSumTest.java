@@ -1,6 +1,7 @@
 package org.descent.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.Random;
@@ -177,6 +178,26 @@ class ExactSumTest {
         expected = exampleByExample(g, x, rows, units, cols, 1);
         batch = new double[units * cols + 1];
         ExactSum.addOuterProducts(batch, 1, g, 0, units, x, 0, cols, rows, new double[ExactSum.outerProductScratch(rows, cols)]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, batch);
+    }
+
+    @Test
+    void aCallOverMoreInputsThanAreWidenedAtOnceRunsInGroupsWithTheSameBits() {
+        // 300 examples of 1,800 inputs: 540,000 > WIDENED_INPUTS, so groups of 291 and 9 examples; one tie row in each.
+        Rng rng = new Rng(31);
+        int rows = 300;
+        int units = 16;
+        int cols = 1800;
+        assertTrue((long) rows * cols > ExactSum.WIDENED_INPUTS && ExactSum.WIDENED_INPUTS / cols < rows);
+        float[] g = uniform(rng, rows * units, 2e-3f);
+        float[] x = uniform(rng, rows * cols, 4);
+        for (int i : new int[] {5, 295}) {
+            g[i * units + 3] = 0x1p-20f;
+            x[i * cols + 40] = 3 * 0x1p-11f;
+        }
+        double[] expected = exampleByExample(g, x, rows, units, cols, 0);
+        double[] batch = new double[units * cols];
+        ExactSum.addOuterProducts(batch, 0, g, 0, units, x, 0, cols, rows, new double[ExactSum.outerProductScratch(rows, cols)]);
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, batch);
     }
 

@@ -21,7 +21,7 @@ class FixedOrderProductTest {
 
     @Test
     void everyElementIsTheInOrderChainOfFusedMultiplyAddsWhateverTheRowsAroundIt() {
-        for (int[] size : new int[][] {{1, 1, 1}, {3, 5, 2}, {4, 32, 7}, {9, 47, 13}, {6, 100, 30}, {5, 16, 3}, {8, 50, 20}}) {
+        for (int[] size : new int[][] {{1, 1, 1}, {3, 5, 2}, {4, 32, 7}, {9, 47, 13}, {6, 100, 30}, {5, 16, 3}, {8, 50, 20}, {13, 80, 11}}) {
             int rows = size[0];
             int n = size[1];
             int depth = size[2];
