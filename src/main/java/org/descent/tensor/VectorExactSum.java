@@ -223,7 +223,11 @@ final class VectorExactSum {
             out = new double[len];
             WIDE_X.set(out);
         }
-        for (int i = 0; i < len; i++) {
+        int i = 0;
+        for (int end = D.loopBound(len); i < end; i += D.length()) {
+            widen(x, off + i).intoArray(out, i);
+        }
+        for (; i < len; i++) {
             out[i] = x[off + i];
         }
         return out;

@@ -1,5 +1,6 @@
 package org.descent.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,15 @@ class FloatArraysTest {
                             "element " + (from + i) + " of " + len);
                 }
                 assertEquals(0f, dst[len + 1], "past the run");
+                double[] zeroed = src.clone();
+                float[] same = new float[len + 2];
+                FloatArrays.narrowAndZero(zeroed, from, same, 1, len);
+                assertArrayEquals(dst, same, "narrowAndZero's floats, " + len + " from " + from);
+                for (int i = 0; i < src.length; i++) {
+                    boolean inRun = i >= from && i < from + len;
+                    assertEquals(Double.doubleToRawLongBits(inRun ? 0.0 : src[i]), Double.doubleToRawLongBits(zeroed[i]),
+                            "source element " + i + " after narrowAndZero of " + len + " from " + from);
+                }
             }
         }
     }

@@ -102,8 +102,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Long
                     try {
                         for (StepMessage m = node.next(); m != null; m = node.next()) {
                             stallIfAsked(partition, m.step, attempt);
-                            node.finish(compute(worker, partition, block, m, node.collective(plan.activePartitions(m.epoch, m.stepInEpoch)),
-                                    node.progress()));
+                            worker.exactSumsLeftZero(node.finish(compute(worker, partition, block, m,
+                                    node.collective(plan.activePartitions(m.epoch, m.stepInEpoch)), node.progress())));
                             served++;
                         }
                     } finally {

@@ -37,6 +37,8 @@ final class PartitionWorker {
      */
     private float[] gradBuffer;
     private double[] exactBuffer;
+    /** Whether {@link #exactBuffer} is known to hold zeros (the tree's root read it and left it so). */
+    private boolean exactBufferZero;
     private double[] statsBuffer;
     private float[] x = new float[0];
     private float[] y = new float[0];
@@ -83,7 +85,8 @@ final class PartitionWorker {
         long t0 = System.nanoTime();
         org.descent.nn.KernelWarmUp.stepBegins();
         float[] grads = exactSums ? null : (gradBuffer = cleared(gradBuffer, model.paramCount()));
-        double[] exactGrads = exactSums ? (exactBuffer = cleared(exactBuffer, model.paramCount())) : null;
+        double[] exactGrads = exactSums ? (exactBuffer = exactBufferZero ? exactBuffer : cleared(exactBuffer, model.paramCount())) : null;
+        exactBufferZero = false;
         double[] stats = statsBuffer = cleared(statsBuffer, model.statsSize());
         ensure(n, block);
         block.gather(order, from, n, x, y);
@@ -196,6 +199,14 @@ final class PartitionWorker {
             System.arraycopy(network.forward(ctx, x, n), 0, all, from * k, n * k);
         }
         return all;
+    }
+
+    /**
+     * Told, after a step, that {@code sums} (or null) were left zero by whoever consumed them: when they are this worker's
+     * exact sums, the next step uses them without clearing them again.
+     */
+    void exactSumsLeftZero(double[] sums) {
+        exactBufferZero = sums != null && sums == exactBuffer;
     }
 
     /** {@code buffer} zeroed, or a new zero array of {@code length} the first time. */

@@ -307,8 +307,10 @@ final class TreeNode implements Closeable {
     /**
      * Ends the current step: a node without examples first relays its children's reductions (it
      * learns each one's length from the first active child), then the subtree's result goes up.
+     * Returns {@code own}'s exact sums when this node, the root, has rounded them to float32 and left them zero (so that
+     * their worker need not clear them for its next step), else null.
      */
-    void finish(PartitionResult own) throws IOException, InterruptedException {
+    double[] finish(PartitionResult own) throws IOException, InterruptedException {
         if (own.count() == 0) {
             int first = firstActiveChild();
             while (first >= 0 && children.get(first).nextKind() == Wire.REDUCE) {
@@ -370,7 +372,7 @@ final class TreeNode implements Closeable {
                 int len = Math.min(CHUNK_VALUES, n - from);
                 addChildren(results, exact, floats, doubles, from, len);
                 if (roundHere) {
-                    org.descent.tensor.FloatArrays.narrow(doubles, from, rounded, from, len);
+                    org.descent.tensor.FloatArrays.narrowAndZero(doubles, from, rounded, from, len);
                 }
                 if (streamed) {
                     if (roundHere) {
@@ -392,6 +394,7 @@ final class TreeNode implements Closeable {
             up.sendResult(current.step, new PartitionResult(partition, asFloat ? (roundHere ? rounded : floats) : null, asFloat ? null : doubles,
                     lossSum, count, stats, 0, compute + (root ? 0 : sync), sync));
         }
+        return roundHere && !(streamed && overlap) ? doubles : null;
     }
 
     /** Adds the children's gradients at {@code [from, from+len)} to the node's own, in {@link Topology#children} order. */
