@@ -203,7 +203,7 @@ public final class ExactSum {
                                      int[] tieRows, int ties, float[] g, int gOff, int units) {
         for (int t = 0; t < ties; t++) {
             int row = tieRows[t];
-            VectorExactSum.addRoundedTerms(acc, at, cols, scaledG, row * UNIT_BLOCK, x, xOff + row * cols);
+            VectorExactSum.addRoundedTerms(acc, at, cols, scaledG, row * UNIT_BLOCK, wideX, row * cols);
             java.util.Arrays.fill(scaledG, row * UNIT_BLOCK, (row + 1) * UNIT_BLOCK, 0.0);
         }
         // Both kernels stop at the same column, the last whole vector's end: the scalar loop after takes the rest.

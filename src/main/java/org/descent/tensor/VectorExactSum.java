@@ -329,16 +329,18 @@ final class VectorExactSum {
      * {@code acc[at + u·cols + k] += GRID · rint(scaledG[gFrom + u] · x[xi + k])} for whole vectors of k from 0 (each
      * |product| below 2⁵¹), up to the last whole vector as {@link #addOuterProductsWithoutTies}. For the few examples
      * whose terms include ties, where {@link #addOuterProducts} over one example would spend its time on the sums it
-     * keeps for many.
+     * keeps for many. The inputs are the example's, widened once ({@link #widened}) from {@code wideX[xi]}; the loaded
+     * vector is only an argument (fma(g, x, R) = fma(x, g, R)).
      */
-    static void addRoundedTerms(double[] acc, int at, int cols, double[] scaledG, int gFrom, float[] x, int xi) {
+    static void addRoundedTerms(double[] acc, int at, int cols, double[] scaledG, int gFrom, double[] wideX, int xi) {
         DoubleVector r = DoubleVector.broadcast(D, R);
         DoubleVector grid = DoubleVector.broadcast(D, ExactSum.GRID);
         int end = D.loopBound(cols);
         for (int u = 0; u < ExactSum.UNIT_BLOCK; u++, at += cols) {
             DoubleVector g = DoubleVector.broadcast(D, scaledG[gFrom + u]);
             for (int k = 0; k < end; k += D.length()) {
-                widen(x, xi + k).fma(g, r).sub(r).fma(grid, DoubleVector.fromArray(D, acc, at + k)).intoArray(acc, at + k);
+                g.fma(DoubleVector.fromArray(D, wideX, xi + k), r).sub(r).fma(grid, DoubleVector.fromArray(D, acc, at + k))
+                        .intoArray(acc, at + k);
             }
         }
     }

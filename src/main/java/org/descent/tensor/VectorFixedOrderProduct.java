@@ -68,49 +68,16 @@ final class VectorFixedOrderProduct {
                 fourRowsOfOneVector(depth, a, a0 + 4 * lda, lda, b, bOff + j, ldb, c, cOff + (i + 4) * ldc + j, ldc);
             }
         }
-        for (; i + 3 < rows; i += 4) {
+        if (i + 3 < rows) {   // four rows left at most, after the eights
             int a0 = aOff + i * lda;
             int j = 0;
             for (; j + 2 * width <= vectorColumns; j += 2 * width) {
-                FloatVector c00 = FloatVector.zero(F);
-                FloatVector c01 = FloatVector.zero(F);
-                FloatVector c10 = FloatVector.zero(F);
-                FloatVector c11 = FloatVector.zero(F);
-                FloatVector c20 = FloatVector.zero(F);
-                FloatVector c21 = FloatVector.zero(F);
-                FloatVector c30 = FloatVector.zero(F);
-                FloatVector c31 = FloatVector.zero(F);
-                for (int k = 0; k < depth; k++) {
-                    int bk = bOff + k * ldb + j;
-                    FloatVector b0 = FloatVector.fromArray(F, b, bk);
-                    FloatVector b1 = FloatVector.fromArray(F, b, bk + width);
-                    FloatVector x0 = FloatVector.broadcast(F, a[a0 + k]);
-                    FloatVector x1 = FloatVector.broadcast(F, a[a0 + lda + k]);
-                    FloatVector x2 = FloatVector.broadcast(F, a[a0 + 2 * lda + k]);
-                    FloatVector x3 = FloatVector.broadcast(F, a[a0 + 3 * lda + k]);
-                    c00 = x0.fma(b0, c00);
-                    c01 = x0.fma(b1, c01);
-                    c10 = x1.fma(b0, c10);
-                    c11 = x1.fma(b1, c11);
-                    c20 = x2.fma(b0, c20);
-                    c21 = x2.fma(b1, c21);
-                    c30 = x3.fma(b0, c30);
-                    c31 = x3.fma(b1, c31);
-                }
-                int ci = cOff + i * ldc + j;
-                FloatVector negativeZero = FloatVector.broadcast(F, -0f);
-                negativeZero.add(c00).intoArray(c, ci);
-                negativeZero.add(c01).intoArray(c, ci + width);
-                negativeZero.add(c10).intoArray(c, ci + ldc);
-                negativeZero.add(c11).intoArray(c, ci + ldc + width);
-                negativeZero.add(c20).intoArray(c, ci + 2 * ldc);
-                negativeZero.add(c21).intoArray(c, ci + 2 * ldc + width);
-                negativeZero.add(c30).intoArray(c, ci + 3 * ldc);
-                negativeZero.add(c31).intoArray(c, ci + 3 * ldc + width);
+                fourRowsOfTwoVectors(depth, a, a0, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
             for (; j < vectorColumns; j += width) {
                 fourRowsOfOneVector(depth, a, a0, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
+            i += 4;
         }
         for (; i < rows; i++) {
             for (int j = 0; j < vectorColumns; j += width) {
@@ -118,6 +85,49 @@ final class VectorFixedOrderProduct {
             }
         }
         return vectorColumns;
+    }
+
+    /**
+     * Four rows' two vectors of columns starting at {@code b[bj]}, written from {@code c[ci]}: eight accumulators; the
+     * rows {@link #eightRowsOfTwoVectors} leaves. Each lane the chain {@link #oneVector} computes.
+     */
+    private static void fourRowsOfTwoVectors(int depth, float[] a, int ai, int lda, float[] b, int bj, int ldb, float[] c,
+                                             int ci, int ldc) {
+        int width = F.length();
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        for (int k = 0; k < depth; k++) {
+            int bk = bj + k * ldb;
+            FloatVector b0 = FloatVector.fromArray(F, b, bk);
+            FloatVector b1 = FloatVector.fromArray(F, b, bk + width);
+            FloatVector x0 = FloatVector.broadcast(F, a[ai + k]);
+            FloatVector x1 = FloatVector.broadcast(F, a[ai + lda + k]);
+            FloatVector x2 = FloatVector.broadcast(F, a[ai + 2 * lda + k]);
+            FloatVector x3 = FloatVector.broadcast(F, a[ai + 3 * lda + k]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        FloatVector negativeZero = FloatVector.broadcast(F, -0f);
+        negativeZero.add(c00).intoArray(c, ci);
+        negativeZero.add(c01).intoArray(c, ci + width);
+        negativeZero.add(c10).intoArray(c, ci + ldc);
+        negativeZero.add(c11).intoArray(c, ci + ldc + width);
+        negativeZero.add(c20).intoArray(c, ci + 2 * ldc);
+        negativeZero.add(c21).intoArray(c, ci + 2 * ldc + width);
+        negativeZero.add(c30).intoArray(c, ci + 3 * ldc);
+        negativeZero.add(c31).intoArray(c, ci + 3 * ldc + width);
     }
 
     /**
