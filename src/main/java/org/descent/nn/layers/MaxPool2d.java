@@ -60,14 +60,18 @@ public final class MaxPool2d extends Pool2d {
                 int oh = g.outH();
                 int ow = g.outW();
                 if (size == 2 && stride == 2) {
+                    float floor = rectified ? MaxPool2x2.RELU_FLOOR : MaxPool2x2.NO_FLOOR;
                     for (int pl = 0; pl < planes; pl++) {
-                        MaxPool2x2.forwardPlane(x, pl * h * w, windows, y, pl * oh * ow, arg, pl * oh * ow);
+                        MaxPool2x2.forwardPlane(x, pl * h * w, windows, floor, y, pl * oh * ow, arg, pl * oh * ow);
                     }
-                } else {
-                    forwardAnySize(x, y, arg, planes, h, w, oh, ow);
+                    return;
                 }
+                forwardAnySize(x, y, arg, planes, h, w, oh, ow);
                 if (rectified) {
-                    MaxPool2x2.rectify(y, 0, n * outSize);
+                    // The ReLU after the pooling: it commutes with the max.
+                    for (int o = 0; o < n * outSize; o++) {
+                        y[o] = Math.max(0f, y[o]);
+                    }
                 }
             }
 

@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The windows' values are strided (two of every four floats of two rows), which a load of consecutive floats would
  * have to take apart lane by lane; a gather reads them in place. Measured on AVX-512 (64 planes of 28×28 and 128 of
- * 14×14, each pooled with its argmax): 1.6–1.7× the scalar loop. Backward's routing into a zeroed row scatters a vector
- * of gradients to their argmaxes, which are distinct (the windows do not overlap).
+ * 14×14, each pooled with its argmax): 1.6–1.7× the scalar loop. Backward's routing stays a scalar loop
+ * ({@link MaxPool2x2#routeDisjoint}): JDK 17's scatter ran its index arithmetic in the API's Java fallback.
  */
 final class MaxPool2x2Lanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -30,8 +30,8 @@ final class MaxPool2x2Lanes {
         return F.length();
     }
 
-    /** {@link MaxPool2x2#forwardPlane}'s windows in whole vectors. */
-    static int forwardPlane(float[] x, int xOff, MaxPool2x2.Windows windows, float[] y, int yOff, int[] arg, int argOff) {
+    /** {@link MaxPool2x2#forwardPlane}'s windows in whole vectors, each {@code max(floor, ·)}. */
+    static int forwardPlane(float[] x, int xOff, MaxPool2x2.Windows windows, float floor, float[] y, int yOff, int[] arg, int argOff) {
         int[] offsets = windows.offsets;
         int w = windows.width;
         IntVector base = IntVector.broadcast(I, xOff);
@@ -47,14 +47,31 @@ final class MaxPool2x2Lanes {
             FloatVector maxBottom = c.max(d);
             IntVector argTop = i0.blend(i0.add(1), b.compare(VectorOperators.GT, a).cast(I));
             IntVector argBottom = i0.add(w).blend(i0.add(w + 1), d.compare(VectorOperators.GT, c).cast(I));
-            FloatVector.broadcast(F, -0f).add(maxTop.max(maxBottom)).intoArray(y, yOff + j);
+            // max(floor, ·) on a broadcast made in the loop: a receiver of an exact class for the store (see VectorFloatArrays).
+            FloatVector.broadcast(F, floor).max(maxTop.max(maxBottom)).intoArray(y, yOff + j);
             argTop.blend(argBottom, maxBottom.compare(VectorOperators.GT, maxTop).cast(I)).intoArray(arg, argOff + j);
         }
         return j;
     }
 
+    /**
+     * {@link MaxPool2x2#forwardPlaneRouted}'s targets from a plane's pooled values and argmaxes, in whole vectors: the
+     * argmax where the value's bits minus one are not negative, else {@code dump}; integer lanes throughout (no float mask
+     * cast to int lanes). A pass of its own over the plane just written, which is in L1: done inside the pooling loop, the
+     * loop outgrew what C2 compiles to vector instructions and ran its max and store in the API's Java fallback.
+     */
+    static int routeTargets(float[] y, int yOff, int[] arg, int argOff, int len, int dump) {
+        int j = 0;
+        for (int end = F.loopBound(len); j < end; j += F.length()) {
+            IntVector bits = IntVector.broadcast(I, -1).add(FloatVector.fromArray(F, y, yOff + j).reinterpretAsInts());
+            IntVector best = IntVector.broadcast(I, 0).add(IntVector.fromArray(I, arg, argOff + j));
+            best.blend(dump, bits.compare(VectorOperators.LT, 0)).intoArray(arg, argOff + j);
+        }
+        return j;
+    }
+
     /** {@link MaxPool2x2#maxPlane}'s windows in whole vectors. */
-    static int maxPlane(float[] x, int xOff, MaxPool2x2.Windows windows, float[] y, int yOff) {
+    static int maxPlane(float[] x, int xOff, MaxPool2x2.Windows windows, float floor, float[] y, int yOff) {
         int[] offsets = windows.offsets;
         int w = windows.width;
         int j = 0;
@@ -63,24 +80,8 @@ final class MaxPool2x2Lanes {
             FloatVector b = FloatVector.fromArray(F, x, xOff + 1, offsets, j);
             FloatVector c = FloatVector.fromArray(F, x, xOff + w, offsets, j);
             FloatVector d = FloatVector.fromArray(F, x, xOff + w + 1, offsets, j);
-            FloatVector.broadcast(F, -0f).add(a.max(b).max(c.max(d))).intoArray(y, yOff + j);
+            FloatVector.broadcast(F, floor).max(a.max(b).max(c.max(d))).intoArray(y, yOff + j);
         }
         return j;
-    }
-
-    /**
-     * {@link MaxPool2x2#routeRectifiedDisjoint} in whole vectors from {@code from}: the kept gradients scattered to their
-     * argmaxes; returns the first output left. A gradient is kept, as in the scalar rule, where y's bits minus one are
-     * not negative (y &gt; 0, or a NaN whose sign bit is clear; not +0, nor a NaN with the sign bit set, which x86
-     * arithmetic makes), else +0 goes; then {@code + 0}.
-     */
-    static int routeRectifiedDisjoint(float[] dy, float[] y, int[] arg, int from, int to, float[] dx) {
-        int o = from;
-        for (int end = from + F.loopBound(to - from); o < end; o += F.length()) {
-            FloatVector g = FloatVector.broadcast(F, -0f).add(FloatVector.fromArray(F, dy, o));
-            IntVector bits = IntVector.broadcast(I, -1).add(FloatVector.fromArray(F, y, o).reinterpretAsInts());
-            FloatVector.zero(F).blend(g, bits.compare(VectorOperators.GE, 0).cast(F)).add(0f).intoArray(dx, 0, arg, o);
-        }
-        return o;
     }
 }

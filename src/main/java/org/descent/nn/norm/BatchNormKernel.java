@@ -6,6 +6,7 @@ import org.descent.nn.Mode;
 import org.descent.nn.StepContext;
 import org.descent.nn.layers.MaxPool2x2;
 import org.descent.tensor.ExactSum;
+import org.descent.tensor.FloatMath;
 import org.descent.tensor.RowSums;
 
 /**
@@ -15,15 +16,20 @@ import org.descent.tensor.RowSums;
  * <p>The work goes channel by channel: a channel's values over the batch (n·H·W floats, 400 KB for 128 examples of
  * 28×28) stay in the cache for its passes. A dense input (one value per channel and example) goes row by row instead,
  * every channel at once ({@link #rowMajor}): a channel's values would be a column. Fused, a channel's normalized
- * values live only in a scratch row of that size: forward pools them from there ({@link MaxPool2x2}, then
- * max(0, ·)), and backward routes the pooled gradient into a zeroed scratch row and recomputes x̂ from x, so neither
- * y = γx̂ + β nor x̂ goes through memory at full size; with synchronized statistics the routed ∂L/∂y waits for the
- * exchange in ∂L/∂x's place, which the input gradient then overwrites in place (x̂ recomputed from x as it goes).
+ * values live only in a scratch row of that size: forward pools them from there under ReLU's floor
+ * ({@link MaxPool2x2#forwardPlaneRouted}, which also records where each window's gradient goes), and backward routes
+ * the pooled gradient into a zeroed scratch row and recomputes x̂ from x, so neither y = γx̂ + β nor x̂ goes through
+ * memory at full size, and backward never reads the pooled y; with synchronized statistics the routed ∂L/∂y waits for
+ * the exchange in ∂L/∂x's place, which the input gradient then overwrites in place (x̂ recomputed from x as it goes).
+ * The element-wise passes read x and write ∂L/∂x directly, on the Vector API
+ * ({@link BatchNormLanes}).
  * Synchronized float sums take the statistics in one exchange ({@link #mergeMoments}), so each channel's local rounds
  * run while its values are in cache. Every value is computed by the same expressions, sums included, in the same order as by the three layers' own kernels, so the fused kernel gives their bits:
  * outputs, ∂L/∂x, ∂L/∂γ, ∂L/∂β and statistics, in local, synchronized and exact mode.
  */
 final class BatchNormKernel implements Kernel {
+    /** Whether the fused kernel's element-wise passes run on the Vector API ({@link BatchNormLanes}, the same bits). */
+    private static final boolean VECTOR = FloatMath.vectorized();
     private final int channels;
     private final int spatial;
     private final double eps;
@@ -48,6 +54,10 @@ final class BatchNormKernel implements Kernel {
     private float[] channelValues = new float[0];
     /** One channel's ∂L/∂y over the batch, in backward. */
     private float[] channelGradient = new float[0];
+    /**
+     * Where each pooled output's gradient goes: its window's argmax, an index into the channel's scratch row, or the dump
+     * slot past the rows where ReLU passes nothing ({@link MaxPool2x2#forwardPlaneRouted}).
+     */
     private int[] argmax = new int[0];
     /**
      * Whether {@link #argmax} holds where each window's maximum is, for the last forward: a training forward records it, an
@@ -384,10 +394,15 @@ final class BatchNormKernel implements Kernel {
         float b = p[slot.paramOffset() + channels + c];
         float mu = means[c];
         if (pooled()) {
-            float[] v = gather(x, c, n);
-            for (int i = 0, end = n * spatial; i < end; i++) {
-                float h = (v[i] - mu) * is;
-                v[i] = g * h + b;
+            float[] v = channelValues;
+            for (int e = 0; e < n; e++) {
+                int xo = e * stride + c * spatial;
+                int vo = e * spatial;
+                int s = VECTOR ? BatchNormLanes.normalize(x, xo, v, vo, spatial, mu, is, g, b) : 0;
+                for (; s < spatial; s++) {
+                    float h = (x[xo + s] - mu) * is;
+                    v[vo + s] = g * h + b;
+                }
             }
             poolChannel(c, n, y);
             return;
@@ -404,9 +419,15 @@ final class BatchNormKernel implements Kernel {
 
     /** Fused, evaluation: channel c's values {@code x·scale + shift} (γ/σ and β − μ·γ/σ of the running statistics) in its scratch row. */
     private void normalizeForEvaluation(int c, int n, float[] x, float scale, float shift) {
-        float[] v = gather(x, c, n);
-        for (int i = 0, end = n * spatial; i < end; i++) {
-            v[i] = v[i] * scale + shift;
+        int stride = channels * spatial;
+        float[] v = channelValues;
+        for (int e = 0; e < n; e++) {
+            int xo = e * stride + c * spatial;
+            int vo = e * spatial;
+            int s = VECTOR ? BatchNormLanes.scaleAndShift(x, xo, v, vo, spatial, scale, shift) : 0;
+            for (; s < spatial; s++) {
+                v[vo + s] = x[xo + s] * scale + shift;
+            }
         }
     }
 
@@ -424,7 +445,7 @@ final class BatchNormKernel implements Kernel {
         }
         normalizeForEvaluation(c, n, x, scale, shift);
         for (int e = 0; e < n; e++) {
-            MaxPool2x2.forwardPlane(channelValues, e * spatial, windows, pooledScratch, 0, argmax, e * outStride + c * plane);
+            MaxPool2x2.forwardPlaneRouted(channelValues, e * spatial, windows, pooledScratch, 0, argmax, e * outStride + c * plane, n * spatial);
         }
     }
 
@@ -433,11 +454,10 @@ final class BatchNormKernel implements Kernel {
         for (int e = 0; e < n; e++) {
             int out = e * outStride + c * plane;
             if (argmaxKept) {
-                MaxPool2x2.forwardPlane(channelValues, e * spatial, windows, y, out, argmax, out);
+                MaxPool2x2.forwardPlaneRouted(channelValues, e * spatial, windows, y, out, argmax, out, n * spatial);
             } else {
-                MaxPool2x2.maxPlane(channelValues, e * spatial, windows, y, out);
+                MaxPool2x2.maxPlane(channelValues, e * spatial, windows, MaxPool2x2.RELU_FLOOR, y, out);
             }
-            MaxPool2x2.rectify(y, out, out + plane);
         }
     }
 
@@ -449,8 +469,9 @@ final class BatchNormKernel implements Kernel {
         float[] grads = ctx.grads;
         double[] exact = ctx.exactGrads;
         int stride = channels * spatial;
-        if (pooled() && channelGradient.length < n * spatial) {
-            channelGradient = new float[n * spatial];
+        if (pooled() && channelGradient.length < n * spatial + 1) {
+            // One slot past the rows: the dump that gradients which do not pass go to (forwardPlaneRouted).
+            channelGradient = new float[n * spatial + 1];
         }
         if (!trained) {
             int mean = slot.bufferOffset();
@@ -461,7 +482,7 @@ final class BatchNormKernel implements Kernel {
                 if (pooled() && !argmaxKept) {
                     recomputeArgmax(c, n, x, scale, p[beta + c] - mu * scale);
                 }
-                float[] gs = pooled() ? routeGradient(c, n, y, dy) : dy;
+                float[] gs = pooled() ? routeGradient(c, n, dy) : dy;
                 double sumG = 0;
                 double sumGx = 0;
                 for (int e = 0; e < n; e++) {
@@ -496,7 +517,7 @@ final class BatchNormKernel implements Kernel {
         boolean keepRouted = pooled() && dx != null && sync;
         for (int c = 0; c < channels; c++) {
             if (pooled()) {
-                routeGradient(c, n, y, dy);
+                routeGradient(c, n, dy);
                 recomputeNormalized(c, n, x);
             }
             gradientSums(c, n, pooled() ? channelGradient : dy, grads, exact);
@@ -504,7 +525,8 @@ final class BatchNormKernel implements Kernel {
                 // Local sums: the input gradient of channel c while its values are in cache.
                 inputGradient(c, n, pooled() ? channelGradient : dy, null, dx, p, ctx.stats);
             } else if (keepRouted) {
-                // The routed ∂L/∂y waits in ∂L/∂x's place for the synchronized sums (copies, not a second routing).
+                // The routed ∂L/∂y waits in ∂L/∂x's place for the synchronized sums: copies, which measured faster than
+                // routing each channel and recomputing its x̂ a second time after the exchange.
                 scatter(channelGradient, c, n, dx);
             }
         }
@@ -531,11 +553,11 @@ final class BatchNormKernel implements Kernel {
      * Fused: channel c's ∂L/∂y (before pooling) in its scratch row: zero but at each window's maximum, where the
      * pooled gradient arrives if the pooled value is positive (pooling's and ReLU's backward).
      */
-    private float[] routeGradient(int c, int n, float[] pooledY, float[] pooledDy) {
+    private float[] routeGradient(int c, int n, float[] pooledDy) {
         java.util.Arrays.fill(channelGradient, 0, n * spatial, 0f);
         for (int e = 0; e < n; e++) {
             int out = e * outStride + c * plane;
-            MaxPool2x2.routeRectifiedDisjoint(pooledDy, pooledY, argmax, out, out + plane, channelGradient);
+            MaxPool2x2.routeDisjoint(pooledDy, argmax, out, out + plane, channelGradient);
         }
         return channelGradient;
     }
@@ -544,22 +566,16 @@ final class BatchNormKernel implements Kernel {
     private void recomputeNormalized(int c, int n, float[] x) {
         float mu = means[c];
         float is = invStd[c];
-        float[] v = gather(x, c, n);
-        for (int i = 0, end = n * spatial; i < end; i++) {
-            v[i] = (v[i] - mu) * is;
-        }
-    }
-
-    /**
-     * Fused: channel c's values of every example copied into its scratch row, so that the passes over them read and
-     * write one index (C2 vectorizes a loop over two float arrays only then: it cannot rule out that they alias).
-     */
-    private float[] gather(float[] x, int c, int n) {
         int stride = channels * spatial;
+        float[] v = channelValues;
         for (int e = 0; e < n; e++) {
-            System.arraycopy(x, e * stride + c * spatial, channelValues, e * spatial, spatial);
+            int xo = e * stride + c * spatial;
+            int vo = e * spatial;
+            int s = VECTOR ? BatchNormLanes.standardize(x, xo, v, vo, spatial, mu, is) : 0;
+            for (; s < spatial; s++) {
+                v[vo + s] = (x[xo + s] - mu) * is;
+            }
         }
-        return channelValues;
     }
 
     /** {@code rows[0] + rows[1] + … + rows[n − 1]}, left to right: a channel's per-example sums in example order. */
@@ -661,7 +677,8 @@ final class BatchNormKernel implements Kernel {
             float is = invStd[c];
             for (int e = 0; e < n; e++) {
                 int o = e * stride + c * spatial;
-                for (int s = 0; s < spatial; s++) {
+                int s = VECTOR ? BatchNormLanes.inputGradientInPlace(x, dx, o, spatial, mu, is, scale, meanG, meanGx) : 0;
+                for (; s < spatial; s++) {
                     float hs = (x[o + s] - mu) * is;
                     dx[o + s] = scale * (dx[o + s] - meanG - hs * meanGx);
                 }
@@ -669,11 +686,14 @@ final class BatchNormKernel implements Kernel {
             return;
         }
         if (pooled()) {
-            // In place in the scratch row, then copied out (see gather).
-            for (int i = 0, end = n * spatial; i < end; i++) {
-                g[i] = scale * (g[i] - meanG - h[i] * meanGx);
+            for (int e = 0; e < n; e++) {
+                int go = e * spatial;
+                int o = e * stride + c * spatial;
+                int s = VECTOR ? BatchNormLanes.inputGradient(g, h, go, dx, o, spatial, scale, meanG, meanGx) : 0;
+                for (; s < spatial; s++) {
+                    dx[o + s] = scale * (g[go + s] - meanG - h[go + s] * meanGx);
+                }
             }
-            scatter(g, c, n, dx);
             return;
         }
         for (int e = 0; e < n; e++) {

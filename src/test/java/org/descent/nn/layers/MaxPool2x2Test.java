@@ -14,15 +14,20 @@ import org.junit.jupiter.api.Test;
 class MaxPool2x2Test {
     private static final float SENTINEL = 12345f;
 
-    /** Values on a coarse grid (tied maxima), with ±0, infinities and NaNs among them. */
+    /**
+     * Values on a coarse grid (tied maxima), with ±0, infinities and NaNs among them: one NaN per plane, Java's or x86's
+     * default one with the sign bit set. (Of two different NaNs in a window, which one {@code max} returns is not the same
+     * in the scalar loop and in vector instructions; a NaN's bits beyond its being NaN are outside what pooling promises.)
+     */
     private static float[] plane(Rng rng, int size) {
         float[] x = new float[size + 3];
+        float nan = rng.nextInt(2) == 0 ? Float.NaN : Float.intBitsToFloat(0xffc00000);
         for (int i = 0; i < x.length; i++) {
             int kind = rng.nextInt(20);
             x[i] = switch (kind) {
                 case 0 -> 0f;
                 case 1 -> -0f;
-                case 2 -> Float.NaN;
+                case 2, 5 -> nan;
                 case 3 -> Float.NEGATIVE_INFINITY;
                 case 4 -> Float.POSITIVE_INFINITY;
                 default -> Math.round(rng.nextGaussian() * 2) / 2f;
@@ -44,11 +49,11 @@ class MaxPool2x2Test {
                 int outputs = (h / 2) * (w / 2);
                 float[] y = new float[outputs + 2];
                 int[] arg = new int[outputs + 2];
-                MaxPool2x2.forwardPlane(x, 3, MaxPool2x2.windows(h, w), y, 1, arg, 1);
+                MaxPool2x2.forwardPlane(x, 3, MaxPool2x2.windows(h, w), MaxPool2x2.NO_FLOOR, y, 1, arg, 1);
                 float[] values = new float[outputs + 2];
                 int[] args = new int[outputs + 2];
-                MaxPool2x2.maxPlane(x, 3, MaxPool2x2.windows(h, w), values, 1);
-                MaxPool2x2.forwardPlane(x, 3, MaxPool2x2.windows(h, w), new float[outputs], 0, args, 1);
+                MaxPool2x2.maxPlane(x, 3, MaxPool2x2.windows(h, w), MaxPool2x2.NO_FLOOR, values, 1);
+                MaxPool2x2.forwardPlane(x, 3, MaxPool2x2.windows(h, w), MaxPool2x2.NO_FLOOR, new float[outputs], 0, args, 1);
                 for (int o = 0; o < y.length; o++) {
                     assertEquals(Float.floatToIntBits(y[o]), Float.floatToIntBits(values[o]), h + "×" + w + " value " + o);   // any NaN as one (see BatchNormKernelTest)
                 }
@@ -82,10 +87,10 @@ class MaxPool2x2Test {
         MaxPool2x2.Windows large = MaxPool2x2.windows(28, 28);
         MaxPool2x2.Windows small = MaxPool2x2.windows(14, 14);
         for (int i = 0; i < 60_000; i++) {
-            MaxPool2x2.forwardPlane(x, (i & 3) * 28 * 28, large, y, (i & 3) * 196, arg, (i & 3) * 196);
-            MaxPool2x2.forwardPlane(x, (i & 3) * 14 * 14, small, y, (i & 3) * 49, arg, (i & 3) * 49);
-            MaxPool2x2.maxPlane(x, (i & 3) * 28 * 28, large, y, (i & 3) * 196);
-            MaxPool2x2.maxPlane(x, (i & 3) * 14 * 14, small, y, (i & 3) * 49);
+            MaxPool2x2.forwardPlane(x, (i & 3) * 28 * 28, large, MaxPool2x2.NO_FLOOR, y, (i & 3) * 196, arg, (i & 3) * 196);
+            MaxPool2x2.forwardPlane(x, (i & 3) * 14 * 14, small, MaxPool2x2.NO_FLOOR, y, (i & 3) * 49, arg, (i & 3) * 49);
+            MaxPool2x2.maxPlane(x, (i & 3) * 28 * 28, large, MaxPool2x2.NO_FLOOR, y, (i & 3) * 196);
+            MaxPool2x2.maxPlane(x, (i & 3) * 14 * 14, small, MaxPool2x2.NO_FLOOR, y, (i & 3) * 49);
         }
         for (int rep = 0; rep < 20; rep++) {
             checkPlanes(rng, 28, 28, 4);
@@ -95,12 +100,47 @@ class MaxPool2x2Test {
                 int outputs = size * size / 4;
                 float[] pooled = new float[outputs];
                 float[] values = new float[outputs];
-                MaxPool2x2.forwardPlane(planeValues, 0, size == 28 ? large : small, pooled, 0, new int[outputs], 0);
-                MaxPool2x2.maxPlane(planeValues, 0, size == 28 ? large : small, values, 0);
+                MaxPool2x2.forwardPlane(planeValues, 0, size == 28 ? large : small, MaxPool2x2.NO_FLOOR, pooled, 0, new int[outputs], 0);
+                MaxPool2x2.maxPlane(planeValues, 0, size == 28 ? large : small, MaxPool2x2.NO_FLOOR, values, 0);
                 for (int o = 0; o < outputs; o++) {
                     assertEquals(Float.floatToIntBits(pooled[o]), Float.floatToIntBits(values[o]), size + "×" + size + " value " + o);
                 }
             }
+        }
+    }
+
+    /**
+     * With ReLU's floor, each value is {@code Math.max(+0, v)} of the unfloored pooling's v, bit for bit (−0 becomes +0,
+     * a NaN passes as it is), and the argmax is unchanged: in the vector loop and its scalar tail (odd sizes, 14 × 14's
+     * 49 windows), before and after the JIT compiles them.
+     */
+    @Test
+    void reluFloorIsTheMaxWithZeroOfEachPooledValue() {
+        Rng rng = new Rng(9);
+        for (int rep = 0; rep < 4000; rep++) {
+            int size = switch (rep % 4) {
+                case 0 -> 28;
+                case 1 -> 14;
+                case 2 -> 9;
+                default -> 2 + rng.nextInt(30);
+            };
+            float[] x = plane(rng, size * size);
+            MaxPool2x2.Windows windows = MaxPool2x2.windows(size, size);
+            int outputs = (size / 2) * (size / 2);
+            float[] plain = new float[outputs];
+            int[] plainArg = new int[outputs];
+            float[] floored = new float[outputs];
+            int[] flooredArg = new int[outputs];
+            float[] values = new float[outputs];
+            MaxPool2x2.forwardPlane(x, 1, windows, MaxPool2x2.NO_FLOOR, plain, 0, plainArg, 0);
+            MaxPool2x2.forwardPlane(x, 1, windows, MaxPool2x2.RELU_FLOOR, floored, 0, flooredArg, 0);
+            MaxPool2x2.maxPlane(x, 1, windows, MaxPool2x2.RELU_FLOOR, values, 0);
+            for (int o = 0; o < outputs; o++) {
+                int expected = Float.floatToRawIntBits(Math.max(0f, plain[o]));
+                assertEquals(expected, Float.floatToRawIntBits(floored[o]), size + "×" + size + " value " + o);
+                assertEquals(expected, Float.floatToRawIntBits(values[o]), size + "×" + size + " value alone " + o);
+            }
+            assertArrayEquals(plainArg, flooredArg, size + "×" + size + " argmax");
         }
     }
 
@@ -134,7 +174,7 @@ class MaxPool2x2Test {
             }
             float[] y = new float[w / 2];
             int[] arg = new int[w / 2];
-            MaxPool2x2.forwardPlane(x, 0, MaxPool2x2.windows(2, w), y, 0, arg, 0);
+            MaxPool2x2.forwardPlane(x, 0, MaxPool2x2.windows(2, w), MaxPool2x2.NO_FLOOR, y, 0, arg, 0);
             for (int c = 0; c < w / 2; c++) {
                 String what = Arrays.toString(window) + ", window " + c;
                 assertEquals(Float.floatToIntBits(values[k]), Float.floatToIntBits(y[c]), what);   // any NaN as one, −0 apart from +0
@@ -145,38 +185,50 @@ class MaxPool2x2Test {
     }
 
     /**
-     * The rectified pooling's backward into a zeroed row: each window's argmax gets ∂L/∂y where the rectified output's
-     * bits minus one are not negative (y &gt; 0, a NaN with its sign bit clear) and +0 otherwise (+0, a NaN with the sign
-     * bit set), −0 becoming +0; every other entry stays +0. Runs of outputs
-     * that start and end inside a vector, and whole planes of fashion-cnn's sizes (after the JIT has compiled it).
+     * {@link MaxPool2x2#forwardPlaneRouted} gives forwardPlane's values under ReLU's floor, and for targets the argmax
+     * where ReLU passes the gradient (the value's bits minus one not negative: not +0, nor a NaN with the sign bit set,
+     * which x86 arithmetic makes) and the dump slot elsewhere; {@link MaxPool2x2#routeDisjoint} then stores dy + 0 (−0
+     * becoming +0) at each target, leaving every other entry of the row +0. Planes of fashion-cnn's sizes and odd ones,
+     * runs of outputs that start and end inside a vector, before and after the JIT compiles the loops.
      */
     @Test
-    void routesTheRectifiedGradientToEachWindowsArgmax() {
+    void routesEachPassingGradientToItsWindowsArgmaxAndTheRestToTheDump() {
         Rng rng = new Rng(8);
         for (int rep = 0; rep < 3000; rep++) {
-            int size = rep % 2 == 0 ? 28 : 14;
-            int outputs = size * size / 4;
+            int size = switch (rep % 3) {
+                case 0 -> 28;
+                case 1 -> 14;
+                default -> 3 + rng.nextInt(26);
+            };
+            int outputs = (size / 2) * (size / 2);
+            MaxPool2x2.Windows windows = MaxPool2x2.windows(size, size);
             float[] x = plane(rng, size * size);
             float[] y = new float[outputs];
             int[] arg = new int[outputs];
-            MaxPool2x2.forwardPlane(x, 0, MaxPool2x2.windows(size, size), y, 0, arg, 0);
-            MaxPool2x2.rectify(y, 0, outputs);
-            for (int o = 5; o < outputs; o += 17) {
-                y[o] = Float.intBitsToFloat(0xffc00000);   // x86's default NaN, sign bit set, which rectify passes on
+            MaxPool2x2.forwardPlane(x, 0, windows, MaxPool2x2.RELU_FLOOR, y, 0, arg, 0);
+            float[] routedY = new float[outputs];
+            int[] target = new int[outputs];
+            int dump = size * size;
+            MaxPool2x2.forwardPlaneRouted(x, 0, windows, routedY, 0, target, 0, dump);
+            for (int o = 0; o < outputs; o++) {
+                String at = size + "×" + size + " window " + o;
+                assertEquals(Float.floatToRawIntBits(y[o]), Float.floatToRawIntBits(routedY[o]), at);
+                boolean passes = Float.floatToRawIntBits(y[o]) - 1 >= 0;   // ReLU's rule on the bits
+                assertEquals(passes ? arg[o] : dump, target[o], at + " target, y bits " + Integer.toHexString(Float.floatToRawIntBits(y[o])));
             }
             float[] dy = new float[outputs];
             for (int o = 0; o < outputs; o++) {
                 dy[o] = o % 11 == 0 ? -0f : o % 13 == 0 ? Float.NaN : (float) rng.nextGaussian();
             }
-            int from = rep < 2500 ? 0 : rng.nextInt(outputs / 2);
-            int to = rep < 2500 ? outputs : outputs / 2 + rng.nextInt(outputs / 2 + 1);
-            float[] dx = new float[size * size];
-            MaxPool2x2.routeRectifiedDisjoint(dy, y, arg, from, to, dx);
+            int from = rep < 2500 ? 0 : rng.nextInt(outputs / 2 + 1);
+            int to = rep < 2500 ? outputs : outputs / 2 + rng.nextInt(outputs - outputs / 2 + 1);
+            float[] dx = new float[size * size + 1];
+            MaxPool2x2.routeDisjoint(dy, target, from, to, dx);
             float[] expected = new float[size * size];
             for (int o = from; o < to; o++) {
-                expected[arg[o]] = (Float.floatToRawIntBits(y[o]) - 1 >= 0 ? dy[o] : 0f) + 0f;   // ReLU's rule on the bits
+                expected[arg[o]] = (Float.floatToRawIntBits(y[o]) - 1 >= 0 ? dy[o] : 0f) + 0f;
             }
-            for (int i = 0; i < dx.length; i++) {
+            for (int i = 0; i < expected.length; i++) {
                 assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(dx[i]), size + "×" + size + " [" + from + ", " + to + ") at " + i);
             }
         }
@@ -195,7 +247,7 @@ class MaxPool2x2Test {
         Arrays.fill(arg, -7);
         MaxPool2x2.Windows windows = MaxPool2x2.windows(h, w);
         for (int p = 0; p < planes; p++) {
-            MaxPool2x2.forwardPlane(x, xOff + p * h * w, windows, y, yOff + p * plane, arg, argOff + p * plane);
+            MaxPool2x2.forwardPlane(x, xOff + p * h * w, windows, MaxPool2x2.NO_FLOOR, y, yOff + p * plane, arg, argOff + p * plane);
         }
         for (int p = 0; p < planes; p++) {
             assertPlane(x, xOff + p * h * w, h, w, y, arg, yOff + p * plane, argOff + p * plane, h + "×" + w + " plane " + p);

@@ -127,6 +127,18 @@ class BatchNormKernelTest {
      */
     private static final List<Shape> PLANES = List.of(Shape.of(3, 6, 6), Shape.of(2, 10, 11));
 
+    /** One training step of the three layers ({@code [0]}) and of the fused kernel ({@code [1]}). */
+    private static Result[] trainingStep(Shape in, Batch b, int n, boolean exact, boolean withDx) {
+        Result[] r = new Result[2];
+        for (int f = 0; f < 2; f++) {
+            StepContext ctx = new StepContext();
+            ctx.mode = Mode.TRAIN;
+            ctx.exactGrads = exact ? new double[b.params().length] : null;
+            r[f] = run(in, b.params(), b.x(), b.dy(), n, ctx, f == 1, withDx);
+        }
+        return r;
+    }
+
     @Test
     void trainingGivesTheBitsOfTheThreeLayers() {
         for (Shape in : List.of(Shape.of(3, 6, 6), Shape.of(2, 5, 7), Shape.of(2, 10, 11))) {
@@ -134,16 +146,29 @@ class BatchNormKernelTest {
             Batch b = batch(in, n);
             for (boolean exact : new boolean[] {false, true}) {
                 for (boolean withDx : new boolean[] {true, false}) {
-                    Result[] r = new Result[2];
-                    for (int f = 0; f < 2; f++) {
-                        StepContext ctx = new StepContext();
-                        ctx.mode = Mode.TRAIN;
-                        ctx.exactGrads = exact ? new double[b.params().length] : null;
-                        r[f] = run(in, b.params(), b.x(), b.dy(), n, ctx, f == 1, withDx);
-                    }
+                    Result[] r = trainingStep(in, b, n, exact, withDx);
                     assertSameBits(r[0], r[1], in + (exact ? " exact" : " float") + (withDx ? "" : " without ∂L/∂x"));
                     assertTrue(nonZero(r[1].grads()) || nonZero(r[1].exactGrads()), "gradients were taken");
                 }
+            }
+        }
+    }
+
+    /**
+     * fashion-cnn's plane sizes, after the JIT has compiled the fused kernel's vector passes (normalizing straight from
+     * x, pooling under ReLU's floor with the gradient's targets, ∂L/∂x written from the scratch rows): still the three
+     * layers' bits, local and exact, with and without ∂L/∂x.
+     */
+    @Test
+    void compiledKernelGivesTheBitsOfTheThreeLayers() {
+        for (Shape in : List.of(Shape.of(2, 28, 28), Shape.of(3, 14, 14))) {
+            int n = 3;
+            Batch b = batch(in, n);
+            for (int rep = 0; rep < 400; rep++) {
+                boolean exact = rep % 4 == 1;
+                boolean withDx = rep % 3 != 2;
+                Result[] r = trainingStep(in, b, n, exact, withDx);
+                assertSameBits(r[0], r[1], in + " step " + rep);
             }
         }
     }
