@@ -23,6 +23,33 @@ class BenchCommandTest {
         assertTrue(r.out().contains("PyTorch: skipped (--no-torch)"), r.out());
     }
 
+    /** Two models: each measured in a JVM of its own, whose figures come back into the one table, exact rows included. */
+    @Test
+    void throughputMeasuresEachOfSeveralModelsInAJvmOfItsOwn() {
+        CliTestSupport.Run r = CliTestSupport.run("bench", "throughput", "--models", "mlp,cnn", "--steps", "1", "--warmup", "0",
+                "--trials", "1", "--batch", "4", "--no-torch", "--exact");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Each model in a JVM of its own"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("mlp .*\\s1\\.21\\s+\\d+\\.\\d\\s+\\d+%\\s+-")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("cnn .*\\s25\\.00\\s+\\d+\\.\\d\\s+\\d+%\\s+-")), r.out());
+        assertTrue(r.out().contains("cnn: conv2d(64, 3×3, stride 1, padding 1) run Winograd's"), r.out());
+        for (String m : new String[] {"mlp", "cnn"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.matches(m + "\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d×")), r.out());
+        }
+    }
+
+    /** The hidden option that a child JVM runs: one model only, its figures as one JSON line. */
+    @Test
+    void oneModelRowIsOneJsonLineOfOneModel() {
+        CliTestSupport.Run r = CliTestSupport.run("bench", "throughput", "--one-model-row", "--models", "mlp", "--steps", "1",
+                "--warmup", "0", "--trials", "1", "--batch", "4", "--no-torch");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("descent-throughput-row {\"model\":\"mlp\",\"median\":")), r.out());
+        CliTestSupport.Run two = CliTestSupport.run("bench", "throughput", "--one-model-row", "--models", "mlp,cnn", "--no-torch");
+        assertEquals(2, two.exitCode(), two.out());
+        assertTrue(two.err().contains("--one-model-row measures one model, got [mlp, cnn]"), two.err());
+    }
+
     @Test
     void stepsPrintsTheSplitForEverySizeAndBatch() {
         CliTestSupport.Run r = CliTestSupport.run("bench", "steps", "--master", "local[2]", "--sizes", "2000,4000", "--batches", "100",
