@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "engine", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Training examples/s of the Spark engine (whole steps, barrier or job mode) on each master, beside PyTorch "
-                + "with as many threads as the master has task slots, and the scaling between masters.")
+                + "with as many threads as the master has task slots, and the scaling between masters; with several models, each is measured in a JVM of its own.")
 final class EngineThroughputBenchmark implements Callable<Integer> {
     @Option(names = "--masters", defaultValue = "local[1];local[2]", split = ";",
             description = "Spark masters, separated by ';'; MASTER@N caps a cluster at N cores (spark.cores.max), e.g. "
@@ -109,6 +109,9 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
         }
         if (mode.equals("job") && (transports.size() > 1 || exchanges.size() > 1 || overlaps.size() > 1)) {
             throw new UsageException("--transports, --exchanges, --overlap: job mode has no barrier link to choose; give one of each");
+        }
+        if (models.size() > 1) {
+            return eachModelInItsOwnJvm();
         }
         List<String> variants = new ArrayList<>();
         for (String t : transports) {
@@ -183,6 +186,30 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
             System.out.println("exch. = engine.exchange: star (the driver sends to and hears from every task), tree (one copy per executor, executors in a "
                     + "tree, the driver sends once and hears one sum); auto: the tree from " + EngineOptions.TREE_FROM_EXECUTORS + " executor JVMs or several tasks per executor.");
             System.out.println("overlap = engine.overlap: on, a task with a TCP line up sends its gradient in segments while backward runs; off, after it.");
+        }
+        return 0;
+    }
+
+    /**
+     * Several models: each one's whole benchmark (every master, link and round, and its table) in a JVM of its own
+     * ({@link ChildJvm}), one after the other, so that neither model runs code compiled for the other (in a local master
+     * the tasks run in this JVM).
+     */
+    private int eachModelInItsOwnJvm() throws IOException, InterruptedException {
+        System.out.println("Each model in a JVM of its own (started like this one), so that none runs code compiled for another");
+        for (String m : models) {
+            List<String> args = new ArrayList<>(List.of("bench", "engine", "--models", m, "--masters", String.join(";", masters),
+                    "--batch", Integer.toString(batch), "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup),
+                    "--rounds", Integer.toString(rounds), "--mode", mode, "--transports", String.join(",", transports),
+                    "--exchanges", String.join(",", exchanges), "--overlap", String.join(",", overlaps), "--rows", Long.toString(rows),
+                    "--python", python));
+            if (noTorch) {
+                args.add("--no-torch");
+            }
+            int code = ChildJvm.run(args, System.out::println);
+            if (code != 0) {
+                throw new IllegalStateException("the JVM measuring " + m + " exited with code " + code);
+            }
         }
         return 0;
     }

@@ -1,11 +1,7 @@
 package org.descent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +19,8 @@ import picocli.CommandLine.Option;
  * {@code descent bench throughput}: single-thread training examples/s of each model, beside PyTorch and the machine's
  * SGEMM rate.
  *
- * <p>With more than one model, each model is measured in a JVM of its own, started like this one: a model measured
- * after another in the same JVM runs code that C2 compiled under the other's type profiles. The Vector API's call
- * sites are shared by every model, and a site that saw several vector shapes (the exact sums' widening, say) compiles
- * to the API's Java fallbacks; measured on an Intel Xeon, the CNN after the MLP's exact step ran at 1,641 examples/s,
- * alone at 2,732.
+ * <p>With more than one model, each model is measured in a JVM of its own ({@link ChildJvm}): measured on an Intel Xeon
+ * in one JVM, the CNN after the MLP's exact step ran at 1,641 examples/s, alone at 2,732.
  */
 @Command(name = "throughput", mixinStandardHelpOptions = true,
         description = "Single-thread training examples/s of the MLP 784-256-256-10 and the BN CNN at a fixed batch, "
@@ -138,33 +131,18 @@ final class ThroughputCommand implements Callable<Integer> {
                 model.trainingFlopsPerExample(), BenchCommand.winogradNote(model).orElse(null));
     }
 
-    /** The model's figures from a child JVM started with this one's JVM options and class path, this command's options. */
+    /** The model's figures from a JVM of its own ({@link ChildJvm}) given this command's options. */
     private ModelRow measureInItsOwnJvm(String m) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // The JVM's modules, heap and flags; not a recording or an agent, which would collide with this JVM's.
-            if (!arg.contains("FlightRecord") && !arg.startsWith("-agent") && !arg.startsWith("-javaagent")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench", "throughput", "--one-model-row",
-                "--models", m, "--batch", Integer.toString(batch), "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup),
-                "--trials", Integer.toString(trials), "--python", python));
+        List<String> args = new ArrayList<>(List.of("bench", "throughput", "--one-model-row", "--models", m, "--batch", Integer.toString(batch),
+                "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup), "--trials", Integer.toString(trials), "--python", python));
         if (noTorch) {
-            cmd.add("--no-torch");
+            args.add("--no-torch");
         }
         if (exact) {
-            cmd.add("--exact");
+            args.add("--exact");
         }
-        Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<String> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                out.add(line);
-            }
-        }
-        int code = child.waitFor();
+        int code = ChildJvm.run(args, out::add);
         String row = out.stream().filter(l -> l.startsWith(ROW_PREFIX)).findFirst().orElse(null);
         if (code != 0 || row == null) {
             throw new IllegalStateException("the JVM measuring " + m + " exited with code " + code + " without its figures: " + String.join("\n", out));

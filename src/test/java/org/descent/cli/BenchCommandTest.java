@@ -97,6 +97,19 @@ class BenchCommandTest {
         assertEquals(8, javax.imageio.ImageIO.read(png.toFile()).getWidth() / 112);
     }
 
+    /** Two models: each one's whole benchmark and table from a JVM of its own, printed one after the other. */
+    @Test
+    void engineThroughputRunsEachOfSeveralModelsInAJvmOfItsOwn() {
+        CliTestSupport.Run r = CliTestSupport.run("bench", "engine", "--masters", "local[1]", "--models", "mlp,cnn", "--steps", "1",
+                "--warmup", "0", "--rows", "64", "--batch", "16", "--no-torch");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("Each model in a JVM of its own"), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.startsWith("Spark engine training throughput, global batch 16")).count(), r.out());
+        for (String m : new String[] {"mlp", "cnn"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("local\\[1]\\s+1\\s+" + m + "\\s+auto/auto\\s+\\d+\\s+skipped\\s+-\\s+1\\.00x")), r.out());
+        }
+    }
+
     @Test
     void engineThroughputPrintsEveryMasterAndModelWithTheScaling() {
         CliTestSupport.Run r = CliTestSupport.run("bench", "engine", "--masters", "local[1];local[2]", "--models", "mlp", "--steps", "3",
