@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -20,15 +21,17 @@ final class ChildJvm {
     }
 
     /**
-     * Runs {@link Main} with {@code args} in a new JVM with this JVM's options (not a flight recording or an agent, which
-     * would collide with this one's) and class path, its environment inherited; each line of its standard output goes to
-     * {@code lines}, its standard error to this one's. Returns the exit code.
+     * Runs {@link Main} with {@code args} in a new JVM — this JVM's own binary, options and class path, its environment
+     * inherited — and returns the exit code. Each line of its standard output goes to {@code lines}, its standard error
+     * to this one's. Options that would collide with this JVM's (a flight recording, an agent or a debugger's port, a log
+     * or dump file) are left out, and so are {@code JAVA_TOOL_OPTIONS} and {@code JDK_JAVA_OPTIONS} from the child's
+     * environment, whose contents are among this JVM's options already. The child is destroyed if this side stops first.
      */
     static int run(List<String> args, Consumer<String> lines) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.contains("FlightRecord") && !arg.startsWith("-agent") && !arg.startsWith("-javaagent")) {
+            if (!collides(arg)) {
                 cmd.add(arg);
             }
         }
@@ -36,12 +39,24 @@ final class ChildJvm {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(args);
-        Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        Process child = pb.start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 lines.accept(line);
             }
+            return child.waitFor();
+        } finally {
+            child.destroy();
         }
-        return child.waitFor();
+    }
+
+    /** Whether a JVM option of this one would collide with it in a second JVM: a recording, agent, debugger, log or dump file. */
+    static boolean collides(String arg) {
+        return arg.contains("FlightRecord") || arg.startsWith("-agent") || arg.startsWith("-javaagent") || arg.startsWith("-Xrunjdwp")
+                || arg.equals("-Xdebug") || arg.startsWith("-Xloggc") || (arg.startsWith("-Xlog") && arg.contains("file="))
+                || arg.startsWith("-XX:HeapDumpPath") || arg.startsWith("-XX:ErrorFile") || arg.startsWith("-XX:ArchiveClassesAtExit");
     }
 }

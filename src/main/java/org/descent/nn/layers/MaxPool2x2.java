@@ -10,7 +10,7 @@ package org.descent.nn.layers;
  * between the scalar loop and the vector one.
  */
 public final class MaxPool2x2 {
-    /** Whether the plane loops run on the Vector API ({@link MaxPool2x2Lanes}, the same bits). */
+    /** Whether the plane loops run on the Vector API ({@link MaxPool2x2Lanes}, the same bits but for which NaN, above). */
     private static final boolean VECTOR = org.descent.tensor.FloatMath.vectorized();
 
     private MaxPool2x2() {
@@ -97,7 +97,7 @@ public final class MaxPool2x2 {
 
     /**
      * {@link #forwardPlane}'s values without the argmax, the same expressions: for an evaluation pass, which no backward
-     * follows (a backward after one has forwardPlane recompute them).
+     * follows (a backward after one has forwardPlaneRouted recompute them).
      */
     public static void maxPlane(float[] x, int xOff, Windows windows, float floor, float[] y, int yOff) {
         int[] offsets = windows.offsets;

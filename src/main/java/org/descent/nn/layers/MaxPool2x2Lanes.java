@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link MaxPool2x2}'s plane loops on the Vector API, a vector of consecutive windows at a time: each window's four
  * values gathered through the plane's window offsets ({@link MaxPool2x2#windows}), then forward's expressions lane by
  * lane — {@code max} is {@code Math.max} in every lane (NaN wins, −0 &lt; +0) and the argmax takes the same
- * comparisons — so values and argmaxes are the scalar loop's bits. Each method returns the first window left to that
+ * comparisons — so values and argmaxes are the scalar loop's bits (but for which of two different NaNs in one window a
+ * value is: the vector max and {@code Math.max} may pick differently). Each method returns the first window left to that
  * loop. Loaded only when the JVM has {@code jdk.incubator.vector}.
  *
  * <p>The windows' values are strided (two of every four floats of two rows), which a load of consecutive floats would

@@ -52,7 +52,7 @@ final class BatchNormKernel implements Kernel {
     private final MaxPool2x2.Windows windows;
     /** One channel's values over the batch: y in forward, x̂ in backward. */
     private float[] channelValues = new float[0];
-    /** One channel's ∂L/∂y over the batch, in backward. */
+    /** One channel's ∂L/∂y over the batch, in backward, and one slot past it: the dump of {@link #argmax}'s targets. */
     private float[] channelGradient = new float[0];
     /**
      * Where each pooled output's gradient goes: its window's argmax, an index into the channel's scratch row, or the dump
@@ -60,9 +60,9 @@ final class BatchNormKernel implements Kernel {
      */
     private int[] argmax = new int[0];
     /**
-     * Whether {@link #argmax} holds where each window's maximum is, for the last forward: a training forward records it, an
+     * Whether {@link #argmax} holds each window's target for the last forward: a training forward records them, an
      * evaluation forward does not (no backward follows one in evaluation; with batches of 1,024 they took 51 MB for a
-     * 64-channel 28×28 layer), and a backward after it recomputes them.
+     * 64-channel 28×28 layer), and a backward after it recomputes them ({@link #recomputeArgmax}).
      */
     private boolean argmaxKept;
     /** One plane's pooled values, thrown away, while {@link #recomputeArgmax} recomputes the argmax. */
@@ -432,9 +432,11 @@ final class BatchNormKernel implements Kernel {
     }
 
     /**
-     * Fused, a backward after an evaluation forward: where channel c's windows have their maxima, recomputed by forward's
-     * expressions. Like the rest of the evaluation backward, it takes γ, β and the running statistics as they are, which
-     * are forward's as long as nothing updates them in between.
+     * Fused, a backward after an evaluation forward: channel c's targets (each window's argmax, or the dump where ReLU
+     * passes nothing), recomputed by forward's expressions, ReLU's decision included, from the recomputed values rather
+     * than the y the forward returned (the same bits, but for which of two different NaNs in a window a value is). Like
+     * the rest of the evaluation backward, it takes γ, β and the running statistics as they are, which are forward's as
+     * long as nothing updates them in between.
      */
     private void recomputeArgmax(int c, int n, float[] x, float scale, float shift) {
         if (argmax.length < n * outStride) {
@@ -449,7 +451,7 @@ final class BatchNormKernel implements Kernel {
         }
     }
 
-    /** Fused: channel c's scratch row pooled into {@code y} and rectified, each window's argmax recorded when {@link #argmaxKept}. */
+    /** Fused: channel c's scratch row pooled into {@code y} and rectified, each window's target recorded when {@link #argmaxKept}. */
     private void poolChannel(int c, int n, float[] y) {
         for (int e = 0; e < n; e++) {
             int out = e * outStride + c * plane;
@@ -551,7 +553,8 @@ final class BatchNormKernel implements Kernel {
 
     /**
      * Fused: channel c's ∂L/∂y (before pooling) in its scratch row: zero but at each window's maximum, where the
-     * pooled gradient arrives if the pooled value is positive (pooling's and ReLU's backward).
+     * pooled gradient arrives if ReLU passes it (the pooled value's bits minus one are not negative: y &gt; 0, or a NaN
+     * with a clear sign bit); a gradient ReLU stops goes to the dump slot past the row (pooling's and ReLU's backward).
      */
     private float[] routeGradient(int c, int n, float[] pooledDy) {
         java.util.Arrays.fill(channelGradient, 0, n * spatial, 0f);

@@ -10,9 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * the same operations in the same order (Java rounds each; the Vector API neither fuses nor reorders), so the bits are
  * the scalar loop's. Loaded only when the JVM has {@code jdk.incubator.vector}.
  *
- * <p>The scalar loops copy the row into the scratch first, because C2 vectorizes a loop over two float arrays only when
- * it can rule out that they alias; that copy was a pass of its own over every channel's values (its strided read from
- * memory is the pass's cost), which these loops fold into the arithmetic.
+ * <p>C2 vectorizes a scalar loop over two float arrays only when it can rule out that they alias, so the kernel used to
+ * copy each row into the scratch first and compute there: a pass of its own over every channel's values (its strided
+ * read from memory was the pass's cost), which these loops fold into the arithmetic. Without the Vector API
+ * ({@code -Ddescent.scalarMath=true}, or no incubator module) the kernel's scalar loops read x and write the scratch
+ * rows directly: the same bits, likely slower.
  */
 final class BatchNormLanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

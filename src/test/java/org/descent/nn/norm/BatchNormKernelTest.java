@@ -36,6 +36,18 @@ class BatchNormKernelTest {
 
     /** What one worker's batch gives; {@code fused} picks the fused kernel or the three layers' kernels. */
     private static Result run(Shape in, float[] params, float[] x, float[] dy, int n, StepContext ctx, boolean fused, boolean withDx) {
+        return run(in, params, x, dy, n, ctx, fused ? fusedKernel(in) : null, withDx);
+    }
+
+    /** A fused kernel of its own for {@code in}, as {@link BatchNorm#kernelThrough} makes it. */
+    private static Kernel fusedKernel(Shape in) {
+        BatchNorm bn = new BatchNorm();
+        return bn.kernelThrough(POOLED_RELU, in, new Sequential(in, List.of(bn)).slot(0));
+    }
+
+    /** {@link #run} through the given fused kernel (kept across calls by a caller), or the three layers' kernels for null. */
+    private static Result run(Shape in, float[] params, float[] x, float[] dy, int n, StepContext ctx, Kernel fusedKernel, boolean withDx) {
+        boolean fused = fusedKernel != null;
         BatchNorm bn = new BatchNorm();
         Sequential model = new Sequential(in, List.of(bn));
         Shape pooled = new MaxPool2d(2, 2).outputShape(in);
@@ -49,7 +61,7 @@ class BatchNormKernelTest {
         float[] y = new float[n * pooled.size()];
         float[] dx = withDx ? new float[x.length] : null;
         if (fused) {
-            Kernel k = bn.kernelThrough(POOLED_RELU, in, model.slot(0));
+            Kernel k = fusedKernel;
             k.forward(ctx, n, x, y);
             k.backward(ctx, n, x, y, dy.clone(), dx);
         } else {
@@ -169,6 +181,30 @@ class BatchNormKernelTest {
                 boolean withDx = rep % 3 != 2;
                 Result[] r = trainingStep(in, b, n, exact, withDx);
                 assertSameBits(r[0], r[1], in + " step " + rep);
+            }
+        }
+    }
+
+    /**
+     * One fused kernel kept across steps whose batch grows and shrinks (its scratch rows, targets and the dump slot
+     * past the rows sized by the largest batch so far, the dump index by this one), training and evaluation in turn:
+     * each step the three layers' bits.
+     */
+    @Test
+    void oneKernelAcrossBatchSizesAndModesGivesTheBitsOfTheThreeLayers() {
+        Shape in = Shape.of(2, 10, 11);
+        Kernel k = fusedKernel(in);
+        int step = 0;
+        for (int n : new int[] {3, 5, 2, 5, 1, 4}) {
+            Batch b = batch(in, n);
+            for (Mode mode : new Mode[] {Mode.TRAIN, Mode.EVAL}) {
+                Result[] r = new Result[2];
+                for (int f = 0; f < 2; f++) {
+                    StepContext ctx = new StepContext();
+                    ctx.mode = mode;
+                    r[f] = run(in, b.params(), b.x(), b.dy(), n, ctx, f == 1 ? k : null, true);
+                }
+                assertSameBits(r[0], r[1], "step " + step++ + ", batch " + n + ", " + mode);
             }
         }
     }
