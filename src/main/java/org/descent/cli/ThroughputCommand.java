@@ -96,7 +96,7 @@ final class ThroughputCommand implements Callable<Integer> {
         }
         List<ModelRow> rows = new ArrayList<>();
         for (String m : models) {
-            rows.add(models.size() == 1 ? measure(m, torch, torchMissing.isEmpty()) : measureInItsOwnJvm(m));
+            rows.add(models.size() == 1 ? measure(m, torch, torchMissing.isEmpty()) : measureInItsOwnJvm(m, torchMissing.isEmpty()));
         }
         print(rows, square, torchMissing);
         return 0;
@@ -131,11 +131,14 @@ final class ThroughputCommand implements Callable<Integer> {
                 model.trainingFlopsPerExample(), BenchCommand.winogradNote(model).orElse(null));
     }
 
-    /** The model's figures from a JVM of its own ({@link ChildJvm}) given this command's options. */
-    private ModelRow measureInItsOwnJvm(String m) throws IOException, InterruptedException {
+    /**
+     * The model's figures from a JVM of its own ({@link ChildJvm}) given this command's options; without PyTorch when
+     * this JVM found it missing, so that the child does not look for it again.
+     */
+    private ModelRow measureInItsOwnJvm(String m, boolean withTorch) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("bench", "throughput", "--one-model-row", "--models", m, "--batch", Integer.toString(batch),
                 "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup), "--trials", Integer.toString(trials), "--python", python));
-        if (noTorch) {
+        if (!withTorch) {
             args.add("--no-torch");
         }
         if (exact) {

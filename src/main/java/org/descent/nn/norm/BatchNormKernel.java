@@ -52,20 +52,20 @@ final class BatchNormKernel implements Kernel {
     private final MaxPool2x2.Windows windows;
     /** One channel's values over the batch: y in forward, x̂ in backward. */
     private float[] channelValues = new float[0];
-    /** One channel's ∂L/∂y over the batch, in backward, and one slot past it: the dump of {@link #argmax}'s targets. */
+    /** One channel's ∂L/∂y over the batch, in backward, and one slot past it: the dump slot of {@link #targets}. */
     private float[] channelGradient = new float[0];
     /**
      * Where each pooled output's gradient goes: its window's argmax, an index into the channel's scratch row, or the dump
      * slot past the rows where ReLU passes nothing ({@link MaxPool2x2#forwardPlaneRouted}).
      */
-    private int[] argmax = new int[0];
+    private int[] targets = new int[0];
     /**
-     * Whether {@link #argmax} holds each window's target for the last forward: a training forward records them, an
+     * Whether {@link #targets} holds each window's target for the last forward: a training forward records them, an
      * evaluation forward does not (no backward follows one in evaluation; with batches of 1,024 they took 51 MB for a
-     * 64-channel 28×28 layer), and a backward after it recomputes them ({@link #recomputeArgmax}).
+     * 64-channel 28×28 layer), and a backward after it recomputes them ({@link #recomputeTargets}).
      */
-    private boolean argmaxKept;
-    /** One plane's pooled values, thrown away, while {@link #recomputeArgmax} recomputes the argmax. */
+    private boolean targetsKept;
+    /** One plane's pooled values, thrown away, while {@link #recomputeTargets} recomputes the targets. */
     private float[] pooledScratch;
     /**
      * One channel's sums per example (row), then added in example order: {@link RowSums#sums} fills them four rows at a
@@ -143,10 +143,10 @@ final class BatchNormKernel implements Kernel {
             if (channelValues.length < n * spatial) {
                 channelValues = new float[n * spatial];
             }
-            if (trained && argmax.length < n * outStride) {
-                argmax = new int[n * outStride];
+            if (trained && targets.length < n * outStride) {
+                targets = new int[n * outStride];
             }
-            argmaxKept = trained;
+            targetsKept = trained;
         } else if (trained && xhat.length < n * stride) {
             xhat = new float[n * stride];
         }
@@ -438,25 +438,33 @@ final class BatchNormKernel implements Kernel {
      * the rest of the evaluation backward, it takes γ, β and the running statistics as they are, which are forward's as
      * long as nothing updates them in between.
      */
-    private void recomputeArgmax(int c, int n, float[] x, float scale, float shift) {
-        if (argmax.length < n * outStride) {
-            argmax = new int[n * outStride];
+    private void recomputeTargets(int c, int n, float[] x, float scale, float shift) {
+        if (targets.length < n * outStride) {
+            targets = new int[n * outStride];
         }
         if (pooledScratch == null) {
             pooledScratch = new float[plane];
         }
         normalizeForEvaluation(c, n, x, scale, shift);
         for (int e = 0; e < n; e++) {
-            MaxPool2x2.forwardPlaneRouted(channelValues, e * spatial, windows, pooledScratch, 0, argmax, e * outStride + c * plane, n * spatial);
+            MaxPool2x2.forwardPlaneRouted(channelValues, e * spatial, windows, pooledScratch, 0, targets, e * outStride + c * plane, dumpSlot(n));
         }
     }
 
-    /** Fused: channel c's scratch row pooled into {@code y} and rectified, each window's target recorded when {@link #argmaxKept}. */
+    /**
+     * Fused: where in {@link #channelGradient} the gradients that ReLU stops go ({@link MaxPool2x2#forwardPlaneRouted}),
+     * the slot past a batch of n rows, which no sum or copy reads.
+     */
+    private int dumpSlot(int n) {
+        return n * spatial;
+    }
+
+    /** Fused: channel c's scratch row pooled into {@code y} and rectified, each window's target recorded when {@link #targetsKept}. */
     private void poolChannel(int c, int n, float[] y) {
         for (int e = 0; e < n; e++) {
             int out = e * outStride + c * plane;
-            if (argmaxKept) {
-                MaxPool2x2.forwardPlaneRouted(channelValues, e * spatial, windows, y, out, argmax, out, n * spatial);
+            if (targetsKept) {
+                MaxPool2x2.forwardPlaneRouted(channelValues, e * spatial, windows, y, out, targets, out, dumpSlot(n));
             } else {
                 MaxPool2x2.maxPlane(channelValues, e * spatial, windows, MaxPool2x2.RELU_FLOOR, y, out);
             }
@@ -471,9 +479,8 @@ final class BatchNormKernel implements Kernel {
         float[] grads = ctx.grads;
         double[] exact = ctx.exactGrads;
         int stride = channels * spatial;
-        if (pooled() && channelGradient.length < n * spatial + 1) {
-            // One slot past the rows: the dump that gradients which do not pass go to (forwardPlaneRouted).
-            channelGradient = new float[n * spatial + 1];
+        if (pooled() && channelGradient.length < dumpSlot(n) + 1) {
+            channelGradient = new float[dumpSlot(n) + 1];
         }
         if (!trained) {
             int mean = slot.bufferOffset();
@@ -481,8 +488,8 @@ final class BatchNormKernel implements Kernel {
                 float is = invStd[c];
                 float mu = ctx.buffers[mean + c];
                 float scale = p[gamma + c] * is;
-                if (pooled() && !argmaxKept) {
-                    recomputeArgmax(c, n, x, scale, p[beta + c] - mu * scale);
+                if (pooled() && !targetsKept) {
+                    recomputeTargets(c, n, x, scale, p[beta + c] - mu * scale);
                 }
                 float[] gs = pooled() ? routeGradient(c, n, dy) : dy;
                 double sumG = 0;
@@ -502,7 +509,7 @@ final class BatchNormKernel implements Kernel {
                 }
                 BatchNorm.addParamGrads(grads, exact, gamma + c, beta + c, sumGx, sumG);
             }
-            argmaxKept = pooled();
+            targetsKept = pooled();
             return;
         }
         boolean sync = ctx.syncBatchNorm && ctx.collective.size() > 1;
@@ -560,7 +567,7 @@ final class BatchNormKernel implements Kernel {
         java.util.Arrays.fill(channelGradient, 0, n * spatial, 0f);
         for (int e = 0; e < n; e++) {
             int out = e * outStride + c * plane;
-            MaxPool2x2.routeDisjoint(pooledDy, argmax, out, out + plane, channelGradient);
+            MaxPool2x2.routeDisjoint(pooledDy, targets, out, out + plane, channelGradient);
         }
         return channelGradient;
     }
