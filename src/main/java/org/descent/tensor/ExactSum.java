@@ -26,6 +26,16 @@ public final class ExactSum {
     private ExactSum() {
     }
 
+    /**
+     * Whether a summed gradient whose mean over {@code count} examples has norm {@code meanNorm} (as
+     * {@code ParameterUpdater} computes it: {@code m_i = fl(s_i · fl(1/count))}, ‖m‖₂ in double) has every |s_i| below
+     * {@link #EXACT_LIMIT}: |s_i| ≤ |m_i|·count·(1 + 2⁻²²) ≤ ‖m‖₂·count·(1 + 2⁻²²), so the bound with a margin of 2⁻¹⁶
+     * spares the caller a pass over the sums. False when it cannot tell (a large or non-finite norm): then look.
+     */
+    public static boolean belowLimitByNorm(double meanNorm, long count) {
+        return meanNorm * count * (1 + 0x1p-16) < EXACT_LIMIT;
+    }
+
     /** {@code t} rounded to the nearest multiple of {@link #GRID} (ties to even). */
     public static double q(double t) {
         return Math.rint(t * PER_GRID) * GRID;

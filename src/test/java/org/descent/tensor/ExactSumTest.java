@@ -1,6 +1,7 @@
 package org.descent.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -306,5 +307,48 @@ class ExactSumTest {
             }
         }
         return sums;
+    }
+
+    /** ‖m‖₂ of m_i = fl(s_i · fl(1/count)), the mean's norm as the driver's updater computes it. */
+    private static double meanNorm(float[] sums, long count) {
+        float inv = (float) (1.0 / count);
+        double squares = 0;
+        for (float s : sums) {
+            float m = s * inv;
+            squares += (double) m * m;
+        }
+        return Math.sqrt(squares);
+    }
+
+    @Test
+    void normBoundRulesOutOnlySumsBelowTheLimit() {
+        Random r = new Random(23);
+        float limit = (float) ExactSum.EXACT_LIMIT;
+        for (int trial = 0; trial < 20_000; trial++) {
+            long count = trial % 3 == 0 ? 1 + r.nextInt(4) : trial % 3 == 1 ? 1 + r.nextInt(1000) : 1 + r.nextInt(100_000);
+            float[] sums = new float[1 + r.nextInt(5)];
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] = (float) (r.nextGaussian() * limit * 1e-4);
+            }
+            // One spike within 2⁻¹² of the limit, on either side of it, or exactly at it.
+            float spike = trial % 7 == 0 ? limit : limit * (float) (1 + (r.nextDouble() - 0.5) * 0x1p-11);
+            sums[r.nextInt(sums.length)] = r.nextBoolean() ? spike : -spike;
+            float largest = FloatArrays.largestMagnitude(sums);
+            if (ExactSum.belowLimitByNorm(meanNorm(sums, count), count)) {
+                assertTrue(largest < limit, "the bound ruled out a sum of " + largest + " over " + count + " examples");
+            }
+            if (largest >= limit) {
+                assertFalse(ExactSum.belowLimitByNorm(meanNorm(sums, count), count));
+            }
+        }
+    }
+
+    @Test
+    void normBoundSparesTheScanForOrdinaryGradientsAndLooksWhenItCannotTell() {
+        float[] sums = terms(270_000, 5);
+        assertTrue(ExactSum.belowLimitByNorm(meanNorm(sums, 128), 128));
+        assertFalse(ExactSum.belowLimitByNorm(Double.NaN, 128));
+        assertFalse(ExactSum.belowLimitByNorm(Double.POSITIVE_INFINITY, 128));
+        assertFalse(ExactSum.belowLimitByNorm(ExactSum.EXACT_LIMIT / 128, 128));
     }
 }

@@ -528,9 +528,6 @@ public final class SparkTrainer {
         /** The driver's half of a step: check for divergence, divide once, update the parameters and buffers, report. */
         void apply(StepTotal total, int epoch) {
             long start = System.nanoTime();
-            if (engine.exactSums()) {
-                warnIfInexact(total.gradient());
-            }
             lossSum += total.lossSum();
             seen += total.count();
             examples += total.count();
@@ -540,6 +537,9 @@ public final class SparkTrainer {
             }
             segmented = false;
             double norm = bySegment ? updater.gradientNorm() : updater.prepare(total.gradient(), total.count());
+            if (engine.exactSums()) {
+                warnIfInexact(total.gradient(), norm, total.count());
+            }
             try {
                 DivergenceGuard.check(model.layout(), total.gradient(), norm, total.lossSum(), epoch, step);
             } catch (org.descent.engine.DivergenceException e) {
@@ -564,9 +564,13 @@ public final class SparkTrainer {
         /** When the previous step ended (or the runner was ready): a step's whole time runs from here. */
         private long lastStepEnd = System.nanoTime();
 
-        /** Sums on the grid are exact below {@link org.descent.tensor.ExactSum#EXACT_LIMIT}; warns once when a total passes it. */
-        private void warnIfInexact(float[] gradient) {
-            if (warnedInexact) {
+        /**
+         * Sums on the grid are exact below {@link org.descent.tensor.ExactSum#EXACT_LIMIT}; warns once when a total passes it.
+         * The mean gradient's norm bounds every sum ({@link org.descent.tensor.ExactSum#belowLimitByNorm}), so the pass over
+         * the sums (0.05 ms a step of the exact quickstart, on the driver) runs only when the norm cannot rule it out.
+         */
+        private void warnIfInexact(float[] gradient, double meanNorm, long count) {
+            if (warnedInexact || org.descent.tensor.ExactSum.belowLimitByNorm(meanNorm, count)) {
                 return;
             }
             // A gradient that is not finite (a NaN is the largest) is the divergence guard's to report.
