@@ -139,9 +139,12 @@ public final class ExactSum {
         int lowestX = Math.max(cols, UNIT_BLOCK * rows);
         boolean tieCheck = VECTOR && scratch.length >= lowestX + rows;
         float xMax = 0f;
+        double[] wideX = null;
         if (tieCheck) {
+            // The one-FMA kernel's widened inputs in the same pass (nearly every block takes that kernel).
+            wideX = VectorExactSum.wideArray(rows * cols);
             for (int i = 0; i < rows; i++) {
-                xMax = Math.max(xMax, VectorExactSum.maxAbsAndLowestBit(x, xOff + i * cols, cols, scratch, lowestX + i));
+                xMax = Math.max(xMax, VectorExactSum.maxAbsAndLowestBit(x, xOff + i * cols, cols, scratch, lowestX + i, wideX, i * cols));
             }
         } else {
             for (int i = xOff, end = xOff + rows * cols; i < end; i++) {
@@ -149,7 +152,6 @@ public final class ExactSum {
             }
         }
         TieRows tieRows = tieCheck ? TieRows.of(rows) : null;
-        double[] wideX = null;
         int j = 0;
         if (VECTOR && scratch.length >= UNIT_BLOCK * rows) {
             for (; j + UNIT_BLOCK <= units; j += UNIT_BLOCK) {
@@ -179,9 +181,6 @@ public final class ExactSum {
                 }
                 int k;
                 if (tieCheck && ties <= rows / 4 && rows * gMax * xMax < 0x1p50) {
-                    if (wideX == null) {
-                        wideX = VectorExactSum.widened(x, xOff, rows * cols);
-                    }
                     k = addAroundTies(acc, off + j * cols, scratch, rows, x, xOff, wideX, cols, tieRows.rows, ties, g, gOff + j, units);
                 } else {
                     k = VectorExactSum.addOuterProducts(acc, off + j * cols, scratch, 0, rows, x, xOff, cols);

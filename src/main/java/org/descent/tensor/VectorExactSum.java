@@ -195,7 +195,7 @@ final class VectorExactSum {
      * with a tie (adding its terms on its own) and takes this path only where no partial sum can reach 2⁵¹
      * ({@link ExactSum#addOuterProducts}). The same bits as {@link #addOuterProducts} (tested), at one FMA per term
      * instead of an FMA and an integer add. {@code wideX[i·cols + k]} is {@code x[xOff + i·cols + k]} as a double
-     * ({@link #widened}); a vector of columns left over goes through {@link #addOuterProducts} on {@code x}.
+     * ({@link #maxAbsAndLowestBit}); a vector of columns left over goes through {@link #addOuterProducts} on {@code x}.
      */
     static int addOuterProductsWithoutTies(double[] acc, int accOff, double[] scaledG, int gFrom, int rows, float[] x, int xOff,
                                            double[] wideX, int cols) {
@@ -210,31 +210,24 @@ final class VectorExactSum {
         return k;
     }
 
-    /** Per thread, {@link #widened}'s array, grown as needed. */
+    /** Per thread, {@link #wideArray}, grown as needed. */
     private static final ThreadLocal<double[]> WIDE_X = ThreadLocal.withInitial(() -> new double[0]);
 
     /**
-     * {@code x[off … off + len)} as doubles (exact), in a per-thread array from index 0: the one-FMA kernel's inputs,
-     * widened once per call of {@link ExactSum#addOuterProducts} instead of once per block of eight units.
+     * This thread's array for the one-FMA kernel's inputs widened to doubles (by {@link #maxAbsAndLowestBit}), at least
+     * {@code len} doubles: once per call of {@link ExactSum#addOuterProducts} instead of once per block of eight units.
      */
-    static double[] widened(float[] x, int off, int len) {
+    static double[] wideArray(int len) {
         double[] out = WIDE_X.get();
         if (out.length < len) {
             out = new double[len];
             WIDE_X.set(out);
         }
-        int i = 0;
-        for (int end = D.loopBound(len); i < end; i += D.length()) {
-            widen(x, off + i).intoArray(out, i);
-        }
-        for (; i < len; i++) {
-            out[i] = x[off + i];
-        }
         return out;
     }
 
     /**
-     * Two vectors of columns from {@code x[xi]} (inputs widened to doubles, {@link #widened}) for the block's eight units,
+     * Two vectors of columns from {@code x[xi]} (inputs widened to doubles, {@link #maxAbsAndLowestBit}) for the block's eight units,
      * accumulators R + S in double, one FMA per term: sixteen accumulators, two loaded vectors and a broadcast, 19 of
      * AVX-512's 32 registers. The loaded inputs are only arguments (the receiver is the broadcast g; fma(g, x, A) =
      * fma(x, g, A)), so they need no {@code −0 +} pass for their class, and there is no conversion per block: on an Intel
@@ -302,23 +295,36 @@ final class VectorExactSum {
 
     /**
      * The largest |x[i]| for i in [from, from + len); writes to {@code lowest[at]} the largest
-     * {@link ExactSum#lowestBitExponent} of those values, both in one pass.
+     * {@link ExactSum#lowestBitExponent} of those values, both in one pass. With {@code wide} not null, the same pass
+     * also writes the values as doubles (exact) to {@code wide[wideAt …]}: the one-FMA kernel's inputs, read from x once
+     * for both (the scan and then a widening pass read x twice; x is a layer's input, out of the L2 cache by then).
+     * No vector method is called on a loop-carried vector (see {@link VectorFixedOrderProduct}): each maximum's receiver
+     * is the vector just computed, and each reduction's a broadcast's maximum with the accumulator.
      */
-    static float maxAbsAndLowestBit(float[] x, int from, int len, double[] lowest, int at) {
+    static float maxAbsAndLowestBit(float[] x, int from, int len, double[] lowest, int at, double[] wide, int wideAt) {
         FloatVector zero = FloatVector.broadcast(F, -0f);
         FloatVector maxAbs = zero.abs();
         IntVector maxExponent = IntVector.broadcast(I, -126);   // ±0's: an empty range gives it, as a zero does
+        int halves = F.length() / D.length();
         int i = 0;
         for (int end = F.loopBound(len); i < end; i += F.length()) {
             FloatVector v = zero.add(FloatVector.fromArray(F, x, from + i)).abs();
-            maxExponent = maxExponent.max(lowestBitExponents(v));
-            maxAbs = maxAbs.max(v);
+            maxExponent = lowestBitExponents(v).max(maxExponent);
+            maxAbs = v.max(maxAbs);
+            if (wide != null) {
+                for (int h = 0; h < halves; h++) {
+                    widen(x, from + i + h * D.length()).intoArray(wide, wideAt + i + h * D.length());
+                }
+            }
         }
-        float abs = maxAbs.reduceLanes(VectorOperators.MAX);
-        int lowBit = maxExponent.reduceLanes(VectorOperators.MAX);
+        float abs = FloatVector.broadcast(F, 0f).max(maxAbs).reduceLanes(VectorOperators.MAX);
+        int lowBit = IntVector.broadcast(I, -126).max(maxExponent).reduceLanes(VectorOperators.MAX);
         for (; i < len; i++) {
             abs = Math.max(abs, Math.abs(x[from + i]));
             lowBit = Math.max(lowBit, ExactSum.lowestBitExponent(x[from + i]));
+            if (wide != null) {
+                wide[wideAt + i] = x[from + i];
+            }
         }
         lowest[at] = lowBit;
         return abs;
@@ -329,7 +335,7 @@ final class VectorExactSum {
      * {@code acc[at + u·cols + k] += GRID · rint(scaledG[gFrom + u] · x[xi + k])} for whole vectors of k from 0 (each
      * |product| below 2⁵¹), up to the last whole vector as {@link #addOuterProductsWithoutTies}. For the few examples
      * whose terms include ties, where {@link #addOuterProducts} over one example would spend its time on the sums it
-     * keeps for many. The inputs are the example's, widened once ({@link #widened}) from {@code wideX[xi]}; the loaded
+     * keeps for many. The inputs are the example's, widened once ({@link #maxAbsAndLowestBit}) from {@code wideX[xi]}; the loaded
      * vector is only an argument (fma(g, x, R) = fma(x, g, R)).
      */
     static void addRoundedTerms(double[] acc, int at, int cols, double[] scaledG, int gFrom, double[] wideX, int xi) {

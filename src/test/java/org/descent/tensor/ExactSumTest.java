@@ -236,8 +236,18 @@ class ExactSumTest {
                     lowest = Math.max(lowest, ExactSum.lowestBitExponent(x[i]));
                 }
                 double[] out = new double[3];
-                assertEquals(abs, VectorExactSum.maxAbsAndLowestBit(x, from, len, out, 2), "from " + from + ", length " + len);
+                assertEquals(abs, VectorExactSum.maxAbsAndLowestBit(x, from, len, out, 2, null, 0), "from " + from + ", length " + len);
                 assertEquals(lowest, out[2], "from " + from + ", length " + len);
+                double[] wide = new double[len + 5];
+                java.util.Arrays.fill(wide, -7.0);
+                out[2] = 0;
+                assertEquals(abs, VectorExactSum.maxAbsAndLowestBit(x, from, len, out, 2, wide, 3), "from " + from + ", length " + len);
+                assertEquals(lowest, out[2], "from " + from + ", length " + len);
+                for (int i = 0; i < wide.length; i++) {
+                    double expected = i >= 3 && i < 3 + len ? x[from + i - 3] : -7.0;
+                    assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(wide[i]),
+                            "widened value " + i + " from " + from + ", length " + len);
+                }
                 for (int target : new int[] {-3, -6, -149, -148, -26, -25, 5}) {
                     boolean any = false;
                     for (int i = from; i < from + len; i++) {
