@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * the leader's parameter array, so the executor holds one received copy — and the child's result
  * comes up by reference: the leader adds the child's gradient buffer into its own sum before it answers
  * its parent, and the child refills that buffer only in its next step, which the leader sends after.
- * A reduction's values travel as a copy.
+ * A reduction's values travel as a copy. Each side waits for the other by polling before it parks
+ * ({@link InProcessWait}).
  */
 final class SameJvmLink {
     private static final ConcurrentHashMap<String, SameJvmLink> MAILBOXES = new ConcurrentHashMap<>();
@@ -52,7 +53,10 @@ final class SameJvmLink {
 
     private static Object take(BlockingQueue<Object> queue, Runnable checkKilled, long readTimeoutMillis, String from)
             throws IOException, InterruptedException {
-        Object m = DriverLink.await(() -> queue.poll(DriverLink.KILL_CHECK_MILLIS, TimeUnit.MILLISECONDS), checkKilled, readTimeoutMillis);
+        Object m = InProcessWait.poll(queue, InProcessWait.SPIN_NANOS);
+        if (m == null) {
+            m = DriverLink.await(() -> queue.poll(DriverLink.KILL_CHECK_MILLIS, TimeUnit.MILLISECONDS), checkKilled, readTimeoutMillis);
+        }
         if (m == Signal.LOST) {
             throw new IOException(from + " ended");
         }
