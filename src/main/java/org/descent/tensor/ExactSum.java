@@ -28,9 +28,11 @@ public final class ExactSum {
 
     /**
      * Whether a summed gradient whose mean over {@code count} examples has norm {@code meanNorm} (as
-     * {@code ParameterUpdater} computes it: {@code m_i = fl(s_i · fl(1/count))}, ‖m‖₂ in double) has every |s_i| below
-     * {@link #EXACT_LIMIT}: |s_i| ≤ |m_i|·count·(1 + 2⁻²²) ≤ ‖m‖₂·count·(1 + 2⁻²²), so the bound with a margin of 2⁻¹⁶
-     * spares the caller a pass over the sums. False when it cannot tell (a large or non-finite norm): then look.
+     * {@code ParameterUpdater} computes it: {@code m_i = fl(s_i · fl(1/count))}, ‖m‖₂ as the square root of a double sum
+     * of squares) has every |s_i| below {@link #EXACT_LIMIT}: the two float roundings give |s_i| ≤ |m_i|·count·(1 + 2⁻²²)
+     * for a normal m_i (a subnormal one means |s_i| &lt; 2⁻¹²⁶·count, far below the limit), and the double sum and its
+     * square root lose less than 2⁻²³ of ‖m‖₂; the margin of 2⁻¹⁶ covers both, so the bound spares the caller a pass over
+     * the sums. False when it cannot tell (a large or non-finite norm): then look.
      */
     public static boolean belowLimitByNorm(double meanNorm, long count) {
         return meanNorm * count * (1 + 0x1p-16) < EXACT_LIMIT;
@@ -141,8 +143,9 @@ public final class ExactSum {
         float xMax = 0f;
         double[] wideX = null;
         if (tieCheck) {
-            // The one-FMA kernel's widened inputs in the same pass (nearly every block takes that kernel).
-            wideX = VectorExactSum.wideArray(rows * cols);
+            // The one-FMA kernel's widened inputs in the same pass, when there are blocks of eight units (nearly every
+            // block takes that kernel).
+            wideX = units >= UNIT_BLOCK && scratch.length >= UNIT_BLOCK * rows ? VectorExactSum.wideArray(rows * cols) : null;
             for (int i = 0; i < rows; i++) {
                 xMax = Math.max(xMax, VectorExactSum.maxAbsAndLowestBit(x, xOff + i * cols, cols, scratch, lowestX + i, wideX, i * cols));
             }

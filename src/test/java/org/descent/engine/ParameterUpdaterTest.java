@@ -281,4 +281,28 @@ class ParameterUpdaterTest {
         assertThrows(IllegalStateException.class, () -> lamb.applySegment(b, 0, 4 * ParameterUpdater.SEGMENT_VALUES, n));
         assertThrows(IllegalArgumentException.class, () -> lamb.prepareSegment(gradSum, 0, ParameterUpdater.SEGMENT_VALUES), "segments come in order");
     }
+
+    /**
+     * The norm {@link ParameterUpdater#prepare} returns is the one {@link org.descent.tensor.ExactSum#belowLimitByNorm}
+     * reasons about: with a summed gradient at the limit of exact sums, over counts whose 1/count rounds either way, the
+     * bound never rules the limit out; with sums well below it, it does.
+     */
+    @Test
+    void preparedNormBoundsTheSumsAsTheExactSumsCheckAssumes() {
+        float limit = (float) org.descent.tensor.ExactSum.EXACT_LIMIT;
+        ParameterUpdater updater = new ParameterUpdater(Optimizers.create("sgd", Map.of("learningRate", 0.01)), LAYOUT, false);
+        Rng rng = new Rng(77);
+        for (long count : new long[] {1, 3, 7, 10, 128, 1000, 99_991}) {
+            for (int trial = 0; trial < 50; trial++) {
+                float[] sums = new float[LAYOUT.size()];
+                for (int i = 0; i < sums.length; i++) {
+                    sums[i] = (float) (rng.nextGaussian() * 1e-3);
+                }
+                sums[trial % sums.length] = trial % 2 == 0 ? limit : -limit;
+                assertFalse(org.descent.tensor.ExactSum.belowLimitByNorm(updater.prepare(sums, count), count), "count " + count);
+                sums[trial % sums.length] = limit / 4;
+                assertEquals(true, org.descent.tensor.ExactSum.belowLimitByNorm(updater.prepare(sums, count), count), "count " + count);
+            }
+        }
+    }
 }

@@ -11,13 +11,18 @@ import java.util.concurrent.BlockingQueue;
  * "In-process waits that poll before they park"). The polls yield rather than spin hard, so that a thread with work
  * (the driver's update, a JIT compiler thread) gets the core when the JVM's threads outnumber its cores; a wait longer
  * than the bound parks as before, having spent at most the bound. {@code -Ddescent.inProcessSpinMicros=N} sets the
- * bound (default 1000 µs; 0 parks at once).
+ * bound (default 1000 µs; 0 parks at once; at most a second).
  */
 final class InProcessWait {
     /** The longest a wait polls before it parks, in nanoseconds. */
-    static final long SPIN_NANOS = Math.max(0, Long.getLong("descent.inProcessSpinMicros", 1000)) * 1000;
+    static final long SPIN_NANOS = bound(Long.getLong("descent.inProcessSpinMicros", 1000));
 
     private InProcessWait() {
+    }
+
+    /** {@code micros} as the polls' bound in nanoseconds: from 0 (park at once) to one second. */
+    static long bound(long micros) {
+        return Math.min(Math.max(0, micros), 1_000_000) * 1000;
     }
 
     /** The queue's head, polled for up to {@code spinNanos} (yielding between polls); null if nothing came by then. */
