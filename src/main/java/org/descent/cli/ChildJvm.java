@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  * measured second pays for the first.
  */
 final class ChildJvm {
+    /** The line a benchmark prints before it measures each of several models with {@link #run}. */
+    static final String EACH_MODEL_NOTE = "Each model in a JVM of its own (started like this one), so that none runs code compiled for another";
+
     private ChildJvm() {
     }
 

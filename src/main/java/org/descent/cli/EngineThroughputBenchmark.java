@@ -196,7 +196,7 @@ final class EngineThroughputBenchmark implements Callable<Integer> {
      * the tasks run in this JVM).
      */
     private int eachModelInItsOwnJvm() throws IOException, InterruptedException {
-        System.out.println("Each model in a JVM of its own (started like this one), so that none runs code compiled for another");
+        System.out.println(ChildJvm.EACH_MODEL_NOTE);
         for (String m : models) {
             List<String> args = new ArrayList<>(List.of("bench", "engine", "--models", m, "--masters", String.join(";", masters),
                     "--batch", Integer.toString(batch), "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup),

@@ -92,7 +92,7 @@ final class ThroughputCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "The limit, single-thread SGEMM on the active BLAS: %.1f GFLOP/s square (%d³), %.1f GFLOP/s training-shaped "
                 + "(%d×784 by 784×256, the MLP's first product)%n", square, SQUARE, shaped, batch);
         if (models.size() > 1) {
-            System.out.println("Each model in a JVM of its own (started like this one), so that none runs code compiled for another");
+            System.out.println(ChildJvm.EACH_MODEL_NOTE);
         }
         List<ModelRow> rows = new ArrayList<>();
         for (String m : models) {

@@ -144,8 +144,8 @@ public final class ExactSum {
         double[] wideX = null;
         if (tieCheck) {
             // The one-FMA kernel's widened inputs in the same pass, when there are blocks of eight units (nearly every
-            // block takes that kernel).
-            wideX = units >= UNIT_BLOCK && scratch.length >= UNIT_BLOCK * rows ? VectorExactSum.wideArray(rows * cols) : null;
+            // block takes that kernel; the tie check's room in scratch covers the blocks' scaled g).
+            wideX = units >= UNIT_BLOCK ? VectorExactSum.wideArray(rows * cols) : null;
             for (int i = 0; i < rows; i++) {
                 xMax = Math.max(xMax, VectorExactSum.maxAbsAndLowestBit(x, xOff + i * cols, cols, scratch, lowestX + i, wideX, i * cols));
             }

@@ -7,8 +7,8 @@ import java.util.concurrent.BlockingQueue;
  * batch-norm exchange's values and sum, a child's result): it polls the queue for up to {@link #SPIN_NANOS}, yielding
  * its core between polls, before it parks. A parked thread that a message wakes runs again 0.05–0.11 ms later on the
  * 2-vCPU hosts of BENCHMARKS.md, and the tasks of one JVM meet four to six times a step with synchronized batch norm:
- * the quickstart over two partitions in {@code local[2]} took 2.59 ms a step parked, 2.28–2.33 polling (BENCHMARKS.md,
- * "In-process waits that poll before they park"). The polls yield rather than spin hard, so that a thread with work
+ * the quickstart over two partitions in {@code local[2]} took 2.59–2.64 ms a step parked, 2.32–2.40 polling, with float
+ * sums (BENCHMARKS.md, "Tasks of one JVM poll before they sleep"). The polls yield rather than spin hard, so that a thread with work
  * (the driver's update, a JIT compiler thread) gets the core when the JVM's threads outnumber its cores; a wait longer
  * than the bound parks as before, having spent at most the bound. {@code -Ddescent.inProcessSpinMicros=N} sets the
  * bound (default 1000 µs; 0 parks at once; at most a second).
